@@ -1,0 +1,39 @@
+namespace PipeBuild.Core;
+
+/// <summary>
+/// Every <c>PIPEnnnn</c> code in one place, by area: 1xxx CLI, 2xxx pipeline files, 3xxx MSBuild tasks,
+/// 4xxx engine, 5xxx store, 6xxx executors. docs/errors.md explains each one; a code is never reused.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string InvalidArguments = "PIPE1001";
+    public const string NoWorkspace = "PIPE1002";
+    public const string WorkspaceExists = "PIPE1003";
+    public const string InvalidReference = "PIPE1004";
+    public const string SourceUnreadable = "PIPE1005";
+    public const string OutputEscapesTarget = "PIPE1006";
+    public const string InvalidConfig = "PIPE1007";
+    public const string InvalidGlob = "PIPE1008";
+    public const string Timeout = "PIPE1009";
+
+    public const string RepoNotFound = "PIPE5001";
+    public const string RepoExists = "PIPE5002";
+    public const string InvalidName = "PIPE5003";
+    public const string BranchNotFound = "PIPE5004";
+    public const string CommitNotFound = "PIPE5006";
+    public const string AmbiguousCommit = "PIPE5007";
+    public const string CommitFinished = "PIPE5008";
+    public const string CommitNotOpen = "PIPE5009";
+    public const string InvalidPath = "PIPE5010";
+    public const string PathNotFound = "PIPE5011";
+    public const string NonUtf8Name = "PIPE5012";
+    public const string RepoInUse = "PIPE5013";
+    public const string CommitAlreadyOpen = "PIPE5014";
+    public const string Contention = "PIPE5015";
+    public const string Corrupt = "PIPE5016";
+    public const string LockTimeout = "PIPE5017";
+    public const string NotAFile = "PIPE5018";
+    public const string SplitFailed = "PIPE5019";
+    public const string PathConflict = "PIPE5020";
+    public const string CommitHasChildren = "PIPE5021";
+}

@@ -1,0 +1,10 @@
+namespace PipeBuild.Core;
+
+/// <summary>Process exit codes of <c>dotnet pipe</c> (DESIGN §6).</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int UserError = 1;
+    public const int JobFailure = 2;
+    public const int InternalError = 3;
+}

@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+
+namespace PipeBuild.Core;
+
+/// <summary>Validation of repo, branch and pipeline names (Pachyderm's rule: letters, digits, '_' and '-').</summary>
+public static partial class Names
+{
+    public const int MaxLength = 63;
+
+    public static bool IsValid(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= MaxLength && ValidName().IsMatch(name);
+
+    /// <summary>Throws <see cref="ErrorCodes.InvalidName"/> unless <paramref name="name"/> is valid.</summary>
+    public static string Validate(string? name, string kind)
+    {
+        if (!IsValid(name))
+        {
+            throw new PipeException(
+                ErrorCodes.InvalidName,
+                $"invalid {kind} name '{name}': use 1 to {MaxLength} letters, digits, '_' or '-'.");
+        }
+
+        return name!;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ValidName();
+}

@@ -1,0 +1,86 @@
+namespace PipeBuild.Core;
+
+/// <summary>
+/// Paths inside a repo. The canonical form has no leading or trailing '/', and "" is the root; "/a//b/" and
+/// "a/b" are the same path. Segments "." and "..", control characters, '\' and names that were not valid
+/// UTF-8 are refused, so a repo path can never name anything outside the tree it is resolved against.
+/// </summary>
+public static class RepoPath
+{
+    public const string Root = "";
+
+    public static string Normalize(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return Root;
+        }
+
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var segment in segments)
+        {
+            ValidateSegment(segment, path);
+        }
+
+        return string.Join('/', segments);
+    }
+
+    /// <summary>Throws unless <paramref name="name"/> is a valid single path segment.</summary>
+    public static void ValidateSegment(string name, string? fullPath = null)
+    {
+        var shown = fullPath ?? name;
+        if (name is "." or ".." || name.Length == 0)
+        {
+            throw new PipeException(ErrorCodes.InvalidPath, $"invalid path '{shown}': '.' and '..' segments are not allowed in a repo path.");
+        }
+
+        if (name.Contains('\uFFFD') || HasLoneSurrogate(name))
+        {
+            throw new PipeException(ErrorCodes.NonUtf8Name, $"invalid path '{shown}': the name is not valid UTF-8; rename the file.");
+        }
+
+        foreach (var c in name)
+        {
+            if (char.IsControl(c) || c == '\\' || c == '/')
+            {
+                throw new PipeException(ErrorCodes.InvalidPath, $"invalid path '{shown}': control characters and '\\' are not allowed in names.");
+            }
+        }
+    }
+
+    public static string Combine(string parent, string child) =>
+        parent.Length == 0 ? child : child.Length == 0 ? parent : parent + "/" + child;
+
+    public static string Parent(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? Root : path[..slash];
+    }
+
+    public static string Name(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    /// <summary>The display form used in output: always with a leading '/'.</summary>
+    public static string Display(string path) => "/" + path;
+
+    private static bool HasLoneSurrogate(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]))
+            {
+                if (i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1]))
+                {
+                    return true;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(s[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,36 @@
+namespace PipeBuild.Store;
+
+/// <summary>
+/// A commit: an immutable snapshot of a repo once <see cref="Finished"/> is set. The id is 32 hex digits of
+/// the SHA-256 of the commit's header (repo, branch, parent, start time, nonce), so it is known from the
+/// moment the commit starts and can be named while files are still being added.
+/// </summary>
+public sealed record CommitInfo
+{
+    public required string Id { get; init; }
+
+    public required string Repo { get; init; }
+
+    public required string Branch { get; init; }
+
+    public string? Parent { get; init; }
+
+    /// <summary>Root tree hash.</summary>
+    public required string Tree { get; init; }
+
+    /// <summary>Total bytes of the files in the commit.</summary>
+    public long Size { get; init; }
+
+    public DateTimeOffset Started { get; init; }
+
+    public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>Who made it: <c>user</c>, or <c>pipeline:NAME</c> for a job's output.</summary>
+    public string Origin { get; init; } = "user";
+
+    public string? Description { get; init; }
+
+    public IReadOnlyList<CommitProvenance> Provenance { get; init; } = [];
+
+    public bool IsOpen => Finished is null;
+}

@@ -1,0 +1,133 @@
+using PipeBuild.Core;
+
+namespace PipeBuild.Store;
+
+/// <summary>
+/// Content-addressed objects on an <see cref="IObjectStore"/>: file content (whole or chunked), trees and
+/// chunk lists. Every read is checked against its hash, so corruption surfaces as an error, never as data.
+/// </summary>
+public sealed class ContentStore(IObjectStore objects)
+{
+    private static readonly byte[] EmptyTreeBytes = ObjectCodec.EncodeTree([]);
+
+    /// <summary>The hash of the tree with no entries (an empty commit's root).</summary>
+    public static readonly string EmptyTree = ContentHash.Of(EmptyTreeBytes);
+
+    public IObjectStore Objects => objects;
+
+    /// <summary>Stores <paramref name="source"/> read to its end; large content is cut into content-defined chunks.</summary>
+    public async Task<FileContent> WriteAsync(Stream source, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var chunks = new List<FileContent>();
+        await ContentDefinedChunker.ChunkAsync(
+            source,
+            async (chunk, ct) =>
+            {
+                chunks.Add(await PutAsync(chunk, ct));
+                progress?.Report(chunk.Length);
+            },
+            cancellationToken);
+
+        return chunks.Count switch
+        {
+            0 => await PutAsync(ReadOnlyMemory<byte>.Empty, cancellationToken),
+            1 => chunks[0],
+            _ => await PutChunkListAsync(chunks, cancellationToken),
+        };
+    }
+
+    /// <summary>Stores <paramref name="existing"/> followed by <paramref name="addition"/>; unchanged chunks are not written again.</summary>
+    public async Task<FileContent> AppendAsync(FileContent existing, Stream addition, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        await using var before = await OpenReadAsync(existing, cancellationToken);
+        return await WriteAsync(new ConcatenatedStream(before, addition), progress, cancellationToken);
+    }
+
+    /// <summary>Stores content held in memory (split pieces, small files).</summary>
+    public async Task<FileContent> WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        if (content.Length <= ContentDefinedChunker.MinSize)
+        {
+            return await PutAsync(content, cancellationToken);
+        }
+
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        return await WriteAsync(stream, null, cancellationToken);
+    }
+
+    /// <summary>Whether content with this hash is stored completely (a chunk list is written after its chunks).</summary>
+    public Task<bool> ContainsAsync(string hash, CancellationToken cancellationToken) =>
+        objects.ExistsAsync(StoreKeys.Object(hash), cancellationToken);
+
+    /// <summary>A stream of the content's bytes, read chunk by chunk.</summary>
+    public async Task<Stream> OpenReadAsync(FileContent content, CancellationToken cancellationToken) =>
+        new StoredContentStream(this, content.Kind == EntryKind.ChunkedFile ? await ReadChunkListAsync(content.Hash, cancellationToken) : [content]);
+
+    /// <summary>Writes the content's bytes to <paramref name="destination"/>.</summary>
+    public async Task CopyToAsync(FileContent content, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        if (content.Kind == EntryKind.Directory)
+        {
+            throw new ArgumentException("a directory has no content", nameof(content));
+        }
+
+        var chunks = content.Kind == EntryKind.ChunkedFile ? await ReadChunkListAsync(content.Hash, cancellationToken) : [content];
+        foreach (var chunk in chunks)
+        {
+            var data = await ReadVerifiedAsync(chunk.Hash, cancellationToken);
+            await destination.WriteAsync(data, cancellationToken);
+            progress?.Report(data.Length);
+        }
+    }
+
+    public async Task<byte[]> ReadAllAsync(FileContent content, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await CopyToAsync(content, buffer, null, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    public async Task<List<TreeEntry>> ReadTreeAsync(string hash, CancellationToken cancellationToken) =>
+        hash == EmptyTree ? [] : ObjectCodec.DecodeTree(await ReadVerifiedAsync(hash, cancellationToken), hash);
+
+    public async Task<string> WriteTreeAsync(IEnumerable<TreeEntry> entries, CancellationToken cancellationToken) =>
+        (await PutAsync(ObjectCodec.EncodeTree(entries), cancellationToken)).Hash;
+
+    public async Task<List<FileContent>> ReadChunkListAsync(string hash, CancellationToken cancellationToken) =>
+        ObjectCodec.DecodeChunkList(await ReadVerifiedAsync(hash, cancellationToken), hash);
+
+    /// <summary>Reads an object and checks that its bytes still hash to its name.</summary>
+    public async Task<byte[]> ReadVerifiedAsync(string hash, CancellationToken cancellationToken)
+    {
+        var data = await objects.TryReadAsync(StoreKeys.Object(hash), cancellationToken);
+        if (data is null && hash == EmptyTree)
+        {
+            return EmptyTreeBytes;
+        }
+
+        if (data is null)
+        {
+            throw new PipeException(ErrorCodes.Corrupt, $"object {hash} is missing from the store; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
+        }
+
+        if (ContentHash.Of(data) != hash)
+        {
+            throw new PipeException(ErrorCodes.Corrupt, $"object {hash} is corrupt (its content does not match its hash); run 'dotnet pipe fsck'.", ExitCodes.InternalError);
+        }
+
+        return data;
+    }
+
+    private async Task<FileContent> PutAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var hash = ContentHash.Of(data.Span);
+        await objects.PutIfAbsentAsync(StoreKeys.Object(hash), data, cancellationToken);
+        return new FileContent(EntryKind.File, hash, data.Length);
+    }
+
+    private async Task<FileContent> PutChunkListAsync(List<FileContent> chunks, CancellationToken cancellationToken)
+    {
+        var list = await PutAsync(ObjectCodec.EncodeChunkList(chunks), cancellationToken);
+        return new FileContent(EntryKind.ChunkedFile, list.Hash, chunks.Sum(c => c.Size));
+    }
+}

@@ -1,0 +1,8 @@
+namespace PipeBuild.Store;
+
+public enum FileChangeKind
+{
+    Added,
+    Removed,
+    Modified,
+}

@@ -1,0 +1,30 @@
+namespace PipeBuild.Store;
+
+/// <summary>The key layout inside an <see cref="IObjectStore"/> (the same locally and on S3).</summary>
+public static class StoreKeys
+{
+    public const string ObjectsPrefix = "objects/";
+    public const string ReposPrefix = "repos/";
+    public const string PipelinesPrefix = "pipelines/";
+
+    /// <summary>Content objects fan out on the first two hex digits, as git does, to keep folders small.</summary>
+    public static string Object(string hash) => $"objects/{hash[..2]}/{hash[2..]}";
+
+    public static string HashOfObjectKey(string key) => key[8..10] + key[11..];
+
+    public static string Repo(string repo) => ReposPrefix + repo;
+
+    public static string Branch(string repo, string branch) => $"refs/{repo}/{branch}";
+
+    public static string BranchesOf(string repo) => $"refs/{repo}/";
+
+    public static string Commit(string repo, string id) => $"commits/{repo}/{id}";
+
+    public static string CommitsOf(string repo) => $"commits/{repo}/";
+
+    public static string OpenCommit(string repo, string id) => $"open/{repo}/{id}";
+
+    public static string OpenCommitsOf(string repo) => $"open/{repo}/";
+
+    public static string Pipeline(string name) => PipelinesPrefix + name;
+}

@@ -1,0 +1,170 @@
+using PipeBuild.Core;
+
+namespace PipeBuild.Store;
+
+/// <summary>
+/// <c>fsck</c> (every object hashes to its name; every branch, commit and tree points at objects that exist) and
+/// <c>gc</c> (removes objects that no commit reaches). Commits themselves are history and are never collected.
+/// </summary>
+public sealed class StoreMaintenance(VersionStore store)
+{
+    private readonly HashSet<string> checkedTrees = new(StringComparer.Ordinal);
+
+    private IObjectStore Objects => store.Objects;
+
+    public async Task<FsckReport> FsckAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var verified = new HashSet<string>(StringComparer.Ordinal);
+        var objectCount = 0;
+        await foreach (var key in Objects.ListAsync(StoreKeys.ObjectsPrefix, cancellationToken))
+        {
+            objectCount++;
+            var hash = StoreKeys.HashOfObjectKey(key);
+            try
+            {
+                await store.Content.ReadVerifiedAsync(hash, cancellationToken);
+                verified.Add(hash);
+            }
+            catch (PipeException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        var commits = 0;
+        foreach (var repo in await store.ListReposAsync(cancellationToken))
+        {
+            foreach (var branch in await store.ListBranchesAsync(repo.Name, cancellationToken))
+            {
+                foreach (var id in new[] { branch.Head, branch.Open }.OfType<string>())
+                {
+                    if (!await Objects.ExistsAsync(StoreKeys.Commit(repo.Name, id), cancellationToken)
+                        && !await Objects.ExistsAsync(StoreKeys.OpenCommit(repo.Name, id), cancellationToken))
+                    {
+                        problems.Add($"branch {repo.Name}@{branch.Name} points at commit {id}, which does not exist.");
+                    }
+                }
+            }
+
+            await foreach (var commit in CommitsAsync(repo.Name, cancellationToken))
+            {
+                commits++;
+                if (commit.Parent is { } parent && !await Objects.ExistsAsync(StoreKeys.Commit(repo.Name, parent), cancellationToken))
+                {
+                    problems.Add($"commit {repo.Name}@{commit.Id} has parent {parent}, which does not exist.");
+                }
+
+                await CheckReachableAsync(new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree), $"{repo.Name}@{commit.Id}:/", verified, problems, cancellationToken);
+            }
+        }
+
+        return new FsckReport(commits, objectCount, problems);
+    }
+
+    /// <summary>Removes objects no commit reaches that are older than <paramref name="grace"/> (spares puts in progress).</summary>
+    public async Task<GcReport> CollectAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var reachable = new HashSet<string>(StringComparer.Ordinal) { ContentStore.EmptyTree };
+        foreach (var repo in await store.ListReposAsync(cancellationToken))
+        {
+            await foreach (var commit in CommitsAsync(repo.Name, cancellationToken))
+            {
+                await MarkAsync(new TreeEntry("", EntryKind.Directory, 0, commit.Tree), reachable, cancellationToken);
+            }
+        }
+
+        int removed = 0, young = 0;
+        long bytes = 0;
+        var cutoff = DateTimeOffset.UtcNow - grace;
+        await foreach (var key in Objects.ListAsync(StoreKeys.ObjectsPrefix, cancellationToken))
+        {
+            if (reachable.Contains(StoreKeys.HashOfObjectKey(key)))
+            {
+                continue;
+            }
+
+            if (await Objects.GetLastModifiedAsync(key, cancellationToken) is { } modified && modified > cutoff)
+            {
+                young++;
+                continue;
+            }
+
+            bytes += (await Objects.TryReadAsync(key, cancellationToken))?.Length ?? 0;
+            await Objects.DeleteAsync(key, cancellationToken);
+            removed++;
+        }
+
+        return new GcReport(reachable.Count, removed, bytes, young);
+    }
+
+    private async IAsyncEnumerable<CommitInfo> CommitsAsync(string repo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var prefix in new[] { StoreKeys.CommitsOf(repo), StoreKeys.OpenCommitsOf(repo) })
+        {
+            await foreach (var key in Objects.ListAsync(prefix, cancellationToken))
+            {
+                if (await Objects.TryReadAsync(key, cancellationToken) is { } data)
+                {
+                    yield return StoreJson.Deserialize<CommitInfo>(data);
+                }
+            }
+        }
+    }
+
+    private async Task MarkAsync(TreeEntry entry, HashSet<string> reachable, CancellationToken cancellationToken)
+    {
+        if (!reachable.Add(entry.Hash))
+        {
+            return;
+        }
+
+        if (entry.Kind == EntryKind.ChunkedFile)
+        {
+            foreach (var chunk in await store.Content.ReadChunkListAsync(entry.Hash, cancellationToken))
+            {
+                reachable.Add(chunk.Hash);
+            }
+        }
+        else if (entry.IsDirectory)
+        {
+            foreach (var child in await store.Content.ReadTreeAsync(entry.Hash, cancellationToken))
+            {
+                await MarkAsync(child, reachable, cancellationToken);
+            }
+        }
+    }
+
+    private async Task CheckReachableAsync(TreeEntry entry, string where, HashSet<string> verified, List<string> problems, CancellationToken cancellationToken)
+    {
+        if (entry.IsDirectory && !checkedTrees.Add(entry.Hash))
+        {
+            return; // a tree shared by many commits is checked once
+        }
+
+        if (!verified.Contains(entry.Hash) && entry.Hash != ContentStore.EmptyTree)
+        {
+            problems.Add($"{where}{entry.Name} needs object {entry.Hash}, which is missing or corrupt.");
+            return;
+        }
+
+        if (entry.Kind == EntryKind.ChunkedFile)
+        {
+            foreach (var chunk in await store.Content.ReadChunkListAsync(entry.Hash, cancellationToken))
+            {
+                if (!verified.Contains(chunk.Hash))
+                {
+                    problems.Add($"{where}{entry.Name} needs chunk {chunk.Hash}, which is missing or corrupt.");
+                }
+            }
+        }
+        else if (entry.IsDirectory)
+        {
+            var prefix = entry.Name.Length == 0 ? where : $"{where}{entry.Name}/";
+            foreach (var child in await store.Content.ReadTreeAsync(entry.Hash, cancellationToken))
+            {
+                await CheckReachableAsync(child, prefix, verified, problems, cancellationToken);
+            }
+        }
+    }
+}

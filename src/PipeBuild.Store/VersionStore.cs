@@ -1,0 +1,728 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using PipeBuild.Core;
+
+namespace PipeBuild.Store;
+
+/// <summary>
+/// Repos, branches, commits and files (Pachyderm's PFS) over any <see cref="IObjectStore"/>. Content is
+/// written first; a branch then moves by one compare-and-swap of its document, retried against the new head
+/// when another writer won, so a crash leaves the old or the new commit and concurrent writers lose nothing.
+/// </summary>
+public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvider = null)
+{
+    private const int MaxAttempts = 200;
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+
+    public IObjectStore Objects => objects;
+
+    public ContentStore Content { get; } = new(objects);
+
+    // ---- repos ----------------------------------------------------------------------------------------
+
+    public async Task<RepoInfo> CreateRepoAsync(string name, string? description, CancellationToken cancellationToken)
+    {
+        Names.Validate(name, "repo");
+        var repo = new RepoInfo(name, time.GetUtcNow(), description);
+        if (!await objects.TryWriteDocumentAsync(StoreKeys.Repo(name), StoreJson.Serialize(repo), null, cancellationToken))
+        {
+            throw new PipeException(ErrorCodes.RepoExists, $"repo '{name}' already exists. Use another name, or 'dotnet pipe repo delete {name}' first.");
+        }
+
+        return repo;
+    }
+
+    public async Task<RepoInfo> GetRepoAsync(string name, CancellationToken cancellationToken)
+    {
+        Names.Validate(name, "repo");
+        var document = await objects.ReadDocumentAsync(StoreKeys.Repo(name), cancellationToken)
+            ?? throw new PipeException(ErrorCodes.RepoNotFound, $"repo '{name}' not found. 'dotnet pipe repo list' shows the repos; 'dotnet pipe repo create {name}' makes it.");
+        return StoreJson.Deserialize<RepoInfo>(document.Content);
+    }
+
+    public async Task<IReadOnlyList<RepoInfo>> ListReposAsync(CancellationToken cancellationToken)
+    {
+        var repos = new List<RepoInfo>();
+        await foreach (var key in objects.ListAsync(StoreKeys.ReposPrefix, cancellationToken))
+        {
+            var document = await objects.ReadDocumentAsync(key, cancellationToken);
+            if (document is not null)
+            {
+                repos.Add(StoreJson.Deserialize<RepoInfo>(document.Content));
+            }
+        }
+
+        return [.. repos.OrderBy(r => r.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Deletes a repo and its history. Refused while a pipeline reads it, unless <paramref name="force"/>.</summary>
+    public async Task DeleteRepoAsync(string name, bool force, CancellationToken cancellationToken)
+    {
+        var repoDocument = await objects.ReadDocumentAsync(StoreKeys.Repo(Names.Validate(name, "repo")), cancellationToken);
+        if (repoDocument is null)
+        {
+            await GetRepoAsync(name, cancellationToken); // throws the not-found error
+            return;
+        }
+
+        if (!force)
+        {
+            var readers = await PipelinesReadingAsync(name, cancellationToken);
+            if (readers.Count > 0)
+            {
+                throw new PipeException(
+                    ErrorCodes.RepoInUse,
+                    $"repo '{name}' is an input of pipeline(s) {string.Join(", ", readers.Select(r => $"'{r}'"))}. Delete those pipelines first, or pass --force.");
+            }
+        }
+
+        // The repo document goes first: once it is gone the repo is gone for every reader, and a crash
+        // part-way leaves only unreachable keys, which CreateRepoAsync clears and gc collects.
+        if (!await objects.TryDeleteDocumentAsync(StoreKeys.Repo(name), repoDocument.Version, cancellationToken))
+        {
+            throw new PipeException(ErrorCodes.Contention, $"repo '{name}' changed while it was being deleted; try again.");
+        }
+
+        await RemoveLeftoversAsync(name, cancellationToken);
+    }
+
+    // ---- branches -------------------------------------------------------------------------------------
+
+    public async Task<BranchInfo?> TryGetBranchAsync(string repo, string branch, CancellationToken cancellationToken)
+    {
+        var document = await ReadBranchAsync(repo, branch, cancellationToken);
+        return document is null ? null : ToBranch(repo, branch, document.Value.Branch);
+    }
+
+    public async Task<IReadOnlyList<BranchInfo>> ListBranchesAsync(string repo, CancellationToken cancellationToken)
+    {
+        await GetRepoAsync(repo, cancellationToken);
+        var branches = new List<BranchInfo>();
+        await foreach (var key in objects.ListAsync(StoreKeys.BranchesOf(repo), cancellationToken))
+        {
+            var name = key[(key.LastIndexOf('/') + 1)..];
+            var branch = await TryGetBranchAsync(repo, name, cancellationToken);
+            if (branch is not null)
+            {
+                branches.Add(branch);
+            }
+        }
+
+        return [.. branches.OrderBy(b => b.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Creates a branch or moves it to <paramref name="head"/> (a rollback when head is an ancestor).</summary>
+    public async Task<BranchInfo> CreateBranchAsync(string repo, string branch, CommitRef? head, CancellationToken cancellationToken)
+    {
+        await GetRepoAsync(repo, cancellationToken);
+        Names.Validate(branch, "branch");
+        string? target = null;
+        if (head is not null)
+        {
+            if (head.Repo != repo)
+            {
+                throw new PipeException(ErrorCodes.InvalidReference, $"--head '{head}' must name a commit of repo '{repo}'.");
+            }
+
+            var commit = await ResolveAsync(head, cancellationToken);
+            if (commit.IsOpen)
+            {
+                throw new PipeException(ErrorCodes.CommitNotOpen, $"--head '{head}' names the open commit {commit.Id}; finish it first.");
+            }
+
+            target = commit.Id;
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await ReadBranchAsync(repo, branch, cancellationToken);
+            if (current?.Branch.Open is { } open)
+            {
+                throw new PipeException(ErrorCodes.CommitAlreadyOpen, $"branch '{repo}@{branch}' has the open commit {open}; finish or delete it before moving the branch.");
+            }
+
+            var document = new BranchDocument(target ?? current?.Branch.Head, null);
+            await objects.FlushAsync(cancellationToken);
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken))
+            {
+                return ToBranch(repo, branch, document);
+            }
+        }
+
+        throw Contention(repo, branch);
+    }
+
+    public async Task DeleteBranchAsync(string repo, string branch, CancellationToken cancellationToken)
+    {
+        await GetRepoAsync(repo, cancellationToken);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await ReadBranchAsync(repo, branch, cancellationToken)
+                ?? throw BranchNotFound(repo, branch);
+            if (await objects.TryDeleteDocumentAsync(StoreKeys.Branch(repo, branch), current.Version, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw Contention(repo, branch);
+    }
+
+    // ---- commits --------------------------------------------------------------------------------------
+
+    /// <summary>Resolves a reference (branch, id prefix, ancestry) to a commit, open or finished.</summary>
+    public async Task<CommitInfo> ResolveAsync(CommitRef reference, CancellationToken cancellationToken)
+    {
+        var repo = reference.Repo;
+        await GetRepoAsync(repo, cancellationToken);
+        CommitInfo commit;
+        var branch = await ReadBranchAsync(repo, reference.Base, cancellationToken);
+        if (branch is not null)
+        {
+            var id = branch.Value.Branch.Open ?? branch.Value.Branch.Head
+                ?? throw new PipeException(ErrorCodes.CommitNotFound, $"branch '{repo}@{reference.Base}' has no commits yet. Put a file first.");
+            commit = await GetCommitAsync(repo, id, cancellationToken);
+        }
+        else
+        {
+            commit = await FindByPrefixAsync(repo, reference.Base, cancellationToken);
+        }
+
+        foreach (var step in reference.Steps)
+        {
+            commit = step.FromOldest
+                ? await NthFromOldestAsync(commit, step.Count, reference, cancellationToken)
+                : await AncestorAsync(commit, step.Count, reference, cancellationToken);
+        }
+
+        return commit;
+    }
+
+    /// <summary>A commit by its full id: finished, or still open.</summary>
+    public async Task<CommitInfo> GetCommitAsync(string repo, string id, CancellationToken cancellationToken)
+    {
+        var data = await objects.TryReadAsync(StoreKeys.Commit(repo, id), cancellationToken)
+            ?? await objects.TryReadAsync(StoreKeys.OpenCommit(repo, id), cancellationToken)
+            ?? throw new PipeException(ErrorCodes.CommitNotFound, $"commit {id} of repo '{repo}' not found; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
+        return StoreJson.Deserialize<CommitInfo>(data);
+    }
+
+    /// <summary>The commits of a branch (or of every branch), newest first.</summary>
+    public async Task<IReadOnlyList<CommitInfo>> ListCommitsAsync(string repo, string? branch, int limit, CancellationToken cancellationToken)
+    {
+        await GetRepoAsync(repo, cancellationToken);
+        var heads = new List<string>();
+        foreach (var b in branch is null ? await ListBranchesAsync(repo, cancellationToken) : [await TryGetBranchAsync(repo, branch, cancellationToken) ?? throw BranchNotFound(repo, branch)])
+        {
+            if ((b.Open ?? b.Head) is { } id)
+            {
+                heads.Add(id);
+            }
+        }
+
+        var seen = new Dictionary<string, CommitInfo>();
+        foreach (var head in heads)
+        {
+            for (string? id = head; id is not null && !seen.ContainsKey(id) && seen.Count < limit;)
+            {
+                var commit = await GetCommitAsync(repo, id, cancellationToken);
+                seen[id] = commit;
+                id = commit.Parent;
+            }
+        }
+
+        return [.. seen.Values.OrderByDescending(c => c.Started).Take(limit)];
+    }
+
+    public async Task<CommitInfo> StartCommitAsync(string repo, string branch, string? description, CancellationToken cancellationToken)
+    {
+        await GetRepoAsync(repo, cancellationToken);
+        Names.Validate(branch, "branch");
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await ReadBranchAsync(repo, branch, cancellationToken);
+            if (current?.Branch.Open is { } open)
+            {
+                throw new PipeException(ErrorCodes.CommitAlreadyOpen, $"branch '{repo}@{branch}' already has the open commit {open}. Finish it with 'dotnet pipe commit finish {repo}@{branch}'.");
+            }
+
+            var parent = current?.Branch.Head is { } head ? await GetCommitAsync(repo, head, cancellationToken) : null;
+            var commit = NewCommit(repo, branch, parent, description) with { Finished = null };
+            var openKey = StoreKeys.OpenCommit(repo, commit.Id);
+            await objects.TryWriteDocumentAsync(openKey, StoreJson.Serialize(commit), null, cancellationToken);
+            var document = new BranchDocument(current?.Branch.Head, commit.Id);
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken))
+            {
+                return commit;
+            }
+
+            await objects.DeleteAsync(openKey, cancellationToken);
+        }
+
+        throw Contention(repo, branch);
+    }
+
+    /// <summary>Finishes the open commit that <paramref name="reference"/> names (a branch or the commit's id).</summary>
+    public async Task<CommitInfo> FinishCommitAsync(CommitRef reference, string? description, CancellationToken cancellationToken)
+    {
+        var commit = await ResolveAsync(reference, cancellationToken);
+        if (!commit.IsOpen || !reference.IsPlain)
+        {
+            throw new PipeException(ErrorCodes.CommitNotOpen, $"commit {commit.Id} of '{reference.Repo}' is not open, so it cannot be finished. 'dotnet pipe commit list {reference.Repo}' shows which commits are open.");
+        }
+
+        return await FinishAsync(commit.Repo, commit.Id, description, cancellationToken);
+    }
+
+    /// <summary>Discards an open commit, or removes a branch's newest commit by moving the branch to its parent.</summary>
+    public async Task<CommitInfo> DeleteCommitAsync(CommitRef reference, CancellationToken cancellationToken)
+    {
+        var commit = await ResolveAsync(reference, cancellationToken);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var branch = await ReadBranchAsync(commit.Repo, commit.Branch, cancellationToken);
+            var isOpenHere = branch?.Branch.Open == commit.Id;
+            if (branch is null || (!isOpenHere && branch.Value.Branch.Head != commit.Id))
+            {
+                throw new PipeException(ErrorCodes.CommitHasChildren, $"commit {commit.Id} is not the newest commit of '{commit.Repo}@{commit.Branch}'; only a branch's newest or open commit can be deleted.");
+            }
+
+            var document = isOpenHere ? branch.Value.Branch with { Open = null } : new BranchDocument(commit.Parent, null);
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(commit.Repo, commit.Branch), StoreJson.Serialize(document), branch.Value.Version, cancellationToken))
+            {
+                if (isOpenHere)
+                {
+                    await objects.DeleteAsync(StoreKeys.OpenCommit(commit.Repo, commit.Id), cancellationToken);
+                }
+
+                return commit;
+            }
+        }
+
+        throw Contention(commit.Repo, commit.Branch);
+    }
+
+    // ---- files ----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Applies <paramref name="edit"/> to the tree of <paramref name="target"/>: into its open commit if it has
+    /// one (the commit stays open), otherwise as a new commit on the branch (created if absent). The edit may
+    /// run more than once when another writer moves the branch meanwhile, so it must only describe changes.
+    /// </summary>
+    public async Task<CommitInfo> WriteAsync(
+        CommitRef target, string? description, Func<TreeEditor, CancellationToken, Task> edit, CancellationToken cancellationToken)
+    {
+        var repo = target.Repo;
+        await GetRepoAsync(repo, cancellationToken);
+        if (!target.IsPlain)
+        {
+            throw NotWritable(target, "an ancestry reference names a finished commit");
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var (branch, openId) = await ResolveWriteTargetAsync(target, cancellationToken);
+            if (openId is not null)
+            {
+                var written = await TryWriteOpenAsync(repo, openId, edit, cancellationToken);
+                if (written is not null)
+                {
+                    return written;
+                }
+
+                continue;
+            }
+
+            var parent = branch?.Branch.Head is { } head ? await GetCommitAsync(repo, head, cancellationToken) : null;
+            var editor = new TreeEditor(Content, parent?.Tree ?? ContentStore.EmptyTree);
+            await edit(editor, cancellationToken);
+            var (tree, size) = await editor.SaveAsync(cancellationToken);
+            var commit = NewCommit(repo, target.Base, parent, description) with { Tree = tree, Size = size };
+            var commitKey = StoreKeys.Commit(repo, commit.Id);
+            await objects.PutIfAbsentAsync(commitKey, StoreJson.Serialize(commit), cancellationToken);
+            await objects.FlushAsync(cancellationToken);
+            var document = new BranchDocument(commit.Id, null);
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, target.Base), StoreJson.Serialize(document), branch?.Version, cancellationToken))
+            {
+                return commit;
+            }
+
+            await objects.DeleteAsync(commitKey, cancellationToken); // lost the race: never reachable, retry on the new head
+            await Task.Delay(Random.Shared.Next(1, 5 + attempt), cancellationToken);
+        }
+
+        throw Contention(repo, target.Base);
+    }
+
+    /// <summary>Throws unless <paramref name="target"/> can be written (checked before content is stored).</summary>
+    public async Task EnsureWritableAsync(CommitRef target, CancellationToken cancellationToken)
+    {
+        await GetRepoAsync(target.Repo, cancellationToken);
+        if (!target.IsPlain)
+        {
+            throw NotWritable(target, "an ancestry reference names a finished commit");
+        }
+
+        await ResolveWriteTargetAsync(target, cancellationToken);
+    }
+
+    /// <summary>The branch to commit to (null: a new branch), or the open commit to write into.</summary>
+    private async Task<((BranchDocument Branch, string Version)? Branch, string? OpenId)> ResolveWriteTargetAsync(CommitRef target, CancellationToken cancellationToken)
+    {
+        var branch = await ReadBranchAsync(target.Repo, target.Base, cancellationToken);
+        if (branch is not null)
+        {
+            return (branch, branch.Value.Branch.Open);
+        }
+
+        if (await TryFindByPrefixAsync(target.Repo, target.Base, cancellationToken) is { } byId)
+        {
+            return (null, byId.IsOpen ? byId.Id : throw NotWritable(target, $"commit {byId.Id} is finished"));
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>The entry at <paramref name="path"/> in a commit; the root is a directory entry named "".</summary>
+    public async Task<TreeEntry?> GetEntryAsync(CommitInfo commit, string path, CancellationToken cancellationToken)
+    {
+        if (path.Length == 0)
+        {
+            return new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree);
+        }
+
+        var editor = new TreeEditor(Content, commit.Tree);
+        return await editor.GetAsync(path, cancellationToken);
+    }
+
+    public async Task<TreeEntry> GetExistingEntryAsync(CommitInfo commit, string path, CancellationToken cancellationToken) =>
+        await GetEntryAsync(commit, path, cancellationToken)
+        ?? throw new PipeException(ErrorCodes.PathNotFound, $"'{RepoPath.Display(path)}' not found in {commit.Repo}@{commit.Id}. 'dotnet pipe file list {commit.Repo}@{commit.Id}' shows what is there.");
+
+    /// <summary>Every file under <paramref name="entry"/> with its path relative to the repo root, depth first in name order.</summary>
+    public async IAsyncEnumerable<(string Path, TreeEntry Entry)> WalkFilesAsync(
+        string path, TreeEntry entry, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!entry.IsDirectory)
+        {
+            yield return (path, entry);
+            yield break;
+        }
+
+        foreach (var child in (await Content.ReadTreeAsync(entry.Hash, cancellationToken)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            await foreach (var item in WalkFilesAsync(RepoPath.Combine(path, child.Name), child, cancellationToken))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>Every entry (files and directories) whose path matches <paramref name="pattern"/>.</summary>
+    public async Task<IReadOnlyList<(string Path, TreeEntry Entry)>> GlobAsync(CommitInfo commit, GlobPattern pattern, CancellationToken cancellationToken)
+    {
+        var matches = new List<(string, TreeEntry)>();
+        if (pattern.IsMatch(""))
+        {
+            matches.Add(("", new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree)));
+        }
+
+        await GlobAsync("", commit.Tree, 1, pattern, matches, cancellationToken);
+        return matches;
+    }
+
+    /// <summary>The differences from <paramref name="old"/> to <paramref name="new"/>, comparing hashes only.</summary>
+    public async Task<IReadOnlyList<FileChange>> DiffAsync(TreeEntry? old, TreeEntry? @new, string path, CancellationToken cancellationToken)
+    {
+        var changes = new List<FileChange>();
+        await DiffAsync(old, @new, path, changes, cancellationToken);
+        return changes;
+    }
+
+    private async Task DiffAsync(TreeEntry? old, TreeEntry? @new, string path, List<FileChange> changes, CancellationToken cancellationToken)
+    {
+        if (old?.Hash == @new?.Hash && old?.Kind == @new?.Kind)
+        {
+            return;
+        }
+
+        if (old is { IsDirectory: true } || @new is { IsDirectory: true })
+        {
+            var before = old is { IsDirectory: true } ? (await Content.ReadTreeAsync(old.Hash, cancellationToken)).ToDictionary(e => e.Name) : [];
+            var after = @new is { IsDirectory: true } ? (await Content.ReadTreeAsync(@new.Hash, cancellationToken)).ToDictionary(e => e.Name) : [];
+            if (old is { IsDirectory: false })
+            {
+                changes.Add(new FileChange(FileChangeKind.Removed, path, old.Size, null));
+            }
+
+            foreach (var name in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+            {
+                await DiffAsync(before.GetValueOrDefault(name), after.GetValueOrDefault(name), RepoPath.Combine(path, name), changes, cancellationToken);
+            }
+
+            if (@new is { IsDirectory: false })
+            {
+                changes.Add(new FileChange(FileChangeKind.Added, path, null, @new.Size));
+            }
+
+            return;
+        }
+
+        changes.Add(old is null ? new FileChange(FileChangeKind.Added, path, null, @new!.Size)
+            : @new is null ? new FileChange(FileChangeKind.Removed, path, old.Size, null)
+            : new FileChange(FileChangeKind.Modified, path, old.Size, @new.Size));
+    }
+
+    private async Task GlobAsync(string path, string treeHash, int depth, GlobPattern pattern, List<(string, TreeEntry)> matches, CancellationToken cancellationToken)
+    {
+        if (depth > pattern.MaxDepth)
+        {
+            return;
+        }
+
+        foreach (var entry in (await Content.ReadTreeAsync(treeHash, cancellationToken)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            var entryPath = RepoPath.Combine(path, entry.Name);
+            if (pattern.IsMatch(entryPath))
+            {
+                matches.Add((entryPath, entry));
+            }
+
+            if (entry.IsDirectory)
+            {
+                await GlobAsync(entryPath, entry.Hash, depth + 1, pattern, matches, cancellationToken);
+            }
+        }
+    }
+
+    // ---- internals ------------------------------------------------------------------------------------
+
+    private async Task<CommitInfo?> TryWriteOpenAsync(string repo, string id, Func<TreeEditor, CancellationToken, Task> edit, CancellationToken cancellationToken)
+    {
+        var key = StoreKeys.OpenCommit(repo, id);
+        var document = await objects.ReadDocumentAsync(key, cancellationToken);
+        if (document is null)
+        {
+            return null; // finished meanwhile: the caller re-reads the branch
+        }
+
+        var commit = StoreJson.Deserialize<CommitInfo>(document.Content);
+        if (!commit.IsOpen)
+        {
+            await FreezeAsync(commit, cancellationToken); // a finish is under way (or crashed): complete it
+            return null;
+        }
+
+        var editor = new TreeEditor(Content, commit.Tree);
+        await edit(editor, cancellationToken);
+        var (tree, size) = await editor.SaveAsync(cancellationToken);
+        var updated = commit with { Tree = tree, Size = size };
+        return await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(updated), document.Version, cancellationToken) ? updated : null;
+    }
+
+    /// <summary>
+    /// Finishing is two steps so that no write is lost: the open document is first marked finished by
+    /// compare-and-swap (a writer holding the old version then fails and retries), then frozen into the
+    /// immutable commit object and the branch moved.
+    /// </summary>
+    private async Task<CommitInfo> FinishAsync(string repo, string id, string? description, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var finished = await objects.TryReadAsync(StoreKeys.Commit(repo, id), cancellationToken);
+            if (finished is not null)
+            {
+                var commit = StoreJson.Deserialize<CommitInfo>(finished);
+                await CompleteFinishAsync(repo, commit, cancellationToken);
+                return commit;
+            }
+
+            var key = StoreKeys.OpenCommit(repo, id);
+            var open = await objects.ReadDocumentAsync(key, cancellationToken)
+                ?? throw new PipeException(ErrorCodes.CommitNotFound, $"open commit {id} of repo '{repo}' not found.");
+            var marked = StoreJson.Deserialize<CommitInfo>(open.Content);
+            if (marked.IsOpen)
+            {
+                marked = marked with { Finished = time.GetUtcNow(), Description = description ?? marked.Description };
+                if (!await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(marked), open.Version, cancellationToken))
+                {
+                    continue;
+                }
+            }
+
+            return await FreezeAsync(marked, cancellationToken);
+        }
+
+        throw Contention(repo, id);
+    }
+
+    private async Task<CommitInfo> FreezeAsync(CommitInfo marked, CancellationToken cancellationToken)
+    {
+        await objects.PutIfAbsentAsync(StoreKeys.Commit(marked.Repo, marked.Id), StoreJson.Serialize(marked), cancellationToken);
+        await objects.FlushAsync(cancellationToken);
+        var frozen = await GetCommitAsync(marked.Repo, marked.Id, cancellationToken);
+        await CompleteFinishAsync(marked.Repo, frozen, cancellationToken);
+        return frozen;
+    }
+
+    /// <summary>Moves the branch from "open commit" to "head" once the commit object exists (also crash recovery).</summary>
+    private async Task CompleteFinishAsync(string repo, CommitInfo commit, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var key = StoreKeys.Branch(repo, commit.Branch);
+            var branch = await objects.ReadDocumentAsync(key, cancellationToken);
+            if (branch is not null && StoreJson.Deserialize<BranchDocument>(branch.Content).Open == commit.Id)
+            {
+                if (!await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(new BranchDocument(commit.Id, null)), branch.Version, cancellationToken))
+                {
+                    continue;
+                }
+            }
+
+            await objects.DeleteAsync(StoreKeys.OpenCommit(repo, commit.Id), cancellationToken);
+            return;
+        }
+
+        throw Contention(repo, commit.Branch);
+    }
+
+    private async Task<(BranchDocument Branch, string Version)?> ReadBranchAsync(string repo, string branch, CancellationToken cancellationToken)
+    {
+        if (!Names.IsValid(branch))
+        {
+            return null;
+        }
+
+        var document = await objects.ReadDocumentAsync(StoreKeys.Branch(repo, branch), cancellationToken);
+        if (document is null)
+        {
+            return null;
+        }
+
+        var value = StoreJson.Deserialize<BranchDocument>(document.Content);
+        if (value.Open is { } open && await objects.TryReadAsync(StoreKeys.Commit(repo, open), cancellationToken) is { } finished)
+        {
+            // A finish was interrupted after freezing the commit: complete it, then read again.
+            await CompleteFinishAsync(repo, StoreJson.Deserialize<CommitInfo>(finished), cancellationToken);
+            return await ReadBranchAsync(repo, branch, cancellationToken);
+        }
+
+        return (value, document.Version);
+    }
+
+    private async Task<CommitInfo?> TryFindByPrefixAsync(string repo, string prefix, CancellationToken cancellationToken)
+    {
+        if (prefix.Length < 4 || !prefix.All(char.IsAsciiHexDigitLower))
+        {
+            return null;
+        }
+
+        var matches = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listing in new[] { StoreKeys.CommitsOf(repo), StoreKeys.OpenCommitsOf(repo) })
+        {
+            await foreach (var key in objects.ListAsync(listing, cancellationToken))
+            {
+                var id = key[(key.LastIndexOf('/') + 1)..];
+                if (id.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    matches.Add(id);
+                }
+            }
+        }
+
+        return matches.Count switch
+        {
+            0 => null,
+            1 => await GetCommitAsync(repo, matches.Single(), cancellationToken),
+            _ => throw new PipeException(
+                ErrorCodes.AmbiguousCommit,
+                $"'{prefix}' matches {matches.Count} commits of '{repo}' ({string.Join(", ", matches.Order().Take(5))}); give more digits."),
+        };
+    }
+
+    private async Task<CommitInfo> FindByPrefixAsync(string repo, string prefix, CancellationToken cancellationToken) =>
+        await TryFindByPrefixAsync(repo, prefix, cancellationToken)
+        ?? throw (prefix.Length >= 4 && prefix.All(char.IsAsciiHexDigitLower)
+            ? new PipeException(ErrorCodes.CommitNotFound, $"no branch or commit '{prefix}' in repo '{repo}'. 'dotnet pipe commit list {repo}' shows the commits.")
+            : BranchNotFound(repo, prefix));
+
+    private async Task<CommitInfo> AncestorAsync(CommitInfo commit, int count, CommitRef reference, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            commit = commit.Parent is { } parent ? await GetCommitAsync(commit.Repo, parent, cancellationToken)
+                : throw new PipeException(ErrorCodes.CommitNotFound, $"'{reference}' goes back further than the history of '{reference.Repo}@{reference.Base}' ({i} commit(s) before it).");
+        }
+
+        return commit;
+    }
+
+    private async Task<CommitInfo> NthFromOldestAsync(CommitInfo commit, int n, CommitRef reference, CancellationToken cancellationToken)
+    {
+        var chain = new List<CommitInfo> { commit };
+        while (chain[^1].Parent is { } parent)
+        {
+            chain.Add(await GetCommitAsync(commit.Repo, parent, cancellationToken));
+        }
+
+        return n <= chain.Count ? chain[^n]
+            : throw new PipeException(ErrorCodes.CommitNotFound, $"'{reference}' asks for commit {n} but the history has {chain.Count}.");
+    }
+
+    private async Task<IReadOnlyList<string>> PipelinesReadingAsync(string repo, CancellationToken cancellationToken)
+    {
+        var readers = new List<string>();
+        await foreach (var key in objects.ListAsync(StoreKeys.PipelinesPrefix, cancellationToken))
+        {
+            var document = await objects.TryReadAsync(key, cancellationToken);
+            if (document is not null && StoreJson.Deserialize<PipelineInputsDocument>(document) is { } pipeline && pipeline.InputRepos.Contains(repo))
+            {
+                readers.Add(pipeline.Name);
+            }
+        }
+
+        return readers;
+    }
+
+    private async Task RemoveLeftoversAsync(string repo, CancellationToken cancellationToken)
+    {
+        foreach (var prefix in new[] { StoreKeys.BranchesOf(repo), StoreKeys.OpenCommitsOf(repo), StoreKeys.CommitsOf(repo) })
+        {
+            await foreach (var key in objects.ListAsync(prefix, cancellationToken))
+            {
+                await objects.DeleteAsync(key, cancellationToken);
+            }
+        }
+    }
+
+    private CommitInfo NewCommit(string repo, string branch, CommitInfo? parent, string? description)
+    {
+        var now = time.GetUtcNow();
+        var header = $"{repo}\n{branch}\n{parent?.Id}\n{now:O}\n{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
+        return new CommitInfo
+        {
+            Id = ContentHash.Of(Encoding.UTF8.GetBytes(header))[..32],
+            Repo = repo,
+            Branch = branch,
+            Parent = parent?.Id,
+            Tree = parent?.Tree ?? ContentStore.EmptyTree,
+            Size = parent?.Size ?? 0,
+            Started = now,
+            Finished = now,
+            Description = description,
+        };
+    }
+
+    private static BranchInfo ToBranch(string repo, string name, BranchDocument document) => new(repo, name, document.Head, document.Open);
+
+    private static PipeException BranchNotFound(string repo, string branch) =>
+        new(ErrorCodes.BranchNotFound, $"branch '{branch}' not found in repo '{repo}'. 'dotnet pipe branch list {repo}' shows the branches.");
+
+    private static PipeException NotWritable(CommitRef target, string why) =>
+        new(ErrorCodes.CommitFinished, $"cannot write to '{target}': {why}, and finished commits are immutable. Write to a branch (REPO@BRANCH) or an open commit.");
+
+    private static PipeException Contention(string repo, string what) =>
+        new(ErrorCodes.Contention, $"'{repo}@{what}' kept changing under concurrent writers; try again.");
+}

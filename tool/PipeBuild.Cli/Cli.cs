@@ -1,0 +1,87 @@
+using System.CommandLine;
+
+namespace PipeBuild.Cli;
+
+/// <summary>Small helpers that keep each command's definition to its arguments and its action.</summary>
+internal static class Cli
+{
+    public static Command Group(string name, string description, params Command[] subcommands)
+    {
+        var group = new Command(name, description);
+        foreach (var subcommand in subcommands)
+        {
+            group.Subcommands.Add(subcommand);
+        }
+
+        return group;
+    }
+
+    /// <summary>A runnable command; it takes <c>--output table|json</c> unless <paramref name="formatOption"/> is false.</summary>
+    public static Command Command(
+        string name, string description, Symbol[] symbols, Func<Session, CancellationToken, Task<int>> action, bool formatOption = true)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Argument argument:
+                    command.Arguments.Add(argument);
+                    break;
+                case Option option:
+                    command.Options.Add(option);
+                    break;
+            }
+        }
+
+        if (formatOption)
+        {
+            command.Options.Add(GlobalOptions.Output);
+        }
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var session = new Session(parseResult);
+            return await action(session, cancellationToken);
+        });
+        return command;
+    }
+
+    public static Command WithAliases(this Command command, params string[] aliases)
+    {
+        foreach (var alias in aliases)
+        {
+            command.Aliases.Add(alias);
+        }
+
+        return command;
+    }
+
+    public static string Ago(DateTimeOffset? time)
+    {
+        if (time is null)
+        {
+            return "-";
+        }
+
+        var age = DateTimeOffset.UtcNow - time.Value;
+        return age.TotalSeconds < 60 ? $"{Math.Max(0, (int)age.TotalSeconds)} seconds ago"
+            : age.TotalMinutes < 60 ? $"{(int)age.TotalMinutes} minutes ago"
+            : age.TotalHours < 24 ? $"{(int)age.TotalHours} hours ago"
+            : $"{(int)age.TotalDays} days ago";
+    }
+
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0 ? $"{bytes} B" : $"{value:0.##} {units[unit]}";
+    }
+}

@@ -1,0 +1,146 @@
+using System.CommandLine;
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Cli.Commands;
+
+/// <summary><c>file put|get|list|glob|diff|delete</c>.</summary>
+internal static class FileCommands
+{
+    public static Command Create() =>
+        Cli.Group("file", "Put, get, list, glob, diff and delete files in repos.", Put(), Get(), List(), Glob(), Diff(), Delete());
+
+    private static Command Put()
+    {
+        var target = new Argument<string>("repo@branch[:path]") { Description = "Where the data goes: a branch (or open commit) and an optional path." };
+        var files = new Option<string[]>("--file", "-f") { Description = "A local file or folder, an http(s) URL, or - for stdin. Repeatable.", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore, Required = true };
+        var recursive = new Option<bool>("--recursive", "-r") { Description = "Put a folder and everything in it." };
+        var append = new Option<bool>("--append", "-a") { Description = "Append to the file instead of replacing it." };
+        var overwrite = new Option<bool>("--overwrite", "-o") { Description = "Replace the file (the default; accepted for pachctl compatibility)." };
+        var commitFlag = new Option<bool>("-c") { Description = "Accepted for pachctl v1 compatibility: every put is committed unless the branch has an open commit." };
+        var split = new Option<SplitFormat?>("--split") { Description = "Split the source into numbered files: line, json or csv." };
+        var datums = new Option<int>("--target-file-datums") { Description = "With --split: records per file.", DefaultValueFactory = _ => 1 };
+        var bytes = new Option<long>("--target-file-bytes") { Description = "With --split: close a file once it has this many bytes (0: no limit)." };
+        var headers = new Option<int>("--header-records") { Description = "With --split csv: leading records repeated at the top of every file." };
+        var message = new Option<string?>("--message", "-m") { Description = "Description of the commit this put makes." };
+        var parallelism = new Option<int>("--parallelism") { Description = "Files read and stored at once.", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
+        return Cli.Command("put", "Put files into a repo: each put is a new commit (or goes into the branch's open commit).",
+            [target, files, recursive, append, overwrite, commitFlag, split, datums, bytes, headers, message, parallelism], async (s, ct) =>
+            {
+                var reference = CommitRef.Parse(s.Get(target));
+                var request = new PutRequest(reference, s.Get(files), s.Get(recursive), s.Get(append), s.Get(split), s.Get(datums), s.Get(bytes), s.Get(headers));
+                await s.Store.EnsureWritableAsync(reference, ct);
+                var entries = await FilePut.StoreSourcesAsync(s, request, s.Get(parallelism), ct);
+                var commit = await s.Store.WriteAsync(reference, s.Get(message), (editor, token) => FilePut.ApplyAsync(s.Store, editor, request, entries, token), ct);
+                var total = entries.Bytes;
+                s.Out.Result(
+                    new { commit = commit.Id, repo = commit.Repo, branch = commit.Branch, files = entries.Count, bytes = total, open = commit.IsOpen },
+                    $"put {entries.Count} file(s), {Cli.Bytes(total)}, into {commit.Repo}@{commit.Branch} ({(commit.IsOpen ? "open commit" : "commit")} {commit.Id})");
+                return ExitCodes.Ok;
+            });
+    }
+
+    private static Command Get()
+    {
+        var source = new Argument<string>("repo@ref:path") { Description = "The file or folder to get." };
+        var recursive = new Option<bool>("--recursive", "-r") { Description = "Get a folder and everything in it." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write here (a file, or a folder with -r) instead of to stdout." };
+        return Cli.Command("get", "Get a file (to stdout or -o), or a folder with -r -o DIR.", [source, recursive, output], async (s, ct) =>
+        {
+            var reference = CommitRef.Parse(s.Get(source));
+            var commit = await s.Store.ResolveAsync(reference, ct);
+            var path = reference.NormalizedPath;
+            var entry = await s.Store.GetExistingEntryAsync(commit, path, ct);
+            await FileGet.RunAsync(s.Store, commit, path, entry, s.Get(recursive), s.Get(output), ct);
+            return ExitCodes.Ok;
+        }, formatOption: false);
+    }
+
+    private static Command List()
+    {
+        var source = new Argument<string>("repo@ref[:path]");
+        return Cli.Command("list", "List the files and folders at a path (the root by default).", [source], async (s, ct) =>
+        {
+            var reference = CommitRef.Parse(s.Get(source));
+            var commit = await s.Store.ResolveAsync(reference, ct);
+            var path = reference.NormalizedPath;
+            var entry = await s.Store.GetExistingEntryAsync(commit, path, ct);
+            var rows = entry.IsDirectory
+                ? (await s.Store.Content.ReadTreeAsync(entry.Hash, ct)).OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => FileRow.Of(RepoPath.Combine(path, e.Name), e)).ToList()
+                : [FileRow.Of(path, entry)];
+            s.Out.Write(rows, FileRow.Table);
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command Glob()
+    {
+        var source = new Argument<string>("repo@ref:pattern") { Description = "A glob over paths, as in Pachyderm: /*, /data/*.csv, /**/*.json." };
+        return Cli.Command("glob", "List the files and folders whose paths match a glob pattern.", [source], async (s, ct) =>
+        {
+            var reference = CommitRef.Parse(s.Get(source));
+            var commit = await s.Store.ResolveAsync(reference, ct);
+            var matches = await s.Store.GlobAsync(commit, GlobPattern.Parse(reference.Path ?? "/"), ct);
+            s.Out.Write(matches.Select(m => FileRow.Of(m.Path, m.Entry)).ToList(), FileRow.Table);
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command Diff()
+    {
+        var newer = new Argument<string>("new") { Description = "repo@ref[:path] to compare." };
+        var older = new Argument<string?>("old") { Description = "repo@ref[:path] to compare with (default: the parent of new).", Arity = ArgumentArity.ZeroOrOne };
+        var nameOnly = new Option<bool>("--name-only") { Description = "Print only the paths that differ." };
+        return Cli.Command("diff", "Show the files added, removed and modified between two commits.", [newer, older, nameOnly], async (s, ct) =>
+        {
+            var newRef = CommitRef.Parse(s.Get(newer));
+            var newCommit = await s.Store.ResolveAsync(newRef, ct);
+            var oldRef = s.Get(older) is { } o ? CommitRef.Parse(o) : null;
+            CommitInfo? oldCommit = oldRef is not null ? await s.Store.ResolveAsync(oldRef, ct)
+                : newCommit.Parent is { } parent ? await s.Store.GetCommitAsync(newCommit.Repo, parent, ct) : null;
+            var path = newRef.Path is not null ? newRef.NormalizedPath : oldRef?.NormalizedPath ?? RepoPath.Root;
+            var changes = await s.Store.DiffAsync(
+                oldCommit is null ? null : await s.Store.GetEntryAsync(oldCommit, path, ct),
+                await s.Store.GetEntryAsync(newCommit, path, ct),
+                path,
+                ct);
+            if (s.Get(nameOnly) && !s.Out.IsJson)
+            {
+                foreach (var change in changes)
+                {
+                    Console.Out.WriteLine(RepoPath.Display(change.Path));
+                }
+            }
+            else
+            {
+                s.Out.Write(changes, c => (["STATUS", "PATH", "OLD SIZE", "NEW SIZE"], c.Select(x => new[]
+                {
+                    x.Kind.ToString().ToLowerInvariant(), RepoPath.Display(x.Path), x.OldSize is { } a ? Cli.Bytes(a) : "-", x.NewSize is { } b ? Cli.Bytes(b) : "-",
+                })));
+            }
+
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command Delete()
+    {
+        var target = new Argument<string>("repo@branch:path");
+        var recursive = new Option<bool>("--recursive", "-r") { Description = "Accepted for compatibility: deleting a folder always deletes what it holds." };
+        var message = new Option<string?>("--message", "-m") { Description = "Description of the commit this delete makes." };
+        return Cli.Command("delete", "Delete a file or folder (a new commit, or in the branch's open commit).", [target, recursive, message], async (s, ct) =>
+        {
+            var reference = CommitRef.Parse(s.Get(target));
+            var path = reference.NormalizedPath;
+            var commit = await s.Store.WriteAsync(reference, s.Get(message), async (editor, token) =>
+            {
+                if (!await editor.DeleteAsync(path, token))
+                {
+                    throw new PipeException(ErrorCodes.PathNotFound, $"'{RepoPath.Display(path)}' not found in {reference.Repo}@{reference.Base}; nothing was deleted.");
+                }
+            }, ct);
+            s.Out.Result(new { commit = commit.Id, deleted = RepoPath.Display(path) }, $"deleted {RepoPath.Display(path)} from {commit.Repo}@{commit.Branch} (commit {commit.Id})");
+            return ExitCodes.Ok;
+        });
+    }
+}

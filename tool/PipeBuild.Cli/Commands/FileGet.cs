@@ -1,0 +1,105 @@
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Cli.Commands;
+
+/// <summary>
+/// <c>file get</c>: writes a file to stdout or a path, or a folder tree under a target folder. Every write
+/// stays inside the target: resolved paths are checked, and an existing symlink on the way is refused.
+/// </summary>
+internal static class FileGet
+{
+    public static async Task RunAsync(VersionStore store, CommitInfo commit, string path, TreeEntry entry, bool recursive, string? output, CancellationToken ct)
+    {
+        if (entry.IsDirectory && !recursive)
+        {
+            throw new PipeException(ErrorCodes.NotAFile, $"'{RepoPath.Display(path)}' is a folder; pass -r and -o DIR to get everything in it.");
+        }
+
+        if (output is null)
+        {
+            if (entry.IsDirectory)
+            {
+                throw new PipeException(ErrorCodes.InvalidArguments, "getting a folder needs -o DIR (where to write it).");
+            }
+
+            await using var stdout = Console.OpenStandardOutput();
+            await store.Content.CopyToAsync(entry.Content, stdout, null, ct);
+            return;
+        }
+
+        if (!entry.IsDirectory)
+        {
+            var destination = Directory.Exists(output) ? Path.Combine(output, RepoPath.Name(path)) : output;
+            await Progress.RunAsync($"getting {RepoPath.Display(path)}", entry.Size, async progress =>
+            {
+                await WriteFileAsync(store, entry.Content, Path.GetFullPath(destination), progress, ct);
+                return true;
+            });
+            return;
+        }
+
+        var root = Path.GetFullPath(output);
+        Directory.CreateDirectory(root);
+        await Progress.RunAsync($"getting {RepoPath.Display(path)}", entry.Size, async progress =>
+        {
+            await foreach (var (filePath, file) in store.WalkFilesAsync(path, entry, ct))
+            {
+                var relative = path.Length == 0 ? filePath : filePath[(path.Length + 1)..];
+                await WriteFileAsync(store, file.Content, InsideTarget(root, relative), progress, ct);
+            }
+
+            return true;
+        });
+    }
+
+    /// <summary>The full path of <paramref name="relative"/> under <paramref name="root"/>, or an error if it would leave it.</summary>
+    internal static string InsideTarget(string root, string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(root, relative));
+        var prefix = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw Escapes(root, relative);
+        }
+
+        // A symlink already in the target could redirect the write elsewhere.
+        var walked = Path.TrimEndingDirectorySeparator(root);
+        foreach (var segment in full[prefix.Length..].Split(Path.DirectorySeparatorChar))
+        {
+            walked = Path.Combine(walked, segment);
+            var info = new FileInfo(walked);
+            if (info.Exists || Directory.Exists(walked))
+            {
+                if ((File.GetAttributes(walked) & FileAttributes.ReparsePoint) != 0)
+                {
+                    throw Escapes(root, relative);
+                }
+            }
+        }
+
+        return full;
+    }
+
+    private static async Task WriteFileAsync(VersionStore store, FileContent content, string destination, IProgress<long>? progress, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        var temp = destination + ".pipe-tmp-" + Environment.ProcessId;
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await store.Content.CopyToAsync(content, file, progress, ct);
+            }
+
+            File.Move(temp, destination, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static PipeException Escapes(string root, string relative) =>
+        new(ErrorCodes.OutputEscapesTarget, $"refusing to write '{relative}': it would land outside '{root}' (through '..' or a symlink).");
+}

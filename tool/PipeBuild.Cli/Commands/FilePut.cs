@@ -1,0 +1,157 @@
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Cli.Commands;
+
+/// <summary>
+/// <c>file put</c> in two phases: store every source's content (slow, parallel, done once), then place the
+/// stored content in the tree (fast, and re-run if another writer moved the branch meanwhile).
+/// </summary>
+internal static class FilePut
+{
+    public static async Task<StoredSources> StoreSourcesAsync(Session session, PutRequest request, int parallelism, CancellationToken ct)
+    {
+        var content = session.Store.Content;
+        var basePath = request.Target.NormalizedPath;
+        if (request.Split is { } format)
+        {
+            if (request.Sources.Length != 1)
+            {
+                throw new PipeException(ErrorCodes.InvalidArguments, "--split takes exactly one source (-f).");
+            }
+
+            var source = request.Sources[0];
+            var folder = request.IntoFolder || basePath.Length == 0 ? RepoPath.Combine(basePath, RepoPath.Normalize(NameOf(source))) : basePath;
+            byte[] data;
+            await using (var stream = await OpenRemoteOrStdinAsync(source, ct) ?? OpenLocal(source))
+            {
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, ct);
+                data = buffer.ToArray();
+            }
+
+            var pieces = RecordSplitter.Split(data, format, request.RecordsPerFile, request.BytesPerFile, request.HeaderRecords);
+            var stored = new List<(string, FileContent)>();
+            foreach (var piece in pieces)
+            {
+                stored.Add(("", await content.WriteAsync(piece, ct)));
+            }
+
+            return new StoredSources(stored, folder);
+        }
+
+        var files = new List<(string, FileContent)>();
+        var local = new List<SourceFile>();
+        foreach (var source in request.Sources)
+        {
+            if (source == "-" || IsUrl(source))
+            {
+                var path = request.IntoFolder || basePath.Length == 0 ? RepoPath.Combine(basePath, RepoPath.Normalize(NameOf(source))) : basePath;
+                await using var stream = (await OpenRemoteOrStdinAsync(source, ct))!;
+                files.Add((path, await content.WriteAsync(stream, null, ct)));
+                continue;
+            }
+
+            var isFolder = Directory.Exists(source);
+            var target = isFolder || !request.IntoFolder ? basePath : RepoPath.Combine(basePath, RepoPath.Normalize(Path.GetFileName(source)));
+            local.AddRange(LocalSourceIngester.Plan(source, target, request.Recursive));
+        }
+
+        var ingester = new LocalSourceIngester(content, session.Workspace.OpenStatCache(), parallelism);
+        var total = local.Sum(f => f.File.Length);
+        files.AddRange(await Progress.RunAsync($"storing {local.Count} file(s)", total, progress => ingester.IngestAsync(local, progress, ct)));
+        var duplicate = files.GroupBy(f => f.Item1, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new PipeException(ErrorCodes.InvalidArguments, $"two sources would both be put at '{RepoPath.Display(duplicate.Key)}'; give them different names.");
+        }
+
+        return new StoredSources(files, null);
+    }
+
+    /// <summary>Places stored sources in the tree; pure with respect to <paramref name="editor"/>, so it can be re-run.</summary>
+    public static async Task ApplyAsync(VersionStore store, TreeEditor editor, PutRequest request, StoredSources sources, CancellationToken ct)
+    {
+        if (sources.SplitFolder is { } folder)
+        {
+            var first = 0;
+            if (request.Append && await editor.GetAsync(folder, ct) is { IsDirectory: true } existing)
+            {
+                first = (await store.Content.ReadTreeAsync(existing.Hash, ct)).Count;
+            }
+            else if (!request.Append)
+            {
+                await editor.DeleteAsync(folder, ct); // a new split replaces the previous pieces
+            }
+
+            for (var i = 0; i < sources.Count; i++)
+            {
+                await editor.SetFileAsync(RepoPath.Combine(folder, RecordSplitter.PieceName(first + i)), sources.Files[i].Content, ct);
+            }
+
+            return;
+        }
+
+        foreach (var (path, content) in sources.Files)
+        {
+            var final = content;
+            if (request.Append && await editor.GetAsync(path, ct) is { IsDirectory: false } existing)
+            {
+                await using var addition = await store.Content.OpenReadAsync(content, ct);
+                final = await store.Content.AppendAsync(existing.Content, addition, null, ct);
+            }
+
+            await editor.SetFileAsync(path, final, ct);
+        }
+    }
+
+    private static bool IsUrl(string source) =>
+        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    private static string NameOf(string source)
+    {
+        if (source == "-")
+        {
+            throw new PipeException(ErrorCodes.InvalidArguments, "-f - (stdin) needs a target path, as in repo@master:/name.txt.");
+        }
+
+        return IsUrl(source) ? Path.GetFileName(new Uri(source).AbsolutePath) : Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
+    }
+
+    private static Stream OpenLocal(string source)
+    {
+        try
+        {
+            return File.OpenRead(source);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{source}': {e.Message}");
+        }
+    }
+
+    private static async Task<Stream?> OpenRemoteOrStdinAsync(string source, CancellationToken ct)
+    {
+        if (source == "-")
+        {
+            return Console.OpenStandardInput();
+        }
+
+        if (!IsUrl(source))
+        {
+            return null;
+        }
+
+        try
+        {
+            var client = new HttpClient();
+            var response = await client.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, ct);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadAsStreamAsync(ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot download '{source}': {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Reflection;
+using PipeBuild.Core;
+using PipeBuild.Store;
+using PipeBuild.Store.Local;
+
+namespace PipeBuild.Cli.Commands;
+
+/// <summary><c>init</c>, <c>version</c>, <c>fsck</c>, <c>gc</c>.</summary>
+internal static class WorkspaceCommands
+{
+    public static Command Init()
+    {
+        var directory = new Argument<string?>("dir") { Description = "Folder to make a workspace (default: the current folder).", Arity = ArgumentArity.ZeroOrOne };
+        var store = new Option<string>("--store") { Description = "Where data lives: local (in .pipe/).", DefaultValueFactory = _ => "local" };
+        var branch = new Option<string>("--default-branch") { Description = "Branch used when a reference names none.", DefaultValueFactory = _ => CommitRef.DefaultBranch };
+        return Cli.Command("init", "Make the current folder (or DIR) a PipeBuild workspace.", [directory, store, branch], async (s, ct) =>
+        {
+            var root = Path.GetFullPath(s.Get(directory) ?? s.Parse.GetValue(GlobalOptions.Workspace) ?? Directory.GetCurrentDirectory());
+            var config = new WorkspaceConfig(s.Get(store), Names.Validate(s.Get(branch), "branch"));
+            var workspace = Workspace.Init(root, config);
+            await using var objects = workspace.OpenObjectStore();
+            s.Out.Result(new { workspace = root, store = config.Store }, $"Initialized a PipeBuild workspace in {root} (store: {config.Store}).");
+            return ExitCodes.Ok;
+        });
+    }
+
+    public static Command Version() =>
+        Cli.Command("version", "Show the version of dotnet pipe.", [], (s, _) =>
+        {
+            var version = typeof(WorkspaceCommands).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            s.Out.Write(new { component = "dotnet-pipe", version }, v => (["COMPONENT", "VERSION"], [[v.component, v.version]]));
+            return Task.FromResult(ExitCodes.Ok);
+        });
+
+    public static Command Fsck() =>
+        Cli.Command("fsck", "Verify every object's hash and that every branch, commit and tree is complete.", [], async (s, ct) =>
+        {
+            if (s.Store.Objects is LocalObjectStore local)
+            {
+                local.RemoveStaleTemporaryFiles(TimeSpan.FromMinutes(10));
+            }
+
+            var report = await new StoreMaintenance(s.Store).FsckAsync(ct);
+            if (s.Out.IsJson)
+            {
+                s.Out.Json(report);
+            }
+            else
+            {
+                foreach (var problem in report.Problems)
+                {
+                    Console.Out.WriteLine($"problem: {problem}");
+                }
+
+                Console.Out.WriteLine(report.IsClean
+                    ? $"ok: {report.Objects} objects and {report.Commits} commits verified."
+                    : $"{report.Problems.Count} problem(s) in {report.Objects} objects and {report.Commits} commits.");
+            }
+
+            if (!report.IsClean)
+            {
+                throw new PipeException(ErrorCodes.Corrupt, $"the store at {s.Store.Objects.Location} has {report.Problems.Count} problem(s) (listed above).", ExitCodes.InternalError);
+            }
+
+            return ExitCodes.Ok;
+        });
+
+    public static Command Gc()
+    {
+        var grace = new Option<int>("--grace") { Description = "Keep unreachable objects younger than this many minutes (puts in progress).", DefaultValueFactory = _ => 60 };
+        return Cli.Command("gc", "Remove objects that no commit reaches.", [grace], async (s, ct) =>
+        {
+            var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct);
+            File.Delete(Path.Combine(s.Workspace.MetadataPath, "cache", "stat")); // it may name collected objects
+            s.Out.Write(report, r => (["REACHABLE", "REMOVED", "FREED", "KEPT (YOUNG)"], [[r.Reachable.ToString(), r.Removed.ToString(), Cli.Bytes(r.BytesRemoved), r.KeptYoung.ToString()]]));
+            return ExitCodes.Ok;
+        });
+    }
+}

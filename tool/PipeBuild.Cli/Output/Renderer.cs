@@ -1,0 +1,103 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace PipeBuild.Cli;
+
+/// <summary>Writes results as aligned tables (for people) or JSON (for scripts); progress and notes go to stderr.</summary>
+internal sealed class Renderer(OutputFormat format)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public OutputFormat Format => format;
+
+    public bool IsJson => format == OutputFormat.Json;
+
+    /// <summary>Prints <paramref name="value"/> as JSON, or the table made by <paramref name="table"/>.</summary>
+    public void Write<T>(T value, Func<T, (string[] Headers, IEnumerable<string[]> Rows)> table)
+    {
+        if (IsJson)
+        {
+            Json(value);
+            return;
+        }
+
+        var (headers, rows) = table(value);
+        Table(headers, rows);
+    }
+
+    public void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    public static void Table(string[] headers, IEnumerable<string[]> rows)
+    {
+        var grid = new Table().NoBorder().HideRowSeparators();
+        grid.Border = TableBorder.None;
+        foreach (var header in headers)
+        {
+            grid.AddColumn(new TableColumn(header).PadLeft(0).PadRight(3));
+        }
+
+        foreach (var row in rows)
+        {
+            grid.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+
+        Console.Stdout.Write(grid);
+    }
+
+    /// <summary>Prints <paramref name="value"/> as JSON, or <paramref name="text"/> for people.</summary>
+    public void Result<T>(T value, string text)
+    {
+        if (IsJson)
+        {
+            Json(value);
+        }
+        else
+        {
+            Console.Out.WriteLine(text);
+        }
+    }
+
+    /// <summary>A line for people; suppressed in JSON mode so stdout stays parseable.</summary>
+    public void Line(string text)
+    {
+        if (!IsJson)
+        {
+            Console.Out.WriteLine(text);
+        }
+    }
+
+    public static void Note(string text) => System.Console.Error.WriteLine(text);
+
+    private static class Console
+    {
+        public static readonly IAnsiConsole Stdout = CreateStdout();
+
+        public static TextWriter Out => System.Console.Out;
+
+        private static IAnsiConsole CreateStdout()
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(System.Console.Out),
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+            });
+
+            // Piped output is read by scripts: never wrap a row.
+            if (System.Console.IsOutputRedirected)
+            {
+                console.Profile.Width = 1000;
+            }
+
+            return console;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using PipeBuild.Cli;
+using PipeBuild.Cli.Commands;
+using PipeBuild.Core;
+
+var root = new RootCommand("dotnet pipe: versioned, incremental data pipelines for .NET (Pachyderm's model on MSBuild).");
+root.Options.Add(GlobalOptions.Workspace);
+root.Options.Add(GlobalOptions.Verbose);
+foreach (var command in new[]
+{
+    WorkspaceCommands.Init(), WorkspaceCommands.Version(), WorkspaceCommands.Fsck(), WorkspaceCommands.Gc(),
+    RepoCommands.Create(), BranchCommands.Create(), CommitCommands.Create(), FileCommands.Create(),
+})
+{
+    root.Subcommands.Add(command);
+}
+
+var parseResult = root.Parse(LegacySyntax.Rewrite(args));
+var verbose = parseResult.GetValue(GlobalOptions.Verbose);
+if (parseResult.Errors.Count > 0)
+{
+    foreach (var error in parseResult.Errors)
+    {
+        Console.Error.WriteLine($"error {ErrorCodes.InvalidArguments}: {error.Message}");
+    }
+
+    var path = new List<string>();
+    for (var result = parseResult.CommandResult; result.Parent is CommandResult parent; result = parent)
+    {
+        path.Insert(0, result.Command.Name);
+    }
+
+    Console.Error.WriteLine($"Run 'dotnet pipe {string.Join(' ', path)}{(path.Count > 0 ? " " : "")}--help' for usage.");
+    return ExitCodes.UserError;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // stop cleanly: in-flight writes finish or are abandoned before any ref moves
+    cancellation.Cancel();
+};
+
+try
+{
+    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);
+}
+catch (PipeException e)
+{
+    Console.Error.WriteLine(e.ToString());
+    if (verbose)
+    {
+        Console.Error.WriteLine(e.StackTrace);
+    }
+
+    return e.ExitCode;
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cancelled; the store is unchanged by the interrupted command.");
+    return 130;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"internal error: {e.Message}{(verbose ? Environment.NewLine + e : " (run with --verbose for details)")}");
+    return ExitCodes.InternalError;
+}

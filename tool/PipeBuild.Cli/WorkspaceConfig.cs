@@ -1,0 +1,24 @@
+using System.Text.Json;
+using PipeBuild.Core;
+
+namespace PipeBuild.Cli;
+
+/// <summary>The contents of <c>.pipe/config.json</c>.</summary>
+internal sealed record WorkspaceConfig(string Store = "local", string DefaultBranch = CommitRef.DefaultBranch)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static WorkspaceConfig Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<WorkspaceConfig>(File.ReadAllText(path), Options) ?? new WorkspaceConfig();
+        }
+        catch (JsonException e)
+        {
+            throw new PipeException(ErrorCodes.InvalidConfig, $"{path}({e.LineNumber + 1},{e.BytePositionInLine + 1}): invalid JSON: {e.Message} Fix or delete the file.");
+        }
+    }
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+}
