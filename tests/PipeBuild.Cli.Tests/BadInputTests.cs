@@ -1,0 +1,105 @@
+namespace PipeBuild.Cli.Tests;
+
+/// <summary>Every kind of bad input: a clear PIPE error, exit code 1, and a store left exactly as it was.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempWorkspace ws = new();
+    private readonly string file;
+
+    public BadInputTests()
+    {
+        ws.Run("repo", "create", "data").ShouldSucceed();
+        file = ws.Write("in/a.csv", "x,y\n1,2\n");
+        ws.Run("file", "put", "data@master:a.csv", "-f", file).ShouldSucceed();
+    }
+
+    public static TheoryData<string, string[]> Cases() => new()
+    {
+        { "PIPE5001", ["file", "put", "nope@master:a.csv", "-f", "in/a.csv"] },
+        { "PIPE5001", ["file", "list", "nope@master"] },
+        { "PIPE5004", ["file", "list", "data@nobranch"] },
+        { "PIPE5006", ["file", "list", "data@abcdef12"] },
+        { "PIPE5003", ["repo", "create", "bad name!"] },
+        { "PIPE5002", ["repo", "create", "data"] },
+        { "PIPE1004", ["branch", "create", "data@bad.branch!"] },
+        { "PIPE1004", ["file", "list", "data@master^x"] },
+        { "PIPE5009", ["commit", "finish", "data@master"] },
+        { "PIPE5008", ["file", "put", "data@master^:b.csv", "-f", "in/a.csv"] },
+        { "PIPE1005", ["file", "put", "data@master:b.csv", "-f", "in/missing.csv"] },
+        { "PIPE1005", ["file", "put", "data@master", "-f", "in"] },
+        { "PIPE5010", ["file", "put", "data@master:../escape.csv", "-f", "in/a.csv"] },
+        { "PIPE5010", ["file", "put", "data@master:x/./y.csv", "-f", "in/a.csv"] },
+        { "PIPE5011", ["file", "get", "data@master:missing.csv"] },
+        { "PIPE5011", ["file", "delete", "data@master:missing.csv"] },
+        { "PIPE5018", ["file", "get", "data@master:/"] },
+        { "PIPE5020", ["file", "put", "data@master:a.csv/inner.csv", "-f", "in/a.csv"] },
+        { "PIPE5019", ["file", "put", "data@master:j", "-f", "in/a.csv", "--split", "json"] },
+        { "PIPE1008", ["file", "glob", "data@master:/[a"] },
+        { "PIPE1001", ["file", "put", "data@master:a.csv"] },
+        { "PIPE1001", ["no-such-command"] },
+        { "PIPE5004", ["branch", "delete", "data@nobranch"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_input_is_a_clear_error_and_changes_nothing(string code, string[] args)
+    {
+        var before = ws.StoreFingerprint();
+        ws.Run(args).ShouldFailWith(code);
+        Assert.Equal(before, ws.StoreFingerprint());
+    }
+
+    [Fact]
+    public void Write_to_a_finished_commit_id_is_refused()
+    {
+        var id = JsonOutput.Parse(ws.Run("commit", "inspect", "data@master", "--output", "json")).GetProperty("id").GetString()!;
+        var before = ws.StoreFingerprint();
+        ws.Run("file", "put", $"data@{id}:b.csv", "-f", file).ShouldFailWith("PIPE5008");
+        ws.Run("file", "delete", $"data@{id}:a.csv").ShouldFailWith("PIPE5008");
+        Assert.Equal(before, ws.StoreFingerprint());
+    }
+
+    [Fact]
+    public void A_second_open_commit_on_a_branch_is_refused()
+    {
+        ws.Run("commit", "start", "data@master").ShouldSucceed();
+        ws.Run("commit", "start", "data@master").ShouldFailWith("PIPE5014");
+    }
+
+    [Fact]
+    public void Names_that_are_not_utf8_are_refused_before_anything_is_stored()
+    {
+        var folder = Path.Combine(ws.Root, "weird");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "ok.csv"), "fine");
+        var created = System.Diagnostics.Process.Start("bash", ["-c", $"printf x > '{folder}'/$'\\xff\\xfe.csv'"]);
+        created.WaitForExit();
+        var before = ws.StoreFingerprint();
+        ws.Run("file", "put", "data@master", "-r", "-f", folder).ShouldFailWith("PIPE5012");
+        Assert.Equal(before, ws.StoreFingerprint());
+    }
+
+    [Fact]
+    public void File_get_never_writes_through_a_symlink_out_of_its_target()
+    {
+        ws.Run("file", "put", "data@master:sub/secret.csv", "-f", file).ShouldSucceed();
+        var outside = Directory.CreateTempSubdirectory("pipe-outside-").FullName;
+        var target = Path.Combine(ws.Root, "target");
+        Directory.CreateDirectory(target);
+        Directory.CreateSymbolicLink(Path.Combine(target, "sub"), outside);
+
+        ws.Run("file", "get", "data@master:/", "-r", "-o", target).ShouldFailWith("PIPE1006");
+        Assert.Empty(Directory.GetFiles(outside));
+        Directory.Delete(outside, true);
+    }
+
+    [Fact]
+    public void Outside_a_workspace_the_error_says_how_to_make_one()
+    {
+        using var bare = new TempWorkspace(init: false);
+        bare.Run("repo", "list").ShouldFailWith("PIPE1002");
+        Assert.Contains("dotnet pipe init", bare.Run("repo", "list").Stderr);
+    }
+
+    public void Dispose() => ws.Dispose();
+}

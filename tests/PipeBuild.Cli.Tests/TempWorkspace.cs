@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace PipeBuild.Cli.Tests;
+
+/// <summary>A fresh workspace in a temp folder, and a way to run the built <c>dotnet pipe</c> in it.</summary>
+public sealed class TempWorkspace : IDisposable
+{
+    public static readonly string ToolPath = Path.Combine(AppContext.BaseDirectory, "dotnet-pipe.dll");
+
+    public TempWorkspace(bool init = true)
+    {
+        Root = Directory.CreateTempSubdirectory("pipe-e2e-").FullName;
+        if (init)
+        {
+            Run("init").ShouldSucceed();
+        }
+    }
+
+    public string Root { get; }
+
+    public string PipeFolder => Path.Combine(Root, ".pipe");
+
+    public PipeResult Run(params string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
+    public async Task<PipeResult> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var result = await Command(args).ExecuteBufferedAsync(cancellationToken);
+        return new PipeResult(result.ExitCode, result.StandardOutput, result.StandardError);
+    }
+
+    public Command Command(string[] args) =>
+        CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([ToolPath, .. args])
+            .WithWorkingDirectory(Root)
+            .WithEnvironmentVariables(e => e.Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1"))
+            .WithValidation(CommandResultValidation.None);
+
+    /// <summary>Writes a file under the workspace and returns its path.</summary>
+    public string Write(string relativePath, string content)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>A digest of every ref, commit and object, to prove a failed command changed nothing.</summary>
+    public string StoreFingerprint()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.EnumerateFiles(PipeFolder, "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}cache{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(PipeFolder, file)));
+            sha.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
