@@ -6,13 +6,11 @@ namespace PipeBuild.Cli;
 /// <summary>The contents of <c>.pipe/config.json</c>.</summary>
 internal sealed record WorkspaceConfig(string Store = "local", string DefaultBranch = CommitRef.DefaultBranch)
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static WorkspaceConfig Load(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<WorkspaceConfig>(File.ReadAllText(path), Options) ?? new WorkspaceConfig();
+            return JsonSerializer.Deserialize(File.ReadAllText(path), CliJson.Default.WorkspaceConfig) ?? new WorkspaceConfig();
         }
         catch (JsonException e)
         {
@@ -20,5 +18,5 @@ internal sealed record WorkspaceConfig(string Store = "local", string DefaultBra
         }
     }
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, CliJson.Default.WorkspaceConfig));
 }

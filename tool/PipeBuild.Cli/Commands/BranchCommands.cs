@@ -40,7 +40,7 @@ internal static class BranchCommands
         {
             var reference = CommitRef.Parse(s.Get(target));
             await s.Store.DeleteBranchAsync(reference.Repo, reference.Base, ct);
-            s.Out.Result(new { deleted = $"{reference.Repo}@{reference.Base}" }, $"deleted branch {reference.Repo}@{reference.Base}");
+            s.Out.Result(new DeletedResult($"{reference.Repo}@{reference.Base}"), $"deleted branch {reference.Repo}@{reference.Base}");
             return ExitCodes.Ok;
         });
     }

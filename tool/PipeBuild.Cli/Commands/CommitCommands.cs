@@ -103,7 +103,7 @@ internal static class CommitCommands
         return Cli.Command("delete", "Discard an open commit, or remove a branch's newest commit.", [target], async (s, ct) =>
         {
             var commit = await s.Store.DeleteCommitAsync(CommitRef.Parse(s.Get(target)), ct);
-            s.Out.Result(new { deleted = commit.Id }, $"deleted {commit.Repo}@{commit.Id}");
+            s.Out.Result(new DeletedResult(commit.Id), $"deleted {commit.Repo}@{commit.Id}");
             return ExitCodes.Ok;
         });
     }

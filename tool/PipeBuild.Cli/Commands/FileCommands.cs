@@ -34,7 +34,7 @@ internal static class FileCommands
                 var commit = await s.Store.WriteAsync(reference, s.Get(message), (editor, token) => FilePut.ApplyAsync(s.Store, editor, request, entries, token), ct);
                 var total = entries.Bytes;
                 s.Out.Result(
-                    new { commit = commit.Id, repo = commit.Repo, branch = commit.Branch, files = entries.Count, bytes = total, open = commit.IsOpen },
+                    new PutResult(commit.Id, commit.Repo, commit.Branch, entries.Count, total, commit.IsOpen),
                     $"put {entries.Count} file(s), {Cli.Bytes(total)}, into {commit.Repo}@{commit.Branch} ({(commit.IsOpen ? "open commit" : "commit")} {commit.Id})");
                 return ExitCodes.Ok;
             });
@@ -139,7 +139,7 @@ internal static class FileCommands
                     throw new PipeException(ErrorCodes.PathNotFound, $"'{RepoPath.Display(path)}' not found in {reference.Repo}@{reference.Base}; nothing was deleted.");
                 }
             }, ct);
-            s.Out.Result(new { commit = commit.Id, deleted = RepoPath.Display(path) }, $"deleted {RepoPath.Display(path)} from {commit.Repo}@{commit.Branch} (commit {commit.Id})");
+            s.Out.Result(new DeletedResult(RepoPath.Display(path), commit.Id), $"deleted {RepoPath.Display(path)} from {commit.Repo}@{commit.Branch} (commit {commit.Id})");
             return ExitCodes.Ok;
         });
     }

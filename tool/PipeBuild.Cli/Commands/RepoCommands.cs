@@ -60,7 +60,7 @@ internal static class RepoCommands
         return Cli.Command("delete", "Delete a repo and its history.", [name, force], async (s, ct) =>
         {
             await s.Store.DeleteRepoAsync(s.Get(name), s.Get(force), ct);
-            s.Out.Result(new { deleted = s.Get(name) }, $"deleted repo '{s.Get(name)}'");
+            s.Out.Result(new DeletedResult(s.Get(name)), $"deleted repo '{s.Get(name)}'");
             return ExitCodes.Ok;
         });
     }
@@ -72,6 +72,4 @@ internal static class RepoCommands
         var size = master?.Head is { } head ? (await store.GetCommitAsync(repo.Name, head, ct)).Size : 0;
         return new RepoSummary(repo.Name, repo.Created, size, [.. branches.Select(b => b.Name)], repo.Description);
     }
-
-    private sealed record RepoSummary(string Name, DateTimeOffset Created, long Size, IReadOnlyList<string> Branches, string? Description);
 }

@@ -20,7 +20,7 @@ internal static class WorkspaceCommands
             var config = new WorkspaceConfig(s.Get(store), Names.Validate(s.Get(branch), "branch"));
             var workspace = Workspace.Init(root, config);
             await using var objects = workspace.OpenObjectStore();
-            s.Out.Result(new { workspace = root, store = config.Store }, $"Initialized a PipeBuild workspace in {root} (store: {config.Store}).");
+            s.Out.Result(new InitResult(root, config.Store), $"Initialized a PipeBuild workspace in {root} (store: {config.Store}).");
             return ExitCodes.Ok;
         });
     }
@@ -29,7 +29,7 @@ internal static class WorkspaceCommands
         Cli.Command("version", "Show the version of dotnet pipe.", [], (s, _) =>
         {
             var version = typeof(WorkspaceCommands).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            s.Out.Write(new { component = "dotnet-pipe", version }, v => (["COMPONENT", "VERSION"], [[v.component, v.version]]));
+            s.Out.Write(new VersionResult("dotnet-pipe", version), v => (["COMPONENT", "VERSION"], [[v.Component, v.Version]]));
             return Task.FromResult(ExitCodes.Ok);
         });
 

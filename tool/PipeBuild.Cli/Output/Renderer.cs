@@ -1,6 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
 
 namespace PipeBuild.Cli;
@@ -8,14 +7,6 @@ namespace PipeBuild.Cli;
 /// <summary>Writes results as aligned tables (for people) or JSON (for scripts); progress and notes go to stderr.</summary>
 internal sealed class Renderer(OutputFormat format)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public OutputFormat Format => format;
 
     public bool IsJson => format == OutputFormat.Json;
@@ -33,7 +24,9 @@ internal sealed class Renderer(OutputFormat format)
         Table(headers, rows);
     }
 
-    public void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    public void Json<T>(T value) =>
+        Console.Out.WriteLine(JsonSerializer.Serialize(value, (JsonTypeInfo<T>?)CliJson.Default.GetTypeInfo(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T)} is not registered in {nameof(CliJson)}.")));
 
     public static void Table(string[] headers, IEnumerable<string[]> rows)
     {

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+using PipeBuild.Cli.Commands;
+using PipeBuild.Store;
+
+namespace PipeBuild.Cli;
+
+/// <summary>Source-generated JSON for everything the CLI prints or reads: no reflection at start-up.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    WriteIndented = true,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(WorkspaceConfig))]
+[JsonSerializable(typeof(DeletedResult))]
+[JsonSerializable(typeof(InitResult))]
+[JsonSerializable(typeof(VersionResult))]
+[JsonSerializable(typeof(PutResult))]
+[JsonSerializable(typeof(RepoSummary))]
+[JsonSerializable(typeof(List<RepoSummary>))]
+[JsonSerializable(typeof(RepoInfo))]
+[JsonSerializable(typeof(BranchInfo))]
+[JsonSerializable(typeof(IReadOnlyList<BranchInfo>))]
+[JsonSerializable(typeof(CommitInfo))]
+[JsonSerializable(typeof(IReadOnlyList<CommitInfo>))]
+[JsonSerializable(typeof(List<FileRow>))]
+[JsonSerializable(typeof(IReadOnlyList<FileChange>))]
+[JsonSerializable(typeof(FsckReport))]
+[JsonSerializable(typeof(GcReport))]
+internal sealed partial class CliJson : JsonSerializerContext;
