@@ -16,6 +16,24 @@ public static class ErrorCodes
     public const string InvalidGlob = "PIPE1008";
     public const string Timeout = "PIPE1009";
 
+    public const string MalformedProjectFile = "PIPE2001";
+    public const string InvalidPipelineValue = "PIPE2002";
+    public const string MalformedJsonSpec = "PIPE2003";
+    public const string UnsupportedSpecField = "PIPE2004";
+    public const string InvalidInputExpression = "PIPE2005";
+    public const string UnsupportedPipelineFile = "PIPE2006";
+    public const string PipelineFileNotFound = "PIPE2007";
+    public const string MSBuildNotFound = "PIPE2008";
+
+    public const string PipelineNotFound = "PIPE4001";
+    public const string PipelineExists = "PIPE4002";
+    public const string InputRepoMissing = "PIPE4003";
+    public const string PipelineCycle = "PIPE4004";
+    public const string OutputCollision = "PIPE4005";
+    public const string JobNotFound = "PIPE4006";
+    public const string JobFailed = "PIPE4007";
+    public const string OutputEscapesSandbox = "PIPE4008";
+
     public const string RepoNotFound = "PIPE5001";
     public const string RepoExists = "PIPE5002";
     public const string InvalidName = "PIPE5003";
@@ -36,4 +54,7 @@ public static class ErrorCodes
     public const string SplitFailed = "PIPE5019";
     public const string PathConflict = "PIPE5020";
     public const string CommitHasChildren = "PIPE5021";
+
+    public const string TransformStartFailed = "PIPE6001";
+    public const string ExecutorUnavailable = "PIPE6002";
 }

@@ -5,7 +5,8 @@ namespace PipeBuild.Core;
 
 /// <summary>
 /// Pachyderm's glob patterns over repo paths: <c>/</c> is the root, <c>*</c> and <c>?</c> stay inside one
-/// path segment, <c>**</c> crosses segments, <c>[abc]</c>/<c>[!abc]</c> are classes and <c>{a,b}</c> alternatives.
+/// path segment, <c>**</c> crosses segments, <c>[abc]</c>/<c>[!abc]</c> are classes, <c>{a,b}</c> alternatives
+/// and <c>(...)</c> capture groups (join and group keys).
 /// </summary>
 public sealed class GlobPattern
 {
@@ -23,14 +24,18 @@ public sealed class GlobPattern
     /// <summary>The deepest path (in segments) the pattern can match; <see cref="int.MaxValue"/> with <c>**</c>.</summary>
     public int MaxDepth { get; }
 
-    /// <summary>Whether the canonical repo path (no leading '/', "" for the root) matches.</summary>
-    public bool IsMatch(string path) => regex.IsMatch(path);
+    /// <summary>
+    /// Whether the canonical repo path (no leading '/', "" for the root) matches. Only "/" matches the root:
+    /// a wildcard stands for a name, and the root has none ("/*" names the top-level entries, not the root).
+    /// </summary>
+    public bool IsMatch(string path) => path.Length == 0 ? MaxDepth == 0 : regex.IsMatch(path);
 
     public static GlobPattern Parse(string text)
     {
         var trimmed = text.Trim('/');
         var pattern = new StringBuilder("^");
         var braces = 0;
+        var groups = 0;
         for (var i = 0; i < trimmed.Length; i++)
         {
             var c = trimmed[i];
@@ -55,8 +60,16 @@ public sealed class GlobPattern
                 case '?':
                     pattern.Append("[^/]");
                     break;
+                case '(':
+                    groups++;
+                    pattern.Append('(');
+                    break;
+                case ')' when groups > 0:
+                    groups--;
+                    pattern.Append(')');
+                    break;
                 case '[':
-                    var close = trimmed.IndexOf(']', i + 2);
+                    var close = i + 2 <= trimmed.Length ? trimmed.IndexOf(']', i + 2) : -1; // "[]]" holds a ']'
                     if (close < 0)
                     {
                         throw Invalid(text, "'[' has no matching ']'");
@@ -83,6 +96,11 @@ public sealed class GlobPattern
             }
         }
 
+        if (groups != 0)
+        {
+            throw Invalid(text, "'(' has no matching ')'");
+        }
+
         if (braces != 0)
         {
             throw Invalid(text, "'{' has no matching '}'");
@@ -91,7 +109,24 @@ public sealed class GlobPattern
         pattern.Append('$');
         var depth = trimmed.Contains("**", StringComparison.Ordinal) ? int.MaxValue
             : trimmed.Length == 0 ? 0 : trimmed.Split('/').Length;
-        return new GlobPattern(text, new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline), depth);
+        try
+        {
+            return new GlobPattern(text, new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline), depth);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(text, e.Message.TrimEnd('.')); // a class such as [!] or [z-a]
+        }
+    }
+
+    /// <summary>
+    /// Fills a join/group key template (<c>$1</c>, <c>$2</c>, ...) with the pattern's capture groups,
+    /// written <c>(...)</c> in the glob as in Pachyderm; null when <paramref name="path"/> does not match.
+    /// </summary>
+    public string? Expand(string path, string template)
+    {
+        var match = regex.Match(path);
+        return match.Success ? match.Result(template) : null;
     }
 
     public override string ToString() => Text;

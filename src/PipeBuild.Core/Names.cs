@@ -23,6 +23,7 @@ public static partial class Names
         return name!;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a trailing newline, which would let "master\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex ValidName();
 }

@@ -20,17 +20,22 @@ internal sealed class FileLock : IDisposable
         var owner = $"{Environment.ProcessId}\n";
         var waited = Stopwatch.StartNew();
         var delay = 1;
+        IOException? lastError = null;
         while (true)
         {
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                // O_EXCL is the lock; FileShare.Read keeps .NET's advisory flock from failing IsStale's read.
+                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
                 stream.Write(System.Text.Encoding.ASCII.GetBytes(owner));
                 return new FileLock(path);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException e)
             {
+                // Usually the lock exists; it may also have been released since the create failed, so the
+                // error is not rethrown on the spot (the retry takes it) but reported if the wait times out.
+                lastError = e;
                 if (IsStale(path))
                 {
                     TryBreak(path);
@@ -42,7 +47,8 @@ internal sealed class FileLock : IDisposable
             {
                 throw new PipeException(
                     ErrorCodes.LockTimeout,
-                    $"timed out after {Timeout.TotalSeconds:0} s waiting for the lock '{path}'. If no other 'dotnet pipe' is running, delete that file.");
+                    $"timed out after {Timeout.TotalSeconds:0} s waiting for the lock '{path}' ({lastError?.Message}). If no other 'dotnet pipe' is running, delete that file.",
+                    inner: lastError);
             }
 
             cancellationToken.WaitHandle.WaitOne(delay);
@@ -57,8 +63,13 @@ internal sealed class FileLock : IDisposable
     {
         try
         {
-            var text = File.ReadAllText(path).Trim();
-            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) > StaleAfter)
+            // Owner and age come from one open handle, so both describe the same lock file even when it is
+            // released and taken again meanwhile (a missing file's time is 1601, which would look stale).
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var age = DateTime.UtcNow - File.GetLastWriteTimeUtc(handle);
+            var buffer = new byte[32];
+            var text = System.Text.Encoding.ASCII.GetString(buffer, 0, RandomAccess.Read(handle, buffer, 0)).Trim();
+            if (age > StaleAfter)
             {
                 return true;
             }
@@ -66,14 +77,14 @@ internal sealed class FileLock : IDisposable
             // An empty file is a lock whose owner died between creating and writing it; give it a moment.
             if (!int.TryParse(text, out var pid))
             {
-                return DateTime.UtcNow - File.GetLastWriteTimeUtc(path) > TimeSpan.FromSeconds(2);
+                return age > TimeSpan.FromSeconds(2);
             }
 
             return !IsRunning(pid);
         }
-        catch (FileNotFoundException)
+        catch (IOException)
         {
-            return false;
+            return false; // released meanwhile: not stale
         }
     }
 

@@ -111,7 +111,7 @@ public sealed class LocalObjectStore : IObjectStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
-            if (name.Contains(TempMarker, StringComparison.Ordinal) || name.EndsWith(".lock", StringComparison.Ordinal))
+            if (name.Contains(TempMarker, StringComparison.Ordinal) || name.Contains(".lock", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -128,7 +128,15 @@ public sealed class LocalObjectStore : IObjectStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        try
+        {
+            File.Delete(PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // nothing was ever stored under that folder: deleting is idempotent
+        }
+
         return Task.CompletedTask;
     }
 

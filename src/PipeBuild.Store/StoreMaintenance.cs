@@ -14,6 +14,7 @@ public sealed class StoreMaintenance(VersionStore store)
 
     public async Task<FsckReport> FsckAsync(CancellationToken cancellationToken)
     {
+        checkedTrees.Clear(); // a tree checked by an earlier run may have lost objects since
         var problems = new List<string>();
         var verified = new HashSet<string>(StringComparer.Ordinal);
         var objectCount = 0;

@@ -30,6 +30,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             throw new PipeException(ErrorCodes.RepoExists, $"repo '{name}' already exists. Use another name, or 'dotnet pipe repo delete {name}' first.");
         }
 
+        await RemoveLeftoversAsync(name, cancellationToken); // of a delete of an earlier repo of that name, cut short by a crash
         return repo;
     }
 
@@ -311,8 +312,9 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     /// run more than once when another writer moves the branch meanwhile, so it must only describe changes.
     /// </summary>
     public async Task<CommitInfo> WriteAsync(
-        CommitRef target, string? description, Func<TreeEditor, CancellationToken, Task> edit, CancellationToken cancellationToken)
+        CommitRef target, string? description, Func<TreeEditor, CancellationToken, Task> edit, CancellationToken cancellationToken, CommitOrigin? origin = null)
     {
+        origin ??= CommitOrigin.User;
         var repo = target.Repo;
         await GetRepoAsync(repo, cancellationToken);
         if (!target.IsPlain)
@@ -338,7 +340,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var editor = new TreeEditor(Content, parent?.Tree ?? ContentStore.EmptyTree);
             await edit(editor, cancellationToken);
             var (tree, size) = await editor.SaveAsync(cancellationToken);
-            var commit = NewCommit(repo, target.Base, parent, description) with { Tree = tree, Size = size };
+            var commit = NewCommit(repo, target.Base, parent, description) with { Tree = tree, Size = size, Origin = origin.Origin, Provenance = origin.Provenance };
             var commitKey = StoreKeys.Commit(repo, commit.Id);
             await objects.PutIfAbsentAsync(commitKey, StoreJson.Serialize(commit), cancellationToken);
             await objects.FlushAsync(cancellationToken);

@@ -52,8 +52,9 @@ public sealed class GlobPatternTests
     [InlineData("/a?c", "a/c", false)]
     [InlineData("/file.txt", "file.txt", true)]
     [InlineData("/file.txt", "fileXtxt", false)]
-    [InlineData("/(x)+", "(x)+", true)]
-    [InlineData("/(x)+", "xx", false)]
+    [InlineData("/a+b$c|d", "a+b$c|d", true)]
+    [InlineData("/a+b$c|d", "aab$c|d", false)]
+    [InlineData("/a+b$c|d", "d", false)]
     public void Matches(string pattern, string path, bool expected)
     {
         Assert.Equal(expected, GlobPattern.Parse(pattern).IsMatch(path));
@@ -78,7 +79,9 @@ public sealed class GlobPatternTests
     [InlineData("/[")]
     [InlineData("/a[")]
     [InlineData("/{a,b")]
-    public void UnclosedBracketsAreInvalid(string pattern)
+    [InlineData("/[!]")]
+    [InlineData("/[z-a]")]
+    public void MalformedBracketsAreInvalid(string pattern)
     {
         var error = Assert.Throws<PipeException>(() => GlobPattern.Parse(pattern));
 

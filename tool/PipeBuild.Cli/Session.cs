@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PipeBuild.Engine;
 using PipeBuild.Store;
 
 namespace PipeBuild.Cli;
@@ -9,6 +10,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     private Workspace? workspace;
     private IObjectStore? objects;
     private VersionStore? store;
+    private PipelineEngine? engine;
 
     public ParseResult Parse => parseResult;
 
@@ -17,6 +19,25 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     public Workspace Workspace => workspace ??= Workspace.Find(parseResult.GetValue(GlobalOptions.Workspace));
 
     public VersionStore Store => store ??= new VersionStore(objects = Workspace.OpenObjectStore());
+
+    public PipelineEngine Engine => engine ??= new PipelineEngine(Store, ExecutorFactory.Create, Path.Combine(Workspace.MetadataPath, "tmp", "jobs"));
+
+    /// <summary>
+    /// After a write to <paramref name="repo"/>: runs the pipelines downstream of it (as Pachyderm's always-on
+    /// pipelines would), unless <c>--no-run</c>. Returns the exit code: 2 if a job failed.
+    /// </summary>
+    public async Task<int> RunDownstreamAsync(string repo, bool noRun, CancellationToken cancellationToken)
+    {
+        if (noRun || (await Engine.Registry.ListAsync(cancellationToken)).Count == 0)
+        {
+            return Core.ExitCodes.Ok;
+        }
+
+        var jobs = await JobReporter.RunAsync(progress => Engine.RunDownstreamAsync(repo, progress, cancellationToken));
+        // stdout carries the write's own result (maybe JSON); the downstream jobs are reported on stderr.
+        JobReporter.Summarize(Console.Error, jobs);
+        return JobReporter.ExitCode(jobs);
+    }
 
     public T Get<T>(Option<T> option) => parseResult.GetValue(option)!;
 

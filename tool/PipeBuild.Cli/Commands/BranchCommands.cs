@@ -12,13 +12,14 @@ internal static class BranchCommands
     {
         var target = new Argument<string>("repo@branch") { Description = "The branch to create or move." };
         var head = new Option<string?>("--head") { Description = "Commit the branch points at: a branch, id or ancestry (master^, master~2, 1a2b3c...)." };
-        return Cli.Command("create", "Create a branch, or move it (--head master^ rolls back one commit).", [target, head], async (s, ct) =>
+        var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
+        return Cli.Command("create", "Create a branch, or move it (--head master^ rolls back one commit); pipelines that read the repo run.", [target, head, noRun], async (s, ct) =>
         {
             var reference = CommitRef.Parse(s.Get(target));
             var headRef = s.Get(head) is { } h ? CommitRef.Parse(h.Contains('@') ? h : $"{reference.Repo}@{h}") : null;
             var branch = await s.Store.CreateBranchAsync(reference.Repo, reference.Base, headRef, ct);
             s.Out.Result(branch, $"branch {branch.Repo}@{branch.Name} -> {branch.Head ?? "(no commits)"}");
-            return ExitCodes.Ok;
+            return await s.RunDownstreamAsync(branch.Repo, s.Get(noRun), ct);
         });
     }
 

@@ -29,11 +29,12 @@ internal static class CommitCommands
     {
         var target = new Argument<string>("repo@branch-or-id");
         var message = Message();
-        return Cli.Command("finish", "Finish an open commit: it becomes the branch's head and immutable.", [target, message], async (s, ct) =>
+        var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
+        return Cli.Command("finish", "Finish an open commit: it becomes the branch's head and immutable; pipelines that read the repo run.", [target, message, noRun], async (s, ct) =>
         {
             var commit = await s.Store.FinishCommitAsync(CommitRef.Parse(s.Get(target)), s.Get(message), ct);
             s.Out.Result(commit, $"finished {commit.Repo}@{commit.Id}");
-            return ExitCodes.Ok;
+            return await s.RunDownstreamAsync(commit.Repo, s.Get(noRun), ct);
         });
     }
 

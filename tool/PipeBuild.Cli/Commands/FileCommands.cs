@@ -23,9 +23,10 @@ internal static class FileCommands
         var bytes = new Option<long>("--target-file-bytes") { Description = "With --split: close a file once it has this many bytes (0: no limit)." };
         var headers = new Option<int>("--header-records") { Description = "With --split csv: leading records repeated at the top of every file." };
         var message = new Option<string?>("--message", "-m") { Description = "Description of the commit this put makes." };
+        var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
         var parallelism = new Option<int>("--parallelism") { Description = "Files read and stored at once.", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
         return Cli.Command("put", "Put files into a repo: each put is a new commit (or goes into the branch's open commit).",
-            [target, files, recursive, append, overwrite, commitFlag, split, datums, bytes, headers, message, parallelism], async (s, ct) =>
+            [target, files, recursive, append, overwrite, commitFlag, split, datums, bytes, headers, message, parallelism, noRun], async (s, ct) =>
             {
                 var reference = CommitRef.Parse(s.Get(target));
                 var request = new PutRequest(reference, s.Get(files), s.Get(recursive), s.Get(append), s.Get(split), s.Get(datums), s.Get(bytes), s.Get(headers));
@@ -36,7 +37,7 @@ internal static class FileCommands
                 s.Out.Result(
                     new PutResult(commit.Id, commit.Repo, commit.Branch, entries.Count, total, commit.IsOpen),
                     $"put {entries.Count} file(s), {Cli.Bytes(total)}, into {commit.Repo}@{commit.Branch} ({(commit.IsOpen ? "open commit" : "commit")} {commit.Id})");
-                return ExitCodes.Ok;
+                return await s.RunDownstreamAsync(commit.Repo, s.Get(noRun) || commit.IsOpen, ct);
             });
     }
 
@@ -128,7 +129,8 @@ internal static class FileCommands
         var target = new Argument<string>("repo@branch:path");
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Accepted for compatibility: deleting a folder always deletes what it holds." };
         var message = new Option<string?>("--message", "-m") { Description = "Description of the commit this delete makes." };
-        return Cli.Command("delete", "Delete a file or folder (a new commit, or in the branch's open commit).", [target, recursive, message], async (s, ct) =>
+        var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
+        return Cli.Command("delete", "Delete a file or folder (a new commit, or in the branch's open commit).", [target, recursive, message, noRun], async (s, ct) =>
         {
             var reference = CommitRef.Parse(s.Get(target));
             var path = reference.NormalizedPath;
@@ -139,8 +141,8 @@ internal static class FileCommands
                     throw new PipeException(ErrorCodes.PathNotFound, $"'{RepoPath.Display(path)}' not found in {reference.Repo}@{reference.Base}; nothing was deleted.");
                 }
             }, ct);
-            s.Out.Result(new DeletedResult(RepoPath.Display(path), commit.Id), $"deleted {RepoPath.Display(path)} from {commit.Repo}@{commit.Branch} (commit {commit.Id})");
-            return ExitCodes.Ok;
+            s.Out.Result(new DeletedResult(RepoPath.Display(path), commit.Id), $"deleted {RepoPath.Display(path)} from {commit.Repo}@{commit.Branch} ({(commit.IsOpen ? "open commit" : "commit")} {commit.Id})");
+            return await s.RunDownstreamAsync(commit.Repo, s.Get(noRun) || commit.IsOpen, ct);
         });
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using PipeBuild.Cli.Commands;
+using PipeBuild.Engine;
 using PipeBuild.Store;
 
 namespace PipeBuild.Cli;
@@ -28,4 +29,11 @@ namespace PipeBuild.Cli;
 [JsonSerializable(typeof(IReadOnlyList<FileChange>))]
 [JsonSerializable(typeof(FsckReport))]
 [JsonSerializable(typeof(GcReport))]
+[JsonSerializable(typeof(PipelineDocument))]
+[JsonSerializable(typeof(IReadOnlyList<PipelineDocument>))]
+[JsonSerializable(typeof(JobInfo))]
+[JsonSerializable(typeof(IReadOnlyList<JobInfo>))]
+[JsonSerializable(typeof(List<JobInfo>))]
+[JsonSerializable(typeof(IReadOnlyList<JobDatum>))]
+[JsonSerializable(typeof(IReadOnlyList<PipelineStatus>))]
 internal sealed partial class CliJson : JsonSerializerContext;

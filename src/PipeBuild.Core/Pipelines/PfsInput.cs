@@ -1,0 +1,20 @@
+namespace PipeBuild.Core.Pipelines;
+
+/// <summary>
+/// Files of a repo branch matched by a glob. <see cref="Name"/> is where the transform sees them
+/// (<c>/pfs/NAME</c>; the repo name by default). <see cref="JoinOn"/> / <see cref="GroupBy"/> are capture-group
+/// templates such as <c>$1</c> used by join and group inputs.
+/// </summary>
+public sealed record PfsInput(string Repo, string Glob, string Branch = CommitRef.DefaultBranch, string? Name = null) : PipelineInput
+{
+    public string? JoinOn { get; init; }
+
+    public string? GroupBy { get; init; }
+
+    /// <summary>For join: also emit this input's files that match nothing (Pachyderm's outer_join).</summary>
+    public bool OuterJoin { get; init; }
+
+    public string InputName => Name ?? Repo;
+
+    public override IEnumerable<PfsInput> Leaves() => [this];
+}

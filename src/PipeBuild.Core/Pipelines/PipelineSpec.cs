@@ -1,0 +1,48 @@
+namespace PipeBuild.Core.Pipelines;
+
+/// <summary>
+/// A pipeline as the engine runs it, whichever file it came from (a <c>.pipeproj</c> evaluated by MSBuild, or a
+/// Pachyderm JSON spec). Immutable; <see cref="TransformIdentity"/> names everything that decides outputs.
+/// </summary>
+public sealed record PipelineSpec
+{
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>The transform's argv. A <c>.pipeproj</c> <c>Command</c> string becomes <c>sh -c "..."</c>.</summary>
+    public required IReadOnlyList<string> Command { get; init; }
+
+    /// <summary>Lines written to the transform's stdin (Pachyderm's <c>transform.stdin</c>).</summary>
+    public IReadOnlyList<string> Stdin { get; init; } = [];
+
+    public required PipelineInput Input { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
+
+    /// <summary>Container image for the docker and kubernetes executors.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>Workers; 0 means one per processor.</summary>
+    public int Parallelism { get; init; }
+
+    public int DatumTries { get; init; } = 3;
+
+    /// <summary>local, docker or kubernetes.</summary>
+    public string Executor { get; init; } = "local";
+
+    /// <summary>Files whose content is part of the transform identity (scripts, models), as absolute paths.</summary>
+    public IReadOnlyList<string> TransformFiles { get; init; } = [];
+
+    /// <summary>Exit codes other than 0 that count as success (Pachyderm's <c>accept_return_code</c>).</summary>
+    public IReadOnlyList<int> AcceptReturnCodes { get; init; } = [];
+
+    /// <summary>A datum that runs longer is stopped and counts as failed; null: no limit.</summary>
+    public TimeSpan? DatumTimeout { get; init; }
+
+    /// <summary>The folder the transform runs in with the local executor (the pipeline file's folder).</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>The file the spec was read from, for messages.</summary>
+    public string? SourceFile { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// One input's part of a datum: the entry its glob matched (<see cref="MatchedPath"/>, "" for the whole repo)
+/// and every file under it, in the input commit <see cref="Commit"/>.
+/// </summary>
+public sealed record DatumInput(string Name, string Repo, string Branch, string Commit, string MatchedPath, IReadOnlyList<DatumFile> Files)
+{
+    /// <summary>The join or group key this part was matched with, if any.</summary>
+    public string? Key { get; init; }
+}

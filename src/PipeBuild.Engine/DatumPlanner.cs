@@ -1,0 +1,117 @@
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// Turns a pipeline's input expression and the input commits into datums, with Pachyderm's semantics:
+/// each glob match of a repo input is a datum; cross multiplies, union concatenates, join pairs matches with
+/// equal <c>join_on</c> keys, group gathers matches with equal <c>group_by</c> keys into one datum.
+/// </summary>
+public sealed class DatumPlanner(VersionStore store)
+{
+    /// <param name="commits">the commit each repo input reads, by input name</param>
+    public async Task<IReadOnlyList<Datum>> PlanAsync(PipelineInput input, IReadOnlyDictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
+    {
+        switch (input)
+        {
+            case PfsInput pfs:
+                return [.. (await MatchAsync(pfs, commits, cancellationToken)).Select(part => new Datum([part]))];
+            case CrossInput cross:
+                IReadOnlyList<Datum> product = [new Datum([])];
+                foreach (var child in cross.Inputs)
+                {
+                    var datums = await PlanAsync(child, commits, cancellationToken);
+                    product = [.. product.SelectMany(left => datums.Select(left.Concat))];
+                }
+
+                return product;
+            case UnionInput union:
+                var all = new List<Datum>();
+                foreach (var child in union.Inputs)
+                {
+                    all.AddRange(await PlanAsync(child, commits, cancellationToken));
+                }
+
+                return all;
+            case JoinInput join:
+                return await JoinAsync(join, commits, cancellationToken);
+            case GroupInput group:
+                return await GroupAsync(group, commits, cancellationToken);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(input), input, "unknown input kind");
+        }
+    }
+
+    private async Task<IReadOnlyList<Datum>> JoinAsync(JoinInput join, IReadOnlyDictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
+    {
+        // Pachyderm: one datum per key present in every input (inner), plus outer-join inputs' unmatched keys.
+        var sides = new List<(PfsInput Input, ILookup<string, DatumInput> ByKey)>();
+        foreach (var input in join.Inputs)
+        {
+            var parts = await MatchAsync(input, commits, cancellationToken);
+            sides.Add((input, parts.Where(p => p.Key is not null).ToLookup(p => p.Key!, StringComparer.Ordinal)));
+        }
+
+        var keys = sides.SelectMany(s => s.ByKey.Select(g => g.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var datums = new List<Datum>();
+        foreach (var key in keys)
+        {
+            // A key makes a datum when every input has it, or when an outer input has it (its partners optional).
+            var present = sides.Where(side => side.ByKey[key].Any()).ToList();
+            if (present.Count != sides.Count && !present.Any(side => side.Input.OuterJoin))
+            {
+                continue;
+            }
+
+            IReadOnlyList<Datum> product = [new Datum([])];
+            foreach (var (_, byKey) in present)
+            {
+                product = [.. product.SelectMany(left => byKey[key].Select(m => left.Concat(new Datum([m]))))];
+            }
+
+            datums.AddRange(product);
+        }
+
+        return datums;
+    }
+
+    private async Task<IReadOnlyList<Datum>> GroupAsync(GroupInput group, IReadOnlyDictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
+    {
+        var parts = new List<DatumInput>();
+        foreach (var input in group.Inputs)
+        {
+            parts.AddRange((await MatchAsync(input, commits, cancellationToken)).Where(p => p.Key is not null));
+        }
+
+        return [.. parts.GroupBy(p => p.Key!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Datum([.. g]))];
+    }
+
+    private async Task<IReadOnlyList<DatumInput>> MatchAsync(PfsInput input, IReadOnlyDictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
+    {
+        if (!commits.TryGetValue(input.InputName, out var commit))
+        {
+            return []; // the input branch has no commits yet: nothing to process
+        }
+
+        var pattern = GlobPattern.Parse(input.Glob);
+        var keyTemplate = input.JoinOn ?? input.GroupBy;
+        var parts = new List<DatumInput>();
+        foreach (var (path, entry) in await store.GlobAsync(commit, pattern, cancellationToken))
+        {
+            var files = new List<DatumFile>();
+            await foreach (var (filePath, file) in store.WalkFilesAsync(path, entry, cancellationToken))
+            {
+                files.Add(new DatumFile(filePath, file.Content));
+            }
+
+            parts.Add(new DatumInput(input.InputName, input.Repo, input.Branch, commit.Id, path, files)
+            {
+                Key = keyTemplate is null ? null : pattern.Expand(path, keyTemplate),
+            });
+        }
+
+        return parts;
+    }
+}

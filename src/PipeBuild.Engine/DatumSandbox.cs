@@ -1,0 +1,90 @@
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// A datum's file system on the host: inputs at <c>pfs/NAME/path</c> (read-only copies of stored content, so
+/// a transform can never alter the store) and an empty <c>pfs/out</c>. Executors that run on this machine
+/// (local, docker) share it; <see cref="CollectAsync"/> stores what the transform wrote.
+/// </summary>
+public sealed class DatumSandbox
+{
+    private DatumSandbox(string root) => Root = root;
+
+    /// <summary>The folder that stands for <c>/pfs</c>.</summary>
+    public string Root { get; }
+
+    public string Out => Path.Combine(Root, "out");
+
+    public long BytesRead { get; private set; }
+
+    public static async Task<DatumSandbox> CreateAsync(string scratch, Datum datum, ContentStore content, CancellationToken cancellationToken)
+    {
+        var sandbox = new DatumSandbox(Path.Combine(scratch, "pfs"));
+        Directory.CreateDirectory(sandbox.Out);
+        foreach (var input in datum.Inputs)
+        {
+            var inputRoot = Path.Combine(sandbox.Root, input.Name);
+            Directory.CreateDirectory(inputRoot);
+            foreach (var file in input.Files)
+            {
+                var target = Path.Combine(inputRoot, file.Path.Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await using (var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                {
+                    await content.CopyToAsync(file.Content, stream, null, cancellationToken);
+                }
+
+                File.SetAttributes(target, FileAttributes.ReadOnly);
+                sandbox.BytesRead += file.Content.Size;
+            }
+        }
+
+        return sandbox;
+    }
+
+    /// <summary>Rewrites <c>/pfs/...</c> in a command argument, stdin line or environment value to this sandbox.</summary>
+    public string MapPfs(string text) => text == "/pfs" ? Root : text.Replace("/pfs/", Root + "/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Stores every file under <c>pfs/out</c>. A symlink is followed only if it stays inside the sandbox
+    /// (Pachyderm lets a transform link an input into its output); anything else fails the datum.
+    /// </summary>
+    public async Task<IReadOnlyList<OutputFile>> CollectAsync(ContentStore content, CancellationToken cancellationToken)
+    {
+        var outputs = new List<OutputFile>();
+        var root = Path.GetFullPath(Root) + Path.DirectorySeparatorChar;
+        foreach (var entry in new DirectoryInfo(Out).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            var relative = Path.GetRelativePath(Out, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            var source = entry.FullName;
+            if (entry.LinkTarget is not null)
+            {
+                var resolved = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                if (resolved is null || !resolved.StartsWith(root, StringComparison.Ordinal))
+                {
+                    throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} is a symlink to '{entry.LinkTarget}', outside /pfs; write files into /pfs/out instead.");
+                }
+
+                if (Directory.Exists(resolved))
+                {
+                    throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} links to a folder; link files, not folders.");
+                }
+
+                source = resolved;
+            }
+            else if (entry is DirectoryInfo)
+            {
+                continue;
+            }
+
+            var path = RepoPath.Normalize(relative);
+            await using var stream = File.OpenRead(source);
+            var stored = await content.WriteAsync(stream, null, cancellationToken);
+            outputs.Add(new OutputFile(path, stored.Kind, stored.Hash, stored.Size));
+        }
+
+        return [.. outputs.OrderBy(o => o.Path, StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,18 @@
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>Where the engine keeps its documents in the store (beside the store's own keys).</summary>
+public static class EngineKeys
+{
+    public const string JobsPrefix = "jobs/";
+
+    public static string Pipeline(string name) => StoreKeys.Pipeline(name);
+
+    public static string Job(string pipeline, string id) => $"jobs/{pipeline}/{id}";
+
+    public static string JobsOf(string pipeline) => $"jobs/{pipeline}/";
+
+    /// <summary>The results index: one write-once entry per datum hash, shared by every branch and job.</summary>
+    public static string Result(string datumHash) => $"results/{datumHash[..2]}/{datumHash[2..]}";
+}

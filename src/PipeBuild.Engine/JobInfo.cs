@@ -1,0 +1,46 @@
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>One run of a pipeline against one set of input commits, as <c>job list</c> / <c>job inspect</c> show it.</summary>
+public sealed record JobInfo
+{
+    public required string Id { get; init; }
+
+    public required string Pipeline { get; init; }
+
+    public JobState State { get; init; }
+
+    public DateTimeOffset Started { get; init; }
+
+    public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>The input commits the job read.</summary>
+    public IReadOnlyList<CommitProvenance> Inputs { get; init; } = [];
+
+    public string? TransformHash { get; init; }
+
+    public int DatumsTotal { get; init; }
+
+    public int DatumsProcessed { get; init; }
+
+    public int DatumsSkipped { get; init; }
+
+    public int DatumsFailed { get; init; }
+
+    public long BytesDownloaded { get; init; }
+
+    public long BytesUploaded { get; init; }
+
+    /// <summary>The output commit, when the job succeeded.</summary>
+    public string? OutputCommit { get; init; }
+
+    public string? Reason { get; init; }
+
+    public IReadOnlyList<DatumFailure> Failures { get; init; } = [];
+
+    /// <summary>Every datum of the job with its result key and whether it ran, was reused or failed.</summary>
+    public IReadOnlyList<JobDatum> Datums { get; init; } = [];
+
+    public TimeSpan? Duration => Finished - Started;
+}

@@ -1,0 +1,82 @@
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>Job records under <c>jobs/PIPELINE/ID</c>.</summary>
+public sealed class JobStore(IObjectStore objects)
+{
+    public async Task SaveAsync(JobInfo job, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var key = EngineKeys.Job(job.Pipeline, job.Id);
+            var current = await objects.ReadDocumentAsync(key, cancellationToken);
+            if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(job), current?.Version, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw new PipeException(ErrorCodes.Contention, $"job {job.Id} kept changing; try again.");
+    }
+
+    public async Task<IReadOnlyList<JobInfo>> ListAsync(string? pipeline, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JobInfo>();
+        await foreach (var key in objects.ListAsync(pipeline is null ? EngineKeys.JobsPrefix : EngineKeys.JobsOf(pipeline), cancellationToken))
+        {
+            if (await objects.TryReadAsync(key, cancellationToken) is { } data)
+            {
+                jobs.Add(EngineJson.Deserialize<JobInfo>(data));
+            }
+        }
+
+        return [.. jobs.OrderByDescending(j => j.Started)];
+    }
+
+    /// <summary>A job by id or unique id prefix.</summary>
+    public async Task<JobInfo> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var matches = (await ListAsync(null, cancellationToken)).Where(j => j.Id.StartsWith(id, StringComparison.Ordinal)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new PipeException(ErrorCodes.JobNotFound, $"job '{id}' not found. 'dotnet pipe job list' shows the jobs."),
+            _ => throw new PipeException(ErrorCodes.AmbiguousCommit, $"'{id}' matches {matches.Count} jobs; give more digits."),
+        };
+    }
+
+    /// <summary>Marks a running job killed; the process running it notices and stops its datums.</summary>
+    public async Task<JobInfo> KillAsync(string id, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(id, cancellationToken);
+        if (job.State is JobState.Starting or JobState.Running)
+        {
+            job = job with { State = JobState.Killed, Finished = DateTimeOffset.UtcNow, Reason = "killed by 'dotnet pipe job kill'" };
+            await SaveAsync(job, cancellationToken);
+        }
+
+        return job;
+    }
+
+    /// <summary>Cancels <paramref name="cancel"/> when the job's record says it was killed.</summary>
+    internal async Task WatchForKillAsync(JobInfo job, CancellationTokenSource cancel)
+    {
+        try
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                await Task.Delay(500, cancel.Token);
+                if (await objects.TryReadAsync(EngineKeys.Job(job.Pipeline, job.Id), cancel.Token) is { } data
+                    && EngineJson.Deserialize<JobInfo>(data).State == JobState.Killed)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// A registered pipeline as stored under <c>pipelines/NAME</c>. <see cref="InputRepos"/> is read by the store
+/// too (a repo in use cannot be deleted). <see cref="Salt"/> (set by <c>update --reprocess</c>) and
+/// <see cref="PinnedIdentity"/> (set by <c>update --no-reprocess</c>) adjust which stored results count.
+/// </summary>
+public sealed record PipelineDocument
+{
+    public required string Name { get; init; }
+
+    public required IReadOnlyList<string> InputRepos { get; init; }
+
+    public required PipelineSpec Spec { get; init; }
+
+    public DateTimeOffset Created { get; init; }
+
+    public DateTimeOffset Updated { get; init; }
+
+    public int Version { get; init; } = 1;
+
+    public string? Salt { get; init; }
+
+    public string? PinnedIdentity { get; init; }
+
+    /// <summary>The transform identity datum results are looked up under.</summary>
+    public string EffectiveIdentity()
+    {
+        var identity = PinnedIdentity ?? TransformIdentity.Compute(Spec);
+        return Salt is null ? identity : Core.ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(identity + "\n" + Salt));
+    }
+}

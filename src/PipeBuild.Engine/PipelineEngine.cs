@@ -1,0 +1,177 @@
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// Brings pipelines up to date in dependency order, like a build: a pipeline whose definition and input
+/// commits match its last successful job is skipped without planning; the others run a job, which itself
+/// reruns only datums without a stored result. A failed pipeline stops everything downstream of it.
+/// </summary>
+public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecutor> executorFor, string scratchRoot)
+{
+    public PipelineRegistry Registry { get; } = new(store);
+
+    public JobStore Jobs { get; } = new(store.Objects);
+
+    /// <summary>Runs <paramref name="names"/> (all pipelines when empty) and what they depend on, in order.</summary>
+    public async Task<IReadOnlyList<JobInfo>> RunAsync(IReadOnlyCollection<string> names, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        var all = await Registry.ListAsync(cancellationToken);
+        foreach (var name in names.Where(n => all.All(p => p.Name != n)))
+        {
+            throw new PipeException(ErrorCodes.PipelineNotFound, $"pipeline '{name}' not found. 'dotnet pipe pipeline list' shows the pipelines.");
+        }
+
+        var wanted = names.Count == 0 ? all : WithUpstream(all, names);
+        return await RunInOrderAsync(PipelineGraph.Order(wanted), force, progress, cancellationToken);
+    }
+
+    /// <summary>Runs every pipeline downstream of <paramref name="repo"/> (after a write to it).</summary>
+    public async Task<IReadOnlyList<JobInfo>> RunDownstreamAsync(string repo, IProgress<JobProgress>? progress, CancellationToken cancellationToken) =>
+        await RunInOrderAsync(PipelineGraph.Downstream(await Registry.ListAsync(cancellationToken), repo), force: false, progress, cancellationToken);
+
+    /// <summary>Says, per pipeline, whether it is up to date and why not, without running anything.</summary>
+    public async Task<IReadOnlyList<PipelineStatus>> StatusAsync(CancellationToken cancellationToken)
+    {
+        var statuses = new List<PipelineStatus>();
+        foreach (var pipeline in PipelineGraph.Order(await Registry.ListAsync(cancellationToken)))
+        {
+            statuses.Add(await StatusAsync(pipeline, cancellationToken));
+        }
+
+        return statuses;
+    }
+
+    public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
+    {
+        var runner = Runner(pipeline);
+        var (commits, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
+        var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
+        var identity = pipeline.EffectiveIdentity();
+        var reasons = new List<string>();
+        if (last is null)
+        {
+            reasons.Add("never run successfully");
+        }
+        else
+        {
+            if (last.TransformHash != identity)
+            {
+                reasons.Add("definition changed (command, environment, image or a TransformFile)");
+            }
+
+            foreach (var input in inputs.Except(last.Inputs))
+            {
+                reasons.Add($"input {input.Repo}@{input.Branch} is at {input.Commit}");
+            }
+        }
+
+        var datums = await new DatumPlanner(store).PlanAsync(pipeline.Spec.Input, commits, cancellationToken);
+        var previous = last?.Datums.Select(d => d.Id).ToHashSet(StringComparer.Ordinal) ?? [];
+        int added = 0, changed = 0;
+        foreach (var datum in datums)
+        {
+            if (!await store.Objects.ExistsAsync(EngineKeys.Result(TransformIdentity.DatumHash(identity, datum)), cancellationToken))
+            {
+                if (previous.Contains(datum.Id))
+                {
+                    changed++;
+                }
+                else
+                {
+                    added++;
+                }
+            }
+        }
+
+        var removed = previous.Except(datums.Select(d => d.Id)).Count();
+        if (commits.Count == 0)
+        {
+            reasons.Clear();
+            reasons.Add("waiting: no input branch has a commit yet");
+            return new PipelineStatus(pipeline.Name, true, reasons, 0, 0, 0, 0);
+        }
+
+        if (added + changed + removed > 0)
+        {
+            reasons.Add($"{added} datum(s) new, {changed} changed, {removed} removed");
+        }
+
+        return new PipelineStatus(pipeline.Name, reasons.Count == 0, reasons, datums.Count, added, changed, removed);
+    }
+
+    private async Task<IReadOnlyList<JobInfo>> RunInOrderAsync(IReadOnlyList<PipelineDocument> pipelines, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JobInfo>();
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pipeline in pipelines)
+        {
+            if (pipeline.InputRepos.Any(failed.Contains))
+            {
+                failed.Add(pipeline.Name); // its input is stale: do not build on a failed upstream
+                continue;
+            }
+
+            if (!force && await IsUpToDateAsync(pipeline, cancellationToken))
+            {
+                continue;
+            }
+
+            var runner = Runner(pipeline);
+            if ((await runner.ReadInputsAsync(pipeline, cancellationToken)).Commits.Count == 0)
+            {
+                continue; // nothing to read yet
+            }
+
+            var job = await runner.RunAsync(pipeline, progress, cancellationToken);
+            jobs.Add(job);
+            if (job.State != JobState.Success)
+            {
+                failed.Add(pipeline.Name);
+            }
+        }
+
+        return jobs;
+    }
+
+    /// <summary>Cheap check: same definition and the same input commits as the last successful job.</summary>
+    private async Task<bool> IsUpToDateAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
+    {
+        var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
+        if (last is null || last.TransformHash != pipeline.EffectiveIdentity())
+        {
+            return false;
+        }
+
+        var (_, inputs) = await Runner(pipeline).ReadInputsAsync(pipeline, cancellationToken);
+        return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Name, last.OutputCommit, cancellationToken);
+    }
+
+    private async Task<bool> OutputStillAtAsync(string repo, string? commit, CancellationToken cancellationToken) =>
+        (await store.TryGetBranchAsync(repo, JobRunner.OutputBranch, cancellationToken))?.Head == commit;
+
+    private async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken) =>
+        (await Jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);
+
+    private JobRunner Runner(PipelineDocument pipeline) => new(store, executorFor(pipeline.Spec.Executor), scratchRoot);
+
+    private static List<PipelineDocument> WithUpstream(IReadOnlyList<PipelineDocument> all, IReadOnlyCollection<string> names)
+    {
+        var byName = all.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var wanted = new Dictionary<string, PipelineDocument>(StringComparer.Ordinal);
+        var frontier = new Queue<string>(names);
+        while (frontier.TryDequeue(out var name))
+        {
+            if (byName.TryGetValue(name, out var pipeline) && wanted.TryAdd(name, pipeline))
+            {
+                foreach (var input in pipeline.InputRepos)
+                {
+                    frontier.Enqueue(input);
+                }
+            }
+        }
+
+        return [.. wanted.Values];
+    }
+}

@@ -1,0 +1,118 @@
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>Registered pipelines: create, update, list, delete; each owns an output repo with its name.</summary>
+public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+
+    private IObjectStore Objects => store.Objects;
+
+    public async Task<IReadOnlyList<PipelineDocument>> ListAsync(CancellationToken cancellationToken)
+    {
+        var pipelines = new List<PipelineDocument>();
+        await foreach (var key in Objects.ListAsync(StoreKeys.PipelinesPrefix, cancellationToken))
+        {
+            if (await Objects.TryReadAsync(key, cancellationToken) is { } data)
+            {
+                pipelines.Add(EngineJson.Deserialize<PipelineDocument>(data));
+            }
+        }
+
+        return [.. pipelines.OrderBy(p => p.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<PipelineDocument> GetAsync(string name, CancellationToken cancellationToken) =>
+        await TryGetAsync(name, cancellationToken)
+        ?? throw new PipeException(ErrorCodes.PipelineNotFound, $"pipeline '{name}' not found. 'dotnet pipe pipeline list' shows the pipelines.");
+
+    public async Task<PipelineDocument?> TryGetAsync(string name, CancellationToken cancellationToken) =>
+        Names.IsValid(name) && await Objects.TryReadAsync(EngineKeys.Pipeline(name), cancellationToken) is { } data
+            ? EngineJson.Deserialize<PipelineDocument>(data)
+            : null;
+
+    /// <summary>Registers a new pipeline (or replaces one when <paramref name="update"/>), after checking its inputs and the DAG.</summary>
+    public async Task<PipelineDocument> SaveAsync(PipelineSpec spec, bool update, Reprocess reprocess, CancellationToken cancellationToken)
+    {
+        Names.Validate(spec.Name, "pipeline");
+        var key = EngineKeys.Pipeline(spec.Name);
+        var existing = await Objects.ReadDocumentAsync(key, cancellationToken);
+        if (existing is not null && !update)
+        {
+            throw new PipeException(ErrorCodes.PipelineExists, $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' already exists. Use 'dotnet pipe pipeline update -f ...' to change it.");
+        }
+
+        if (existing is null && update)
+        {
+            throw new PipeException(ErrorCodes.PipelineNotFound, $"pipeline '{spec.Name}' not found; create it with 'dotnet pipe pipeline create -f ...'.");
+        }
+
+        var inputs = spec.Input.Leaves().Select(l => l.Repo).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var repo in inputs)
+        {
+            if (repo == spec.Name)
+            {
+                throw new PipeException(ErrorCodes.PipelineCycle, $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' reads its own output repo.");
+            }
+
+            if ((await store.ListReposAsync(cancellationToken)).All(r => r.Name != repo))
+            {
+                throw new PipeException(ErrorCodes.InputRepoMissing, $"{spec.SourceFile ?? spec.Name}: input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
+            }
+        }
+
+        var others = (await ListAsync(cancellationToken)).Where(p => p.Name != spec.Name).ToList();
+        PipelineGraph.EnsureAcyclic([.. others, new PipelineDocument { Name = spec.Name, InputRepos = inputs, Spec = spec }]);
+
+        var previous = existing is null ? null : EngineJson.Deserialize<PipelineDocument>(existing.Content);
+        var now = time.GetUtcNow();
+        var document = new PipelineDocument
+        {
+            Name = spec.Name,
+            InputRepos = inputs,
+            Spec = spec,
+            Created = previous?.Created ?? now,
+            Updated = now,
+            Version = (previous?.Version ?? 0) + 1,
+            Salt = reprocess == Reprocess.All ? Guid.NewGuid().ToString("N") : null,
+            PinnedIdentity = reprocess == Reprocess.None && previous is not null ? previous.EffectiveIdentity() : null,
+        };
+
+        if (existing is null && (await store.ListReposAsync(cancellationToken)).All(r => r.Name != spec.Name))
+        {
+            await store.CreateRepoAsync(spec.Name, $"output of pipeline {spec.Name}", cancellationToken);
+        }
+
+        if (!await Objects.TryWriteDocumentAsync(key, EngineJson.Serialize(document), existing?.Version, cancellationToken))
+        {
+            throw new PipeException(ErrorCodes.Contention, $"pipeline '{spec.Name}' was changed by someone else meanwhile; try again.");
+        }
+
+        return document;
+    }
+
+    /// <summary>Deletes a pipeline (and, unless <paramref name="keepRepo"/>, its output repo).</summary>
+    public async Task DeleteAsync(string name, bool keepRepo, CancellationToken cancellationToken)
+    {
+        var pipeline = await GetAsync(name, cancellationToken);
+        var readers = (await ListAsync(cancellationToken)).Where(p => p.InputRepos.Contains(name)).Select(p => p.Name).ToList();
+        if (readers.Count > 0 && !keepRepo)
+        {
+            throw new PipeException(ErrorCodes.RepoInUse, $"pipeline(s) {string.Join(", ", readers)} read the output of '{name}'; delete them first or pass --keep-repo.");
+        }
+
+        await Objects.DeleteAsync(EngineKeys.Pipeline(pipeline.Name), cancellationToken);
+        await foreach (var key in Objects.ListAsync(EngineKeys.JobsOf(name), cancellationToken))
+        {
+            await Objects.DeleteAsync(key, cancellationToken);
+        }
+
+        if (!keepRepo)
+        {
+            await store.DeleteRepoAsync(name, force: true, cancellationToken);
+        }
+    }
+}

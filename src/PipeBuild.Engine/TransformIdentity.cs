@@ -1,0 +1,59 @@
+using System.Text;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// The hash of everything about a transform that can change its outputs: command, stdin, environment, image,
+/// accepted exit codes and the content of its TransformFile items. Where it runs (executor, parallelism) is
+/// not part of it, so a result computed locally is reused under docker and the other way round.
+/// </summary>
+public static class TransformIdentity
+{
+    public static string Compute(PipelineSpec spec)
+    {
+        var text = new StringBuilder("pipebuild-transform-v1\n");
+        text.Append("pipeline ").Append(spec.Name).Append('\n');
+        foreach (var arg in spec.Command)
+        {
+            text.Append("cmd ").Append(arg.Length).Append(' ').Append(arg).Append('\n');
+        }
+
+        foreach (var line in spec.Stdin)
+        {
+            text.Append("stdin ").Append(line.Length).Append(' ').Append(line).Append('\n');
+        }
+
+        foreach (var (name, value) in spec.Env)
+        {
+            text.Append("env ").Append(name).Append('=').Append(value.Length).Append(' ').Append(value).Append('\n');
+        }
+
+        text.Append("image ").Append(spec.Image).Append('\n');
+        text.Append("accept ").Append(string.Join(',', spec.AcceptReturnCodes)).Append('\n');
+        foreach (var file in spec.TransformFiles.Order(StringComparer.Ordinal))
+        {
+            text.Append("file ").Append(Path.GetFileName(file)).Append(' ').Append(HashFile(file, spec)).Append('\n');
+        }
+
+        return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>The result key of a datum under a transform: equal keys give equal outputs.</summary>
+    public static string DatumHash(string transform, Datum datum) =>
+        ContentHash.Of(Encoding.UTF8.GetBytes($"{transform}\n{datum.ContentKey}"));
+
+    private static string HashFile(string path, PipelineSpec spec)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"{spec.SourceFile ?? spec.Name}: cannot read TransformFile '{path}': {e.Message}");
+        }
+    }
+}

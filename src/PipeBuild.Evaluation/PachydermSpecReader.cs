@@ -1,0 +1,387 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Evaluation;
+
+/// <summary>
+/// Reads Pachyderm JSON pipeline specs (v1 and v2 spellings: <c>atom</c> for <c>pfs</c>, numbers as strings,
+/// snake_case or lowerCamelCase field names, several specs in one file). Fields that only tune a Kubernetes
+/// deployment are accepted and ignored (<see cref="IgnoredFields"/>); any other field PipeBuild does not read is
+/// refused with <see cref="ErrorCodes.UnsupportedSpecField"/> rather than silently dropped, because it would change
+/// what the pipeline does (<c>egress</c>, <c>service</c>, <c>spout</c>, <c>cron</c> inputs, ...).
+/// </summary>
+public static class PachydermSpecReader
+{
+    private static readonly Shape Top = new(
+        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "output_branch"],
+        ["enable_stats", "standby", "resource_requests", "resource_limits", "sidecar_resource_limits", "scheduling_spec",
+         "pod_spec", "pod_patch", "cache_size", "max_queue_size", "chunk_spec", "autoscaling", "metadata", "tolerations",
+         "job_timeout", "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
+
+    private static readonly Shape PipelineShape = new(["name"], ["project"]);
+
+    private static readonly Shape TransformShape = new(
+        ["cmd", "stdin", "image", "env", "accept_return_code"],
+        ["image_pull_secrets", "debug", "user"]);
+
+    private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group"], []);
+
+    private static readonly Shape PfsShape = new(
+        ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join"],
+        ["lazy", "project", "repo_type"]);
+
+    /// <summary>Pachyderm 1.4's <c>inputs</c> list, crossed: <c>{"repo": {"name": "x"}, "glob": "/*"}</c>.</summary>
+    private static readonly Shape LegacyInputShape = new(["repo", "glob", "name", "branch"], ["lazy", "method"]);
+
+    private static readonly Shape LegacyRepoShape = new(["name"], []);
+
+    private static readonly Shape ParallelismShape = new(["constant", "coefficient"], ["strategy"]);
+
+    /// <summary>Pachyderm fields accepted and ignored, by where they appear ("" is the top level).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> IgnoredFields { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [""] = Top.Ignored,
+        ["pipeline"] = PipelineShape.Ignored,
+        ["transform"] = TransformShape.Ignored,
+        ["input.pfs"] = PfsShape.Ignored,
+        ["inputs[]"] = LegacyInputShape.Ignored,
+        ["parallelism_spec"] = ParallelismShape.Ignored,
+    };
+
+    /// <summary>Every spec in the file (usually one).</summary>
+    public static IReadOnlyList<PipelineSpec> ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Every spec in <paramref name="json"/>; <paramref name="sourceName"/> names it in messages.</summary>
+    public static IReadOnlyList<PipelineSpec> Parse(string json, string sourceName = "spec.json")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Parse(Encoding.UTF8.GetBytes(json), sourceName);
+    }
+
+    private static List<PipelineSpec> Parse(byte[] utf8, string file)
+    {
+        var lines = new LineMap(utf8, file);
+        var bom = utf8.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        List<JsonSpecNode> values;
+        try
+        {
+            values = JsonSpecNode.ParseAll(utf8.AsSpan(bom));
+        }
+        catch (JsonException e)
+        {
+            var where = lines.At(e.LineNumber ?? 0, (e.BytePositionInLine ?? 0) + (e.LineNumber == 0 ? bom : 0));
+            var why = e.Message;
+            var cut = why.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            why = (cut > 0 ? why[..cut] : why).Trim();
+            throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{where}: the pipeline spec is not valid JSON: {why} Fix the JSON at that position.", inner: e);
+        }
+
+        if (values.Count == 0)
+        {
+            throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{file}: the file has no pipeline spec. Write a JSON object such as {{\"pipeline\": {{\"name\": \"x\"}}, \"transform\": {{...}}, \"input\": {{...}}}}.");
+        }
+
+        var mapper = new Mapper(lines, bom);
+        return [.. values.Select(mapper.Spec)];
+    }
+
+    /// <summary>The fields one kind of object may have: read, or accepted and ignored.</summary>
+    private sealed record Shape(IReadOnlyList<string> Read, IReadOnlyList<string> Ignored);
+
+    private sealed class Mapper(LineMap lines, int bom)
+    {
+        public PipelineSpec Spec(JsonSpecNode root)
+        {
+            if (root.Kind != JsonValueKind.Object)
+            {
+                throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{At(root)}: a pipeline spec must be a JSON object, not {Describe(root)}. Write {{\"pipeline\": {{\"name\": \"x\"}}, ...}}.");
+            }
+
+            var fields = Fields(root, "", Top);
+            var pipeline = Object(Required(root, fields, "pipeline", "", "{\"name\": \"my-pipeline\"}"), "pipeline");
+            var pipelineFields = Fields(pipeline, "pipeline", PipelineShape);
+            var nameNode = Required(pipeline, pipelineFields, "name", "pipeline", "\"my-pipeline\"");
+            var name = PipelineValidation.Name(String(nameNode, "pipeline.name"), "pipeline name", At(nameNode));
+
+            var transform = Object(Required(root, fields, "transform", "", "{\"cmd\": [\"python3\", \"/code/train.py\"]}"), "transform");
+            var transformFields = Fields(transform, "transform", TransformShape);
+            var cmdNode = Required(transform, transformFields, "cmd", "transform", "[\"python3\", \"/code/train.py\"] (PipeBuild does not read an image's entrypoint)");
+            var cmd = Strings(cmdNode, "transform.cmd");
+            if (cmd.Count == 0)
+            {
+                throw PipelineErrors.Invalid(At(cmdNode), "'transform.cmd' is empty.", "Give the program to run and its arguments.");
+            }
+
+            if (fields.TryGetValue("output_branch", out var outputBranch) && String(outputBranch.Value, "output_branch") != CommitRef.DefaultBranch)
+            {
+                throw new PipeException(ErrorCodes.UnsupportedSpecField, $"{At(outputBranch.Value)}: 'output_branch' \"{outputBranch.Value.Text}\" is not supported: PipeBuild writes a pipeline's output to {CommitRef.DefaultBranch}. Remove the field.");
+            }
+
+            if (fields.TryGetValue("input", out var both) && fields.ContainsKey("inputs"))
+            {
+                throw PipelineErrors.Invalid(At(both.Value), "the pipeline spec has both 'input' and 'inputs'.", "Keep 'input'; 'inputs' is the Pachyderm 1.4 form of the same thing.");
+            }
+
+            var inputNode = fields.TryGetValue("inputs", out var legacy)
+                ? legacy.Value
+                : Required(root, fields, "input", "", "{\"pfs\": {\"repo\": \"data\", \"glob\": \"/*\"}}");
+            var input = legacy is null ? Input(inputNode, "input") : LegacyInputs(inputNode);
+            PipelineValidation.Input(input, At(inputNode));
+
+            return new PipelineSpec
+            {
+                Name = name,
+                Description = fields.TryGetValue("description", out var description) ? String(description.Value, "description") : null,
+                Command = cmd,
+                Stdin = transformFields.TryGetValue("stdin", out var stdin) ? Strings(stdin.Value, "transform.stdin") : [],
+                Image = transformFields.TryGetValue("image", out var image) ? String(image.Value, "transform.image") : null,
+                Env = transformFields.TryGetValue("env", out var env) ? Env(env.Value) : [],
+                AcceptReturnCodes = transformFields.TryGetValue("accept_return_code", out var codes)
+                    ? [.. Array(codes.Value, "transform.accept_return_code").Select((c, i) => Integer(c, $"transform.accept_return_code[{i}]", int.MinValue))]
+                    : [],
+                Input = input,
+                Parallelism = fields.TryGetValue("parallelism_spec", out var parallelism) ? Parallelism(parallelism.Value) : 0,
+                DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : 3,
+                DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value) : null,
+            };
+        }
+
+        private PipelineInput Input(JsonSpecNode node, string path)
+        {
+            var fields = Fields(Object(node, path), path, InputShape);
+            if (fields.Count != 1)
+            {
+                var what = fields.Count == 0 ? $"'{path}' has no input" : $"'{path}' has {string.Join(" and ", fields.Values.Select(f => f.Name))}";
+                throw PipelineErrors.Invalid(At(node), $"{what}.", "Give exactly one of pfs, cross, union, join or group; combine several inputs inside cross or union.");
+            }
+
+            var (kind, member) = fields.Single();
+            var inner = $"{path}.{member.Name}";
+            if (kind is "pfs" or "atom")
+            {
+                return Pfs(member.Value, inner);
+            }
+
+            var inputs = Array(member.Value, inner).Select((n, i) => Input(n, $"{inner}[{i}]")).ToList();
+            if (inputs.Count == 0)
+            {
+                throw PipelineErrors.Invalid(At(member.Value), $"'{inner}' is empty.", "Give it at least one input.");
+            }
+
+            if (kind is "join" or "group" && inputs.FindIndex(i => i is not PfsInput) is var nested and >= 0)
+            {
+                throw PipelineErrors.Invalid(At(member.Value.Items[nested]), $"'{inner}[{nested}]' is a {PipelineValidation.Kind(inputs[nested])} input: {kind} combines pfs inputs only.", "Move the combination outside the " + kind + ".");
+            }
+
+            return kind switch
+            {
+                "cross" => new CrossInput(inputs),
+                "union" => new UnionInput(inputs),
+                "join" => new JoinInput([.. inputs.Cast<PfsInput>()]),
+                _ => new GroupInput([.. inputs.Cast<PfsInput>()]),
+            };
+        }
+
+        private PipelineInput LegacyInputs(JsonSpecNode node)
+        {
+            var inputs = new List<PipelineInput>();
+            foreach (var (item, i) in Array(node, "inputs").Select((n, i) => (n, i)))
+            {
+                var path = $"inputs[{i}]";
+                var fields = Fields(Object(item, path), path, LegacyInputShape);
+                var repoNode = Object(Required(item, fields, "repo", path, "{\"name\": \"data\"}"), $"{path}.repo");
+                var repoName = Required(repoNode, Fields(repoNode, $"{path}.repo", LegacyRepoShape), "name", $"{path}.repo", "\"data\"");
+                var repo = PipelineValidation.Name(String(repoName, $"{path}.repo.name"), "input repo name", At(repoName));
+                string? Optional(string field) => fields.TryGetValue(field, out var m) ? String(m.Value, $"{path}.{m.Name}") : null;
+                var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : CommitRef.DefaultBranch;
+                var name = Optional("name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", At(fields["name"].Value)) : null;
+                var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
+                inputs.Add(new PfsInput(repo, glob, branch, name));
+            }
+
+            return inputs.Count switch
+            {
+                0 => throw PipelineErrors.Invalid(At(node), "'inputs' is empty.", "Give at least one input."),
+                1 => inputs[0],
+                _ => new CrossInput(inputs),
+            };
+        }
+
+        private PfsInput Pfs(JsonSpecNode node, string path)
+        {
+            var fields = Fields(Object(node, path), path, PfsShape);
+            var repoNode = Required(node, fields, "repo", path, "\"data\"");
+            var repo = PipelineValidation.Name(String(repoNode, $"{path}.repo"), "input repo name", At(repoNode));
+            string? Optional(string field) => fields.TryGetValue(field, out var m) ? String(m.Value, $"{path}.{m.Name}") : null;
+
+            var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : CommitRef.DefaultBranch;
+            var name = Optional("name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", At(fields["name"].Value)) : null;
+            var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
+            var outer = fields.TryGetValue("outer_join", out var o) && Boolean(o.Value, $"{path}.{o.Name}");
+            return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer };
+        }
+
+        private List<KeyValuePair<string, string>> Env(JsonSpecNode node)
+        {
+            var env = new List<KeyValuePair<string, string>>();
+            foreach (var member in Object(node, "transform.env").Members)
+            {
+                var name = PipelineValidation.EnvName(member.Name, At(member.Offset));
+                var value = String(member.Value, $"transform.env.{member.Name}");
+                // The last of duplicate keys wins, as in Pachyderm (Go), in the place of the first, as in a .pipeproj.
+                var existing = env.FindIndex(p => p.Key == name);
+                if (existing >= 0)
+                {
+                    env[existing] = new(name, value);
+                }
+                else
+                {
+                    env.Add(new(name, value));
+                }
+            }
+
+            return env;
+        }
+
+        private int Parallelism(JsonSpecNode node)
+        {
+            var fields = Fields(Object(node, "parallelism_spec"), "parallelism_spec", ParallelismShape);
+            if (fields.ContainsKey("constant") && fields.ContainsKey("coefficient"))
+            {
+                throw PipelineErrors.Invalid(At(node), "'parallelism_spec' has both constant and coefficient.", "Keep one.");
+            }
+
+            // A coefficient scales with the cluster's nodes; on one machine that is one worker per processor (0).
+            return fields.TryGetValue("constant", out var constant) ? Integer(constant.Value, $"parallelism_spec.{constant.Name}", 0) : 0;
+        }
+
+        private TimeSpan? Timeout(JsonSpecNode node)
+        {
+            var text = String(node, "datum_timeout");
+            if (!Durations.TryParse(text, out var timeout))
+            {
+                throw PipelineErrors.Invalid(At(node), $"'datum_timeout' \"{text}\" is not a duration.", "Write it like \"60s\", \"1.5s\", \"1m30s\" or \"2h\".");
+            }
+
+            return timeout == TimeSpan.Zero ? null : timeout; // 0 means no limit, as in Pachyderm
+        }
+
+        /// <summary>
+        /// The object's fields by snake_case name; an ignored field is left out; any other unknown field is an
+        /// error naming it and listing what is read and what is ignored there.
+        /// </summary>
+        private Dictionary<string, JsonSpecNode.Member> Fields(JsonSpecNode obj, string path, Shape shape)
+        {
+            var fields = new Dictionary<string, JsonSpecNode.Member>(StringComparer.Ordinal);
+            foreach (var member in obj.Members)
+            {
+                var key = SnakeCase(member.Name);
+                var full = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+                if (shape.Read.Contains(key))
+                {
+                    if (!fields.TryAdd(key, member))
+                    {
+                        throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{At(member.Offset)}: '{full}' appears twice. Keep one.");
+                    }
+                }
+                else if (!shape.Ignored.Contains(key))
+                {
+                    var ignored = shape.Ignored.Count == 0 ? "" : $"; these Pachyderm fields are accepted and ignored: {string.Join(", ", shape.Ignored)}";
+                    throw new PipeException(
+                        ErrorCodes.UnsupportedSpecField,
+                        $"{At(member.Offset)}: unknown or unsupported field '{full}' in the pipeline spec. Remove it: PipeBuild reads {string.Join(", ", shape.Read.Where(r => r != "atom"))} {(path.Length == 0 ? "at the top level" : $"in '{path}'")}{ignored}.");
+                }
+            }
+
+            return fields;
+        }
+
+        private JsonSpecNode Required(JsonSpecNode obj, Dictionary<string, JsonSpecNode.Member> fields, string key, string path, string example)
+        {
+            if (fields.TryGetValue(key, out var member))
+            {
+                return member.Value;
+            }
+
+            var full = path.Length == 0 ? key : $"{path}.{key}";
+            throw PipelineErrors.Invalid(At(obj), $"the pipeline spec has no '{full}'.", $"Add \"{key}\": {example}.");
+        }
+
+        private JsonSpecNode Object(JsonSpecNode node, string path) =>
+            node.Kind == JsonValueKind.Object ? node : throw WrongType(node, path, "an object");
+
+        private List<JsonSpecNode> Array(JsonSpecNode node, string path) =>
+            node.Kind == JsonValueKind.Array ? node.Items : throw WrongType(node, path, "an array");
+
+        private string String(JsonSpecNode node, string path) =>
+            node.Kind == JsonValueKind.String ? node.Text! : throw WrongType(node, path, "a string");
+
+        private List<string> Strings(JsonSpecNode node, string path) =>
+            [.. Array(node, path).Select((item, i) => String(item, $"{path}[{i}]"))];
+
+        /// <summary>A whole number, written as a number or (protobuf JSON) as a string of digits.</summary>
+        private int Integer(JsonSpecNode node, string path, int minimum)
+        {
+            if (node.Kind is JsonValueKind.Number or JsonValueKind.String
+                && int.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                return value >= minimum
+                    ? value
+                    : throw PipelineErrors.Invalid(At(node), $"'{path}' is {value}.", $"Use a whole number of at least {minimum}.");
+            }
+
+            throw WrongType(node, path, "a whole number");
+        }
+
+        private bool Boolean(JsonSpecNode node, string path) => node.Kind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(node.Text, out var b) => b,
+            _ => throw WrongType(node, path, "true or false"),
+        };
+
+        private PipeException WrongType(JsonSpecNode node, string path, string expected) =>
+            PipelineErrors.Invalid(At(node), $"'{path}' must be {expected}, not {Describe(node)}.", "Fix the value.");
+
+        private string At(JsonSpecNode node) => At(node.Offset);
+
+        private string At(long offset) => lines.At(offset + bom).ToString();
+
+        private static string Describe(JsonSpecNode node) => node.Kind switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => $"the string \"{node.Text}\"",
+            JsonValueKind.Number => $"the number {node.Text}",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => "null",
+        };
+
+        /// <summary>protobuf JSON accepts lowerCamelCase for every snake_case field: joinOn is join_on.</summary>
+        private static string SnakeCase(string name)
+        {
+            var result = new StringBuilder(name.Length + 4);
+            foreach (var c in name)
+            {
+                if (char.IsAsciiLetterUpper(c))
+                {
+                    result.Append('_').Append(char.ToLowerInvariant(c));
+                }
+                else
+                {
+                    result.Append(c);
+                }
+            }
+
+            return result.ToString();
+        }
+    }
+}

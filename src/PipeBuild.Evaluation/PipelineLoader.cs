@@ -1,0 +1,67 @@
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Evaluation;
+
+/// <summary>
+/// Reads a pipeline file of either kind, chosen by extension: <c>.pipeproj</c> (evaluated with MSBuild) or
+/// <c>.json</c> (a Pachyderm spec). The spec comes back with <see cref="PipelineSpec.SourceFile"/> set to the
+/// file's full path and <see cref="PipelineSpec.WorkingDirectory"/> to its folder.
+/// </summary>
+public static class PipelineLoader
+{
+    public const string ProjectExtension = ".pipeproj";
+    public const string JsonExtension = ".json";
+
+    public static PipelineSpec Load(string path) => Load(path, new Dictionary<string, string>());
+
+    /// <summary>
+    /// Loads one pipeline; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>, which only a
+    /// <c>.pipeproj</c> can use (they are ignored for JSON, which has no properties).
+    /// </summary>
+    public static PipelineSpec Load(string path, IReadOnlyDictionary<string, string> globalProperties)
+    {
+        var specs = LoadAll(path, globalProperties);
+        if (specs.Count != 1)
+        {
+            throw PipelineErrors.Invalid(Path.GetFullPath(path), $"the file holds {specs.Count} pipeline specs, not one.", "Split it into one file per pipeline.");
+        }
+
+        return specs[0];
+    }
+
+    /// <summary>Every pipeline in the file: a JSON file may hold several specs one after the other, as Pachyderm allows.</summary>
+    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
+        var extension = Path.GetExtension(full);
+        var isProject = extension.Equals(ProjectExtension, StringComparison.OrdinalIgnoreCase);
+        if (!isProject && !extension.Equals(JsonExtension, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PipeException(
+                ErrorCodes.UnsupportedPipelineFile,
+                $"{full}: '{extension}' is not a pipeline file type. Use a {ProjectExtension} project or a Pachyderm {JsonExtension} spec (dotnet pipe pipeline convert turns a spec into a {ProjectExtension}).");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new PipeException(ErrorCodes.PipelineFileNotFound, $"pipeline file '{full}' not found. Check the path.");
+        }
+
+        IReadOnlyList<PipelineSpec> specs;
+        try
+        {
+            specs = isProject
+                ? [PipeprojEvaluator.Evaluate(full, globalProperties)]
+                : PachydermSpecReader.ReadFile(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipeException(ErrorCodes.PipelineFileNotFound, $"pipeline file '{full}' cannot be read: {e.Message.TrimEnd('.')}. Check the path and its permissions.", inner: e);
+        }
+
+        var folder = Path.GetDirectoryName(full);
+        return [.. specs.Select(s => s with { SourceFile = full, WorkingDirectory = folder })];
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Evaluation;
+
+/// <summary>Checks shared by both file formats, so a pipeline is refused with the same rule whichever way it came.</summary>
+internal static partial class PipelineValidation
+{
+    public const string NameRule = "Use 1 to 63 letters, digits, '_' or '-'.";
+
+    public static string Name(string? value, string what, string where)
+    {
+        if (!Names.IsValid(value))
+        {
+            throw PipelineErrors.Invalid(where, $"invalid {what} '{value}'.", NameRule);
+        }
+
+        return value!;
+    }
+
+    public static string Glob(string glob, string where)
+    {
+        try
+        {
+            GlobPattern.Parse(glob);
+        }
+        catch (PipeException e)
+        {
+            throw PipelineErrors.Invalid(where, e.Message, "Fix the glob (Pachyderm syntax: /*, /**, /dir/*.csv, /(*).txt).");
+        }
+
+        return glob;
+    }
+
+    public static string EnvName(string name, string where)
+    {
+        if (!EnvNamePattern().IsMatch(name))
+        {
+            throw PipelineErrors.Invalid(where, $"invalid environment variable name '{name}'.", "Use letters, digits and '_', not starting with a digit.");
+        }
+
+        return name;
+    }
+
+    /// <summary>Every leaf has valid names and glob; joins and groups say what to match on; no combination is empty.</summary>
+    public static void Input(PipelineInput input, string where)
+    {
+        switch (input)
+        {
+            case PfsInput pfs:
+                Name(pfs.Repo, "input repo name", where);
+                Name(pfs.Branch, $"branch name for input '{pfs.Repo}'", where);
+                if (pfs.Name is not null)
+                {
+                    Name(pfs.Name, $"input name for repo '{pfs.Repo}'", where);
+                }
+
+                Glob(pfs.Glob, where);
+                break;
+            case CrossInput { Inputs.Count: 0 } or UnionInput { Inputs.Count: 0 } or JoinInput { Inputs.Count: 0 } or GroupInput { Inputs.Count: 0 }:
+                throw PipelineErrors.Invalid(where, $"a {Kind(input)} input has no inputs.", "Give it at least one repo input.");
+            case CrossInput cross:
+                cross.Inputs.ToList().ForEach(i => Input(i, where));
+                break;
+            case UnionInput union:
+                union.Inputs.ToList().ForEach(i => Input(i, where));
+                break;
+            case JoinInput join:
+                foreach (var pfs in join.Inputs)
+                {
+                    Input(pfs, where);
+                    if (string.IsNullOrEmpty(pfs.JoinOn))
+                    {
+                        throw PipelineErrors.Invalid(where, $"join input '{pfs.InputName}' has no JoinOn.", "Capture part of the path in its glob, e.g. /(*).csv, and set JoinOn to $1.");
+                    }
+                }
+
+                break;
+            case GroupInput group:
+                foreach (var pfs in group.Inputs)
+                {
+                    Input(pfs, where);
+                    if (string.IsNullOrEmpty(pfs.GroupBy))
+                    {
+                        throw PipelineErrors.Invalid(where, $"group input '{pfs.InputName}' has no GroupBy.", "Capture part of the path in its glob, e.g. /(*)-*.csv, and set GroupBy to $1.");
+                    }
+                }
+
+                break;
+        }
+    }
+
+    public static string Kind(PipelineInput input) => input switch
+    {
+        CrossInput => "cross",
+        UnionInput => "union",
+        JoinInput => "join",
+        GroupInput => "group",
+        _ => "pfs",
+    };
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvNamePattern();
+}

@@ -1,0 +1,368 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Build.Construction;
+using Microsoft.Build.Definition;
+using Microsoft.Build.Evaluation;
+using Microsoft.Build.Evaluation.Context;
+using Microsoft.Build.Exceptions;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Evaluation;
+
+/// <summary>
+/// The MSBuild side of <see cref="PipeprojEvaluator"/>: evaluates the project in a fresh
+/// <see cref="ProjectCollection"/> and maps its properties and items to a <see cref="PipelineSpec"/>.
+/// </summary>
+internal static partial class PipeprojReader
+{
+    /// <summary>Read by MSBuild's default SDK resolver on every resolution; it looks for NAME/Sdk below it.</summary>
+    private const string SdksPathVariable = "MSBuildSDKsPath";
+
+    private static readonly string[] Executors = ["local", "docker", "kubernetes"];
+
+    // The SDK path is process-wide state (an environment variable), so evaluations take turns.
+    private static readonly Lock Gate = new();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static PipelineSpec Read(string path, IReadOnlyDictionary<string, string> globalProperties, string sdksDirectory)
+    {
+        var globals = new Dictionary<string, string>(globalProperties, StringComparer.OrdinalIgnoreCase);
+        lock (Gate)
+        {
+            var previous = Environment.GetEnvironmentVariable(SdksPathVariable);
+            Environment.SetEnvironmentVariable(SdksPathVariable, sdksDirectory);
+            try
+            {
+                // A new collection each time: its cache of parsed files would otherwise serve a file as it was at
+                // the first evaluation, and nothing of one evaluation should leak into the next.
+                using var collection = new ProjectCollection(globals, loggers: null, ToolsetDefinitionLocations.Default);
+                Project project;
+                try
+                {
+                    project = Project.FromFile(path, new ProjectOptions
+                    {
+                        ProjectCollection = collection,
+                        GlobalProperties = globals,
+                        LoadSettings = ProjectLoadSettings.Default,
+                        EvaluationContext = EvaluationContext.Create(EvaluationContext.SharingPolicy.Isolated),
+                    });
+                }
+                catch (InvalidProjectFileException e)
+                {
+                    throw Malformed(e, path);
+                }
+                catch (ArgumentException e)
+                {
+                    // MSBuild refuses invalid global property names this way.
+                    throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
+                }
+
+                return new Mapper(project, path, sdksDirectory).Spec();
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(SdksPathVariable, previous);
+            }
+        }
+    }
+
+    private static PipeException Malformed(InvalidProjectFileException e, string path)
+    {
+        // Some errors (an SDK that cannot be resolved) carry no position; the Project element is then the place.
+        var where = new SourceLocation(
+            string.IsNullOrEmpty(e.ProjectFile) ? path : e.ProjectFile,
+            Math.Max(e.LineNumber, 1),
+            e.LineNumber > 0 ? Math.Max(e.ColumnNumber, 1) : 1);
+
+        // XML errors repeat the position at the end ("Line 3, position 19."); the prefix already says it.
+        var what = TrailingPosition().Replace(e.BaseMessage.Trim(), "");
+        if (!what.EndsWith('.'))
+        {
+            what += ".";
+        }
+
+        var todo = e.ErrorCode switch
+        {
+            "MSB4236" => $"Use <Project Sdk=\"{PipeprojWriter.SdkName}\">, or install the SDK the project names.",
+            "MSB4019" => "Fix the Import's Project path (relative to the importing file).",
+            _ => "Fix the file at that position.",
+        };
+        var code = string.IsNullOrEmpty(e.ErrorCode) ? "" : $" ({e.ErrorCode})";
+        return new PipeException(ErrorCodes.MalformedProjectFile, $"{where}: the project file is not valid{code}: {what} {todo}", inner: e);
+    }
+
+    [GeneratedRegex(@"\s*Line \d+, position \d+\.$", RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingPosition();
+
+    private sealed class Mapper(Project project, string path, string sdksDirectory)
+    {
+        public PipelineSpec Spec()
+        {
+            // The SDK's own default is the file name; an error about it should say so, not point into Sdk.props.
+            var name = Property("PipelineName") is { } named && !FromSdk("PipelineName")
+                ? PipelineValidation.Name(named.Value.Trim(), "pipeline name", named.Where)
+                : PipelineValidation.Name(Path.GetFileNameWithoutExtension(path), "pipeline name (the file name; set <PipelineName> to choose another)", path);
+
+            return new PipelineSpec
+            {
+                Name = name,
+                Description = Property("Description") is { } description ? string.Join('\n', MultilineText.Lines(description.Value)) : null,
+                Command = Command(out var stdin),
+                Stdin = stdin,
+                Input = Input(),
+                Env = Env(),
+                Image = Property("Image")?.Value.Trim(),
+                Parallelism = Integer("Parallelism", 0, 0, "Use a whole number of workers, or 0 for one per processor."),
+                DatumTries = Integer("DatumTries", 3, 1, "Use a whole number of tries, at least 1."),
+                Executor = Executor(),
+                TransformFiles = TransformFiles(),
+                AcceptReturnCodes = AcceptReturnCodes(),
+                DatumTimeout = DatumTimeout(),
+                SourceFile = path,
+                WorkingDirectory = Path.GetDirectoryName(path),
+            };
+        }
+
+        /// <summary>
+        /// A property the project (or a file it imports, or -p) set to something other than whitespace. A value
+        /// that only came from an environment variable does not count: MSBuild turns every environment variable
+        /// into a property, and an unrelated COMMAND or IMAGE variable must not change a pipeline.
+        /// </summary>
+        private (string Value, string Where)? Property(string name)
+        {
+            var property = project.GetProperty(name);
+            if (property is null || property.IsEnvironmentProperty || string.IsNullOrWhiteSpace(property.EvaluatedValue))
+            {
+                return null;
+            }
+
+            var where = property.Xml is { } xml
+                ? Location(xml.Location)
+                : property.IsGlobalProperty ? $"{path}: -p:{name}" : path;
+            return (property.EvaluatedValue, where);
+        }
+
+        private bool FromSdk(string name) =>
+            project.GetProperty(name)?.Xml?.ContainingProject.FullPath is { } file
+            && file.StartsWith(Path.GetFullPath(sdksDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+        private IReadOnlyList<string> Command(out IReadOnlyList<string> stdin)
+        {
+            stdin = Property("Stdin") is { } text ? MultilineText.Lines(text.Value) : [];
+            if (Property("Command") is not { } command)
+            {
+                throw PipelineErrors.Invalid(path, "the pipeline has no Command.", "Add <Command>...</Command> to a PropertyGroup: the command line that runs one datum, e.g. python3 train.py /pfs/data /pfs/out.");
+            }
+
+            var line = string.Join('\n', MultilineText.Lines(command.Value));
+            var shell = Property("CommandShell")?.Value.Trim() ?? "sh";
+            if (!shell.Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                return [shell, "-c", line];
+            }
+
+            if (!ShellWords.TrySplit(line, out var words, out var error))
+            {
+                throw PipelineErrors.Invalid(command.Where, $"Command cannot be split into words: {error}.", "Close the quote, or quote it with a backslash.");
+            }
+
+            if (words.Count == 0)
+            {
+                throw PipelineErrors.Invalid(command.Where, "Command has no words.", "Give the program to run.");
+            }
+
+            return words;
+        }
+
+        private PipelineInput Input()
+        {
+            var expression = Property("InputExpression");
+            var items = project.GetItems("PipeInput");
+            if (expression is { } e)
+            {
+                if (items.Count > 0)
+                {
+                    throw PipelineErrors.Invalid(e.Where, "the pipeline has both InputExpression and PipeInput items.", "Use one: InputExpression for nested combinations, PipeInput items otherwise.");
+                }
+
+                var parsed = InputExpression.Parse(e.Value.Trim(), e.Where);
+                PipelineValidation.Input(parsed, e.Where);
+                return parsed;
+            }
+
+            if (items.Count == 0)
+            {
+                throw PipelineErrors.Invalid(path, "the pipeline has no inputs.", "Add <PipeInput Include=\"repo\" Glob=\"/*\" /> to an ItemGroup, or set InputExpression.");
+            }
+
+            // Items of one Combine kind form one input of that kind, in item order; several kinds are crossed.
+            var groups = new List<(string Kind, List<PfsInput> Inputs)>();
+            foreach (var item in items)
+            {
+                var (kind, pfs) = PipeInput(item);
+                var group = groups.FindIndex(g => g.Kind == kind);
+                if (group < 0)
+                {
+                    groups.Add((kind, [pfs]));
+                }
+                else
+                {
+                    groups[group].Inputs.Add(pfs);
+                }
+            }
+
+            var combined = groups.Select(g => g switch
+            {
+                { Kind: "join" } => new JoinInput(g.Inputs),
+                { Kind: "group" } => new GroupInput(g.Inputs),
+                { Inputs.Count: 1 } => g.Inputs[0],
+                { Kind: "union" } => new UnionInput(g.Inputs),
+                _ => (PipelineInput)new CrossInput(g.Inputs),
+            }).ToList();
+            var input = combined.Count == 1 ? combined[0] : new CrossInput(combined);
+            PipelineValidation.Input(input, Location(items.First().Xml.Location));
+            return input;
+        }
+
+        private (string Kind, PfsInput Input) PipeInput(ProjectItem item)
+        {
+            var where = Location(item.Xml.Location);
+            var repo = PipelineValidation.Name(item.EvaluatedInclude.Trim(), "input repo name", where);
+            string? Meta(string name) => item.GetMetadataValue(name) is { Length: > 0 } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+            string MetaWhere(string name) => item.GetMetadata(name)?.Xml is { } xml ? Location(xml.Location) : where;
+
+            var kind = (Meta("Combine") ?? "cross").ToLowerInvariant();
+            if (kind is not ("cross" or "union" or "join" or "group"))
+            {
+                throw PipelineErrors.Invalid(MetaWhere("Combine"), $"PipeInput '{repo}' has Combine=\"{Meta("Combine")}\".", "Use cross, union, join or group.");
+            }
+
+            var branch = Meta("Branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", MetaWhere("Branch")) : CommitRef.DefaultBranch;
+            var name = Meta("Name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", MetaWhere("Name")) : null;
+            var glob = Meta("Glob") is { } g ? PipelineValidation.Glob(g, MetaWhere("Glob")) : "/";
+            var outer = false;
+            if (Meta("OuterJoin") is { } o && !bool.TryParse(o, out outer))
+            {
+                throw PipelineErrors.Invalid(MetaWhere("OuterJoin"), $"PipeInput '{repo}' has OuterJoin=\"{o}\".", "Use true or false.");
+            }
+
+            return (kind, new PfsInput(repo, glob, branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = outer });
+        }
+
+        private List<KeyValuePair<string, string>> Env()
+        {
+            var env = new List<KeyValuePair<string, string>>();
+            foreach (var item in project.GetItems("PipeEnv"))
+            {
+                var name = PipelineValidation.EnvName(item.EvaluatedInclude.Trim(), Location(item.Xml.Location));
+                var value = item.GetMetadataValue("Value");
+                var existing = env.FindIndex(p => p.Key == name);
+                if (existing >= 0)
+                {
+                    env[existing] = new(name, value); // a later definition wins, as a later property would
+                }
+                else
+                {
+                    env.Add(new(name, value));
+                }
+            }
+
+            return env;
+        }
+
+        private List<string> TransformFiles()
+        {
+            var files = new List<string>();
+            foreach (var item in project.GetItems("TransformFile"))
+            {
+                var full = item.GetMetadataValue("FullPath");
+                if (!File.Exists(full))
+                {
+                    throw PipelineErrors.Invalid(
+                        Location(item.Xml.Location),
+                        $"TransformFile '{item.EvaluatedInclude}' does not exist ({full}).",
+                        "Fix the path (relative to the project's folder), or use a wildcard such as code/**/*.py.");
+                }
+
+                if (!files.Contains(full, StringComparer.Ordinal))
+                {
+                    files.Add(full);
+                }
+            }
+
+            return files;
+        }
+
+        private string Executor()
+        {
+            if (Property("Executor") is not { } executor)
+            {
+                return "local";
+            }
+
+            var value = executor.Value.Trim().ToLowerInvariant();
+            if (!Executors.Contains(value))
+            {
+                throw PipelineErrors.Invalid(executor.Where, $"Executor '{executor.Value.Trim()}' is not supported.", "Use local, docker or kubernetes.");
+            }
+
+            return value;
+        }
+
+        private int Integer(string name, int fallback, int minimum, string todo)
+        {
+            if (Property(name) is not { } property)
+            {
+                return fallback;
+            }
+
+            if (!int.TryParse(property.Value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < minimum)
+            {
+                throw PipelineErrors.Invalid(property.Where, $"{name} '{property.Value.Trim()}' is not a whole number of at least {minimum}.", todo);
+            }
+
+            return value;
+        }
+
+        private List<int> AcceptReturnCodes()
+        {
+            if (Property("AcceptReturnCode") is not { } property)
+            {
+                return [];
+            }
+
+            var codes = new List<int>();
+            foreach (var part in property.Value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
+                {
+                    throw PipelineErrors.Invalid(property.Where, $"AcceptReturnCode '{part}' is not an exit code.", "Use whole numbers separated by ';', e.g. 1;2.");
+                }
+
+                codes.Add(code);
+            }
+
+            return codes;
+        }
+
+        private TimeSpan? DatumTimeout()
+        {
+            if (Property("DatumTimeout") is not { } property)
+            {
+                return null;
+            }
+
+            if (!Durations.TryParse(property.Value, out var timeout) || timeout <= TimeSpan.Zero)
+            {
+                throw PipelineErrors.Invalid(property.Where, $"DatumTimeout '{property.Value.Trim()}' is not a duration.", "Use a positive number of seconds (90), or a duration such as 1m30s.");
+            }
+
+            return timeout;
+        }
+
+        private string Location(ElementLocation location) =>
+            new SourceLocation(string.IsNullOrEmpty(location.File) ? path : location.File, location.Line, location.Line > 0 ? Math.Max(location.Column, 1) : 0).ToString();
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Xml;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Evaluation;
+
+/// <summary>
+/// Writes a <see cref="PipelineSpec"/> as a <c>.pipeproj</c> (<c>dotnet pipe pipeline convert spec.json</c>).
+/// The file evaluates back to an equal spec: an argv that is not <c>SHELL -c SCRIPT</c> is written as
+/// <c>CommandShell</c> <c>none</c> plus the shell-quoted words, stdin lines as the <c>Stdin</c> property, inputs as
+/// <c>PipeInput</c> items when they are flat and as <c>InputExpression</c> when nested, and everything MSBuild
+/// would expand (<c>$(</c>, <c>@(</c>, <c>%XX</c>) escaped.
+/// </summary>
+public static class PipeprojWriter
+{
+    public const string SdkName = "PipeBuild.Sdk";
+
+    private const string PropertyIndent = "    ";
+
+    /// <summary>
+    /// The project text. <see cref="PipelineSpec.TransformFiles"/> are written relative to
+    /// <paramref name="projectDirectory"/> (the folder the file will be saved in) when given, absolute otherwise.
+    /// </summary>
+    public static string Write(PipelineSpec spec, string? projectDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var settings = new XmlWriterSettings
+        {
+            Indent = true,
+            IndentChars = "  ",
+            NewLineChars = "\n",
+            NewLineHandling = NewLineHandling.Replace,
+            OmitXmlDeclaration = true,
+        };
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var xml = XmlWriter.Create(text, settings))
+        {
+            if (spec.SourceFile is { } source)
+            {
+                xml.WriteComment($" Converted from {Path.GetFileName(source)} by dotnet pipe pipeline convert. ");
+            }
+
+            xml.WriteStartElement("Project");
+            xml.WriteAttributeString("Sdk", SdkName);
+            WriteProperties(xml, spec);
+            WriteItems(xml, spec, projectDirectory);
+            xml.WriteEndElement();
+        }
+
+        return text + "\n";
+    }
+
+    private static void WriteProperties(XmlWriter xml, PipelineSpec spec)
+    {
+        xml.WriteStartElement("PropertyGroup");
+        Property(xml, "PipelineName", spec.Name);
+        Property(xml, "Description", spec.Description is null ? null : MultilineText.Format(spec.Description.Split('\n'), PropertyIndent + "  ", PropertyIndent));
+        Property(xml, "Image", spec.Image);
+        Property(xml, "Executor", spec.Executor == "local" ? null : spec.Executor);
+
+        var (shell, command) = CommandText(spec.Command);
+        Property(xml, "CommandShell", shell);
+        Property(xml, "Command", command);
+        if (spec.Stdin.Count > 0)
+        {
+            Property(xml, "Stdin", MultilineText.Format(spec.Stdin, PropertyIndent + "  ", PropertyIndent));
+        }
+
+        if (ItemInputs(spec.Input) is null)
+        {
+            Property(xml, "InputExpression", InputExpression.Format(spec.Input));
+        }
+
+        Property(xml, "Parallelism", spec.Parallelism == 0 ? null : spec.Parallelism.ToString(CultureInfo.InvariantCulture));
+        Property(xml, "DatumTries", spec.DatumTries == 3 ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
+        Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
+        Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));
+        xml.WriteEndElement();
+    }
+
+    private static void WriteItems(XmlWriter xml, PipelineSpec spec, string? projectDirectory)
+    {
+        xml.WriteStartElement("ItemGroup");
+        foreach (var (pfs, combine) in ItemInputs(spec.Input) ?? [])
+        {
+            xml.WriteStartElement("PipeInput");
+            xml.WriteAttributeString("Include", MSBuildText.Escape(pfs.Repo, include: true));
+            xml.WriteAttributeString("Glob", MSBuildText.Escape(pfs.Glob));
+            Attribute(xml, "Branch", pfs.Branch == CommitRef.DefaultBranch ? null : pfs.Branch);
+            Attribute(xml, "Name", pfs.Name);
+            Attribute(xml, "Combine", combine);
+            Attribute(xml, "JoinOn", pfs.JoinOn);
+            Attribute(xml, "GroupBy", pfs.GroupBy);
+            Attribute(xml, "OuterJoin", pfs.OuterJoin ? "true" : null);
+            xml.WriteEndElement();
+        }
+
+        foreach (var file in spec.TransformFiles)
+        {
+            xml.WriteStartElement("TransformFile");
+            var relative = projectDirectory is null ? file : Path.GetRelativePath(projectDirectory, file);
+            xml.WriteAttributeString("Include", MSBuildText.Escape(relative, include: true));
+            xml.WriteEndElement();
+        }
+
+        foreach (var (name, value) in spec.Env)
+        {
+            xml.WriteStartElement("PipeEnv");
+            xml.WriteAttributeString("Include", name);
+            xml.WriteAttributeString("Value", MSBuildText.Escape(value));
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
+    }
+
+    /// <summary>
+    /// <c>[SHELL, "-c", SCRIPT]</c> as CommandShell (omitted for sh) and the script; any other argv as
+    /// CommandShell none and the quoted words, which the evaluator splits back into the same argv.
+    /// </summary>
+    private static (string? Shell, string Command) CommandText(IReadOnlyList<string> argv)
+    {
+        if (argv is [var shell, "-c", var script]
+            && shell.Length > 0 && !shell.Any(char.IsWhiteSpace) && !shell.Equals("none", StringComparison.OrdinalIgnoreCase)
+            && !string.IsNullOrWhiteSpace(script))
+        {
+            var lines = script.Split('\n');
+            var formatted = MultilineText.Format(lines, PropertyIndent + "  ", PropertyIndent);
+            if (string.Join('\n', MultilineText.Lines(formatted)) == script)
+            {
+                return (shell == "sh" ? null : shell, formatted);
+            }
+        }
+
+        return ("none", ShellWords.Join(argv));
+    }
+
+    /// <summary>The inputs as PipeInput items with their Combine value, or null when only an expression says it.</summary>
+    private static List<(PfsInput Input, string? Combine)>? ItemInputs(PipelineInput input) => input switch
+    {
+        PfsInput pfs => [(pfs, null)],
+        CrossInput { Inputs.Count: >= 2 } cross when cross.Inputs.All(i => i is PfsInput) => [.. cross.Inputs.Cast<PfsInput>().Select(p => (p, (string?)null))],
+        UnionInput { Inputs.Count: >= 2 } union when union.Inputs.All(i => i is PfsInput) => [.. union.Inputs.Cast<PfsInput>().Select(p => (p, (string?)"union"))],
+        JoinInput { Inputs.Count: >= 1 } join => [.. join.Inputs.Select(p => (p, (string?)"join"))],
+        GroupInput { Inputs.Count: >= 1 } group => [.. group.Inputs.Select(p => (p, (string?)"group"))],
+        _ => null,
+    };
+
+    private static void Property(XmlWriter xml, string name, string? value)
+    {
+        if (value is not null)
+        {
+            xml.WriteStartElement(name);
+            xml.WriteRaw(XmlText(MSBuildText.Escape(value)));
+            xml.WriteEndElement();
+        }
+    }
+
+    /// <summary>
+    /// Element text escaped by hand: XmlWriter also escapes every '&gt;', which makes shell redirections in
+    /// scripts unreadable, while XML only needs '&amp;', '&lt;' and the '&gt;' of "]]&gt;". A carriage return is
+    /// written as a reference, since a parser turns a literal one into a newline.
+    /// </summary>
+    private static string XmlText(string value)
+    {
+        var text = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            switch (c)
+            {
+                case '&':
+                    text.Append("&amp;");
+                    break;
+                case '<':
+                    text.Append("&lt;");
+                    break;
+                case '>' when i >= 2 && value[i - 1] == ']' && value[i - 2] == ']':
+                    text.Append("&gt;");
+                    break;
+                case '\r':
+                    text.Append("&#xD;");
+                    break;
+                case < ' ' and not ('\t' or '\n'):
+                    throw new PipeException(ErrorCodes.InvalidPipelineValue, $"the pipeline has the control character U+{(int)c:X4}, which a .pipeproj (XML) cannot hold. Remove it from the spec.");
+                default:
+                    text.Append(c);
+                    break;
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static void Attribute(XmlWriter xml, string name, string? value)
+    {
+        if (value is not null)
+        {
+            xml.WriteAttributeString(name, MSBuildText.Escape(value));
+        }
+    }
+}

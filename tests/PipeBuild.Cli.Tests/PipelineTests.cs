@@ -1,0 +1,158 @@
+namespace PipeBuild.Cli.Tests;
+
+/// <summary>Pipelines end to end through the CLI: .pipeproj and JSON specs, automatic runs, incrementality, provenance.</summary>
+public sealed class PipelineTests : IDisposable
+{
+    private const string Split = """
+        <Project Sdk="PipeBuild.Sdk">
+          <PropertyGroup>
+            <Description>Cut the table into files of two rows.</Description>
+            <Command>split -l 2 /pfs/csv_data/housing.csv /pfs/out/part-</Command>
+          </PropertyGroup>
+          <ItemGroup>
+            <PipeInput Include="csv_data" Glob="/" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    private const string Count = """
+        <Project Sdk="PipeBuild.Sdk">
+          <PropertyGroup>
+            <!-- $(...) is MSBuild's property syntax: shell command substitution is written with backquotes or %24(...) -->
+            <Command>name=`basename "$split"`; wc -l &lt; "$split" | tr -d ' ' &gt; /pfs/out/$name.count; echo counted $name</Command>
+            <Parallelism>2</Parallelism>
+          </PropertyGroup>
+          <ItemGroup>
+            <PipeInput Include="split" Glob="/*" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    private readonly TempWorkspace ws = new();
+
+    [Fact]
+    public void Writes_run_downstream_pipelines_and_only_changed_datums_rerun()
+    {
+        ws.Run("repo", "create", "csv_data").ShouldSucceed();
+        ws.Run("file", "put", "csv_data@master:housing.csv", "-f", ws.Write("data/h1.csv", "a\nb\nc\nd\ne\n")).ShouldSucceed();
+        ws.Write("split.pipeproj", Split);
+        ws.Write("count.pipeproj", Count);
+        ws.Run("pipeline", "create", "-f", "split.pipeproj").ShouldSucceed();
+        var created = ws.Run("pipeline", "create", "-f", "count.pipeproj", "--output", "json");
+        var firstCount = JsonOutput.Parse(created)[0];
+        Assert.Equal(("success", 3, 3), (firstCount.GetProperty("state").GetString(), firstCount.GetProperty("datumsTotal").GetInt32(), firstCount.GetProperty("datumsProcessed").GetInt32()));
+        Assert.Equal("2\n", ws.Run("file", "get", "count@master:part-aa.count").ShouldSucceed().Stdout);
+        Assert.Equal("1\n", ws.Run("file", "get", "count@master:part-ac.count").ShouldSucceed().Stdout);
+
+        // a new version of the table changes only the last part: one count datum reruns
+        var put = ws.Run("file", "put", "csv_data@master:housing.csv", "-f", ws.Write("data/h2.csv", "a\nb\nc\nd\ne\nf\n")).ShouldSucceed();
+        Assert.Contains("count: success, 1 datum(s) ran, 2 reused", put.Stderr);
+        Assert.Equal("2\n", ws.Run("file", "get", "count@master:part-ac.count").ShouldSucceed().Stdout);
+
+        // provenance: the output commit names the input commits it came from
+        var csvHead = JsonOutput.Parse(ws.Run("commit", "inspect", "csv_data@master", "--output", "json")).GetProperty("id").GetString();
+        var output = JsonOutput.Parse(ws.Run("commit", "inspect", "count@master", "--output", "json"));
+        Assert.Equal("pipeline:count", output.GetProperty("origin").GetString());
+        Assert.Contains(output.GetProperty("provenance").EnumerateArray(), p => p.GetProperty("commit").GetString() == csvHead);
+
+        // roll back: downstream outputs match the old data again, and no transform runs
+        var rollback = ws.Run("branch", "create", "csv_data@master", "--head", "master^").ShouldSucceed();
+        Assert.Contains("count: success, 0 datum(s) ran, 3 reused", rollback.Stderr);
+        Assert.Equal("1\n", ws.Run("file", "get", "count@master:part-ac.count").ShouldSucceed().Stdout);
+
+        // nothing left to do
+        ws.Run("run", "--question").ShouldSucceed();
+        Assert.Contains("everything is up to date", ws.Run("run").ShouldSucceed().Stdout);
+        var jobs = JsonOutput.Parse(ws.Run("job", "list", "--output", "json"));
+        Assert.Equal(6, jobs.GetArrayLength());
+        Assert.Contains("counted part-aa", ws.Run("job", "logs", jobs[jobs.GetArrayLength() - 2].GetProperty("id").GetString()!).ShouldSucceed().Stdout);
+        var dag = ws.Run("dag").ShouldSucceed().Stdout;
+        Assert.Matches("split\\s+csv_data\\s+split", dag);
+        Assert.Matches("count\\s+split\\s+count", dag);
+    }
+
+    [Fact]
+    public void Update_with_a_new_transform_reprocesses_and_question_says_why()
+    {
+        ws.Run("repo", "create", "split").ShouldSucceed();
+        ws.Run("file", "put", "split@master", "-r", "-f", Path.GetDirectoryName(ws.Write("parts/p1", "x\n"))!).ShouldSucceed();
+        ws.Write("parts/p2", "y\ny\n");
+        ws.Run("file", "put", "split@master:p2", "-f", Path.Combine(ws.Root, "parts", "p2"), "--no-run").ShouldSucceed();
+        ws.Write("count.pipeproj", Count);
+        ws.Run("pipeline", "create", "-f", "count.pipeproj", "--no-run").ShouldSucceed();
+        var question = ws.Run("run", "--question");
+        Assert.Equal(1, question.ExitCode);
+        Assert.Contains("never run successfully", question.Stdout);
+        ws.Run("run").ShouldSucceed();
+
+        ws.Write("count.pipeproj", Count.Replace("wc -l", "wc -c", StringComparison.Ordinal));
+        var status = ws.Run("status").ShouldSucceed().Stdout;
+        Assert.Contains("up to date", status); // registered definition unchanged until update
+        var updated = JsonOutput.Parse(ws.Run("pipeline", "update", "-f", "count.pipeproj", "--output", "json"))[0];
+        Assert.Equal(2, updated.GetProperty("datumsProcessed").GetInt32());
+        Assert.Equal("4\n", ws.Run("file", "get", "count@master:p2.count").ShouldSucceed().Stdout);
+    }
+
+    [Fact]
+    public void A_failing_transform_fails_the_job_with_exit_code_2_and_its_log()
+    {
+        ws.Run("repo", "create", "in").ShouldSucceed();
+        ws.Run("file", "put", "in@master:a.txt", "-f", ws.Write("a.txt", "a")).ShouldSucceed();
+        ws.Write("fail.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup>
+                <Command>echo "cannot parse $in" &gt;&amp;2; exit 4</Command>
+                <DatumTries>2</DatumTries>
+              </PropertyGroup>
+              <ItemGroup><PipeInput Include="in" Glob="/*" /></ItemGroup>
+            </Project>
+            """);
+        var create = ws.Run("pipeline", "create", "-f", "fail.pipeproj");
+        Assert.Equal(2, create.ExitCode);
+        Assert.Contains("fail: failure", create.Stdout);
+        var job = JsonOutput.Parse(ws.Run("job", "list", "--output", "json"))[0].GetProperty("id").GetString()!;
+        var logs = ws.Run("job", "logs", job).ShouldSucceed().Stdout;
+        Assert.Contains("try 2 of 2: exit code 4", logs);
+        Assert.Contains("cannot parse", logs);
+        ws.Run("file", "list", "fail@master").ShouldFailWith("PIPE5004"); // nothing published: the output branch has no commit
+    }
+
+    [Fact]
+    public void A_pachyderm_json_spec_runs_and_converts()
+    {
+        ws.Run("repo", "create", "housing_data").ShouldSucceed();
+        ws.Run("file", "put", "housing_data@master:h.csv", "-f", ws.Write("h.csv", "1\n2\n")).ShouldSucceed();
+        ws.Write("copy.json", """
+            {
+              "pipeline": { "name": "copy" },
+              "description": "copy every file",
+              "transform": { "cmd": ["sh"], "stdin": ["cp -r /pfs/housing_data/. /pfs/out/"] },
+              "parallelism_spec": { "constant": 1 },
+              "input": { "pfs": { "repo": "housing_data", "glob": "/*" } }
+            }
+            """);
+        ws.Run("pipeline", "create", "-f", "copy.json").ShouldSucceed();
+        Assert.Equal("1\n2\n", ws.Run("file", "get", "copy@master:h.csv").ShouldSucceed().Stdout);
+        ws.Run("pipeline", "convert", "copy.json").ShouldSucceed();
+        Assert.Contains("<PipeInput Include=\"housing_data\"", File.ReadAllText(Path.Combine(ws.Root, "copy.pipeproj")));
+        ws.Run("pipeline", "create", "-f", "copy.json").ShouldFailWith("PIPE4002");
+        ws.Run("repo", "delete", "housing_data").ShouldFailWith("PIPE5013");
+    }
+
+    [Fact]
+    public void Bad_pipeline_files_are_clear_errors()
+    {
+        ws.Run("repo", "create", "in").ShouldSucceed();
+        ws.Write("broken.pipeproj", "<Project Sdk=\"PipeBuild.Sdk\">\n  <PropertyGroup>\n    <Command>true</Command>\n  </PropertyGroup\n</Project>\n");
+        var malformed = ws.Run("pipeline", "create", "-f", "broken.pipeproj").ShouldFailWith("PIPE2001");
+        Assert.Contains("broken.pipeproj(", malformed.Stderr);
+        ws.Write("missing.pipeproj", "<Project Sdk=\"PipeBuild.Sdk\"><PropertyGroup><Command>true</Command></PropertyGroup><ItemGroup><PipeInput Include=\"nope\" Glob=\"/*\" /></ItemGroup></Project>");
+        ws.Run("pipeline", "create", "-f", "missing.pipeproj").ShouldFailWith("PIPE4003");
+        ws.Write("bad.json", "{ \"pipeline\": { \"name\": \"x\" }, ");
+        ws.Run("pipeline", "create", "-f", "bad.json").ShouldFailWith("PIPE2003");
+        ws.Run("job", "inspect", "ffff").ShouldFailWith("PIPE4006");
+        ws.Run("pipeline", "inspect", "nope").ShouldFailWith("PIPE4001");
+    }
+
+    public void Dispose() => ws.Dispose();
+}

@@ -1,0 +1,114 @@
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Engine.Tests;
+
+/// <summary>The core promise: only datums whose inputs or transform changed run; everything else is reused.</summary>
+public sealed class IncrementalJobTests : IDisposable
+{
+    private const string Upper = "mkdir -p /pfs/out && for f in /pfs/in/*; do tr a-z A-Z < \"$f\" > /pfs/out/$(basename \"$f\"); done";
+    private readonly EngineFixture fx = new();
+
+    [Fact]
+    public async Task Changing_one_of_N_files_reruns_exactly_one_datum()
+    {
+        var files = Enumerable.Range(0, 20).ToDictionary(i => $"f{i:D2}.txt", i => $"text {i}");
+        await fx.PutAsync("in", files);
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+
+        var first = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((JobState.Success, 20, 20, 0), (first.State, first.DatumsTotal, first.DatumsProcessed, first.DatumsSkipped));
+        Assert.Equal("TEXT 7", (await fx.ReadAsync("upper"))["f07.txt"]);
+
+        await fx.PutAsync("in", new Dictionary<string, string> { ["f07.txt"] = "changed" });
+        var second = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((20, 1, 19), (second.DatumsTotal, second.DatumsProcessed, second.DatumsSkipped));
+        Assert.Equal("CHANGED", (await fx.ReadAsync("upper"))["f07.txt"]);
+        Assert.Equal("TEXT 8", (await fx.ReadAsync("upper"))["f08.txt"]);
+
+        // nothing changed: no job at all
+        Assert.Empty(await fx.Engine.RunAsync([], false, null, default));
+    }
+
+    [Fact]
+    public async Task Rolling_an_input_back_restores_the_old_output_without_running_anything()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "old", ["b.txt"] = "same" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+        await fx.Engine.RunAsync([], false, null, default);
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "new" });
+        await fx.Engine.RunAsync([], false, null, default);
+        Assert.Equal("NEW", (await fx.ReadAsync("upper"))["a.txt"]);
+
+        await fx.Store.CreateBranchAsync("in", "master", CommitRef.Parse("in@master^"), default);
+        var rollback = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((0, 2), (rollback.DatumsProcessed, rollback.DatumsSkipped));
+        Assert.Equal("OLD", (await fx.ReadAsync("upper"))["a.txt"]);
+    }
+
+    [Fact]
+    public async Task Removed_input_files_drop_their_outputs()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+        await fx.Engine.RunAsync([], false, null, default);
+        await fx.Store.WriteAsync(CommitRef.Parse("in@master"), null, async (e, ct) => await e.DeleteAsync("b.txt", ct), default);
+
+        var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((1, 0, 1), (job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped));
+        Assert.Equal(["a.txt"], (await fx.ReadAsync("upper")).Keys);
+    }
+
+    [Fact]
+    public async Task A_changed_transform_reruns_everything_unless_no_reprocess()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
+        var spec = EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*"));
+        await fx.CreateAsync(spec);
+        await fx.Engine.RunAsync([], false, null, default);
+
+        var changed = spec with { Env = [new("MODE", "2")] };
+        await fx.CreateAsync(changed, Reprocess.Changed, update: true);
+        Assert.Equal(2, (await fx.Engine.RunAsync([], false, null, default)).Single().DatumsProcessed);
+
+        await fx.CreateAsync(changed with { Env = [new("MODE", "3")] }, Reprocess.None, update: true);
+        Assert.Empty(await fx.Engine.RunAsync([], false, null, default)); // same results still count
+
+        await fx.CreateAsync(changed with { Env = [new("MODE", "3")] }, Reprocess.All, update: true);
+        Assert.Equal(2, (await fx.Engine.RunAsync([], false, null, default)).Single().DatumsProcessed);
+    }
+
+    [Fact]
+    public async Task Output_commit_records_provenance_and_origin()
+    {
+        var input = await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+        await fx.CreateAsync(EngineFixture.Shell("again", "cp -r /pfs/upper/. /pfs/out/", new PfsInput("upper", "/")));
+        var jobs = await fx.Engine.RunDownstreamAsync("in", null, default);
+        Assert.Equal(["upper", "again"], jobs.Select(j => j.Pipeline));
+
+        var output = await fx.Store.ResolveAsync(CommitRef.Parse("again@master"), default);
+        Assert.Equal("pipeline:again", output.Origin);
+        Assert.Contains(output.Provenance, p => p.Repo == "in" && p.Commit == input.Id);
+        Assert.Contains(output.Provenance, p => p.Repo == "upper");
+        Assert.Equal("A", (await fx.ReadAsync("again"))["a.txt"]);
+    }
+
+    [Fact]
+    public async Task Status_says_why_a_pipeline_is_out_of_date()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+        Assert.Contains("never run successfully", (await fx.Engine.StatusAsync(default)).Single().Reasons);
+        await fx.Engine.RunAsync([], false, null, default);
+        Assert.True((await fx.Engine.StatusAsync(default)).Single().UpToDate);
+
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "A2", ["c.txt"] = "c" });
+        var status = (await fx.Engine.StatusAsync(default)).Single();
+        Assert.False(status.UpToDate);
+        Assert.Equal((1, 1, 0), (status.New, status.Changed, status.Removed));
+        Assert.Contains(status.Reasons, r => r.StartsWith("input in@master", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => fx.Dispose();
+}

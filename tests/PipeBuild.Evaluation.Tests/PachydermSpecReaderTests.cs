@@ -1,0 +1,302 @@
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Evaluation.Tests;
+
+public sealed class PachydermSpecReaderTests
+{
+    public static TheoryData<string, string> SeedSpecs => new()
+    {
+        { "000-housing-prices-intermediate/data_analysis.json", "data_analysis" },
+        { "000-housing-prices-intermediate/split.json", "split" },
+        { "000-housing-prices-intermediate/regression.json", "regression" },
+        { "001-iris/python_train.json", "model" },
+        { "001-iris/python_infer.json", "inference" },
+        { "003-go-regression/train.json", "model" },
+        { "004-hyperparameter/split.json", "split" },
+        { "004-hyperparameter/model.json", "model" },
+        { "004-hyperparameter/test.json", "test" },
+        { "004-hyperparameter/select.json", "select" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedSpecs))]
+    public void Every_seed_spec_is_read(string file, string name)
+    {
+        var spec = Assert.Single(PachydermSpecReader.ReadFile(TestFiles.Seed(file)));
+
+        Assert.Equal(name, spec.Name);
+        Assert.NotEmpty(spec.Command);
+        Assert.NotEmpty(spec.Input.Leaves());
+    }
+
+    [Fact]
+    public void Housing_data_analysis_spec_from_seed_000()
+    {
+        var spec = Assert.Single(PachydermSpecReader.ReadFile(TestFiles.Seed("000-housing-prices-intermediate/data_analysis.json")));
+
+        Assert.Equal("Data analysis pipeline that creates pairplots and correlation matrices for csv files.", spec.Description);
+        Assert.Equal(["python", "data_analysis.py", "--input", "/pfs/csv_data/", "--target-col", "MEDV", "--output", "/pfs/out/"], spec.Command);
+        Assert.Equal("jimmywhitaker/housing-prices-int:dev0.2", spec.Image);
+        Assert.Equal(new PfsInput("csv_data", "/*"), spec.Input);
+        Assert.Equal(0, spec.Parallelism);
+        Assert.Equal(3, spec.DatumTries);
+        Assert.Equal("local", spec.Executor);
+    }
+
+    [Fact]
+    public void Housing_regression_spec_keeps_its_directory_glob()
+    {
+        var spec = Assert.Single(PachydermSpecReader.ReadFile(TestFiles.Seed("000-housing-prices-intermediate/regression.json")));
+
+        Assert.Equal(new PfsInput("split", "/*/"), spec.Input);
+    }
+
+    [Fact]
+    public void Iris_train_and_infer_specs_from_seed_001()
+    {
+        var train = Assert.Single(PachydermSpecReader.ReadFile(TestFiles.Seed("001-iris/python_train.json")));
+        var infer = Assert.Single(PachydermSpecReader.ReadFile(TestFiles.Seed("001-iris/python_infer.json")));
+
+        Assert.Equal(["python3", "/code/pytrain.py", "/pfs/training/", "/pfs/out/"], train.Command);
+        Assert.Equal(1, train.Parallelism);
+        Assert.Equal(new PfsInput("training", "/"), train.Input);
+        Assert.Equal([new PfsInput("attributes", "/*"), new PfsInput("model", "/")], Assert.IsType<CrossInput>(infer.Input).Inputs);
+    }
+
+    [Fact]
+    public void Go_regression_v1_atom_and_two_legacy_specs_in_one_file()
+    {
+        var train = Assert.Single(PachydermSpecReader.ReadFile(TestFiles.Seed("003-go-regression/train.json")));
+        var both = PachydermSpecReader.ReadFile(TestFiles.Seed("003-go-regression/pipeline.json"));
+
+        Assert.Equal(new PfsInput("training", "/"), train.Input);
+        Assert.Equal(["model", "prediction"], both.Select(s => s.Name));
+        Assert.Equal(new PfsInput("training", "/"), both[0].Input);
+        Assert.Equal([new PfsInput("attributes", "/*"), new PfsInput("model", "/")], Assert.IsType<CrossInput>(both[1].Input).Inputs);
+        Assert.All(both, s => Assert.Equal(1, s.Parallelism));
+    }
+
+    [Fact]
+    public void Hyperparameter_model_spec_from_seed_004()
+    {
+        var spec = Assert.Single(PachydermSpecReader.ReadFile(TestFiles.Seed("004-hyperparameter/model.json")));
+
+        Assert.Equal(["/bin/ash"], spec.Command);
+        Assert.Equal(10, spec.Stdin.Count);
+        Assert.Equal("python /code/pytrain.py /tmp/ /pfs/out/ $cparam $gammaparam", spec.Stdin[7]);
+        Assert.Equal(0, spec.Parallelism); // coefficient: one worker per processor
+        Assert.Equal(
+            [
+                new PfsInput("split", "/train.csv"),
+                new PfsInput("parameters", "/c_parameters.txt/*", Name: "c-parameters"),
+                new PfsInput("parameters", "/gamma_parameters.txt/*", Name: "gamma-parameters"),
+            ],
+            Assert.IsType<CrossInput>(spec.Input).Inputs);
+    }
+
+    [Fact]
+    public void Every_supported_field_snake_case()
+    {
+        var spec = Single("""
+            {
+              "pipeline": {"name": "joined", "project": {"name": "default"}},
+              "description": "Joins and groups.",
+              "transform": {
+                "cmd": ["python3", "/code/join.py"],
+                "stdin": ["a", "b"],
+                "image": "python:3.12",
+                "env": {"SEED": "42", "MODE": "fast"},
+                "accept_return_code": [1, "2"],
+                "image_pull_secrets": ["registry"]
+              },
+              "parallelism_spec": {"constant": 4},
+              "datum_tries": 5,
+              "datum_timeout": "1m30s",
+              "enable_stats": true,
+              "standby": true,
+              "resource_requests": {"memory": "1G", "cpu": 1},
+              "output_branch": "master",
+              "input": {
+                "union": [
+                  {"join": [
+                    {"pfs": {"repo": "left", "glob": "/(*).csv", "join_on": "$1", "outer_join": true, "lazy": true}},
+                    {"pfs": {"repo": "right", "branch": "dev", "name": "r", "glob": "/(*).txt", "join_on": "$1"}}
+                  ]},
+                  {"group": [{"pfs": {"repo": "logs", "glob": "/(*)-*.log", "group_by": "$1"}}]},
+                  {"cross": [{"pfs": {"repo": "a", "glob": "/*"}}, {"atom": {"repo": "b"}}]}
+                ]
+              }
+            }
+            """);
+
+        Assert.Equal("joined", spec.Name);
+        Assert.Equal("Joins and groups.", spec.Description);
+        Assert.Equal(["python3", "/code/join.py"], spec.Command);
+        Assert.Equal(["a", "b"], spec.Stdin);
+        Assert.Equal("python:3.12", spec.Image);
+        Assert.Equal([new("SEED", "42"), new("MODE", "fast")], spec.Env);
+        Assert.Equal([1, 2], spec.AcceptReturnCodes);
+        Assert.Equal(4, spec.Parallelism);
+        Assert.Equal(5, spec.DatumTries);
+        Assert.Equal(TimeSpan.FromSeconds(90), spec.DatumTimeout);
+        var union = Assert.IsType<UnionInput>(spec.Input);
+        Assert.Equal(
+            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt", "dev", "r") { JoinOn = "$1" }],
+            Assert.IsType<JoinInput>(union.Inputs[0]).Inputs);
+        Assert.Equal([new PfsInput("logs", "/(*)-*.log") { GroupBy = "$1" }], Assert.IsType<GroupInput>(union.Inputs[1]).Inputs);
+        Assert.Equal([new PfsInput("a", "/*"), new PfsInput("b", "/")], Assert.IsType<CrossInput>(union.Inputs[2]).Inputs);
+    }
+
+    [Fact]
+    public void Lower_camel_case_names_and_comments_are_accepted()
+    {
+        var spec = Single("""
+            // protobuf JSON spelling
+            {
+              "pipeline": {"name": "camel"},
+              "transform": {"cmd": ["run"], "acceptReturnCode": [3]},
+              "parallelismSpec": {"constant": "2"},
+              "datumTries": 1,
+              "datumTimeout": "30s",
+              "input": {"join": [
+                {"pfs": {"repo": "a", "glob": "/(*)", "joinOn": "$1", "outerJoin": true}},
+                {"pfs": {"repo": "b", "glob": "/(*)", "joinOn": "$1"}},
+              ]},
+            }
+            """);
+
+        Assert.Equal([3], spec.AcceptReturnCodes);
+        Assert.Equal(2, spec.Parallelism);
+        Assert.Equal(1, spec.DatumTries);
+        Assert.Equal(TimeSpan.FromSeconds(30), spec.DatumTimeout);
+        Assert.True(Assert.IsType<JoinInput>(spec.Input).Inputs[0].OuterJoin);
+    }
+
+    [Fact]
+    public void Duplicate_env_keys_keep_the_last_value_in_the_first_place()
+    {
+        var spec = Single("""{"pipeline": {"name": "p"}, "transform": {"cmd": ["x"], "env": {"A": "1", "B": "2", "A": "3"}}, "input": {"pfs": {"repo": "a"}}}""");
+
+        Assert.Equal([new("A", "3"), new("B", "2")], spec.Env);
+    }
+
+    [Fact]
+    public void Zero_datum_tries_and_timeout_mean_the_defaults()
+    {
+        var spec = Single("""{"pipeline": {"name": "p"}, "transform": {"cmd": ["x"]}, "input": {"pfs": {"repo": "a"}}, "datum_tries": 0, "datum_timeout": "0s"}""");
+
+        Assert.Equal(3, spec.DatumTries);
+        Assert.Null(spec.DatumTimeout);
+    }
+
+    [Fact]
+    public void Malformed_json_is_PIPE2003_with_file_line_and_column()
+    {
+        var e = Fails("""
+            {
+              "pipeline": {"name": "x"}
+              "transform": {"cmd": ["run"]}
+            }
+            """);
+
+        Assert.Equal(ErrorCodes.MalformedJsonSpec, e.Code);
+        Assert.StartsWith("spec.json(3,3): the pipeline spec is not valid JSON: ", e.Message);
+        Assert.EndsWith("Fix the JSON at that position.", e.Message);
+        Assert.DoesNotContain("LineNumber", e.Message);
+    }
+
+    [Fact]
+    public void Truncated_json_is_PIPE2003()
+    {
+        var e = Fails("{\"pipeline\": {\"name\": \"x\"},\n  \"transform\": [");
+
+        Assert.Equal(ErrorCodes.MalformedJsonSpec, e.Code);
+        Assert.StartsWith("spec.json(2,", e.Message);
+    }
+
+    [Theory]
+    [InlineData("", "the file has no pipeline spec.")]
+    [InlineData("[1, 2]", "a pipeline spec must be a JSON object, not an array.")]
+    [InlineData("{\"pipeline\": {\"name\": \"a\"}, \"pipeline\": {\"name\": \"b\"}}", "'pipeline' appears twice.")]
+    public void Json_that_is_no_spec_is_PIPE2003(string json, string message)
+    {
+        var e = Fails(json);
+
+        Assert.Equal(ErrorCodes.MalformedJsonSpec, e.Code);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Unknown_top_level_field_is_PIPE2004_naming_it()
+    {
+        var e = Fails("""
+            {
+              "pipeline": {"name": "x"},
+              "egress": {"URL": "s3://bucket/dir"},
+              "transform": {"cmd": ["run"]},
+              "input": {"pfs": {"repo": "a"}}
+            }
+            """);
+
+        Assert.Equal(ErrorCodes.UnsupportedSpecField, e.Code);
+        Assert.StartsWith("spec.json(3,3): unknown or unsupported field 'egress' in the pipeline spec. Remove it: PipeBuild reads pipeline, description, transform,", e.Message);
+        Assert.Contains("accepted and ignored: enable_stats, standby, resource_requests", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"transform\": {\"cmd\": [\"run\"], \"err_cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.err_cmd'")]
+    [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"cron\": {\"name\": \"tick\", \"spec\": \"@every 1m\"}}", "'input.cron'")]
+    [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"s3\": true}}", "'input.pfs.s3'")]
+    [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"output_branch\": \"dev\"", "'output_branch' \"dev\" is not supported")]
+    public void Unsupported_nested_fields_are_PIPE2004(string rest, string message)
+    {
+        var e = Fails($"{{\"pipeline\": {{\"name\": \"x\"}}, {rest}}}");
+
+        Assert.Equal(ErrorCodes.UnsupportedSpecField, e.Code);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"transform\": {\"image\": \"x\"}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "the pipeline spec has no 'transform.cmd'.")]
+    [InlineData("\"transform\": {\"cmd\": []}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.cmd' is empty.")]
+    [InlineData("\"transform\": {\"cmd\": \"python x.py\"}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.cmd' must be an array, not the string \"python x.py\".")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}", "the pipeline spec has no 'input'.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}, \"cross\": []}", "'input' has pfs and cross.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"join\": [{\"cross\": [{\"pfs\": {\"repo\": \"a\"}}]}]}", "join combines pfs inputs only")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"join\": [{\"pfs\": {\"repo\": \"a\"}}]}", "join input 'a' has no JoinOn.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"my repo\"}}", "invalid input repo name 'my repo'.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"glob\": \"/{x,y\"}}", "invalid glob '/{x,y'")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"parallelism_spec\": {\"constant\": \"many\"}", "'parallelism_spec.constant' must be a whole number")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"datum_timeout\": \"soon\"", "'datum_timeout' \"soon\" is not a duration.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"], \"env\": {\"A\": 1}}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.env.A' must be a string, not the number 1.")]
+    public void Invalid_values_are_PIPE2002_with_a_location(string rest, string message)
+    {
+        var e = Fails($"{{\"pipeline\": {{\"name\": \"x\"}}, {rest}}}");
+
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, e.Code);
+        Assert.Matches(@"^spec\.json\(1,\d+\): ", e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Invalid_pipeline_name_points_at_the_value()
+    {
+        var e = Fails("{\n  \"pipeline\": {\"name\": \"no spaces\"}}");
+
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, e.Code);
+        Assert.StartsWith("spec.json(2,24): invalid pipeline name 'no spaces'.", e.Message);
+    }
+
+    [Fact]
+    public void Ignored_fields_are_listed()
+    {
+        Assert.Contains("enable_stats", PachydermSpecReader.IgnoredFields[""]);
+        Assert.Contains("resource_requests", PachydermSpecReader.IgnoredFields[""]);
+        Assert.Contains("image_pull_secrets", PachydermSpecReader.IgnoredFields["transform"]);
+    }
+
+    private static PipelineSpec Single(string json) => Assert.Single(PachydermSpecReader.Parse(json));
+
+    private static PipeException Fails(string json) => Assert.Throws<PipeException>(() => PachydermSpecReader.Parse(json));
+}

@@ -1,0 +1,73 @@
+using PipeBuild.Core;
+
+namespace PipeBuild.Evaluation.Tests;
+
+public sealed class PipelineLoaderTests : IDisposable
+{
+    private readonly TestFiles files = new();
+
+    [Fact]
+    public void Json_spec_gets_its_source_file_and_folder()
+    {
+        var path = files.Write("specs/split.json", File.ReadAllText(TestFiles.Seed("000-housing-prices-intermediate/split.json")));
+
+        var spec = PipelineLoader.Load(path);
+
+        Assert.Equal("split", spec.Name);
+        Assert.Equal(path, spec.SourceFile);
+        Assert.Equal(Path.Combine(files.Root, "specs"), spec.WorkingDirectory);
+    }
+
+    [Fact]
+    public void Pipeproj_gets_its_source_file_and_folder_from_a_relative_path()
+    {
+        var path = files.Write("pipes/edges.PIPEPROJ", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup><Command>run</Command></PropertyGroup>
+              <ItemGroup><PipeInput Include="images" Glob="/*" /></ItemGroup>
+            </Project>
+            """);
+
+        var spec = PipelineLoader.Load(Path.GetRelativePath(Environment.CurrentDirectory, path));
+
+        Assert.Equal("edges", spec.Name);
+        Assert.Equal(path, spec.SourceFile);
+        Assert.Equal(Path.Combine(files.Root, "pipes"), spec.WorkingDirectory);
+    }
+
+    [Fact]
+    public void LoadAll_reads_every_spec_of_a_file_and_Load_refuses_several()
+    {
+        var path = TestFiles.Seed("003-go-regression/pipeline.json");
+
+        var all = PipelineLoader.LoadAll(path);
+        var e = Assert.Throws<PipeException>(() => PipelineLoader.Load(path));
+
+        Assert.Equal(2, all.Count);
+        Assert.All(all, s => Assert.Equal(path, s.SourceFile));
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, e.Code);
+        Assert.Contains("the file holds 2 pipeline specs, not one.", e.Message);
+    }
+
+    [Fact]
+    public void Other_extensions_are_PIPE2006()
+    {
+        var e = Assert.Throws<PipeException>(() => PipelineLoader.Load(files.Write("p.yaml", "pipeline: {}")));
+
+        Assert.Equal(ErrorCodes.UnsupportedPipelineFile, e.Code);
+        Assert.Contains("'.yaml' is not a pipeline file type.", e.Message);
+    }
+
+    [Fact]
+    public void Missing_files_are_PIPE2007()
+    {
+        var missing = Path.Combine(files.Root, "nope.pipeproj");
+
+        var e = Assert.Throws<PipeException>(() => PipelineLoader.Load(missing));
+
+        Assert.Equal(ErrorCodes.PipelineFileNotFound, e.Code);
+        Assert.Equal($"pipeline file '{missing}' not found. Check the path.", e.Message);
+    }
+
+    public void Dispose() => files.Dispose();
+}

@@ -1,0 +1,142 @@
+using PipeBuild.Core.Pipelines;
+using Snapshooter;
+using Snapshooter.Xunit;
+
+namespace PipeBuild.Evaluation.Tests;
+
+public sealed class PipeprojWriterTests : IDisposable
+{
+    private readonly TestFiles files = new();
+
+    public static TheoryData<string> SeedFiles => new()
+    {
+        "000-housing-prices-intermediate/data_analysis.json",
+        "000-housing-prices-intermediate/split.json",
+        "000-housing-prices-intermediate/regression.json",
+        "001-iris/python_train.json",
+        "001-iris/python_infer.json",
+        "003-go-regression/train.json",
+        "003-go-regression/pipeline.json",
+        "004-hyperparameter/split.json",
+        "004-hyperparameter/model.json",
+        "004-hyperparameter/test.json",
+        "004-hyperparameter/select.json",
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedFiles))]
+    public void Convert_output_of_seed_specs_matches_the_snapshot(string file)
+    {
+        var specs = PipelineLoader.LoadAll(TestFiles.Seed(file));
+
+        foreach (var spec in specs)
+        {
+            var text = PipeprojWriter.Write(spec);
+
+            // Named explicitly (one snapshot per seed spec) and stored in the source tree, found without the PDB.
+            var name = $"{nameof(PipeprojWriterTests)}.Convert.{file.Replace('/', '.').Replace(".json", "", StringComparison.Ordinal)}.{spec.Name}";
+            Snapshot.Match(text, new SnapshotFullName(name + ".snap", TestFiles.ProjectDirectory));
+        }
+
+        Assert.NotEmpty(specs);
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedFiles))]
+    public void Converted_seed_specs_evaluate_to_the_same_spec(string file)
+    {
+        foreach (var spec in PipelineLoader.LoadAll(TestFiles.Seed(file)))
+        {
+            var path = files.Write($"{spec.Name}/{spec.Name}.pipeproj", PipeprojWriter.Write(spec, files.Root));
+
+            var evaluated = PipelineLoader.Load(path);
+
+            Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(evaluated));
+            Assert.Equal(path, evaluated.SourceFile);
+        }
+    }
+
+    [Fact]
+    public void Everything_msbuild_would_expand_round_trips()
+    {
+        files.Write("p/code/it's $(x).py", "");
+        var spec = new PipelineSpec
+        {
+            Name = "tricky",
+            Description = "  Two lines:\n  $(NotAProperty) and 100%25 @(NotAnItem)",
+            Command = ["python3", "/code/my script.py", "--pattern", "*.csv;*.tsv", "it's", "", "$(basename \"$f\")", "%(x)", "line\nbreak"],
+            Stdin = ["filename=$(basename \"$f\")", "  indented", "", "echo 100%41 @(x) %(y)", "<xml> & \"quotes\""],
+            Input = new CrossInput(
+            [
+                new JoinInput([new PfsInput("a", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("b", "/(*).txt", "dev", "bee") { JoinOn = "$1" }]),
+                new UnionInput([new PfsInput("c", "/my dir/*"), new GroupInput([new PfsInput("d", "/(*)-*.log") { GroupBy = "$1" }])]),
+                new CrossInput([new PfsInput("e", "/{x,y}/*")]),
+            ]),
+            Env = [new("A", "$(HOME) %24 @(x)"), new("B", "multi\nline"), new("EMPTY", "")],
+            Image = "registry.example/x:1.0",
+            Parallelism = 6,
+            DatumTries = 1,
+            Executor = "kubernetes",
+            TransformFiles = [Path.Combine(files.Root, "p", "code", "it's $(x).py")],
+            AcceptReturnCodes = [1, -2],
+            DatumTimeout = TimeSpan.FromMilliseconds(1500),
+        };
+        var path = files.Write("p/tricky.pipeproj", PipeprojWriter.Write(spec, Path.Combine(files.Root, "p")));
+
+        var evaluated = PipeprojEvaluator.Evaluate(path);
+
+        Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(evaluated));
+    }
+
+    [Theory]
+    [InlineData(new[] { "sh", "-c", "python3 x.py | tee /pfs/out/log" }, null, "python3 x.py | tee /pfs/out/log")]
+    [InlineData(new[] { "bash", "-c", "for f in /pfs/in/*\ndo\n  cat $f\ndone\n" }, "bash", null)]
+    [InlineData(new[] { "python3", "/code/pytrain.py", "/pfs/training/" }, "none", "python3 /code/pytrain.py /pfs/training/")]
+    public void Commands_are_written_as_a_shell_script_when_they_are_one(string[] argv, string? shell, string? command)
+    {
+        var spec = new PipelineSpec { Name = "p", Command = argv, Input = new PfsInput("a", "/*") };
+        var text = PipeprojWriter.Write(spec);
+        var path = files.Write($"p{argv.Length}{shell}/p.pipeproj", text);
+
+        var evaluated = PipeprojEvaluator.Evaluate(path);
+
+        Assert.Equal(argv, evaluated.Command);
+        var shellLine = text.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.StartsWith("<CommandShell>", StringComparison.Ordinal));
+        Assert.Equal(shell is null ? null : $"<CommandShell>{shell}</CommandShell>", shellLine);
+        if (command is not null)
+        {
+            Assert.Contains($"<Command>{command}</Command>", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_pipeproj_converted_back_evaluates_to_itself()
+    {
+        files.Write("p/regression.py", "");
+        var original = PipeprojEvaluator.Evaluate(files.Write("p/regression.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup>
+                <Description>Fit a random forest on the training split.</Description>
+                <Image>python:3.11-slim</Image>
+                <Command>python3 regression.py /pfs/split/ /pfs/out/</Command>
+                <Parallelism>4</Parallelism>
+                <Executor>docker</Executor>
+              </PropertyGroup>
+              <ItemGroup>
+                <PipeInput Include="split" Glob="/*" />
+                <PipeInput Include="params" Glob="/*" Combine="cross" />
+                <TransformFile Include="regression.py" />
+                <PipeEnv Include="SEED" Value="42" />
+              </ItemGroup>
+            </Project>
+            """));
+        var copy = files.Write("p/copy.pipeproj", PipeprojWriter.Write(original with { Name = "copy" }, Path.Combine(files.Root, "p")));
+
+        var evaluated = PipeprojEvaluator.Evaluate(copy);
+
+        Assert.Equal(TestFiles.Canonical(original with { Name = "copy" }), TestFiles.Canonical(evaluated));
+        Assert.Contains("<TransformFile Include=\"regression.py\" />", File.ReadAllText(copy), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => files.Dispose();
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using PipeBuild.Core;
+
+namespace PipeBuild.Store.Tests;
+
+public sealed class StoreMaintenanceTests : IDisposable
+{
+    private const int MiB = 1024 * 1024;
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly TestStore t = new();
+
+    [Fact]
+    public async Task FsckFindsNothingWrongInAGoodStore()
+    {
+        await FillAsync();
+
+        var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
+
+        Assert.True(report.IsClean, string.Join("\n", report.Problems));
+        Assert.Equal(4, report.Commits);
+        Assert.Equal((await t.ListAsync(StoreKeys.ObjectsPrefix)).Count, report.Objects);
+    }
+
+    [Fact]
+    public async Task FsckOfAnEmptyStoreIsClean()
+    {
+        var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
+
+        Assert.True(report.IsClean);
+        Assert.Equal(0, report.Commits);
+        Assert.Equal(0, report.Objects);
+    }
+
+    [Fact]
+    public async Task FsckReportsACorruptObject()
+    {
+        await FillAsync();
+        var entry = await EntryAsync("data@master:/dir/small.txt");
+        File.WriteAllText(t.ObjectFile(entry.Hash), "tampered");
+
+        var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
+
+        Assert.False(report.IsClean);
+        Assert.Contains(report.Problems, p => p.Contains(entry.Hash, StringComparison.Ordinal) && p.Contains("corrupt", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.Contains("dir/small.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FsckReportsAMissingObject()
+    {
+        await FillAsync();
+        var entry = await EntryAsync("data@master:/dir/small.txt");
+        File.Delete(t.ObjectFile(entry.Hash));
+
+        var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
+
+        Assert.False(report.IsClean);
+        Assert.Contains(report.Problems, p => p.Contains(entry.Hash, StringComparison.Ordinal) && p.Contains("dir/small.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FsckReportsAMissingChunk()
+    {
+        await FillAsync();
+        var entry = await EntryAsync("data@master:/big.bin");
+        var chunk = (await t.Content.ReadChunkListAsync(entry.Hash, None))[1];
+        File.Delete(t.ObjectFile(chunk.Hash));
+
+        var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
+
+        Assert.Contains(report.Problems, p => p.Contains(chunk.Hash, StringComparison.Ordinal) && p.Contains("big.bin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FsckReportsABranchPointingAtNoCommit()
+    {
+        await FillAsync();
+        var head = (await t.ResolveAsync("data@master")).Id;
+        File.Delete(Path.Combine(t.Root, StoreKeys.Commit("data", head).Replace('/', Path.DirectorySeparatorChar)));
+
+        var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
+
+        Assert.Contains(report.Problems, p => p.Contains(head, StringComparison.Ordinal) && p.Contains("data@master", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FsckRunTwiceStillSeesNewDamage()
+    {
+        await FillAsync();
+        var maintenance = new StoreMaintenance(t.Versions);
+        Assert.True((await maintenance.FsckAsync(None)).IsClean);
+        var entry = await EntryAsync("data@master:/dir/small.txt");
+        File.Delete(t.ObjectFile(entry.Hash));
+
+        var report = await maintenance.FsckAsync(None);
+
+        Assert.Contains(report.Problems, p => p.Contains(entry.Hash, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GcRemovesUnreachableObjectsAndKeepsReachableOnes()
+    {
+        await FillAsync();
+        var orphan = await t.Content.WriteAsync(Encoding.UTF8.GetBytes("written, then never committed"), None);
+        var orphanChunked = await t.Content.WriteAsync(RandomBytes(31, 3 * MiB), None);
+        var reachable = await t.ListAsync(StoreKeys.ObjectsPrefix);
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None);
+
+        Assert.False(await t.Content.ContainsAsync(orphan.Hash, None));
+        Assert.False(await t.Content.ContainsAsync(orphanChunked.Hash, None));
+        Assert.Equal(report.Removed, reachable.Count - (await t.ListAsync(StoreKeys.ObjectsPrefix)).Count);
+        Assert.True(report.Removed >= 2);
+        Assert.True(report.BytesRemoved > 3 * MiB);
+        Assert.Equal(0, report.KeptYoung);
+        Assert.True((await new StoreMaintenance(t.Versions).FsckAsync(None)).IsClean);
+        Assert.Equal("small", await t.ReadTextAsync("data@master:/dir/small.txt"));
+        Assert.Equal("old", await t.ReadTextAsync("data@master^^:/dir/small.txt")); // history is kept
+        Assert.Equal(RandomBytes(30, 6 * MiB), await t.ReadAsync("data@master:/big.bin"));
+    }
+
+    [Fact]
+    public async Task GcSparesYoungUnreachableObjects()
+    {
+        await FillAsync();
+        var orphan = await t.Content.WriteAsync(Encoding.UTF8.GetBytes("a put still in progress"), None);
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.FromHours(1), None);
+
+        Assert.Equal(0, report.Removed);
+        Assert.True(report.KeptYoung >= 1);
+        Assert.True(await t.Content.ContainsAsync(orphan.Hash, None));
+    }
+
+    [Fact]
+    public async Task GcKeepsWhatAnOpenCommitHolds()
+    {
+        await t.CreateRepoAsync("data");
+        await t.Versions.StartCommitAsync("data", "master", null, None);
+        await t.PutTextAsync("data@master", "pending.txt", "not finished yet");
+
+        await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None);
+
+        Assert.Equal("not finished yet", await t.ReadTextAsync("data@master:/pending.txt"));
+    }
+
+    public void Dispose() => t.Dispose();
+
+    private static byte[] RandomBytes(int seed, int length)
+    {
+        var data = new byte[length];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+
+    /// <summary>Two repos, four commits, a small and a chunked file, a directory and some history.</summary>
+    private async Task FillAsync()
+    {
+        await t.CreateRepoAsync("data");
+        await t.CreateRepoAsync("other");
+        await t.PutTextAsync("data@master", "dir/small.txt", "old");
+        await t.PutAsync("data@master", "big.bin", RandomBytes(30, 6 * MiB));
+        await t.PutTextAsync("data@master", "dir/small.txt", "small");
+        await t.PutTextAsync("other@master", "x.txt", "x");
+    }
+
+    private async Task<TreeEntry> EntryAsync(string reference)
+    {
+        var parsed = CommitRef.Parse(reference);
+        return await t.Versions.GetExistingEntryAsync(await t.Versions.ResolveAsync(parsed, None), parsed.NormalizedPath, None);
+    }
+}

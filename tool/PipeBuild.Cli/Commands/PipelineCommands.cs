@@ -1,0 +1,151 @@
+using System.CommandLine;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+using PipeBuild.Engine;
+using PipeBuild.Evaluation;
+
+namespace PipeBuild.Cli.Commands;
+
+/// <summary><c>pipeline create|update|list|inspect|delete|convert</c>.</summary>
+internal static class PipelineCommands
+{
+    public static Command Create() =>
+        Cli.Group("pipeline", "Create, update, list, inspect, delete and convert pipelines.", Save("create", update: false), Save("update", update: true), List(), Inspect(), Delete(), Convert());
+
+    /// <summary>Reads a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec, with -p:Name=Value properties.</summary>
+    public static PipelineSpec Load(string file, string[] properties)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in properties)
+        {
+            var equals = property.IndexOf('=');
+            if (equals <= 0)
+            {
+                throw new PipeException(ErrorCodes.InvalidArguments, $"-p:{property} must be -p:Name=Value.");
+            }
+
+            values[property[..equals]] = property[(equals + 1)..];
+        }
+
+        if (!File.Exists(file))
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
+        }
+
+        return PipelineLoader.Load(Path.GetFullPath(file), values);
+    }
+
+    public static Option<string[]> PropertiesOption() =>
+        new("--property", "-p") { Description = "Set an MSBuild property for evaluation: -p:Name=Value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+
+    private static Command Save(string verb, bool update)
+    {
+        var file = new Option<string>("--file", "-f") { Description = "A .pipeproj file or a Pachyderm JSON pipeline spec.", Required = true };
+        var properties = PropertiesOption();
+        var reprocess = new Option<bool>("--reprocess") { Description = "Rerun every datum, even those whose inputs and transform are unchanged." };
+        var noReprocess = new Option<bool>("--no-reprocess") { Description = "Keep the previous definition's results for unchanged inputs (Pachyderm's default)." };
+        var noRun = new Option<bool>("--no-run") { Description = "Register only; do not run the pipeline now." };
+        Symbol[] symbols = update ? [file, properties, reprocess, noReprocess, noRun] : [file, properties, noRun];
+        var description = update
+            ? "Change a pipeline's definition and bring its output up to date (a changed transform reruns every datum unless --no-reprocess)."
+            : "Register a pipeline, create its output repo, and run it on the inputs' current commits.";
+        return Cli.Command(verb, description, symbols, async (s, ct) =>
+        {
+            if (s.Get(reprocess) && s.Get(noReprocess))
+            {
+                throw new PipeException(ErrorCodes.InvalidArguments, "--reprocess and --no-reprocess cannot be used together.");
+            }
+
+            var spec = Load(s.Get(file), s.Get(properties) ?? []);
+            var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
+            var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
+            if (!s.Out.IsJson)
+            {
+                Console.Out.WriteLine($"{(update ? "updated" : "created")} pipeline '{pipeline.Name}' (version {pipeline.Version}), output repo '{pipeline.Name}'");
+            }
+
+            if (s.Get(noRun))
+            {
+                if (s.Out.IsJson)
+                {
+                    s.Out.Json(new List<JobInfo>());
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync([pipeline.Name], force: false, progress, ct));
+            return RunCommands.Report(s, jobs);
+        });
+    }
+
+    private static Command List() =>
+        Cli.Command("list", "List pipelines.", [], async (s, ct) =>
+        {
+            var pipelines = await s.Engine.Registry.ListAsync(ct);
+            s.Out.Write(pipelines, p => (["NAME", "VERSION", "INPUTS", "EXECUTOR", "UPDATED", "DESCRIPTION"],
+                p.Select(x => new[] { x.Name, x.Version.ToString(), string.Join(", ", x.InputRepos), x.Spec.Executor, Cli.Ago(x.Updated), x.Spec.Description ?? "" })));
+            return ExitCodes.Ok;
+        });
+
+    private static Command Inspect()
+    {
+        var name = new Argument<string>("name");
+        return Cli.Command("inspect", "Show a pipeline's definition and whether it is up to date.", [name], async (s, ct) =>
+        {
+            var pipeline = await s.Engine.Registry.GetAsync(s.Get(name), ct);
+            if (s.Out.IsJson)
+            {
+                s.Out.Json(pipeline);
+                return ExitCodes.Ok;
+            }
+
+            var status = await s.Engine.StatusAsync(pipeline, ct);
+            var spec = pipeline.Spec;
+            Renderer.Table(["FIELD", "VALUE"],
+            [
+                ["Name", spec.Name], ["Description", spec.Description ?? ""], ["Source", spec.SourceFile ?? "-"], ["Version", pipeline.Version.ToString()],
+                ["Command", string.Join(' ', spec.Command)], ["Stdin", string.Join(" \\n ", spec.Stdin)], ["Image", spec.Image ?? "-"],
+                ["Executor", spec.Executor], ["Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString()],
+                ["Datum tries", spec.DatumTries.ToString()], ["Inputs", string.Join(", ", spec.Input.Leaves().Select(l => $"{l.InputName}={l.Repo}@{l.Branch}:{l.Glob}"))],
+                ["Transform files", string.Join(", ", spec.TransformFiles)], ["Up to date", status.UpToDate ? "yes" : "no: " + string.Join("; ", status.Reasons)],
+            ]);
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name");
+        var keepRepo = new Option<bool>("--keep-repo") { Description = "Keep the pipeline's output repo." };
+        return Cli.Command("delete", "Delete a pipeline, its jobs and (unless --keep-repo) its output repo.", [name, keepRepo], async (s, ct) =>
+        {
+            await s.Engine.Registry.DeleteAsync(s.Get(name), s.Get(keepRepo), ct);
+            s.Out.Result(new DeletedResult(s.Get(name)), $"deleted pipeline '{s.Get(name)}'");
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command Convert()
+    {
+        var spec = new Argument<string>("spec.json") { Description = "A Pachyderm JSON pipeline spec." };
+        var output = new Option<string?>("--out") { Description = "Where to write the .pipeproj (default: NAME.pipeproj beside the spec; - for stdout)." };
+        return Cli.Command("convert", "Write the .pipeproj equivalent of a Pachyderm JSON pipeline spec.", [spec, output], (s, _) =>
+        {
+            var loaded = Load(s.Get(spec), []);
+            var text = PipeprojWriter.Write(loaded);
+            var target = s.Get(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(s.Get(spec)))!, loaded.Name + ".pipeproj");
+            if (target == "-")
+            {
+                Console.Out.Write(text);
+            }
+            else
+            {
+                File.WriteAllText(target, text);
+                Console.Out.WriteLine($"wrote {target}");
+            }
+
+            return Task.FromResult(ExitCodes.Ok);
+        }, formatOption: false);
+    }
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using PipeBuild.Core;
+using PipeBuild.Engine;
+
+namespace PipeBuild.Cli.Commands;
+
+/// <summary><c>run</c>, <c>status</c>, <c>dag</c>, <c>watch</c>: the workspace as a build graph.</summary>
+internal static class RunCommands
+{
+    public static Command Run()
+    {
+        var pipelines = new Argument<string[]>("pipeline") { Description = "Pipelines to bring up to date (with what they depend on); all when none.", Arity = ArgumentArity.ZeroOrMore };
+        var question = new Option<bool>("--question", "-q") { Description = "Run nothing: say what would run and why; exit code 1 if anything would." };
+        var force = new Option<bool>("--force") { Description = "Start a job even for up-to-date pipelines (stored results are still reused)." };
+        return Cli.Command("run", "Bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force], async (s, ct) =>
+        {
+            if (s.Get(question))
+            {
+                var statuses = await s.Engine.StatusAsync(ct);
+                var wanted = s.Get(pipelines) ?? [];
+                statuses = [.. statuses.Where(x => wanted.Length == 0 || wanted.Contains(x.Pipeline))];
+                WriteStatus(s, statuses);
+                return statuses.All(x => x.UpToDate) ? ExitCodes.Ok : ExitCodes.UserError;
+            }
+
+            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync(s.Get(pipelines) ?? [], s.Get(force), progress, ct));
+            if (jobs.Count == 0 && !s.Out.IsJson)
+            {
+                Console.Out.WriteLine("everything is up to date");
+            }
+
+            return Report(s, jobs);
+        });
+    }
+
+    public static Command Status() =>
+        Cli.Command("status", "Say, per pipeline, whether it is up to date and why not (same as run --question).", [], async (s, ct) =>
+        {
+            WriteStatus(s, await s.Engine.StatusAsync(ct));
+            return ExitCodes.Ok;
+        });
+
+    public static Command Dag() =>
+        Cli.Command("dag", "Show the pipeline graph: each pipeline with the repos it reads and the repo it writes.", [], async (s, ct) =>
+        {
+            var ordered = PipelineGraph.Order(await s.Engine.Registry.ListAsync(ct));
+            s.Out.Write(ordered, p => (["PIPELINE", "READS", "WRITES"], p.Select(x => new[] { x.Name, string.Join(", ", x.InputRepos), x.Name })));
+            return ExitCodes.Ok;
+        });
+
+    public static Command Watch()
+    {
+        var interval = new Option<double>("--interval") { Description = "Seconds between checks.", DefaultValueFactory = _ => 2 };
+        return Cli.Command("watch", "Keep every pipeline up to date until Ctrl+C.", [interval], async (s, ct) =>
+        {
+            Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
+            while (!ct.IsCancellationRequested)
+            {
+                var jobs = await s.Engine.RunAsync([], force: false, null, ct);
+                JobReporter.Summarize(Console.Out, jobs);
+                await Task.Delay(TimeSpan.FromSeconds(s.Get(interval)), ct);
+            }
+
+            return ExitCodes.Ok;
+        });
+    }
+
+    /// <summary>Prints the jobs a command ran (JSON or lines) and returns 2 if one failed.</summary>
+    public static int Report(Session s, IReadOnlyList<JobInfo> jobs)
+    {
+        if (s.Out.IsJson)
+        {
+            s.Out.Json(jobs);
+        }
+        else
+        {
+            JobReporter.Summarize(Console.Out, jobs);
+        }
+
+        return JobReporter.ExitCode(jobs);
+    }
+
+    private static void WriteStatus(Session s, IReadOnlyList<PipelineStatus> statuses) =>
+        s.Out.Write(statuses, x => (["PIPELINE", "STATUS", "DATUMS", "WHY"],
+            x.Select(p => new[] { p.Pipeline, p.UpToDate ? "up to date" : "out of date", p.Datums.ToString(), string.Join("; ", p.Reasons) })));
+}
