@@ -31,7 +31,6 @@ public static class ErrorCodes
     public const string PipelineCycle = "PIPE4004";
     public const string OutputCollision = "PIPE4005";
     public const string JobNotFound = "PIPE4006";
-    public const string JobFailed = "PIPE4007";
     public const string OutputEscapesSandbox = "PIPE4008";
 
     public const string RepoNotFound = "PIPE5001";

@@ -87,7 +87,7 @@ public sealed class PipelineTests : IDisposable
 
         ws.Write("count.pipeproj", Count.Replace("wc -l", "wc -c", StringComparison.Ordinal));
         var status = ws.Run("status").ShouldSucceed().Stdout;
-        Assert.Contains("up to date", status); // registered definition unchanged until update
+        Assert.Contains("count.pipeproj changed since it was registered", status);
         var updated = JsonOutput.Parse(ws.Run("pipeline", "update", "-f", "count.pipeproj", "--output", "json"))[0];
         Assert.Equal(2, updated.GetProperty("datumsProcessed").GetInt32());
         Assert.Equal("4\n", ws.Run("file", "get", "count@master:p2.count").ShouldSucceed().Stdout);
@@ -152,6 +152,49 @@ public sealed class PipelineTests : IDisposable
         ws.Run("pipeline", "create", "-f", "bad.json").ShouldFailWith("PIPE2003");
         ws.Run("job", "inspect", "ffff").ShouldFailWith("PIPE4006");
         ws.Run("pipeline", "inspect", "nope").ShouldFailWith("PIPE4001");
+    }
+
+    [Fact]
+    public void Run_registers_the_workspace_pipeproj_files_and_runs_a_csharp_transform()
+    {
+        ws.Run("repo", "create", "numbers").ShouldSucceed();
+        ws.Run("file", "put", "numbers@master:a.txt", "-f", ws.Write("a.txt", "1\n2\n3\n")).ShouldSucceed();
+        ws.Run("file", "put", "numbers@master:b.txt", "-f", ws.Write("b.txt", "10\n20\n")).ShouldSucceed();
+        ws.Write("sum/sum.cs", """
+            // A .NET 10 file-based app: sums the numbers of each input file into /pfs/out/NAME.sum.
+            var (input, output) = (args[0], args[1]);
+            foreach (var file in Directory.GetFiles(input))
+            {
+                var sum = File.ReadAllLines(file).Where(l => l.Length > 0).Sum(long.Parse);
+                File.WriteAllText(Path.Combine(output, Path.GetFileNameWithoutExtension(file) + ".sum"), sum + "\n");
+            }
+            """);
+        ws.Write("sum/sum.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup>
+                <Command>dotnet run --file sum.cs -- /pfs/numbers /pfs/out</Command>
+                <Parallelism>1</Parallelism>
+              </PropertyGroup>
+              <ItemGroup>
+                <PipeInput Include="numbers" Glob="/*" />
+                <TransformFile Include="sum.cs" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var question = ws.Run("run", "--question");
+        Assert.Equal(1, question.ExitCode);
+        Assert.Contains("sum.pipeproj is not registered yet", question.Stdout);
+        var run = ws.Run("run").ShouldSucceed();
+        Assert.Contains("registered pipeline 'sum'", run.Stderr);
+        Assert.Contains("sum: success, 2 datum(s) ran", run.Stdout);
+        Assert.Equal("6\n", ws.Run("file", "get", "sum@master:a.sum").ShouldSucceed().Stdout);
+        Assert.Equal("30\n", ws.Run("file", "get", "sum@master:b.sum").ShouldSucceed().Stdout);
+
+        // editing the transform's code changes its identity: every datum reruns
+        File.AppendAllText(Path.Combine(ws.Root, "sum", "sum.cs"), "// changed\n");
+        Assert.Contains("definition changed", ws.Run("status").ShouldSucceed().Stdout);
+        Assert.Contains("sum: success, 2 datum(s) ran", ws.Run("run").ShouldSucceed().Stdout);
     }
 
     public void Dispose() => ws.Dispose();

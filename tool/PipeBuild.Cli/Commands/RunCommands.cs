@@ -12,17 +12,18 @@ internal static class RunCommands
         var pipelines = new Argument<string[]>("pipeline") { Description = "Pipelines to bring up to date (with what they depend on); all when none.", Arity = ArgumentArity.ZeroOrMore };
         var question = new Option<bool>("--question", "-q") { Description = "Run nothing: say what would run and why; exit code 1 if anything would." };
         var force = new Option<bool>("--force") { Description = "Start a job even for up-to-date pipelines (stored results are still reused)." };
-        return Cli.Command("run", "Bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force], async (s, ct) =>
+        return Cli.Command("run", "Register the workspace's new or changed .pipeproj files, then bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force], async (s, ct) =>
         {
             if (s.Get(question))
             {
-                var statuses = await s.Engine.StatusAsync(ct);
+                var statuses = await StatusWithDefinitionsAsync(s, ct);
                 var wanted = s.Get(pipelines) ?? [];
                 statuses = [.. statuses.Where(x => wanted.Length == 0 || wanted.Contains(x.Pipeline))];
                 WriteStatus(s, statuses);
                 return statuses.All(x => x.UpToDate) ? ExitCodes.Ok : ExitCodes.UserError;
             }
 
+            await WorkspacePipelines.SyncAsync(s, ct);
             var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync(s.Get(pipelines) ?? [], s.Get(force), progress, ct));
             if (jobs.Count == 0 && !s.Out.IsJson)
             {
@@ -36,7 +37,7 @@ internal static class RunCommands
     public static Command Status() =>
         Cli.Command("status", "Say, per pipeline, whether it is up to date and why not (same as run --question).", [], async (s, ct) =>
         {
-            WriteStatus(s, await s.Engine.StatusAsync(ct));
+            WriteStatus(s, await StatusWithDefinitionsAsync(s, ct));
             return ExitCodes.Ok;
         });
 
@@ -78,6 +79,28 @@ internal static class RunCommands
         }
 
         return JobReporter.ExitCode(jobs);
+    }
+
+    /// <summary>The engine's status, plus the workspace's .pipeproj files that are new or changed since registered.</summary>
+    private static async Task<IReadOnlyList<PipelineStatus>> StatusWithDefinitionsAsync(Session s, CancellationToken ct)
+    {
+        var statuses = (await s.Engine.StatusAsync(ct)).ToList();
+        foreach (var (spec, exists) in await WorkspacePipelines.FindChangesAsync(s, ct))
+        {
+            var file = Path.GetRelativePath(s.Workspace.Root, spec.SourceFile!);
+            var index = statuses.FindIndex(x => x.Pipeline == spec.Name);
+            var reason = exists ? $"{file} changed since it was registered" : $"{file} is not registered yet";
+            if (index < 0)
+            {
+                statuses.Add(new PipelineStatus(spec.Name, false, [reason], 0, 0, 0, 0));
+            }
+            else
+            {
+                statuses[index] = statuses[index] with { UpToDate = false, Reasons = [reason, .. statuses[index].Reasons] };
+            }
+        }
+
+        return statuses;
     }
 
     private static void WriteStatus(Session s, IReadOnlyList<PipelineStatus> statuses) =>

@@ -1,0 +1,67 @@
+using PipeBuild.Core.Pipelines;
+using PipeBuild.Engine;
+using PipeBuild.Evaluation;
+
+namespace PipeBuild.Cli;
+
+/// <summary>
+/// The workspace's <c>.pipeproj</c> files are the source of truth, as project files are for a build: <c>run</c>
+/// evaluates them all and registers new or changed definitions before bringing pipelines up to date.
+/// </summary>
+internal static class WorkspacePipelines
+{
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { Workspace.MetadataFolder, "bin", "obj", "node_modules", ".git" };
+
+    /// <summary>Every .pipeproj whose definition differs from the registered one (or is not registered yet).</summary>
+    public static async Task<IReadOnlyList<(PipelineSpec Spec, bool Exists)>> FindChangesAsync(Session session, CancellationToken cancellationToken)
+    {
+        var changes = new List<(PipelineSpec, bool)>();
+        foreach (var file in Find(session.Workspace.Root))
+        {
+            var spec = PipelineLoader.Load(file);
+            var registered = await session.Engine.Registry.TryGetAsync(spec.Name, cancellationToken);
+            if (registered is null || !EngineJson.Serialize(registered.Spec).AsSpan().SequenceEqual(EngineJson.Serialize(spec)))
+            {
+                changes.Add((spec, registered is not null));
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>Registers every new or changed definition, upstream pipelines first.</summary>
+    public static async Task SyncAsync(Session session, CancellationToken cancellationToken)
+    {
+        var pending = (await FindChangesAsync(session, cancellationToken)).ToList();
+        while (pending.Count > 0)
+        {
+            // A pipeline can only be registered once the repos it reads exist; those may be other pending outputs.
+            var repos = (await session.Store.ListReposAsync(cancellationToken)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            var ready = pending.Where(p => p.Spec.Input.Leaves().All(l => repos.Contains(l.Repo))).ToList();
+            foreach (var (spec, exists) in ready.Count > 0 ? ready : pending)
+            {
+                await session.Engine.Registry.SaveAsync(spec, exists, Reprocess.Changed, cancellationToken);
+                Console.Error.WriteLine($"{(exists ? "updated" : "registered")} pipeline '{spec.Name}' from {Path.GetRelativePath(session.Workspace.Root, spec.SourceFile!)}");
+            }
+
+            pending.RemoveAll(p => (ready.Count > 0 ? ready : pending).Contains(p));
+        }
+    }
+
+    private static IEnumerable<string> Find(string root)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var file in Directory.EnumerateFiles(root, "*.pipeproj", options).Order(StringComparer.Ordinal))
+        {
+            yield return file;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root, "*", options).Where(d => !SkippedFolders.Contains(Path.GetFileName(d))).Order(StringComparer.Ordinal))
+        {
+            foreach (var file in Find(folder))
+            {
+                yield return file;
+            }
+        }
+    }
+}
