@@ -13,4 +13,4 @@ cd "$work"
 dotnet new tool-manifest --force >/dev/null
 dotnet tool install PipeBuild.Tool --version "$version" --add-source "$feed" >/dev/null
 echo "installed: $(dotnet pipe version | tail -n 1)"
-WORKDIR="$work" PIPE="dotnet pipe" "$repo/examples/data-versioning/run.sh"
+WORKDIR="$work" PIPE="dotnet pipe" "$repo/examples/quickstart/run.sh"
