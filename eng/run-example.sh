@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job for a new user: build and pack dotnet pipe, install it as a local .NET tool in a fresh
-# workspace folder, and run the data-versioning example on the embedded local store.
+# workspace folder, and run the quickstart example (pipelines on the embedded local store and executor).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 version="0.1.0-dev.$(date +%s)"
