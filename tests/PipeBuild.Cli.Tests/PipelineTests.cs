@@ -197,5 +197,49 @@ public sealed class PipelineTests : IDisposable
         Assert.Contains("sum: success, 2 datum(s) ran", ws.Run("run").ShouldSucceed().Stdout);
     }
 
+    [Fact]
+    public async Task Ctrl_c_and_job_kill_stop_a_running_job_and_keep_the_store_consistent()
+    {
+        ws.Run("repo", "create", "in").ShouldSucceed();
+        ws.Run("file", "put", "in@master:a.txt", "-f", ws.Write("a.txt", "a")).ShouldSucceed();
+        ws.Write("slow.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup><Command>sleep 60; cp "$in" /pfs/out/</Command></PropertyGroup>
+              <ItemGroup><PipeInput Include="in" Glob="/*" /></ItemGroup>
+            </Project>
+            """);
+        ws.Run("pipeline", "create", "-f", "slow.pipeproj", "--no-run").ShouldSucceed();
+
+        // Ctrl+C (SIGINT) while the datum runs: the job ends killed, nothing is published
+        using (var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        {
+            var started = DateTime.UtcNow;
+            var interrupted = await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => ws.Command(["run"]).ExecuteAsync(CancellationToken.None, interrupt.Token));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the transform was not stopped");
+        }
+
+        Assert.Equal("killed", JsonOutput.Parse(ws.Run("job", "list", "--output", "json"))[0].GetProperty("state").GetString());
+        ws.Run("fsck").ShouldSucceed();
+        ws.Run("file", "list", "slow@master").ShouldFailWith("PIPE5004");
+
+        // job kill from another process
+        var running = ws.RunAsync(["run"]);
+        string? job = null;
+        for (var i = 0; i < 100 && job is null; i++)
+        {
+            await Task.Delay(200);
+            var jobs = JsonOutput.Parse(ws.Run("job", "list", "--output", "json"));
+            job = jobs.EnumerateArray().Where(j => j.GetProperty("state").GetString() == "running").Select(j => j.GetProperty("id").GetString()).FirstOrDefault();
+        }
+
+        Assert.NotNull(job);
+        ws.Run("job", "kill", job!).ShouldSucceed();
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("killed", JsonOutput.Parse(ws.Run("job", "inspect", job!, "--output", "json")).GetProperty("state").GetString());
+        ws.Run("fsck").ShouldSucceed();
+    }
+
     public void Dispose() => ws.Dispose();
 }
