@@ -1,19 +1,9 @@
 namespace PipeBuild.Store;
 
 /// <summary>Reads several streams one after the other (used to append to stored content).</summary>
-internal sealed class ConcatenatedStream(params Stream[] parts) : Stream
+internal sealed class ConcatenatedStream(params Stream[] parts) : ForwardReadStream
 {
     private int index;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -30,17 +20,4 @@ internal sealed class ConcatenatedStream(params Stream[] parts) : Stream
 
         return 0;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
