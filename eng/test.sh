@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test. Installs and starts what tests need first (nothing yet beyond the .NET SDK; later the
-# container engine, the S3 server and Python packages), then runs dotnet test over the solution.
+# Runs every test. First sources each eng/setup/*.sh in name order: each installs and starts one component the
+# tests need (container engine, S3 server, Python packages) and exports how to reach it; then runs dotnet test
+# over the solution. With CI=true, tests fail (rather than skip) when a component is missing.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+for setup in eng/setup/*.sh; do
+  [[ -e $setup ]] || continue
+  echo "== setup: $setup"
+  # shellcheck source=/dev/null
+  source "$setup"
+done
 log=$(mktemp)
 set +e
 dotnet test PipeBuild.sln -c Release --nologo 2>&1 | tee "$log"

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using CliWrap;
 using CliWrap.Buffered;
 
-namespace PipeBuild.Cli.Tests;
+namespace PipeBuild.Testing;
 
 /// <summary>A fresh workspace in a temp folder, and a way to run the built <c>dotnet pipe</c> in it.</summary>
 public sealed class TempWorkspace : IDisposable

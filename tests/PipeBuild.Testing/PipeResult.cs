@@ -1,4 +1,4 @@
-namespace PipeBuild.Cli.Tests;
+namespace PipeBuild.Testing;
 
 /// <summary>What one <c>dotnet pipe</c> invocation printed and returned.</summary>
 public sealed record PipeResult(int ExitCode, string Stdout, string Stderr)

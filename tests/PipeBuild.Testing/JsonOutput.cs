@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PipeBuild.Cli.Tests;
+namespace PipeBuild.Testing;
 
 /// <summary>Reads <c>--output json</c>.</summary>
 public static class JsonOutput
