@@ -39,19 +39,21 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
     public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
     {
+        var image = RequireImage(spec);
         var docker = await ConnectAsync(cancellationToken);
-        var id = await ResolveImageAsync(docker, spec, cancellationToken);
-        imageIds[spec.Image!] = id;
+        var id = await ResolveImageAsync(docker, spec, image, cancellationToken);
+        imageIds[image] = id;
         return $"docker image {id}";
     }
 
     public async Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
+        var name = RequireImage(spec);
         var docker = await ConnectAsync(cancellationToken);
 
         // The image the job's identity was computed with, even if the tag moved since.
-        var image = spec.Image is { } name && imageIds.TryGetValue(name, out var resolved) ? resolved : await ResolveImageAsync(docker, spec, cancellationToken);
+        var image = imageIds.TryGetValue(name, out var resolved) ? resolved : await ResolveImageAsync(docker, spec, name, cancellationToken);
         var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
         var log = new ContainerLog();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -192,23 +194,23 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
     }
 
-    /// <summary>The image's id (its config digest), pulled first if the engine does not have it.</summary>
-    private static async Task<string> ResolveImageAsync(DockerClient docker, PipelineSpec spec, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(spec.Image))
-        {
-            throw new PipeException(
+    private static string RequireImage(PipelineSpec spec) =>
+        string.IsNullOrWhiteSpace(spec.Image)
+            ? throw new PipeException(
                 ErrorCodes.ImageNotSet,
-                $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' runs under the docker executor but names no image. Set <Image>NAME:TAG</Image> (or transform.image in a JSON spec).");
-        }
+                $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' runs under the docker executor but names no image. Set <Image>NAME:TAG</Image> (or transform.image in a JSON spec).")
+            : spec.Image;
 
-        if (await TryInspectImageAsync(docker, spec.Image, cancellationToken) is { } id)
+    /// <summary>The image's id (its config digest), pulled first if the engine does not have it.</summary>
+    private static async Task<string> ResolveImageAsync(DockerClient docker, PipelineSpec spec, string image, CancellationToken cancellationToken)
+    {
+        if (await TryInspectImageAsync(docker, image, cancellationToken) is { } id)
         {
             return id;
         }
 
         var errors = new List<string>();
-        var pull = new ImagesCreateParameters { FromImage = spec.Image, Tag = HasTagOrDigest(spec.Image) ? null : "latest" };
+        var pull = new ImagesCreateParameters { FromImage = image, Tag = HasTagOrDigest(image) ? null : "latest" };
         try
         {
             // A failed pull is reported in the progress stream, not always as an error response.
@@ -219,10 +221,10 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             errors.Add(EngineMessage(e));
         }
 
-        return await TryInspectImageAsync(docker, spec.Image, cancellationToken)
+        return await TryInspectImageAsync(docker, image, cancellationToken)
             ?? throw new PipeException(
                 ErrorCodes.ImageUnavailable,
-                $"{spec.SourceFile ?? spec.Name}: image '{spec.Image}' is not on the container engine and cannot be pulled: {(errors.Count > 0 ? errors[^1] : "no such image")}. "
+                $"{spec.SourceFile ?? spec.Name}: image '{image}' is not on the container engine and cannot be pulled: {(errors.Count > 0 ? errors[^1] : "no such image")}. "
                 + "Build or load it there (docker build, docker load, podman import), or fix <Image>.");
     }
 
