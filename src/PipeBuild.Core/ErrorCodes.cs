@@ -56,4 +56,10 @@ public static class ErrorCodes
 
     public const string TransformStartFailed = "PIPE6001";
     public const string ExecutorUnavailable = "PIPE6002";
+
+    public const string DockerUnreachable = "PIPE6101";
+    public const string ImageUnavailable = "PIPE6102";
+    public const string ImageNotSet = "PIPE6103";
+    public const string ContainerStartFailed = "PIPE6104";
+    public const string DockerRequestFailed = "PIPE6105";
 }

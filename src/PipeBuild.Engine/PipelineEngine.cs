@@ -48,7 +48,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         var runner = Runner(pipeline);
         var (commits, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
         var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
-        var identity = pipeline.EffectiveIdentity();
+        var identity = await runner.IdentityAsync(pipeline, cancellationToken);
         var reasons = new List<string>();
         if (last is null)
         {
@@ -58,7 +58,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         {
             if (last.TransformHash != identity)
             {
-                reasons.Add("definition changed (command, environment, image or a TransformFile)");
+                reasons.Add("definition changed (command, environment, image or its digest, or a TransformFile)");
             }
 
             foreach (var input in inputs.Except(last.Inputs))
@@ -139,12 +139,13 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     private async Task<bool> IsUpToDateAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
         var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
-        if (last is null || last.TransformHash != pipeline.EffectiveIdentity())
+        var runner = Runner(pipeline);
+        if (last is null || last.TransformHash != await runner.IdentityAsync(pipeline, cancellationToken))
         {
             return false;
         }
 
-        var (_, inputs) = await Runner(pipeline).ReadInputsAsync(pipeline, cancellationToken);
+        var (_, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
         return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Name, last.OutputCommit, cancellationToken);
     }
 

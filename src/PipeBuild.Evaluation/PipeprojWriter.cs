@@ -58,6 +58,9 @@ public static class PipeprojWriter
         Property(xml, "Description", spec.Description is null ? null : MultilineText.Format(spec.Description.Split('\n'), PropertyIndent + "  ", PropertyIndent));
         Property(xml, "Image", spec.Image);
         Property(xml, "Executor", spec.Executor == "local" ? null : spec.Executor);
+        Property(xml, "Network", spec.Network);
+        Property(xml, "Cpus", spec.Cpus is { } cpus ? ResourceQuantities.FormatCpus(cpus) : null);
+        Property(xml, "Memory", spec.Memory is { } memory ? ResourceQuantities.FormatMemory(memory) : null);
 
         var (shell, command) = CommandText(spec.Command);
         Property(xml, "CommandShell", shell);

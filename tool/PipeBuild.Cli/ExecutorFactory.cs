@@ -1,5 +1,6 @@
 using PipeBuild.Core;
 using PipeBuild.Engine;
+using PipeBuild.Executors.Docker;
 using PipeBuild.Executors.Local;
 
 namespace PipeBuild.Cli;
@@ -10,8 +11,9 @@ internal static class ExecutorFactory
     public static IDatumExecutor Create(string name) => name switch
     {
         "local" => new LocalExecutor(),
+        "docker" => new DockerExecutor(),
         _ => throw new PipeException(
             ErrorCodes.ExecutorUnavailable,
-            $"executor '{name}' is not available in this version of dotnet pipe; use <Executor>local</Executor> (docker and kubernetes are planned)."),
+            $"executor '{name}' is not available in this version of dotnet pipe; use <Executor>local</Executor> or <Executor>docker</Executor> (kubernetes is planned)."),
     };
 }

@@ -45,7 +45,12 @@ internal static class PipelineCommands
         var reprocess = new Option<bool>("--reprocess") { Description = "Rerun every datum, even those whose inputs and transform are unchanged." };
         var noReprocess = new Option<bool>("--no-reprocess") { Description = "Keep the previous definition's results for unchanged inputs (Pachyderm's default)." };
         var noRun = new Option<bool>("--no-run") { Description = "Register only; do not run the pipeline now." };
-        Symbol[] symbols = update ? [file, properties, reprocess, noReprocess, noRun] : [file, properties, noRun];
+        var executor = new Option<string?>("--executor")
+        {
+            Description = "Where datums run, overriding the file's Executor: local (a process) or docker (a container of the pipeline's image).",
+        };
+        executor.AcceptOnlyFromAmong("local", "docker", "kubernetes");
+        Symbol[] symbols = update ? [file, properties, executor, reprocess, noReprocess, noRun] : [file, properties, executor, noRun];
         var description = update
             ? "Change a pipeline's definition and bring its output up to date (a changed transform reruns every datum unless --no-reprocess)."
             : "Register a pipeline, create its output repo, and run it on the inputs' current commits.";
@@ -57,6 +62,7 @@ internal static class PipelineCommands
             }
 
             var spec = Load(s.Get(file), s.Get(properties) ?? []);
+            spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
             var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
             if (!s.Out.IsJson)
