@@ -54,6 +54,16 @@ public static class ErrorCodes
     public const string PathConflict = "PIPE5020";
     public const string CommitHasChildren = "PIPE5021";
 
+    public const string InvalidStoreUrl = "PIPE5101";
+    public const string S3Unreachable = "PIPE5102";
+    public const string S3AccessDenied = "PIPE5103";
+    public const string S3BucketNotFound = "PIPE5104";
+    public const string S3RequestFailed = "PIPE5105";
+    public const string LeaseTimeout = "PIPE5106";
+    public const string StoreFormat = "PIPE5107";
+    public const string SyncDiverged = "PIPE5108";
+    public const string SyncTarget = "PIPE5109";
+
     public const string TransformStartFailed = "PIPE6001";
     public const string ExecutorUnavailable = "PIPE6002";
 

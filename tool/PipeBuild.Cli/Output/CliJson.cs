@@ -29,6 +29,7 @@ namespace PipeBuild.Cli;
 [JsonSerializable(typeof(IReadOnlyList<FileChange>))]
 [JsonSerializable(typeof(FsckReport))]
 [JsonSerializable(typeof(GcReport))]
+[JsonSerializable(typeof(SyncReport))]
 [JsonSerializable(typeof(PipelineDocument))]
 [JsonSerializable(typeof(IReadOnlyList<PipelineDocument>))]
 [JsonSerializable(typeof(JobInfo))]
