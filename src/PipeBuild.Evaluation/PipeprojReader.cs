@@ -117,6 +117,7 @@ internal static partial class PipeprojReader
                 Parallelism = Integer("Parallelism", 0, 0, "Use a whole number of workers, or 0 for one per processor."),
                 DatumTries = Integer("DatumTries", 3, 1, "Use a whole number of tries, at least 1."),
                 Executor = Executor(),
+                Kubernetes = KubernetesProperties.Read(Property),
                 TransformFiles = TransformFiles(),
                 AcceptReturnCodes = AcceptReturnCodes(),
                 DatumTimeout = DatumTimeout(),
