@@ -33,6 +33,11 @@ public static class ErrorCodes
     public const string JobNotFound = "PIPE4006";
     public const string OutputEscapesSandbox = "PIPE4008";
 
+    public const string WorkerRunNotFound = "PIPE4201";
+    public const string WorkerJobRequired = "PIPE4202";
+    public const string WorkersFailed = "PIPE4203";
+    public const string DatumLostTooOften = "PIPE4204";
+
     public const string RepoNotFound = "PIPE5001";
     public const string RepoExists = "PIPE5002";
     public const string InvalidName = "PIPE5003";
@@ -72,4 +77,8 @@ public static class ErrorCodes
     public const string ImageNotSet = "PIPE6103";
     public const string ContainerStartFailed = "PIPE6104";
     public const string DockerRequestFailed = "PIPE6105";
+    public const string KubernetesNeedsSharedStore = "PIPE6201";
+    public const string KubernetesNoImage = "PIPE6202";
+    public const string KubernetesConfig = "PIPE6203";
+    public const string KubernetesApi = "PIPE6204";
 }

@@ -45,6 +45,26 @@ public sealed class DatumSandbox
         return sandbox;
     }
 
+    /// <summary>Removes a datum's scratch folder (its inputs are read-only copies, made writable first).</summary>
+    public static void Delete(string scratch)
+    {
+        try
+        {
+            if (Directory.Exists(scratch))
+            {
+                foreach (var file in Directory.EnumerateFiles(scratch, "*", SearchOption.AllDirectories))
+                {
+                    File.SetAttributes(file, FileAttributes.Normal);
+                }
+
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     /// <summary>Rewrites <c>/pfs/...</c> in a command argument, stdin line or environment value to this sandbox.</summary>
     public string MapPfs(string text) => text == "/pfs" ? Root : text.Replace("/pfs/", Root + "/", StringComparison.Ordinal);
 

@@ -196,7 +196,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
             finally
             {
-                DeleteScratch(scratch);
+                DatumSandbox.Delete(scratch);
             }
 
             log.Append(tries > 1 ? $"--- try {attempt} of {tries}: {(outcome.Succeeded ? "success" : outcome.Reason)} ---\n" : "").Append(outcome.Log);
@@ -234,25 +234,5 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         job = job with { State = state, Reason = reason, OutputCommit = outputCommit, Finished = time.GetUtcNow() };
         await jobs.SaveAsync(job, CancellationToken.None);
         return job;
-    }
-
-    private static void DeleteScratch(string scratch)
-    {
-        try
-        {
-            if (Directory.Exists(scratch))
-            {
-                // Inputs are read-only copies; make them writable so they can be removed.
-                foreach (var file in Directory.EnumerateFiles(scratch, "*", SearchOption.AllDirectories))
-                {
-                    File.SetAttributes(file, FileAttributes.Normal);
-                }
-
-                Directory.Delete(scratch, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -118,7 +118,9 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
-            var runner = Runner(pipeline);
+            // Disposed after the job: an executor with remote workers closes the run and lets them go.
+            await using var executor = executorFor(pipeline.Spec.Executor);
+            var runner = new JobRunner(store, executor, scratchRoot);
             if ((await runner.ReadInputsAsync(pipeline, cancellationToken)).Commits.Count == 0)
             {
                 continue; // nothing to read yet

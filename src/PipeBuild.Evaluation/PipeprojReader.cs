@@ -125,6 +125,7 @@ internal static partial class PipeprojReader
                 Network = Network(),
                 Cpus = Quantity("Cpus", (string text, out double value) => ResourceQuantities.TryParseCpus(text, out value), "a CPU count", ResourceQuantities.CpusHint),
                 Memory = Quantity("Memory", (string text, out long value) => ResourceQuantities.TryParseMemory(text, out value), "a memory size", ResourceQuantities.MemoryHint),
+                Kubernetes = KubernetesProperties.Read(Property),
                 TransformFiles = TransformFiles(),
                 AcceptReturnCodes = AcceptReturnCodes(),
                 DatumTimeout = DatumTimeout(),

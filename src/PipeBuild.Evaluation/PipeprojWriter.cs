@@ -79,6 +79,10 @@ public static class PipeprojWriter
         Property(xml, "DatumTries", spec.DatumTries == 3 ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
         Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
         Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));
+        foreach (var (name, value) in KubernetesProperties.Write(spec.Kubernetes))
+        {
+            Property(xml, name, value);
+        }
         xml.WriteEndElement();
     }
 

@@ -48,7 +48,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
         {
             if (!executors.TryGetValue(name, out var executor))
             {
-                executors[name] = executor = ExecutorFactory.Create(name);
+                executors[name] = executor = ExecutorFactory.Create(name, this);
             }
 
             return executor;

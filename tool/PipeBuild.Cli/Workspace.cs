@@ -58,6 +58,12 @@ internal sealed class Workspace
         return new Workspace(Path.GetFullPath(root), config);
     }
 
+    /// <summary>A store without a workspace folder, for a worker in a pod that only knows where the store is.</summary>
+    public static Workspace ForStore(string store) =>
+        store is "local"
+            ? throw new PipeException(ErrorCodes.InvalidArguments, "a worker's --store (PIPE_STORE) must be a shared store such as s3://bucket/prefix; for a local workspace pass --workspace DIR instead.")
+            : new Workspace(Path.Combine(Path.GetTempPath(), "pipebuild-worker"), new WorkspaceConfig(store));
+
     /// <summary>Throws unless <paramref name="root"/> is not a workspace yet.</summary>
     public static void EnsureNone(string root)
     {

@@ -40,6 +40,9 @@ public sealed record PipelineSpec
     /// <summary>local, docker or kubernetes.</summary>
     public string Executor { get; init; } = "local";
 
+    /// <summary>Namespace, service account, resources, ... for the kubernetes executor.</summary>
+    public KubernetesSettings Kubernetes { get; init; } = new();
+
     /// <summary>Files whose content is part of the transform identity (scripts, models), as absolute paths.</summary>
     public IReadOnlyList<string> TransformFiles { get; init; } = [];
 
