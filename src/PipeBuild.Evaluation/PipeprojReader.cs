@@ -59,7 +59,7 @@ internal static partial class PipeprojReader
                     throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
                 }
 
-                return new Mapper(project, path, sdksDirectory).Spec();
+                return new Mapper(project, path).Spec();
             }
             finally
             {
@@ -96,7 +96,7 @@ internal static partial class PipeprojReader
     [GeneratedRegex(@"\s*Line \d+, position \d+\.$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPosition();
 
-    private sealed class Mapper(Project project, string path, string sdksDirectory)
+    private sealed class Mapper(Project project, string path)
     {
         public PipelineSpec Spec()
         {
@@ -144,9 +144,10 @@ internal static partial class PipeprojReader
             return (property.EvaluatedValue, where);
         }
 
+        /// <summary>Set by the SDK's Sdk.props, wherever it was resolved from (beside this assembly, or a NuGet package).</summary>
         private bool FromSdk(string name) =>
             project.GetProperty(name)?.Xml?.ContainingProject.FullPath is { } file
-            && file.StartsWith(Path.GetFullPath(sdksDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            && project.GetProperty("UsingPipeBuildSdk")?.Xml?.ContainingProject.FullPath == file;
 
         private IReadOnlyList<string> Command(out IReadOnlyList<string> stdin)
         {

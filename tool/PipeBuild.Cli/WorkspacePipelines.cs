@@ -12,13 +12,19 @@ internal static class WorkspacePipelines
 {
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { Workspace.MetadataFolder, "bin", "obj", "node_modules", ".git" };
 
-    /// <summary>Every .pipeproj whose definition differs from the registered one (or is not registered yet).</summary>
-    public static async Task<IReadOnlyList<(PipelineSpec Spec, bool Exists)>> FindChangesAsync(Session session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The pipelines of <paramref name="files"/> (a .pipeproj evaluated with <paramref name="properties"/>, or a JSON
+    /// spec), or of every .pipeproj in the workspace when there are none.
+    /// </summary>
+    public static IReadOnlyList<PipelineSpec> Load(Session session, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> properties) =>
+        [.. (files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root)).SelectMany(f => PipelineLoader.LoadAll(f, properties))];
+
+    /// <summary>Every spec whose definition differs from the registered one (or is not registered yet).</summary>
+    public static async Task<IReadOnlyList<(PipelineSpec Spec, bool Exists)>> FindChangesAsync(Session session, IReadOnlyList<PipelineSpec> specs, CancellationToken cancellationToken)
     {
         var changes = new List<(PipelineSpec, bool)>();
-        foreach (var file in Find(session.Workspace.Root))
+        foreach (var spec in specs)
         {
-            var spec = PipelineLoader.Load(file);
             var registered = await session.Engine.Registry.TryGetAsync(spec.Name, cancellationToken);
             if (registered is null || !EngineJson.Serialize(registered.Spec).AsSpan().SequenceEqual(EngineJson.Serialize(spec)))
             {
@@ -29,10 +35,10 @@ internal static class WorkspacePipelines
         return changes;
     }
 
-    /// <summary>Registers every new or changed definition, upstream pipelines first.</summary>
-    public static async Task SyncAsync(Session session, CancellationToken cancellationToken)
+    /// <summary>Registers every new or changed definition among <paramref name="specs"/>, upstream pipelines first.</summary>
+    public static async Task SyncAsync(Session session, IReadOnlyList<PipelineSpec> specs, CancellationToken cancellationToken)
     {
-        var pending = (await FindChangesAsync(session, cancellationToken)).ToList();
+        var pending = (await FindChangesAsync(session, specs, cancellationToken)).ToList();
         while (pending.Count > 0)
         {
             // A pipeline can only be registered once the repos it reads exist; those may be other pending outputs.

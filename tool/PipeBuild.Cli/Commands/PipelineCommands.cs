@@ -15,6 +15,17 @@ internal static class PipelineCommands
     /// <summary>Reads a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec, with -p:Name=Value properties.</summary>
     public static PipelineSpec Load(string file, string[] properties)
     {
+        if (!File.Exists(file))
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
+        }
+
+        return PipelineLoader.Load(Path.GetFullPath(file), ParseProperties(properties));
+    }
+
+    /// <summary><c>-p:Name=Value</c> words as a dictionary (names case-insensitive, as in MSBuild).</summary>
+    public static Dictionary<string, string> ParseProperties(string[] properties)
+    {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in properties)
         {
@@ -27,12 +38,7 @@ internal static class PipelineCommands
             values[property[..equals]] = property[(equals + 1)..];
         }
 
-        if (!File.Exists(file))
-        {
-            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
-        }
-
-        return PipelineLoader.Load(Path.GetFullPath(file), values);
+        return values;
     }
 
     public static Option<string[]> PropertiesOption() =>
