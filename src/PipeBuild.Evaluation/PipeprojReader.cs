@@ -96,6 +96,12 @@ internal static partial class PipeprojReader
     [GeneratedRegex(@"\s*Line \d+, position \d+\.$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPosition();
 
+    [GeneratedRegex(@"^(?=.{1,100}$)[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PackageId();
+
+    [GeneratedRegex(@"^\d+(?:\.\d+){1,3}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PackageVersion();
+
     private sealed class Mapper(Project project, string path)
     {
         public PipelineSpec Spec()
@@ -118,6 +124,7 @@ internal static partial class PipeprojReader
                 DatumTries = Integer("DatumTries", 3, 1, "Use a whole number of tries, at least 1."),
                 Executor = Executor(),
                 TransformFiles = TransformFiles(),
+                TransformPackages = TransformPackages(),
                 AcceptReturnCodes = AcceptReturnCodes(),
                 DatumTimeout = DatumTimeout(),
                 SourceFile = path,
@@ -294,6 +301,32 @@ internal static partial class PipeprojReader
             }
 
             return files;
+        }
+
+        private List<TransformPackage> TransformPackages()
+        {
+            var packages = new List<TransformPackage>();
+            foreach (var item in project.GetItems("TransformPackage"))
+            {
+                var where = Location(item.Xml.Location);
+                var id = item.EvaluatedInclude.Trim();
+                if (!PackageId().IsMatch(id))
+                {
+                    throw PipelineErrors.Invalid(where, $"TransformPackage '{id}' is not a NuGet package id.", "Use the package's id: letters, digits, '.', '-' and '_', at most 100 characters.");
+                }
+
+                var version = item.GetMetadataValue("Version").Trim();
+                if (!PackageVersion().IsMatch(version))
+                {
+                    var versionWhere = item.GetMetadata("Version")?.Xml is { } xml ? Location(xml.Location) : where;
+                    throw PipelineErrors.Invalid(versionWhere, $"TransformPackage '{id}' has Version=\"{version}\".", "Give an exact version such as 1.2.0 (ranges and floating versions would change the transform without a change to the file).");
+                }
+
+                packages.RemoveAll(p => p.Id.Equals(id, StringComparison.OrdinalIgnoreCase)); // a later item wins
+                packages.Add(new TransformPackage(id, version));
+            }
+
+            return packages;
         }
 
         private string Executor()

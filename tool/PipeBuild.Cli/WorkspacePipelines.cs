@@ -1,6 +1,7 @@
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 using PipeBuild.Evaluation;
+using PipeBuild.Packages;
 
 namespace PipeBuild.Cli;
 
@@ -16,8 +17,23 @@ internal static class WorkspacePipelines
     /// The pipelines of <paramref name="files"/> (a .pipeproj evaluated with <paramref name="properties"/>, or a JSON
     /// spec), or of every .pipeproj in the workspace when there are none.
     /// </summary>
-    public static IReadOnlyList<PipelineSpec> Load(Session session, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> properties) =>
-        [.. (files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root)).SelectMany(f => PipelineLoader.LoadAll(f, properties))];
+    public static async Task<IReadOnlyList<PipelineSpec>> LoadAsync(Session session, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
+    {
+        var specs = new List<PipelineSpec>();
+        foreach (var file in files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root))
+        {
+            foreach (var spec in PipelineLoader.LoadAll(file, properties))
+            {
+                specs.Add(await ResolvePackagesAsync(spec, cancellationToken));
+            }
+        }
+
+        return specs;
+    }
+
+    /// <summary>Downloads (or finds in the NuGet cache) the spec's TransformPackages: their hashes are part of its identity.</summary>
+    public static Task<PipelineSpec> ResolvePackagesAsync(PipelineSpec spec, CancellationToken cancellationToken) =>
+        TransformPackageResolver.ResolveAsync(spec, Console.Error.WriteLine, cancellationToken);
 
     /// <summary>Every spec whose definition differs from the registered one (or is not registered yet).</summary>
     public static async Task<IReadOnlyList<(PipelineSpec Spec, bool Exists)>> FindChangesAsync(Session session, IReadOnlyList<PipelineSpec> specs, CancellationToken cancellationToken)

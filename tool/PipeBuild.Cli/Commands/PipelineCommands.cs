@@ -62,7 +62,7 @@ internal static class PipelineCommands
                 throw new PipeException(ErrorCodes.InvalidArguments, "--reprocess and --no-reprocess cannot be used together.");
             }
 
-            var spec = Load(s.Get(file), s.Get(properties) ?? []);
+            var spec = await WorkspacePipelines.ResolvePackagesAsync(Load(s.Get(file), s.Get(properties) ?? []), ct);
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
             var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
             if (!s.Out.IsJson)

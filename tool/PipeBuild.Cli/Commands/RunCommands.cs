@@ -17,7 +17,7 @@ internal static class RunCommands
         var properties = PipelineCommands.PropertiesOption();
         return Cli.Command("run", "Register the workspace's new or changed .pipeproj files (or the --file ones), then bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force, files, properties], async (s, ct) =>
         {
-            var specs = WorkspacePipelines.Load(s, s.Get(files) ?? [], PipelineCommands.ParseProperties(s.Get(properties) ?? []));
+            var specs = await WorkspacePipelines.LoadAsync(s, s.Get(files) ?? [], PipelineCommands.ParseProperties(s.Get(properties) ?? []), ct);
             // With --file, the files' pipelines are what to bring up to date (besides any named).
             string[] wanted = [.. s.Get(pipelines) ?? [], .. (s.Get(files) ?? []).Length > 0 ? specs.Select(x => x.Name) : []];
             if (s.Get(question))
@@ -42,7 +42,7 @@ internal static class RunCommands
     public static Command Status() =>
         Cli.Command("status", "Say, per pipeline, whether it is up to date and why not (same as run --question).", [], async (s, ct) =>
         {
-            WriteStatus(s, await StatusWithDefinitionsAsync(s, WorkspacePipelines.Load(s, [], new Dictionary<string, string>()), ct));
+            WriteStatus(s, await StatusWithDefinitionsAsync(s, await WorkspacePipelines.LoadAsync(s, [], new Dictionary<string, string>(), ct), ct));
             return ExitCodes.Ok;
         });
 
