@@ -25,6 +25,15 @@ public static class ErrorCodes
     public const string PipelineFileNotFound = "PIPE2007";
     public const string MSBuildNotFound = "PIPE2008";
 
+    public const string JobFailed = "PIPE3001";
+    public const string ToolFailed = "PIPE3002";
+    public const string ToolNotFound = "PIPE3003";
+    public const string InvalidTaskParameter = "PIPE3004";
+    public const string TaskCancelled = "PIPE3005";
+    public const string TransformPackageNotFound = "PIPE3010";
+    public const string NotAToolPackage = "PIPE3011";
+    public const string PackageSourceFailed = "PIPE3012";
+
     public const string PipelineNotFound = "PIPE4001";
     public const string PipelineExists = "PIPE4002";
     public const string InputRepoMissing = "PIPE4003";

@@ -111,6 +111,14 @@ public static class PipeprojWriter
             xml.WriteEndElement();
         }
 
+        foreach (var package in spec.TransformPackages)
+        {
+            xml.WriteStartElement("TransformPackage");
+            xml.WriteAttributeString("Include", package.Id);
+            xml.WriteAttributeString("Version", package.Version);
+            xml.WriteEndElement();
+        }
+
         foreach (var (name, value) in spec.Env)
         {
             xml.WriteStartElement("PipeEnv");

@@ -36,6 +36,12 @@ public sealed class LocalExecutor : IDatumExecutor
             environment[input.Name] = Path.Combine(sandbox.Root, input.Name, input.MatchedPath);
         }
 
+        var tools = Path.Combine(work.Scratch, "tools");
+        foreach (var (name, value) in TransformTools.Prepare(spec, tools))
+        {
+            environment[name] = value;
+        }
+
         foreach (var (name, value) in spec.Env)
         {
             environment[name] = sandbox.MapPfs(value);
@@ -47,7 +53,7 @@ public sealed class LocalExecutor : IDatumExecutor
             timeout.CancelAfter(limit);
         }
 
-        var command = Cli.Wrap(spec.Command[0])
+        var command = Cli.Wrap(TransformTools.Resolve(spec.Command[0], tools))
             .WithArguments(spec.Command.Skip(1).Select(sandbox.MapPfs))
             .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
             .WithEnvironmentVariables(environment)

@@ -46,6 +46,9 @@ public sealed record PipelineSpec
     /// <summary>Files whose content is part of the transform identity (scripts, models), as absolute paths.</summary>
     public IReadOnlyList<string> TransformFiles { get; init; } = [];
 
+    /// <summary>NuGet tool packages the transform runs; each one's content hash is part of the transform identity.</summary>
+    public IReadOnlyList<TransformPackage> TransformPackages { get; init; } = [];
+
     /// <summary>Exit codes other than 0 that count as success (Pachyderm's <c>accept_return_code</c>).</summary>
     public IReadOnlyList<int> AcceptReturnCodes { get; init; } = [];
 

@@ -15,6 +15,17 @@ internal static class PipelineCommands
     /// <summary>Reads a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec, with -p:Name=Value properties.</summary>
     public static PipelineSpec Load(string file, string[] properties)
     {
+        if (!File.Exists(file))
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
+        }
+
+        return PipelineLoader.Load(Path.GetFullPath(file), ParseProperties(properties));
+    }
+
+    /// <summary><c>-p:Name=Value</c> words as a dictionary (names case-insensitive, as in MSBuild).</summary>
+    public static Dictionary<string, string> ParseProperties(string[] properties)
+    {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in properties)
         {
@@ -27,12 +38,7 @@ internal static class PipelineCommands
             values[property[..equals]] = property[(equals + 1)..];
         }
 
-        if (!File.Exists(file))
-        {
-            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
-        }
-
-        return PipelineLoader.Load(Path.GetFullPath(file), values);
+        return values;
     }
 
     public static Option<string[]> PropertiesOption() =>
@@ -61,7 +67,7 @@ internal static class PipelineCommands
                 throw new PipeException(ErrorCodes.InvalidArguments, "--reprocess and --no-reprocess cannot be used together.");
             }
 
-            var spec = Load(s.Get(file), s.Get(properties) ?? []);
+            var spec = await WorkspacePipelines.ResolvePackagesAsync(Load(s.Get(file), s.Get(properties) ?? []), ct);
             spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
             var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
