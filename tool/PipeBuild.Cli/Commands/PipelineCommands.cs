@@ -74,7 +74,10 @@ internal static class PipelineCommands
                 return ExitCodes.Ok;
             }
 
-            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync([pipeline.Name], force: false, progress, ct));
+            // A new output (a retrained model) is a write to the pipeline's repo: what reads it follows, as after a put.
+            var jobs = await JobReporter.RunAsync(async progress => (IReadOnlyList<JobInfo>)[
+                .. await s.Engine.RunAsync([pipeline.Name], force: false, progress, ct),
+                .. await s.Engine.RunDownstreamAsync(pipeline.Name, progress, ct)]);
             return RunCommands.Report(s, jobs);
         });
     }
