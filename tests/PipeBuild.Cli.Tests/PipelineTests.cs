@@ -114,6 +114,18 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public void Inspect_of_a_file_shows_what_it_evaluates_to_without_registering_it()
+    {
+        ws.Write("count.pipeproj", Count);
+        var spec = JsonOutput.Parse(ws.Run("pipeline", "inspect", "-f", "count.pipeproj", "-p:Parallelism=10", "--output", "json"));
+        Assert.Equal(("count", 10, "split"), (spec.GetProperty("name").GetString(), spec.GetProperty("parallelism").GetInt32(), spec.GetProperty("input").GetProperty("repo").GetString()));
+        Assert.Matches(@"(?m)^Parallelism +10 *$", ws.Run("pipeline", "inspect", "-f", "count.pipeproj", "-p:Parallelism=10").ShouldSucceed().Stdout);
+        Assert.Empty(JsonOutput.Parse(ws.Run("pipeline", "list", "--output", "json")).EnumerateArray());
+        ws.Run("pipeline", "inspect", "count", "-f", "count.pipeproj").ShouldFailWith("PIPE1001");
+        ws.Run("pipeline", "inspect").ShouldFailWith("PIPE1001");
+    }
+
+    [Fact]
     public void A_failing_transform_fails_the_job_with_exit_code_2_and_its_log()
     {
         ws.Run("repo", "create", "in").ShouldSucceed();

@@ -30,6 +30,7 @@ namespace PipeBuild.Cli;
 [JsonSerializable(typeof(FsckReport))]
 [JsonSerializable(typeof(GcReport))]
 [JsonSerializable(typeof(PipelineDocument))]
+[JsonSerializable(typeof(PipeBuild.Core.Pipelines.PipelineSpec))]
 [JsonSerializable(typeof(IReadOnlyList<PipelineDocument>))]
 [JsonSerializable(typeof(JobInfo))]
 [JsonSerializable(typeof(IReadOnlyList<JobInfo>))]
