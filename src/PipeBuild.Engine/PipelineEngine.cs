@@ -45,7 +45,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
     public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
-        var runner = Runner(pipeline);
+        await using var executor = executorFor(pipeline.Spec.Executor);
+        var runner = new JobRunner(store, executor, scratchRoot);
         var (commits, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
         var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
         var identity = await runner.IdentityAsync(pipeline, cancellationToken);
@@ -118,7 +119,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
-            // Disposed after the job: an executor with remote workers closes the run and lets them go.
+            // The engine owns every executor it asks for and disposes it after use: an executor with remote
+            // workers closes the run and lets them go.
             await using var executor = executorFor(pipeline.Spec.Executor);
             var runner = new JobRunner(store, executor, scratchRoot);
             if ((await runner.ReadInputsAsync(pipeline, cancellationToken)).Commits.Count == 0)
@@ -141,7 +143,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     private async Task<bool> IsUpToDateAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
         var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
-        var runner = Runner(pipeline);
+        await using var executor = executorFor(pipeline.Spec.Executor);
+        var runner = new JobRunner(store, executor, scratchRoot);
         if (last is null || last.TransformHash != await runner.IdentityAsync(pipeline, cancellationToken))
         {
             return false;
@@ -156,8 +159,6 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
     private async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken) =>
         (await Jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);
-
-    private JobRunner Runner(PipelineDocument pipeline) => new(store, executorFor(pipeline.Spec.Executor), scratchRoot);
 
     private static List<PipelineDocument> WithUpstream(IReadOnlyList<PipelineDocument> all, IReadOnlyCollection<string> names)
     {

@@ -12,9 +12,6 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     private VersionStore? store;
     private PipelineEngine? engine;
 
-    // One executor per kind for the whole command: a docker executor connects (and cleans up) once.
-    private readonly Dictionary<string, IDatumExecutor> executors = new(StringComparer.Ordinal);
-
     public ParseResult Parse => parseResult;
 
     public Renderer Out { get; } = new(parseResult.GetValue(GlobalOptions.Output));
@@ -23,7 +20,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
 
     public VersionStore Store => store ??= new VersionStore(objects = Workspace.OpenObjectStore());
 
-    public PipelineEngine Engine => engine ??= new PipelineEngine(Store, Executor, Path.Combine(Workspace.MetadataPath, "tmp", "jobs"));
+    public PipelineEngine Engine => engine ??= new PipelineEngine(Store, name => ExecutorFactory.Create(name, this), Path.Combine(Workspace.MetadataPath, "tmp", "jobs"));
 
     /// <summary>
     /// After a write to <paramref name="repo"/>: runs the pipelines downstream of it (as Pachyderm's always-on
@@ -42,30 +39,12 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
         return JobReporter.ExitCode(jobs);
     }
 
-    private IDatumExecutor Executor(string name)
-    {
-        lock (executors)
-        {
-            if (!executors.TryGetValue(name, out var executor))
-            {
-                executors[name] = executor = ExecutorFactory.Create(name, this);
-            }
-
-            return executor;
-        }
-    }
-
     public T Get<T>(Option<T> option) => parseResult.GetValue(option)!;
 
     public T Get<T>(Argument<T> argument) => parseResult.GetValue(argument)!;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var executor in executors.Values)
-        {
-            await executor.DisposeAsync();
-        }
-
         if (objects is not null)
         {
             await objects.DisposeAsync();
