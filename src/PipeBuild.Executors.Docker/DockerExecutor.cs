@@ -15,7 +15,8 @@ namespace PipeBuild.Executors.Docker;
 /// <summary>
 /// Runs each datum in a container of the pipeline's image through the Docker Engine API (Docker, or Podman's
 /// compatible service): the datum's sandbox inputs bind-mounted read-only at <c>/pfs/NAME</c>, its output folder
-/// at <c>/pfs/out</c>, as the calling user, with no network unless the pipeline names one. The container is
+/// at <c>/pfs/out</c>, in the image's working directory (or the pipeline's folder when it has TransformFiles), as
+/// the calling user, with no network unless the pipeline names one. The container is
 /// removed when the datum ends, fails, times out or is cancelled; one left by a crashed run is removed the next
 /// time an executor connects. The digest the image tag points to is part of the transform identity.
 /// </summary>
@@ -91,7 +92,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         return ValueTask.CompletedTask;
     }
 
-    private static CreateContainerParameters CreateParameters(DatumWork work, DatumSandbox sandbox, string image)
+    internal static CreateContainerParameters CreateParameters(DatumWork work, DatumSandbox sandbox, string image)
     {
         var spec = work.Spec;
         var environment = new List<string>
@@ -113,6 +114,15 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             .Append(new Mount { Type = "bind", Source = sandbox.Out, Target = "/pfs/out" })
             .ToList();
 
+        // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
+        // read-only at its own path and is the working directory, so `python3 train.py` runs as it does locally.
+        string? workingDirectory = null;
+        if (spec.TransformFiles.Count > 0 && spec.WorkingDirectory is { } folder)
+        {
+            mounts.Add(new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true });
+            workingDirectory = folder;
+        }
+
         return new CreateContainerParameters
         {
             Image = image,
@@ -121,6 +131,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             Entrypoint = [spec.Command[0]],
             Cmd = [.. spec.Command.Skip(1)],
             Env = environment,
+            WorkingDir = workingDirectory,
             User = CallingUser.ContainerUser,
             AttachStdout = true,
             AttachStderr = true,
