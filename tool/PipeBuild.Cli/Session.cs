@@ -42,7 +42,8 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
         return JobReporter.ExitCode(jobs);
     }
 
-    private IDatumExecutor Executor(string name)
+    /// <summary>The executor named <paramref name="name"/>, created once per command.</summary>
+    public IDatumExecutor Executor(string name)
     {
         lock (executors)
         {

@@ -64,6 +64,12 @@ internal static class PipelineCommands
             var spec = Load(s.Get(file), s.Get(properties) ?? []);
             spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
+            if (!s.Get(noRun))
+            {
+                // Before anything is stored: the executor can run it (docker: the engine answers, the image is there).
+                await s.Executor(spec.Executor).ResolveIdentityAsync(spec, ct);
+            }
+
             var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
             if (!s.Out.IsJson)
             {
