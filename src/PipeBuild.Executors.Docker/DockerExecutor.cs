@@ -155,14 +155,13 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         };
     }
 
-    /// <summary>Attaches before starting (so no output is lost), feeds stdin, streams the log, returns the exit code.</summary>
+    /// <summary>Starts the container, feeds stdin, streams the log, returns the exit code.</summary>
     private static async Task<long> RunContainerAsync(DockerClient docker, string id, PipelineSpec spec, ContainerLog log, CancellationToken cancellationToken)
     {
-        var attach = new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true, Stdin = spec.Stdin.Count > 0 };
-        using var stream = await Call(() => docker.Containers.AttachContainerAsync(id, tty: false, attach, cancellationToken), "attach to the container");
+        MultiplexedStream stream;
         try
         {
-            await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+            stream = await AttachAndStartAsync(docker, id, spec.Stdin.Count > 0, cancellationToken);
         }
         catch (DockerApiException e)
         {
@@ -171,17 +170,18 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
                 $"{spec.SourceFile ?? spec.Name}: cannot start '{spec.Command[0]}' in image '{spec.Image}': {EngineMessage(e)}. Check that the Command exists in the image.");
         }
 
+        using var output = stream;
         if (spec.Stdin.Count > 0)
         {
             var input = Encoding.UTF8.GetBytes(string.Concat(spec.Stdin.Select(line => line + "\n")));
-            await stream.WriteAsync(input, 0, input.Length, cancellationToken);
-            stream.CloseWrite();
+            await output.WriteAsync(input, 0, input.Length, cancellationToken);
+            output.CloseWrite();
         }
 
         var buffer = new byte[81920];
         while (true)
         {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            var read = await output.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
             if (read.EOF)
             {
                 break;
@@ -191,6 +191,26 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
 
         return (await Call(() => docker.Containers.WaitContainerAsync(id, cancellationToken), "wait for the container")).StatusCode;
+    }
+
+    /// <summary>
+    /// Attaches before starting, so no output is lost. A program missing from the image fails either call
+    /// (Podman creates the container's process when attaching, Docker when starting).
+    /// </summary>
+    private static async Task<MultiplexedStream> AttachAndStartAsync(DockerClient docker, string id, bool stdin, CancellationToken cancellationToken)
+    {
+        var attach = new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true, Stdin = stdin };
+        var stream = await docker.Containers.AttachContainerAsync(id, tty: false, attach, cancellationToken);
+        try
+        {
+            await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Stops and removes a container whatever happened to the datum (never cancelled: it must not leak).</summary>

@@ -161,6 +161,20 @@ public sealed class DockerCliTests : IDisposable
         Assert.Equal(before, ws.StoreFingerprint());
     }
 
+    [SkippableFact]
+    public async Task A_command_the_image_does_not_have_is_one_error_and_leaves_no_container()
+    {
+        TestEngine.Require();
+        var ws = Workspace();
+        ws.Write("p.json", """{"pipeline": {"name": "nopython"}, "transform": {"image": "localhost/pipebuild-busybox:test", "cmd": ["python3", "x.py"]}, "input": {"pfs": {"repo": "data", "glob": "/*"}}}""");
+
+        var result = ws.Run("pipeline", "create", "-f", "p.json", "--executor", "docker").ShouldFailWith("PIPE6104");
+
+        Assert.Contains("cannot start 'python3' in image 'localhost/pipebuild-busybox:test'", result.Stderr);
+        Assert.Contains("executable file not found", result.Stderr);
+        Assert.Empty(await TestEngine.ContainersAsync("pipebuild.pipeline", "nopython"));
+    }
+
     public void Dispose()
     {
         foreach (var ws in workspaces)
