@@ -35,9 +35,6 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     /// <summary>The endpoint this executor talks to, for messages.</summary>
     public Uri Endpoint => options.Endpoint;
 
-    /// <summary>How many containers of crashed runs were removed when this executor connected.</summary>
-    public int LeftoversRemoved { get; private set; }
-
     public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
     {
         var image = RequireImage(spec);
@@ -306,16 +303,16 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         {
             if (client is null)
             {
-                using var configuration = new DockerClientConfiguration(options.Endpoint);
+                // A client owns (and disposes) its configuration: one each for the unversioned probe and the client.
                 VersionResponse version;
-                using (var probe = configuration.CreateClient())
+                using (var probe = new DockerClientConfiguration(options.Endpoint).CreateClient())
                 {
                     version = await Reach(() => probe.System.GetVersionAsync(cancellationToken), cancellationToken);
                 }
 
                 var negotiated = System.Version.TryParse(version.APIVersion, out var served) && served < MaxApiVersion ? served : MaxApiVersion;
-                var docker = configuration.CreateClient(negotiated);
-                LeftoversRemoved = await RemoveLeftoversAsync(docker, cancellationToken);
+                var docker = new DockerClientConfiguration(options.Endpoint).CreateClient(negotiated);
+                await RemoveLeftoversAsync(docker, cancellationToken);
                 client = docker;
             }
 
@@ -327,24 +324,20 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
     }
 
-    private static async Task<int> RemoveLeftoversAsync(DockerClient docker, CancellationToken cancellationToken)
+    private static async Task RemoveLeftoversAsync(DockerClient docker, CancellationToken cancellationToken)
     {
         var parameters = new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ContainerLabels.Owner] = true } },
         };
-        var removed = 0;
         foreach (var container in await Call(() => docker.Containers.ListContainersAsync(parameters, cancellationToken), "list containers"))
         {
             if (container.Labels.TryGetValue(ContainerLabels.Owner, out var owner) && ContainerLabels.IsDeadOwner(owner))
             {
                 await RemoveAsync(docker, container.ID);
-                removed++;
             }
         }
-
-        return removed;
     }
 
     /// <summary>The first call to the engine: a failure to connect becomes one error with a hint.</summary>
