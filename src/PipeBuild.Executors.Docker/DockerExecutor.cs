@@ -32,9 +32,6 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
     public string Name => "docker";
 
-    /// <summary>The endpoint this executor talks to, for messages.</summary>
-    public Uri Endpoint => options.Endpoint;
-
     public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
     {
         var image = RequireImage(spec);
