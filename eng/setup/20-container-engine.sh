@@ -23,6 +23,9 @@ pipebuild_engine_install() {
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   command -v jq >/dev/null 2>&1 || missing+=(jq)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # The "same results in the image as on the host" test runs Debian's python3 on the host too.
+  /usr/bin/python3 -c 'import pandas, sklearn, matplotlib' >/dev/null 2>&1 ||
+    missing+=(python3 python3-pandas python3-sklearn python3-matplotlib)
   [[ ${#missing[@]} -eq 0 ]] && return 0
   echo "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -114,7 +117,7 @@ pipebuild_engine_python_image() {
 pipebuild_engine_setup() {
   local repo
   repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || return 1
-  pipebuild_engine_install || { pipebuild_engine_warn "cannot install podman, runc, busybox-static, debootstrap"; return 1; }
+  pipebuild_engine_install || { pipebuild_engine_warn "cannot install podman, runc, busybox-static, debootstrap, jq, curl or python3-sklearn"; return 1; }
   pipebuild_engine_configure "$repo" || { pipebuild_engine_warn "cannot write /etc/containers/containers.conf"; return 1; }
   pipebuild_engine_start || return 1
   export DOCKER_HOST="unix://$pipebuild_engine_socket_dir/podman.sock"

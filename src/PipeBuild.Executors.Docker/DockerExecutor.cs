@@ -15,7 +15,8 @@ namespace PipeBuild.Executors.Docker;
 /// <summary>
 /// Runs each datum in a container of the pipeline's image through the Docker Engine API (Docker, or Podman's
 /// compatible service): the datum's sandbox inputs bind-mounted read-only at <c>/pfs/NAME</c>, its output folder
-/// at <c>/pfs/out</c>, as the calling user, with no network unless the pipeline names one. The container is
+/// at <c>/pfs/out</c>, in the image's working directory (or the pipeline's folder when it has TransformFiles), as
+/// the calling user, with no network unless the pipeline names one. The container is
 /// removed when the datum ends, fails, times out or is cancelled; one left by a crashed run is removed the next
 /// time an executor connects. The digest the image tag points to is part of the transform identity.
 /// </summary>
@@ -30,12 +31,6 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     private DockerClient? client;
 
     public string Name => "docker";
-
-    /// <summary>The endpoint this executor talks to, for messages.</summary>
-    public Uri Endpoint => options.Endpoint;
-
-    /// <summary>How many containers of crashed runs were removed when this executor connected.</summary>
-    public int LeftoversRemoved { get; private set; }
 
     public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
     {
@@ -91,7 +86,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         return ValueTask.CompletedTask;
     }
 
-    private static CreateContainerParameters CreateParameters(DatumWork work, DatumSandbox sandbox, string image)
+    internal static CreateContainerParameters CreateParameters(DatumWork work, DatumSandbox sandbox, string image)
     {
         var spec = work.Spec;
         var environment = new List<string>
@@ -113,6 +108,15 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             .Append(new Mount { Type = "bind", Source = sandbox.Out, Target = "/pfs/out" })
             .ToList();
 
+        // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
+        // read-only at its own path and is the working directory, so `python3 train.py` runs as it does locally.
+        string? workingDirectory = null;
+        if (spec.TransformFiles.Count > 0 && spec.WorkingDirectory is { } folder)
+        {
+            mounts.Add(new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true });
+            workingDirectory = folder;
+        }
+
         return new CreateContainerParameters
         {
             Image = image,
@@ -121,6 +125,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             Entrypoint = [spec.Command[0]],
             Cmd = [.. spec.Command.Skip(1)],
             Env = environment,
+            WorkingDir = workingDirectory,
             User = CallingUser.ContainerUser,
             AttachStdout = true,
             AttachStderr = true,
@@ -144,14 +149,13 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         };
     }
 
-    /// <summary>Attaches before starting (so no output is lost), feeds stdin, streams the log, returns the exit code.</summary>
+    /// <summary>Starts the container, feeds stdin, streams the log, returns the exit code.</summary>
     private static async Task<long> RunContainerAsync(DockerClient docker, string id, PipelineSpec spec, ContainerLog log, CancellationToken cancellationToken)
     {
-        var attach = new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true, Stdin = spec.Stdin.Count > 0 };
-        using var stream = await Call(() => docker.Containers.AttachContainerAsync(id, tty: false, attach, cancellationToken), "attach to the container");
+        MultiplexedStream stream;
         try
         {
-            await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+            stream = await AttachAndStartAsync(docker, id, spec.Stdin.Count > 0, cancellationToken);
         }
         catch (DockerApiException e)
         {
@@ -160,17 +164,18 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
                 $"{spec.SourceFile ?? spec.Name}: cannot start '{spec.Command[0]}' in image '{spec.Image}': {EngineMessage(e)}. Check that the Command exists in the image.");
         }
 
+        using var output = stream;
         if (spec.Stdin.Count > 0)
         {
             var input = Encoding.UTF8.GetBytes(string.Concat(spec.Stdin.Select(line => line + "\n")));
-            await stream.WriteAsync(input, 0, input.Length, cancellationToken);
-            stream.CloseWrite();
+            await output.WriteAsync(input, 0, input.Length, cancellationToken);
+            output.CloseWrite();
         }
 
         var buffer = new byte[81920];
         while (true)
         {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            var read = await output.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
             if (read.EOF)
             {
                 break;
@@ -180,6 +185,26 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
 
         return (await Call(() => docker.Containers.WaitContainerAsync(id, cancellationToken), "wait for the container")).StatusCode;
+    }
+
+    /// <summary>
+    /// Attaches before starting, so no output is lost. A program missing from the image fails either call
+    /// (Podman creates the container's process when attaching, Docker when starting).
+    /// </summary>
+    private static async Task<MultiplexedStream> AttachAndStartAsync(DockerClient docker, string id, bool stdin, CancellationToken cancellationToken)
+    {
+        var attach = new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true, Stdin = stdin };
+        var stream = await docker.Containers.AttachContainerAsync(id, tty: false, attach, cancellationToken);
+        try
+        {
+            await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Stops and removes a container whatever happened to the datum (never cancelled: it must not leak).</summary>
@@ -275,16 +300,16 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         {
             if (client is null)
             {
-                using var configuration = new DockerClientConfiguration(options.Endpoint);
+                // A client owns (and disposes) its configuration: one each for the unversioned probe and the client.
                 VersionResponse version;
-                using (var probe = configuration.CreateClient())
+                using (var probe = new DockerClientConfiguration(options.Endpoint).CreateClient())
                 {
                     version = await Reach(() => probe.System.GetVersionAsync(cancellationToken), cancellationToken);
                 }
 
                 var negotiated = System.Version.TryParse(version.APIVersion, out var served) && served < MaxApiVersion ? served : MaxApiVersion;
-                var docker = configuration.CreateClient(negotiated);
-                LeftoversRemoved = await RemoveLeftoversAsync(docker, cancellationToken);
+                var docker = new DockerClientConfiguration(options.Endpoint).CreateClient(negotiated);
+                await RemoveLeftoversAsync(docker, cancellationToken);
                 client = docker;
             }
 
@@ -296,24 +321,20 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
     }
 
-    private static async Task<int> RemoveLeftoversAsync(DockerClient docker, CancellationToken cancellationToken)
+    private static async Task RemoveLeftoversAsync(DockerClient docker, CancellationToken cancellationToken)
     {
         var parameters = new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ContainerLabels.Owner] = true } },
         };
-        var removed = 0;
         foreach (var container in await Call(() => docker.Containers.ListContainersAsync(parameters, cancellationToken), "list containers"))
         {
             if (container.Labels.TryGetValue(ContainerLabels.Owner, out var owner) && ContainerLabels.IsDeadOwner(owner))
             {
                 await RemoveAsync(docker, container.ID);
-                removed++;
             }
         }
-
-        return removed;
     }
 
     /// <summary>The first call to the engine: a failure to connect becomes one error with a hint.</summary>

@@ -70,6 +70,13 @@ internal static class PipelineCommands
             var spec = await WorkspacePipelines.ResolvePackagesAsync(Load(s.Get(file), s.Get(properties) ?? []), ct);
             spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
+            if (!s.Get(noRun))
+            {
+                // Before anything is stored: the executor can run it (docker: the engine answers, the image is there).
+                await using var check = ExecutorFactory.Create(spec.Executor, s);
+                await check.ResolveIdentityAsync(spec, ct);
+            }
+
             var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
             if (!s.Out.IsJson)
             {
