@@ -358,7 +358,7 @@ public sealed class S3ObjectStore : IObjectStore
                 var part = content.Slice(i * options.PartSize, Math.Min(options.PartSize, content.Length - (i * options.PartSize)));
                 var md5 = Convert.ToBase64String(MD5.HashData(part.Span));
                 var response = await requests.RunAsync(what, (_, t) => client.UploadPartAsync(
-                    new UploadPartRequest { BucketName = url.Bucket, Key = objectKey, UploadId = upload.UploadId, PartNumber = i + 1, InputStream = StreamOf(part), PartSize = part.Length, MD5Digest = md5 },
+                    new UploadPartRequest { BucketName = url.Bucket, Key = objectKey, UploadId = upload.UploadId, PartNumber = i + 1, InputStream = StreamOf(part), PartSize = part.Length, MD5Digest = md5, UseChunkEncoding = false },
                     t), ct);
                 parts[i] = new PartETag(i + 1, response.ETag);
             });
