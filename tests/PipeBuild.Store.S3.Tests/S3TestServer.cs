@@ -33,10 +33,12 @@ internal static class S3TestServer
     public static S3ObjectStore NewStore(string purpose) => new(Options(NewUrl(purpose)));
 
     /// <summary>What a <c>dotnet pipe</c> child process needs to reach the server through the AWS chain.</summary>
-    public static CliWrap.Command WithS3(this CliWrap.Command command, string? endpoint = null) =>
+    public static CliWrap.Command WithS3(this CliWrap.Command command, string? endpoint = null, string? secretKey = null, string? accessKey = null) =>
         command.WithEnvironmentVariables(e => e
-            .Set("AWS_ACCESS_KEY_ID", AccessKey)
-            .Set("AWS_SECRET_ACCESS_KEY", SecretKey)
+            .Set("PIPE_WORKSPACE", null)
+            .Set("DOTNET_NOLOGO", "1")
+            .Set("AWS_ACCESS_KEY_ID", accessKey ?? AccessKey)
+            .Set("AWS_SECRET_ACCESS_KEY", secretKey ?? SecretKey)
             .Set("AWS_REGION", "us-east-1")
             .Set("AWS_ENDPOINT_URL_S3", endpoint ?? Endpoint));
 }
