@@ -35,7 +35,7 @@ pipe_s3_setup() {
   if [[ $status == 1 ]]; then
     echo "s3: starting s3rver on 127.0.0.1:$port (data in $state/data, log $state/s3rver.log)"
     mkdir -p "$state/data"
-    nohup "$bin" -d "$state/data" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket" >"$state/s3rver.log" 2>&1 </dev/null &
+    nohup "$bin" -d "$state/data" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket" --silent >"$state/s3rver.log" 2>&1 </dev/null &
     echo $! >"$state/pid"
     disown || true
     local waited=0

@@ -6,7 +6,7 @@ namespace PipeBuild.Store.S3;
 /// <summary>
 /// A held lease on one key (see <see cref="S3Leases"/>). The holder does its check-and-write through
 /// <see cref="RunAsync"/>, which refuses to start once the lease is too old and bounds the write by what is left
-/// of it; disposing releases the lease unless it may already have passed to another writer.
+/// of it; disposing removes the holder's entry, which only the holder ever writes.
 /// </summary>
 internal sealed class S3Lease(S3ObjectStore store, string leaseKey, string key, long acquiredAt, S3LeaseTiming timing) : IAsyncDisposable
 {
@@ -36,11 +36,6 @@ internal sealed class S3Lease(S3ObjectStore store, string leaseKey, string key, 
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Held < timing.HoldLimit)
-        {
-            await store.ReleaseLeaseAsync(leaseKey); // later than that, another writer may hold it now: let it expire instead
-        }
-    }
+    /// <summary>Removes the own entry: the next writer in the queue goes ahead.</summary>
+    public async ValueTask DisposeAsync() => await store.ReleaseLeaseAsync(leaseKey);
 }

@@ -5,18 +5,18 @@ using PipeBuild.Core;
 namespace PipeBuild.Store.S3;
 
 /// <summary>
-/// Mutual exclusion per key on a server that has no conditional writes, from plain reads and writes of a lease
-/// object (Fischer's timed mutual exclusion; docs/s3.md has the argument). To take the lease of a key:
+/// Mutual exclusion per key on a server without conditional writes: Lamport's bakery algorithm over lease
+/// entries <c>leases/KEY/ENTRY</c>, one per writer, so that no two writers ever write the same object (servers
+/// such as s3rver overwrite in place, and a read racing an overwrite can see anything). To take the lease:
 /// <list type="number">
-/// <item>read the lease; while another writer's live lease is there, wait (an expired one counts as free);</item>
-/// <item>write a lease with a fresh token; if the time from the read to the write's answer exceeded
-/// <see cref="S3LeaseTiming.WriteWindow"/>, start over (the write may have landed too late to be safe);</item>
-/// <item>wait <see cref="S3LeaseTiming.Settle"/> (longer than the window), then read the lease back: it is ours only
-/// if it still holds our token.</item>
+/// <item>write the own entry as "choosing"; list the key's entries and read them; write the own entry again with
+/// a number one above the highest seen;</item>
+/// <item>list and read the entries again until, in one pass, none is choosing and none has a lower (number, name):
+/// then the lease is held. A waiting writer rewrites its entry so that it does not expire while it queues.</item>
 /// </list>
-/// Any rival that read "free" wrote within the window of that read, so within the settle time of our write: its
-/// write either came before ours (and ours replaced it, so it reads back ours and yields) or after (and we read
-/// back its token and yield). Reads and writes are strongly consistent (S3, s3rver).
+/// The bakery algorithm is correct even when a read that overlaps a write returns garbage (here: retried until
+/// the body matches its ETag). Entries of crashed writers expire (<see cref="S3LeaseTiming"/>); a holder therefore
+/// starts its write only within <see cref="S3LeaseTiming.HoldLimit"/> of its entry's last write. docs/s3.md has more.
 /// </summary>
 internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
 {
@@ -30,58 +30,107 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
     /// </summary>
     public async Task<S3Lease?> AcquireAsync(string key, Func<CancellationToken, Task<bool>> stillNeeded, CancellationToken cancellationToken)
     {
-        var leaseKey = Prefix + key;
-        var waitingSince = Stopwatch.GetTimestamp();
-        var ownTokens = new HashSet<string>(StringComparer.Ordinal); // tokens of our attempts that gave up: never in use
-        string? seenToken = null;
-        var seenSince = 0L;
-        for (var round = 0; ; round++)
+        var queue = $"{Prefix}{key}/";
+        var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var entry = queue + name;
+        var observed = new Dictionary<string, Observed>(StringComparer.Ordinal);
+        var started = Stopwatch.GetTimestamp();
+        var held = false;
+        try
         {
-            if (round > 0)
+            var writtenAt = await WriteEntryAsync(entry, choosing: true, 0, cancellationToken);
+            var others = await ReadOthersAsync(queue, name, observed, cancellationToken);
+            var number = 1 + others.Values.Select(o => o.Number).DefaultIfEmpty(0).Max();
+            writtenAt = await WriteEntryAsync(entry, choosing: false, number, cancellationToken);
+            for (var round = 0; ; round++)
             {
-                if (Stopwatch.GetElapsedTime(waitingSince) > timing.AcquireTimeout)
+                others = await ReadOthersAsync(queue, name, observed, cancellationToken);
+                if (!others.Any(o => o.Value.Choosing || (o.Value.Number, o.Key).CompareTo((number, name)) < 0))
+                {
+                    if (Stopwatch.GetElapsedTime(writtenAt) < timing.HoldLimit)
+                    {
+                        held = true;
+                        return new S3Lease(store, entry, key, writtenAt, timing);
+                    }
+
+                    writtenAt = await WriteEntryAsync(entry, choosing: false, number, cancellationToken); // slow pass: renew, check again
+                    continue;
+                }
+
+                if (Stopwatch.GetElapsedTime(started) > timing.AcquireTimeout)
                 {
                     throw new PipeException(
                         ErrorCodes.LeaseTimeout,
                         $"waited {timing.AcquireTimeout.TotalSeconds:0} s for the lease of '{key}' in {store.Location}, which other writers kept holding. Try again; a lease left by a crashed writer expires after {(timing.TimeToLive + timing.ClockSkew).TotalSeconds:0} s.");
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 60 + (20 * Math.Min(round, 10)))), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 30 + (10 * Math.Min(round, 10)))), cancellationToken);
                 if (!await stillNeeded(cancellationToken))
                 {
                     return null;
                 }
-            }
 
-            var readAt = Stopwatch.GetTimestamp();
-            var current = await store.ReadLeaseAsync(leaseKey, cancellationToken);
-            if (current is not null && !ownTokens.Contains(current.Token))
-            {
-                if (current.Token != seenToken)
+                if (Stopwatch.GetElapsedTime(writtenAt) > timing.Refresh)
                 {
-                    (seenToken, seenSince) = (current.Token, readAt);
-                }
-
-                var expired = Stopwatch.GetElapsedTime(seenSince) > timing.TimeToLive || DateTimeOffset.UtcNow > current.Expires + timing.ClockSkew;
-                if (!expired)
-                {
-                    continue;
+                    writtenAt = await WriteEntryAsync(entry, choosing: false, number, cancellationToken);
                 }
             }
-
-            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-            ownTokens.Add(token);
-            await store.WriteLeaseAsync(leaseKey, new S3LeaseBody(token, Owner, DateTimeOffset.UtcNow + timing.TimeToLive), cancellationToken);
-            if (Stopwatch.GetElapsedTime(readAt) > timing.WriteWindow)
+        }
+        finally
+        {
+            if (!held)
             {
-                continue; // too slow to prove that no rival wrote unseen: try again
-            }
-
-            await Task.Delay(timing.Settle, cancellationToken);
-            if ((await store.ReadLeaseAsync(leaseKey, cancellationToken))?.Token == token)
-            {
-                return new S3Lease(store, leaseKey, key, readAt, timing);
+                await store.ReleaseLeaseAsync(entry);
             }
         }
     }
+
+    /// <summary>Writes the own entry; returns when the write started (the entry counts from then on).</summary>
+    private async Task<long> WriteEntryAsync(string entry, bool choosing, long number, CancellationToken cancellationToken)
+    {
+        var at = Stopwatch.GetTimestamp();
+        await store.WriteLeaseAsync(entry, new S3LeaseBody(choosing, number, Owner, DateTimeOffset.UtcNow + timing.TimeToLive), cancellationToken);
+        return at;
+    }
+
+    /// <summary>
+    /// The live entries of other writers; an entry unchanged for the time to live, or past its expiry, is dead.
+    /// An entry is read again only when the listing shows a new ETag.
+    /// </summary>
+    private async Task<Dictionary<string, S3LeaseBody>> ReadOthersAsync(
+        string queue, string own, Dictionary<string, Observed> observed, CancellationToken cancellationToken)
+    {
+        var live = new Dictionary<string, S3LeaseBody>(StringComparer.Ordinal);
+        await foreach (var (key, listedETag) in store.ListWithETagsAsync(queue, cancellationToken))
+        {
+            var name = key[queue.Length..];
+            if (name == own)
+            {
+                continue;
+            }
+
+            if (!observed.TryGetValue(name, out var seen) || seen.ETag != listedETag)
+            {
+                if (await store.ReadLeaseAsync(key, cancellationToken) is not { } found)
+                {
+                    continue; // released meanwhile
+                }
+
+                // Unreadable (not written by PipeBuild): it blocks until it expires.
+                seen = new Observed(found.ETag, Stopwatch.GetTimestamp(), found.Body ?? new S3LeaseBody(true, 0, "?", DateTimeOffset.MaxValue));
+                observed[name] = seen;
+            }
+
+            var expired = Stopwatch.GetElapsedTime(seen.Since) > timing.TimeToLive
+                || (seen.Body.Expires != DateTimeOffset.MaxValue && DateTimeOffset.UtcNow > seen.Body.Expires + timing.ClockSkew);
+            if (!expired)
+            {
+                live[name] = seen.Body;
+            }
+        }
+
+        return live;
+    }
+
+    private sealed record Observed(string ETag, long Since, S3LeaseBody Body);
 }

@@ -164,19 +164,10 @@ public sealed class S3ObjectStore : IObjectStore
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var request = new ListObjectsV2Request { BucketName = url.Bucket, Prefix = url.KeyOf(prefix) };
-        var strip = url.Prefix.Length == 0 ? 0 : url.Prefix.Length + 1;
-        do
+        await foreach (var (key, _) in ListWithETagsAsync(prefix, cancellationToken))
         {
-            var page = await requests.RunAsync("lists keys", (_, t) => client.ListObjectsV2Async(request, t), cancellationToken);
-            foreach (var item in page.S3Objects ?? [])
-            {
-                yield return item.Key[strip..];
-            }
-
-            request.ContinuationToken = page.NextContinuationToken;
+            yield return key;
         }
-        while (request.ContinuationToken is not null);
     }
 
     public async Task<DateTimeOffset?> GetLastModifiedAsync(string key, CancellationToken cancellationToken) =>
@@ -197,10 +188,26 @@ public sealed class S3ObjectStore : IObjectStore
         return ValueTask.CompletedTask;
     }
 
-    internal async Task<S3LeaseBody?> ReadLeaseAsync(string leaseKey, CancellationToken cancellationToken) =>
-        await GetAsync(leaseKey, "reads a lease", cancellationToken) is { } found
-            ? S3Json.TryDeserialize<S3LeaseBody>(found.Data) ?? new S3LeaseBody("unreadable " + found.ETag, "?", DateTimeOffset.MinValue)
-            : null;
+    internal async Task<(S3LeaseBody? Body, string ETag)?> ReadLeaseAsync(string leaseKey, CancellationToken cancellationToken) =>
+        await GetAsync(leaseKey, "reads a lease", cancellationToken) is { } found ? (S3Json.TryDeserialize<S3LeaseBody>(found.Data), found.ETag) : null;
+
+    /// <summary>The keys under <paramref name="prefix"/> with their ETags (a changed ETag means a changed object).</summary>
+    internal async IAsyncEnumerable<(string Key, string ETag)> ListWithETagsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = url.Bucket, Prefix = url.KeyOf(prefix) };
+        var strip = url.Prefix.Length == 0 ? 0 : url.Prefix.Length + 1;
+        do
+        {
+            var page = await requests.RunAsync("lists keys", (_, t) => client.ListObjectsV2Async(request, t), cancellationToken);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                yield return (item.Key[strip..], item.ETag);
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (request.ContinuationToken is not null);
+    }
 
     internal Task WriteLeaseAsync(string leaseKey, S3LeaseBody body, CancellationToken cancellationToken) =>
         WriteAsync(leaseKey, S3Json.Serialize(body), null, null, "writes a lease", cancellationToken);
@@ -351,7 +358,7 @@ public sealed class S3ObjectStore : IObjectStore
                 var part = content.Slice(i * options.PartSize, Math.Min(options.PartSize, content.Length - (i * options.PartSize)));
                 var md5 = Convert.ToBase64String(MD5.HashData(part.Span));
                 var response = await requests.RunAsync(what, (_, t) => client.UploadPartAsync(
-                    new UploadPartRequest { BucketName = url.Bucket, Key = objectKey, UploadId = upload.UploadId, PartNumber = i + 1, InputStream = StreamOf(part), PartSize = part.Length, MD5Digest = md5 },
+                    new UploadPartRequest { BucketName = url.Bucket, Key = objectKey, UploadId = upload.UploadId, PartNumber = i + 1, InputStream = StreamOf(part), PartSize = part.Length, MD5Digest = md5, UseChunkEncoding = false },
                     t), ct);
                 parts[i] = new PartETag(i + 1, response.ETag);
             });
@@ -396,32 +403,73 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
+    /// <summary>
+    /// Reads an object and its ETag. A torn read (the object was being replaced) is tried again at once a few times,
+    /// since the replacement takes milliseconds, before it counts as a failure for the slower network retries.
+    /// </summary>
     private Task<(byte[] Data, string ETag)?> GetAsync(string key, string what, CancellationToken cancellationToken) =>
         requests.RunAsync(what, async (_, t) =>
         {
-            try
+            for (var torn = 1; ; torn++)
             {
-                using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = url.Bucket, Key = url.KeyOf(key) }, t);
-                byte[] data;
-                if (response.ContentLength >= 0)
+                try
                 {
-                    data = new byte[response.ContentLength];
-                    await response.ResponseStream.ReadExactlyAsync(data, t);
+                    return await GetOnceAsync(key, t);
                 }
-                else
+                catch (S3TornReadException) when (torn < 20)
                 {
-                    using var buffer = new MemoryStream();
-                    await response.ResponseStream.CopyToAsync(buffer, t);
-                    data = buffer.ToArray();
+                    await Task.Delay(Random.Shared.Next(2, 10 + torn), t);
                 }
-
-                return ((byte[], string)?)(data, response.ETag);
-            }
-            catch (AmazonS3Exception e) when (IsNoSuchKey(e))
-            {
-                return null;
             }
         }, cancellationToken);
+
+    private async Task<(byte[] Data, string ETag)?> GetOnceAsync(string key, CancellationToken t)
+    {
+        GetObjectResponse response;
+        try
+        {
+            response = await client.GetObjectAsync(new GetObjectRequest { BucketName = url.Bucket, Key = url.KeyOf(key) }, t);
+        }
+        catch (AmazonS3Exception e) when (IsNoSuchKey(e))
+        {
+            return null;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new S3TornReadException(key, e); // headers of an object being replaced (a Content-Length that no longer holds)
+        }
+
+        using (response)
+        {
+            using var buffer = new MemoryStream(response.ContentLength > 0 ? (int)response.ContentLength : 0);
+            try
+            {
+                await response.ResponseStream.CopyToAsync(buffer, t);
+            }
+            catch (Exception e) when (e is AmazonClientException or ArgumentOutOfRangeException && !t.IsCancellationRequested)
+            {
+                throw new S3TornReadException(key, e); // the SDK's own check of the body against its length or hash
+            }
+
+            var data = buffer.ToArray();
+            return data.Length == response.ContentLength && MatchesETag(response, data)
+                ? (data, response.ETag)
+                : throw new S3TornReadException(key);
+        }
+    }
+
+    /// <summary>Whether the body hashes to the ETag, where the ETag is an MD5 (single-part objects not encrypted with KMS).</summary>
+    private static bool MatchesETag(GetObjectResponse response, byte[] data)
+    {
+        var etag = response.ETag?.Trim('"');
+        if (etag is not { Length: 32 } || response.ServerSideEncryptionMethod == ServerSideEncryptionMethod.AWSKMS
+            || response.ServerSideEncryptionMethod == ServerSideEncryptionMethod.AWSKMSDSSE)
+        {
+            return true;
+        }
+
+        return string.Equals(etag, Convert.ToHexStringLower(MD5.HashData(data)), StringComparison.OrdinalIgnoreCase);
+    }
 
     private Task<GetObjectMetadataResponse?> HeadAsync(string key, string what, CancellationToken cancellationToken) =>
         requests.RunAsync(what, async (_, t) =>
