@@ -6,8 +6,9 @@ namespace PipeBuild.Engine;
 
 /// <summary>
 /// The hash of everything about a transform that can change its outputs: command, stdin, environment, image,
-/// accepted exit codes, the content of its TransformFile items and the TransformPackages (id, version, content hash). Where it runs (executor, parallelism) is
-/// not part of it, so a result computed locally is reused under docker and the other way round.
+/// accepted exit codes, the content of its TransformFile items and its TransformPackages (id, version, content
+/// hash). Where it runs (executor, parallelism) is not part of it, so a result computed locally is reused under
+/// docker and the other way round.
 /// </summary>
 public static class TransformIdentity
 {
