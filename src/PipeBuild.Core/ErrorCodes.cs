@@ -42,6 +42,11 @@ public static class ErrorCodes
     public const string JobNotFound = "PIPE4006";
     public const string OutputEscapesSandbox = "PIPE4008";
 
+    public const string WorkerRunNotFound = "PIPE4201";
+    public const string WorkerJobRequired = "PIPE4202";
+    public const string WorkersFailed = "PIPE4203";
+    public const string DatumLostTooOften = "PIPE4204";
+
     public const string RepoNotFound = "PIPE5001";
     public const string RepoExists = "PIPE5002";
     public const string InvalidName = "PIPE5003";
@@ -63,6 +68,26 @@ public static class ErrorCodes
     public const string PathConflict = "PIPE5020";
     public const string CommitHasChildren = "PIPE5021";
 
+    public const string InvalidStoreUrl = "PIPE5101";
+    public const string S3Unreachable = "PIPE5102";
+    public const string S3AccessDenied = "PIPE5103";
+    public const string S3BucketNotFound = "PIPE5104";
+    public const string S3RequestFailed = "PIPE5105";
+    public const string LeaseTimeout = "PIPE5106";
+    public const string StoreFormat = "PIPE5107";
+    public const string SyncDiverged = "PIPE5108";
+    public const string SyncTarget = "PIPE5109";
+
     public const string TransformStartFailed = "PIPE6001";
     public const string ExecutorUnavailable = "PIPE6002";
+
+    public const string DockerUnreachable = "PIPE6101";
+    public const string ImageUnavailable = "PIPE6102";
+    public const string ImageNotSet = "PIPE6103";
+    public const string ContainerStartFailed = "PIPE6104";
+    public const string DockerRequestFailed = "PIPE6105";
+    public const string KubernetesNeedsSharedStore = "PIPE6201";
+    public const string KubernetesNoImage = "PIPE6202";
+    public const string KubernetesConfig = "PIPE6203";
+    public const string KubernetesApi = "PIPE6204";
 }

@@ -20,6 +20,10 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
     private IObjectStore Objects => store.Objects;
 
+    /// <summary>The identity datum results are stored under, with what the executor adds (an image digest).</summary>
+    public async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
+        pipeline.EffectiveIdentity(await executor.ResolveIdentityAsync(pipeline.Spec, cancellationToken));
+
     public async Task<JobInfo> RunAsync(PipelineDocument pipeline, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
         var spec = pipeline.Spec;
@@ -29,7 +33,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             Pipeline = spec.Name,
             State = JobState.Starting,
             Started = time.GetUtcNow(),
-            TransformHash = pipeline.EffectiveIdentity(),
+            TransformHash = await IdentityAsync(pipeline, cancellationToken),
         };
 
         var (commits, inputs) = await ReadInputsAsync(pipeline, cancellationToken);
@@ -192,7 +196,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
             finally
             {
-                DeleteScratch(scratch);
+                DatumSandbox.Delete(scratch);
             }
 
             log.Append(tries > 1 ? $"--- try {attempt} of {tries}: {(outcome.Succeeded ? "success" : outcome.Reason)} ---\n" : "").Append(outcome.Log);
@@ -230,25 +234,5 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         job = job with { State = state, Reason = reason, OutputCommit = outputCommit, Finished = time.GetUtcNow() };
         await jobs.SaveAsync(job, CancellationToken.None);
         return job;
-    }
-
-    private static void DeleteScratch(string scratch)
-    {
-        try
-        {
-            if (Directory.Exists(scratch))
-            {
-                // Inputs are read-only copies; make them writable so they can be removed.
-                foreach (var file in Directory.EnumerateFiles(scratch, "*", SearchOption.AllDirectories))
-                {
-                    File.SetAttributes(file, FileAttributes.Normal);
-                }
-
-                Directory.Delete(scratch, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
     }
 }

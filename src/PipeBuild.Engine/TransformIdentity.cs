@@ -7,8 +7,9 @@ namespace PipeBuild.Engine;
 /// <summary>
 /// The hash of everything about a transform that can change its outputs: command, stdin, environment, image,
 /// accepted exit codes, the content of its TransformFile items and its TransformPackages (id, version, content
-/// hash). Where it runs (executor, parallelism) is not part of it, so a result computed locally is reused under
-/// docker and the other way round.
+/// hash). Where it runs (executor, parallelism, resource limits) is not part of it; what an executor knows about
+/// the environment is added on top (<see cref="IDatumExecutor.ResolveIdentityAsync"/>: the docker executor adds
+/// the image's digest).
 /// </summary>
 public static class TransformIdentity
 {

@@ -96,6 +96,11 @@ internal static partial class PipeprojReader
     [GeneratedRegex(@"\s*Line \d+, position \d+\.$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPosition();
 
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex NetworkName();
+
+    private delegate bool TryParse<T>(string text, out T value);
+
     [GeneratedRegex(@"^(?=.{1,100}$)[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*$", RegexOptions.CultureInvariant)]
     private static partial Regex PackageId();
 
@@ -123,6 +128,10 @@ internal static partial class PipeprojReader
                 Parallelism = Integer("Parallelism", 0, 0, "Use a whole number of workers, or 0 for one per processor."),
                 DatumTries = Integer("DatumTries", 3, 1, "Use a whole number of tries, at least 1."),
                 Executor = Executor(),
+                Network = Network(),
+                Cpus = Quantity("Cpus", (string text, out double value) => ResourceQuantities.TryParseCpus(text, out value), "a CPU count", ResourceQuantities.CpusHint),
+                Memory = Quantity("Memory", (string text, out long value) => ResourceQuantities.TryParseMemory(text, out value), "a memory size", ResourceQuantities.MemoryHint),
+                Kubernetes = KubernetesProperties.Read(Property),
                 TransformFiles = TransformFiles(),
                 TransformPackages = TransformPackages(),
                 AcceptReturnCodes = AcceptReturnCodes(),
@@ -343,6 +352,36 @@ internal static partial class PipeprojReader
             }
 
             return value;
+        }
+
+        /// <summary>A Docker network name (none, bridge, host, or one the user created).</summary>
+        private string? Network()
+        {
+            if (Property("Network") is not { } network)
+            {
+                return null;
+            }
+
+            var value = network.Value.Trim();
+            if (!NetworkName().IsMatch(value))
+            {
+                throw PipelineErrors.Invalid(network.Where, $"Network '{value}' is not a network name.", "Use none (the default), bridge, host, or the name of a network the engine has.");
+            }
+
+            return value;
+        }
+
+        private T? Quantity<T>(string name, TryParse<T> parse, string what, string todo)
+            where T : struct
+        {
+            if (Property(name) is not { } property)
+            {
+                return null;
+            }
+
+            return parse(property.Value, out var value)
+                ? value
+                : throw PipelineErrors.Invalid(property.Where, $"{name} '{property.Value.Trim()}' is not {what}.", todo);
         }
 
         private int Integer(string name, int fallback, int minimum, string todo)

@@ -58,6 +58,9 @@ public static class PipeprojWriter
         Property(xml, "Description", spec.Description is null ? null : MultilineText.Format(spec.Description.Split('\n'), PropertyIndent + "  ", PropertyIndent));
         Property(xml, "Image", spec.Image);
         Property(xml, "Executor", spec.Executor == "local" ? null : spec.Executor);
+        Property(xml, "Network", spec.Network);
+        Property(xml, "Cpus", spec.Cpus is { } cpus ? ResourceQuantities.FormatCpus(cpus) : null);
+        Property(xml, "Memory", spec.Memory is { } memory ? ResourceQuantities.FormatMemory(memory) : null);
 
         var (shell, command) = CommandText(spec.Command);
         Property(xml, "CommandShell", shell);
@@ -76,6 +79,10 @@ public static class PipeprojWriter
         Property(xml, "DatumTries", spec.DatumTries == 3 ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
         Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
         Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));
+        foreach (var (name, value) in KubernetesProperties.Write(spec.Kubernetes))
+        {
+            Property(xml, name, value);
+        }
         xml.WriteEndElement();
     }
 

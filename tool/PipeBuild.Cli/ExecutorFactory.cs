@@ -1,5 +1,7 @@
 using PipeBuild.Core;
 using PipeBuild.Engine;
+using PipeBuild.Executors.Docker;
+using PipeBuild.Executors.Kubernetes;
 using PipeBuild.Executors.Local;
 
 namespace PipeBuild.Cli;
@@ -7,11 +9,33 @@ namespace PipeBuild.Cli;
 /// <summary>The executor a pipeline's <c>Executor</c> property names.</summary>
 internal static class ExecutorFactory
 {
-    public static IDatumExecutor Create(string name) => name switch
+    public static IDatumExecutor Create(string name, Session session) => name switch
     {
         "local" => new LocalExecutor(),
+        "docker" => new DockerExecutor(),
+        "kubernetes" => Kubernetes(session),
         _ => throw new PipeException(
             ErrorCodes.ExecutorUnavailable,
-            $"executor '{name}' is not available in this version of dotnet pipe; use <Executor>local</Executor> (docker and kubernetes are planned)."),
+            $"executor '{name}' is not available; use <Executor>local</Executor>, docker or kubernetes."),
     };
+
+    /// <summary>
+    /// After <c>job kill</c>: deletes the Kubernetes Jobs of a kubernetes pipeline's job, so its pods stop even
+    /// when the process that ran the job is gone.
+    /// </summary>
+    public static async Task StopWorkersAsync(Session session, JobInfo job, CancellationToken cancellationToken)
+    {
+        if (job.State == JobState.Killed && session.Workspace.Config.Store != "local"
+            && await session.Engine.Registry.TryGetAsync(job.Pipeline, cancellationToken) is { Spec.Executor: "kubernetes" } pipeline)
+        {
+            await using var executor = Kubernetes(session);
+            foreach (var name in await executor.DeleteJobsAsync(pipeline.Spec.Kubernetes.Namespace, job.Id, cancellationToken))
+            {
+                Console.Error.WriteLine($"deleted Kubernetes Job {name}");
+            }
+        }
+    }
+
+    private static KubernetesExecutor Kubernetes(Session session) =>
+        new(session.Store.Objects, new KubernetesExecutorOptions(session.Workspace.Config.Store) { Log = Console.Error });
 }

@@ -20,7 +20,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
 
     public VersionStore Store => store ??= new VersionStore(objects = Workspace.OpenObjectStore());
 
-    public PipelineEngine Engine => engine ??= new PipelineEngine(Store, ExecutorFactory.Create, Path.Combine(Workspace.MetadataPath, "tmp", "jobs"));
+    public PipelineEngine Engine => engine ??= new PipelineEngine(Store, name => ExecutorFactory.Create(name, this), Path.Combine(Workspace.MetadataPath, "tmp", "jobs"));
 
     /// <summary>
     /// After a write to <paramref name="repo"/>: runs the pipelines downstream of it (as Pachyderm's always-on

@@ -89,6 +89,7 @@ internal static class JobCommands
         return Cli.Command("kill", "Stop a running job; its datums are cancelled and the previous output stays.", [job], async (s, ct) =>
         {
             var info = await s.Engine.Jobs.KillAsync(s.Get(job), ct);
+            await ExecutorFactory.StopWorkersAsync(s, info, ct);
             s.Out.Result(info, $"job {info.Id} is {info.State.ToString().ToLowerInvariant()}");
             return ExitCodes.Ok;
         });

@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using PipeBuild.Core;
+using PipeBuild.Store;
+using PipeBuild.Workers;
+
+namespace PipeBuild.Executors.Kubernetes;
+
+/// <summary>
+/// A run's workers as one Kubernetes Job: created on the run's first datum (after removing Jobs that crashed
+/// runs of the same pipeline left behind), watched while the run lasts so a failed Job fails the run with its
+/// pods' logs instead of leaving the engine waiting, and deleted when the run is killed.
+/// </summary>
+internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecutorOptions options) : IWorkerPool, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Watched> watched = new(StringComparer.Ordinal);
+    private IKubernetes? client;
+    private string? defaultNamespace;
+
+    public string Name => "kubernetes";
+
+    public async Task StartAsync(RemoteRun run, CancellationToken cancellationToken)
+    {
+        var ns = Namespace(run);
+        await CleanUpCrashedRunsAsync(run, ns, cancellationToken);
+        var manifest = JobManifest.Build(run.Spec, run.JobId, ns, options);
+        var name = manifest.Metadata.Name;
+        await CallAsync($"create Job {ns}/{name}", () => Client.BatchV1.CreateNamespacedJobAsync(manifest, ns, cancellationToken: cancellationToken));
+        options.Log?.WriteLine($"kubernetes: created Job {ns}/{name} with {manifest.Spec.Parallelism} worker pod(s) of {run.Spec.Image}");
+        var state = new Watched(ns, name);
+        state.Watcher = WatchAsync(state);
+        watched[run.JobId] = state;
+    }
+
+    public async Task<string?> FailureAsync(RemoteRun run, CancellationToken cancellationToken)
+    {
+        if (!watched.TryGetValue(run.JobId, out var state))
+        {
+            return null;
+        }
+
+        if (state.Deleted)
+        {
+            return $"its Job {state.Namespace}/{state.Name} was deleted.";
+        }
+
+        var conditions = state.Job?.Status?.Conditions ?? [];
+        var failed = conditions.FirstOrDefault(c => c.Type == "Failed" && c.Status == "True");
+        var complete = conditions.Any(c => c.Type == "Complete" && c.Status == "True");
+        if (failed is null && !complete)
+        {
+            return null;
+        }
+
+        var why = failed is null ? "its worker pods exited while datums were still waiting" : $"{failed.Reason}: {failed.Message}";
+        return $"Job {state.Namespace}/{state.Name} {(failed is null ? "completed early" : "failed")} ({why}).{await PodLogsAsync(state, run.JobId, cancellationToken)} Check the image (it must have 'dotnet pipe'), the Secret and the pods' events (kubectl describe job {state.Name} -n {state.Namespace}).";
+    }
+
+    public async Task StopAsync(RemoteRun run, bool killed, CancellationToken cancellationToken)
+    {
+        if (!watched.TryRemove(run.JobId, out var state))
+        {
+            return;
+        }
+
+        await state.Stop.CancelAsync();
+        await state.Watcher;
+        state.Stop.Dispose();
+        if (killed)
+        {
+            await DeleteJobAsync(state.Namespace, state.Name, cancellationToken);
+            options.Log?.WriteLine($"kubernetes: deleted Job {state.Namespace}/{state.Name}");
+        }
+    }
+
+    /// <summary>Deletes the Jobs of one PipeBuild job (job kill from another process); returns their names.</summary>
+    public async Task<IReadOnlyList<string>> DeleteJobsAsync(string @namespace, string jobId, CancellationToken cancellationToken)
+    {
+        var jobs = await CallAsync($"list Jobs in {@namespace}", () => Client.BatchV1.ListNamespacedJobAsync(@namespace, labelSelector: KubernetesLabels.OfJob(jobId), cancellationToken: cancellationToken));
+        foreach (var job in jobs.Items)
+        {
+            await DeleteJobAsync(@namespace, job.Metadata.Name, cancellationToken);
+        }
+
+        await RemoteRun.CloseAbandonedAsync(objects, jobId, cancellationToken);
+        return [.. jobs.Items.Select(j => j.Metadata.Name)];
+    }
+
+    public string Namespace(RemoteRun run) => Namespace(run.Spec.Kubernetes.Namespace);
+
+    public string Namespace(string? configured)
+    {
+        if (configured is not null)
+        {
+            return configured;
+        }
+
+        _ = Client;
+        return defaultNamespace ?? "default";
+    }
+
+    public void Dispose() => client?.Dispose();
+
+    private IKubernetes Client
+    {
+        get
+        {
+            if (client is null)
+            {
+                KubernetesClientConfiguration config;
+                try
+                {
+                    config = options.Configuration();
+                }
+                catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or InvalidOperationException)
+                {
+                    throw new PipeException(
+                        ErrorCodes.KubernetesConfig,
+                        $"cannot load the Kubernetes configuration: {e.Message}. Set KUBECONFIG to a kubeconfig file (or run inside a cluster), or use another Executor.");
+                }
+
+                defaultNamespace = config.Namespace;
+                client = new k8s.Kubernetes(config);
+            }
+
+            return client;
+        }
+    }
+
+    /// <summary>
+    /// Jobs of this pipeline whose run is closed, missing, or not renewed for three leases belong to an engine
+    /// that crashed (or to a run already over): they are deleted and their runs closed.
+    /// </summary>
+    private async Task CleanUpCrashedRunsAsync(RemoteRun run, string ns, CancellationToken cancellationToken)
+    {
+        var selector = KubernetesLabels.OfPipeline(run.Spec.Name.Trim('-', '_'));
+        var jobs = await CallAsync($"list Jobs in {ns}", () => Client.BatchV1.ListNamespacedJobAsync(ns, labelSelector: selector, cancellationToken: cancellationToken));
+        foreach (var job in jobs.Items)
+        {
+            if (job.Metadata.Labels?.TryGetValue(KubernetesLabels.Job, out var jobId) != true || jobId == run.JobId || job.Metadata.DeletionTimestamp is not null)
+            {
+                continue;
+            }
+
+            var stored = await objects.TryReadAsync(WorkerKeys.Run(jobId!), cancellationToken);
+            var other = stored is null ? null : WorkerJson.Deserialize<WorkRun>(stored);
+            if (other is { Closed: false } && DateTimeOffset.UtcNow - other.Alive < other.Lease * 3)
+            {
+                continue; // another engine is running this pipeline right now
+            }
+
+            await DeleteJobAsync(ns, job.Metadata.Name, cancellationToken);
+            await RemoteRun.CloseAbandonedAsync(objects, jobId!, cancellationToken);
+            options.Log?.WriteLine($"kubernetes: deleted Job {ns}/{job.Metadata.Name} left by run {jobId![..12]}, which is no longer running");
+        }
+    }
+
+    private async Task DeleteJobAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Background propagation: the Job goes now and the garbage collector stops its pods.
+            await Client.BatchV1.DeleteNamespacedJobAsync(name, ns, propagationPolicy: "Background", cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+        catch (HttpOperationException e)
+        {
+            throw ApiError($"delete Job {ns}/{name}", e);
+        }
+    }
+
+    private async Task WatchAsync(Watched state)
+    {
+        while (!state.Stop.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var (type, job) in Client.BatchV1.WatchListNamespacedJobAsync(
+                    state.Namespace, fieldSelector: $"metadata.name={state.Name}", cancellationToken: state.Stop.Token))
+                {
+                    if (type == WatchEventType.Deleted)
+                    {
+                        state.Deleted = true;
+                    }
+                    else if (type is WatchEventType.Added or WatchEventType.Modified)
+                    {
+                        state.Job = job;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (state.Stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
+            {
+                // A dropped watch is normal (API server restarts, timeouts): watch again after a pause.
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), state.Stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<string> PodLogsAsync(Watched state, string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pods = await Client.CoreV1.ListNamespacedPodAsync(state.Namespace, labelSelector: KubernetesLabels.OfJob(jobId), cancellationToken: cancellationToken);
+            var text = new System.Text.StringBuilder();
+            foreach (var pod in pods.Items.Where(p => p.Status?.Phase == "Failed").Take(3))
+            {
+                using var stream = await Client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name, state.Namespace, container: JobManifest.Container, tailLines: 10, cancellationToken: cancellationToken);
+                using var reader = new StreamReader(stream);
+                var log = (await reader.ReadToEndAsync(cancellationToken)).TrimEnd();
+                text.Append($" Pod {pod.Metadata.Name}: {(log.Length == 0 ? "(no output)" : log)}");
+            }
+
+            return text.ToString();
+        }
+        catch (HttpOperationException e)
+        {
+            return $" (its pods' logs could not be read: {e.Response.ReasonPhrase})";
+        }
+    }
+
+    private static async Task<T> CallAsync<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpOperationException e)
+        {
+            throw ApiError(what, e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PipeException(ErrorCodes.KubernetesApi, $"cannot {what}: the Kubernetes API server is unreachable ({e.Message}). Check KUBECONFIG and the cluster.");
+        }
+    }
+
+    private static PipeException ApiError(string what, HttpOperationException e)
+    {
+        var todo = e.Response.StatusCode switch
+        {
+            HttpStatusCode.Forbidden => " Grant the user or service account the Role in docs/kubernetes.md (jobs, pods, pods/log).",
+            HttpStatusCode.Unauthorized => " Check the kubeconfig's credentials.",
+            HttpStatusCode.NotFound => " Check that the namespace exists (KubernetesNamespace).",
+            _ => "",
+        };
+        var message = e.Response.Content is { Length: > 0 } body ? body : e.Response.ReasonPhrase;
+        return new PipeException(ErrorCodes.KubernetesApi, $"cannot {what}: {(int)e.Response.StatusCode} {message}.{todo}");
+    }
+
+    private sealed class Watched(string @namespace, string name)
+    {
+        public string Namespace { get; } = @namespace;
+
+        public string Name { get; } = name;
+
+        public CancellationTokenSource Stop { get; } = new();
+
+        public Task Watcher { get; set; } = Task.CompletedTask;
+
+        public volatile V1Job? Job;
+
+        public volatile bool Deleted;
+    }
+}

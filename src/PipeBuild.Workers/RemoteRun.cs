@@ -1,0 +1,200 @@
+using System.Text;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+using PipeBuild.Engine;
+using PipeBuild.Store;
+
+namespace PipeBuild.Workers;
+
+/// <summary>
+/// The engine's side of one job run on workers: publishes the run document and keeps it alive, publishes each
+/// datum try as a work item, and turns the worker's result into the <see cref="DatumOutcome"/> the local executor
+/// would have returned. Closing the run tells the workers to exit and removes its items, claims and results.
+/// </summary>
+public sealed class RemoteRun : IAsyncDisposable
+{
+    private readonly IObjectStore objects;
+    private readonly TimeProvider time;
+    private readonly CancellationTokenSource stop = new();
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private WorkRun document;
+    private string version;
+    private Task heartbeat = Task.CompletedTask;
+
+    private RemoteRun(IObjectStore objects, WorkRun document, string version, TimeSpan pollInterval, TimeProvider time)
+    {
+        this.objects = objects;
+        PollInterval = pollInterval;
+        this.document = document;
+        this.version = version;
+        this.time = time;
+    }
+
+    public string JobId => document.JobId;
+
+    public PipelineSpec Spec => document.Spec;
+
+    /// <summary>How often the engine looks for a result.</summary>
+    public TimeSpan PollInterval { get; }
+
+    public static async Task<RemoteRun> OpenAsync(
+        IObjectStore objects, string jobId, PipelineSpec spec, WorkerPoolOptions options, CancellationToken cancellationToken, TimeProvider? timeProvider = null)
+    {
+        var time = timeProvider ?? TimeProvider.System;
+        var document = new WorkRun
+        {
+            JobId = jobId,
+            // Workers run in their own folder (the image's working directory); TransformFiles are paths on this
+            // machine that only the transform identity, already computed here, needed.
+            Spec = spec with { WorkingDirectory = null, TransformFiles = [] },
+            LeaseSeconds = options.Lease.TotalSeconds,
+            Alive = time.GetUtcNow(),
+        };
+        var key = WorkerKeys.Run(jobId);
+        if (!await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(document), null, cancellationToken))
+        {
+            throw new PipeException(ErrorCodes.Contention, $"job {jobId} already has a worker run in {objects.Location}; run the pipeline again.");
+        }
+
+        var stored = await objects.ReadDocumentAsync(key, cancellationToken);
+        var run = new RemoteRun(objects, document, stored!.Version, options.PollInterval, time);
+        run.heartbeat = run.BeatAsync(options.Lease / 3);
+        return run;
+    }
+
+    /// <summary>Publishes one datum try; returns the item id to wait on.</summary>
+    public async Task<string> PublishAsync(DatumWork work, CancellationToken cancellationToken)
+    {
+        var id = WorkerKeys.ItemId(work.Datum.Id, work.Try);
+        await objects.PutIfAbsentAsync(WorkerKeys.Item(JobId, id), WorkerJson.Serialize(new WorkItem(id, work.Datum, work.Try)), cancellationToken);
+        return id;
+    }
+
+    /// <summary>
+    /// Waits for an item's result. <paramref name="failure"/> says why the workers can no longer deliver one
+    /// (their pods failed), or null while they can; it is asked every few seconds, not on every look.
+    /// </summary>
+    public async Task<DatumOutcome> WaitAsync(string itemId, ContentStore content, Func<CancellationToken, Task<string?>> failure, CancellationToken cancellationToken)
+    {
+        var key = WorkerKeys.Result(JobId, itemId);
+        var lastCheck = time.GetTimestamp();
+        while (true)
+        {
+            if (await objects.TryReadAsync(key, cancellationToken) is { } data)
+            {
+                return await OutcomeAsync(WorkerJson.Deserialize<WorkResult>(data), content, cancellationToken);
+            }
+
+            if (time.GetElapsedTime(lastCheck) > TimeSpan.FromSeconds(2))
+            {
+                lastCheck = time.GetTimestamp();
+                if (await failure(cancellationToken) is { } reason)
+                {
+                    throw new PipeException(ErrorCodes.WorkersFailed, $"the workers of job {JobId} stopped before datum {itemId[..12]} finished: {reason}");
+                }
+            }
+
+            await Task.Delay(PollInterval, time, cancellationToken);
+        }
+    }
+
+    /// <summary>Marks the run closed (workers exit when they see it) and removes its work items.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        await stop.CancelAsync();
+        await heartbeat;
+        await UpdateAsync(d => d with { Closed = true }, cancellationToken);
+        var keys = new List<string>();
+        await foreach (var key in objects.ListAsync(WorkerKeys.RunPrefix(JobId), cancellationToken))
+        {
+            keys.Add(key);
+        }
+
+        foreach (var key in keys.Where(k => k != WorkerKeys.Run(JobId)))
+        {
+            await objects.DeleteAsync(key, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await heartbeat;
+        stop.Dispose();
+        gate.Dispose();
+    }
+
+    /// <summary>Closes a run whose engine is gone (crash cleanup); true when this call closed it.</summary>
+    public static async Task<bool> CloseAbandonedAsync(IObjectStore objects, string jobId, CancellationToken cancellationToken)
+    {
+        var key = WorkerKeys.Run(jobId);
+        var stored = await objects.ReadDocumentAsync(key, cancellationToken);
+        if (stored is null || WorkerJson.Deserialize<WorkRun>(stored.Content) is not { Closed: false } run)
+        {
+            return false;
+        }
+
+        return await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(run with { Closed = true }), stored.Version, cancellationToken);
+    }
+
+    private async Task<DatumOutcome> OutcomeAsync(WorkResult result, ContentStore content, CancellationToken cancellationToken)
+    {
+        if (result.ErrorCode is { } code)
+        {
+            throw new PipeException(code, result.Reason ?? "the worker failed");
+        }
+
+        var log = result.LogHash is { } hash
+            ? Encoding.UTF8.GetString(await content.ReadAllAsync(new FileContent(EntryKind.File, hash, 0), cancellationToken))
+            : "";
+        return new DatumOutcome(result.Succeeded, result.Reason, result.Outputs, log, result.BytesRead, result.BytesWritten);
+    }
+
+    private async Task BeatAsync(TimeSpan interval)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, time, stop.Token);
+                await UpdateAsync(d => d with { Beat = d.Beat + 1, Alive = time.GetUtcNow() }, stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task UpdateAsync(Func<WorkRun, WorkRun> change, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var key = WorkerKeys.Run(JobId);
+            while (true)
+            {
+                var next = change(document);
+                if (await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(next), version, cancellationToken))
+                {
+                    document = next;
+                    version = (await objects.ReadDocumentAsync(key, cancellationToken))!.Version;
+                    return;
+                }
+
+                // Only a crash cleanup writes here besides this engine; take its version and write again.
+                var stored = await objects.ReadDocumentAsync(key, cancellationToken);
+                if (stored is null)
+                {
+                    return;
+                }
+
+                document = WorkerJson.Deserialize<WorkRun>(stored.Content);
+                version = stored.Version;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
