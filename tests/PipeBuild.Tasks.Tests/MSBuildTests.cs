@@ -6,7 +6,8 @@ namespace PipeBuild.Tasks.Tests;
 /// The PipeBuild.Sdk package from a folder feed, driven by the real <c>dotnet build</c> and <c>dotnet msbuild</c>:
 /// incremental builds, a workspace project, errors with codes and positions, and the file and pipeline tasks.
 /// </summary>
-public sealed class MSBuildTests(SdkFeed sdk) : IClassFixture<SdkFeed>, IDisposable
+[Collection(SdkCollection.Name)]
+public sealed class MSBuildTests(SdkFeed sdk) : IDisposable
 {
     private const string Upper = """
         <Project Sdk="PipeBuild.Sdk">

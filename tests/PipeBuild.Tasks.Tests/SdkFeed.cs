@@ -5,7 +5,7 @@ using CliWrap.Buffered;
 namespace PipeBuild.Tasks.Tests;
 
 /// <summary>
-/// The PipeBuild.Sdk package packed once (per test class) into a temp folder feed, and a private NuGet packages
+/// The PipeBuild.Sdk package packed once (for the test collection) into a temp folder feed, and a private NuGet packages
 /// folder, so the package under test is never mixed up with one cached by an earlier run.
 /// </summary>
 public sealed class SdkFeed : IDisposable

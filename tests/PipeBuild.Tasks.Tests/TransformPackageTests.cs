@@ -6,7 +6,8 @@ namespace PipeBuild.Tasks.Tests;
 /// <c>&lt;TransformPackage&gt;</c>: a .NET tool package packed here from a tiny console app, served from a folder
 /// feed, resolved into the NuGet packages folder and run by the pipeline; a new version reruns every datum.
 /// </summary>
-public sealed class TransformPackageTests(SdkFeed sdk) : IClassFixture<SdkFeed>, IDisposable
+[Collection(SdkCollection.Name)]
+public sealed class TransformPackageTests(SdkFeed sdk) : IDisposable
 {
     private const string Pipeline = """
         <Project Sdk="PipeBuild.Sdk">

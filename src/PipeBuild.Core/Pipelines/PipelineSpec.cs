@@ -47,7 +47,8 @@ public sealed record PipelineSpec
     public IReadOnlyList<string> TransformFiles { get; init; } = [];
 
     /// <summary>NuGet tool packages the transform runs; each one's content hash is part of the transform identity.</summary>
-    public IReadOnlyList<TransformPackage> TransformPackages { get; init; } = [];
+    /// <remarks>Null (a pipeline stored before packages existed, read back) means none.</remarks>
+    public IReadOnlyList<TransformPackage> TransformPackages { get; init => field = value ?? []; } = [];
 
     /// <summary>Exit codes other than 0 that count as success (Pachyderm's <c>accept_return_code</c>).</summary>
     public IReadOnlyList<int> AcceptReturnCodes { get; init; } = [];
