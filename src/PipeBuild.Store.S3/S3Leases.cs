@@ -22,6 +22,12 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
 {
     public const string Prefix = "leases/";
 
+    /// <summary>
+    /// A permanent object in every queue: s3rver removes a folder that a delete leaves empty, and crashes when a
+    /// PUT into that folder races the removal; a queue folder that is never empty avoids it.
+    /// </summary>
+    private const string Anchor = "anchor";
+
     private static readonly string Owner = $"{Environment.MachineName}/{Environment.ProcessId}";
 
     /// <summary>
@@ -38,6 +44,7 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
         var held = false;
         try
         {
+            await store.WriteLeaseAnchorAsync(queue + Anchor, cancellationToken);
             var writtenAt = await WriteEntryAsync(entry, choosing: true, 0, cancellationToken);
             var others = await ReadOthersAsync(queue, name, observed, cancellationToken);
             var number = 1 + others.Values.Select(o => o.Number).DefaultIfEmpty(0).Max();
@@ -104,7 +111,7 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
         await foreach (var (key, listedETag) in store.ListWithETagsAsync(queue, cancellationToken))
         {
             var name = key[queue.Length..];
-            if (name == own)
+            if (name == own || name == Anchor)
             {
                 continue;
             }

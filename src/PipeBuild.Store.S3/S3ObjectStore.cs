@@ -209,6 +209,14 @@ public sealed class S3ObjectStore : IObjectStore
         while (request.ContinuationToken is not null);
     }
 
+    internal async Task WriteLeaseAnchorAsync(string key, CancellationToken cancellationToken)
+    {
+        if (await HeadAsync(key, "checks a lease", cancellationToken) is null)
+        {
+            await WriteAsync(key, ReadOnlyMemory<byte>.Empty, null, null, "writes a lease", cancellationToken);
+        }
+    }
+
     internal Task WriteLeaseAsync(string leaseKey, S3LeaseBody body, CancellationToken cancellationToken) =>
         WriteAsync(leaseKey, S3Json.Serialize(body), null, null, "writes a lease", cancellationToken);
 
