@@ -6,19 +6,23 @@ namespace PipeBuild.Examples.Tests;
 
 /// <summary>
 /// One example's <c>run.sh</c>, run with the built tool in a fresh folder, and <c>dotnet pipe</c> in the
-/// workspace it leaves, to check what a user would check afterwards.
+/// workspace it leaves, to check what a user would check afterwards. The script runs from the example's
+/// <c>dotnet new pipe-NAME</c> template instantiated from the built pack, so each test covers the template too.
 /// </summary>
 public sealed class ExampleScript : IDisposable
 {
+    private readonly string name;
+
     public ExampleScript(string name)
     {
-        Folder = Path.Combine(RepoRoot, "examples", name);
+        this.name = name;
         Work = Directory.CreateTempSubdirectory($"pipe-example-{name}-").FullName;
     }
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryPaths.Root;
 
-    public string Folder { get; }
+    /// <summary>The example as <c>dotnet new pipe-NAME</c> made it (set by <see cref="RunAsync"/>).</summary>
+    public string Folder { get; private set; } = "";
 
     /// <summary>The workspace the script made.</summary>
     public string Work { get; }
@@ -28,6 +32,10 @@ public sealed class ExampleScript : IDisposable
 
     public async Task RunAsync()
     {
+        Folder = await (await TemplatePack.Shared).InstantiateAsync($"pipe-{name}");
+        Assert.Equal(
+            FilesBelow(RepositoryPaths.Combine("examples", name)),
+            FilesBelow(Folder)); // the template holds the example, file for file
         var output = new System.Text.StringBuilder();
         var result = await CliWrap.Cli.Wrap("bash")
             .WithArguments([Path.Combine(Folder, "run.sh")])
@@ -74,25 +82,18 @@ public sealed class ExampleScript : IDisposable
 
     public void Dispose()
     {
-        try
+        foreach (var folder in new[] { Work, Folder }.Where(f => f.Length > 0))
         {
-            Directory.Delete(Work, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PipeBuild.sln")))
+            try
             {
-                return dir.FullName;
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
             }
         }
-
-        throw new InvalidOperationException("PipeBuild.sln not found above " + AppContext.BaseDirectory);
     }
+
+    private static string[] FilesBelow(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)];
 }
