@@ -242,12 +242,15 @@ public sealed class PipelineTests : IDisposable
             """);
         ws.Run("pipeline", "create", "-f", "slow.pipeproj", "--no-run").ShouldSucceed();
 
-        // Ctrl+C (SIGINT) while the datum runs: the job ends killed, nothing is published
-        using (var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        // Ctrl+C (SIGINT) once the datum runs (not after a fixed delay: a loaded machine starts it late):
+        // the job ends killed, nothing is published
+        using (var interrupt = new CancellationTokenSource())
         {
+            var interrupted = ws.Command(["run"]).ExecuteAsync(CancellationToken.None, interrupt.Token);
+            Assert.NotNull(await RunningJobAsync());
             var started = DateTime.UtcNow;
-            var interrupted = await Assert.ThrowsAnyAsync<OperationCanceledException>(
-                () => ws.Command(["run"]).ExecuteAsync(CancellationToken.None, interrupt.Token));
+            await interrupt.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted.Task);
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the transform was not stopped");
         }
 
@@ -257,20 +260,30 @@ public sealed class PipelineTests : IDisposable
 
         // job kill from another process
         var running = ws.RunAsync(["run"]);
-        string? job = null;
-        for (var i = 0; i < 100 && job is null; i++)
-        {
-            await Task.Delay(200);
-            var jobs = JsonOutput.Parse(ws.Run("job", "list", "--output", "json"));
-            job = jobs.EnumerateArray().Where(j => j.GetProperty("state").GetString() == "running").Select(j => j.GetProperty("id").GetString()).FirstOrDefault();
-        }
-
+        var job = await RunningJobAsync();
         Assert.NotNull(job);
         ws.Run("job", "kill", job!).ShouldSucceed();
         var result = await running.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, result.ExitCode);
         Assert.Equal("killed", JsonOutput.Parse(ws.Run("job", "inspect", job!, "--output", "json")).GetProperty("state").GetString());
         ws.Run("fsck").ShouldSucceed();
+    }
+
+    /// <summary>The id of the job in state running, once one is (up to a minute), or null.</summary>
+    private async Task<string?> RunningJobAsync()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var jobs = JsonOutput.Parse(ws.Run("job", "list", "--output", "json"));
+            if (jobs.EnumerateArray().FirstOrDefault(j => j.GetProperty("state").GetString() == "running") is { ValueKind: System.Text.Json.JsonValueKind.Object } job)
+            {
+                return job.GetProperty("id").GetString();
+            }
+
+            await Task.Delay(200);
+        }
+
+        return null;
     }
 
     public void Dispose() => ws.Dispose();
