@@ -20,6 +20,7 @@ public sealed class RemoteRun : IAsyncDisposable
     private WorkRun document;
     private string version;
     private Task heartbeat = Task.CompletedTask;
+    private int disposed;
 
     private RemoteRun(IObjectStore objects, WorkRun document, string version, TimeSpan pollInterval, TimeProvider time)
     {
@@ -118,6 +119,11 @@ public sealed class RemoteRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stop.CancelAsync();
         await heartbeat;
         stop.Dispose();
