@@ -25,6 +25,15 @@ public static class ErrorCodes
     public const string PipelineFileNotFound = "PIPE2007";
     public const string MSBuildNotFound = "PIPE2008";
 
+    public const string JobFailed = "PIPE3001";
+    public const string ToolFailed = "PIPE3002";
+    public const string ToolNotFound = "PIPE3003";
+    public const string InvalidTaskParameter = "PIPE3004";
+    public const string TaskCancelled = "PIPE3005";
+    public const string TransformPackageNotFound = "PIPE3010";
+    public const string NotAToolPackage = "PIPE3011";
+    public const string PackageSourceFailed = "PIPE3012";
+
     public const string PipelineNotFound = "PIPE4001";
     public const string PipelineExists = "PIPE4002";
     public const string InputRepoMissing = "PIPE4003";
@@ -59,9 +68,24 @@ public static class ErrorCodes
     public const string PathConflict = "PIPE5020";
     public const string CommitHasChildren = "PIPE5021";
 
+    public const string InvalidStoreUrl = "PIPE5101";
+    public const string S3Unreachable = "PIPE5102";
+    public const string S3AccessDenied = "PIPE5103";
+    public const string S3BucketNotFound = "PIPE5104";
+    public const string S3RequestFailed = "PIPE5105";
+    public const string LeaseTimeout = "PIPE5106";
+    public const string StoreFormat = "PIPE5107";
+    public const string SyncDiverged = "PIPE5108";
+    public const string SyncTarget = "PIPE5109";
+
     public const string TransformStartFailed = "PIPE6001";
     public const string ExecutorUnavailable = "PIPE6002";
 
+    public const string DockerUnreachable = "PIPE6101";
+    public const string ImageUnavailable = "PIPE6102";
+    public const string ImageNotSet = "PIPE6103";
+    public const string ContainerStartFailed = "PIPE6104";
+    public const string DockerRequestFailed = "PIPE6105";
     public const string KubernetesNeedsSharedStore = "PIPE6201";
     public const string KubernetesNoImage = "PIPE6202";
     public const string KubernetesConfig = "PIPE6203";

@@ -1,4 +1,5 @@
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Store;
 
 namespace PipeBuild.Engine;
@@ -68,10 +69,34 @@ public sealed class DatumSandbox
     public string MapPfs(string text) => text == "/pfs" ? Root : text.Replace("/pfs/", Root + "/", StringComparison.Ordinal);
 
     /// <summary>
+    /// The outcome of a transform that exited with <paramref name="exitCode"/>: a failure unless the code is 0 or
+    /// accepted, else success with what it wrote (or a failure if an output escapes the sandbox).
+    /// </summary>
+    /// <param name="mounted">the transform saw the sandbox mounted at <c>/pfs</c> (a container), so its links
+    /// into <c>/pfs/...</c> are read from the sandbox</param>
+    public async Task<DatumOutcome> OutcomeAsync(long exitCode, PipelineSpec spec, string log, ContentStore content, CancellationToken cancellationToken, bool mounted = false)
+    {
+        if (exitCode != 0 && !spec.AcceptReturnCodes.Contains((int)exitCode))
+        {
+            return DatumOutcome.Failed($"exit code {exitCode}", log, BytesRead);
+        }
+
+        try
+        {
+            var outputs = await CollectAsync(content, cancellationToken, mounted);
+            return new DatumOutcome(true, null, outputs, log, BytesRead, outputs.Sum(o => o.Size));
+        }
+        catch (PipeException e) when (e.Code == ErrorCodes.OutputEscapesSandbox)
+        {
+            return DatumOutcome.Failed(e.Message, log, BytesRead);
+        }
+    }
+
+    /// <summary>
     /// Stores every file under <c>pfs/out</c>. A symlink is followed only if it stays inside the sandbox
     /// (Pachyderm lets a transform link an input into its output); anything else fails the datum.
     /// </summary>
-    public async Task<IReadOnlyList<OutputFile>> CollectAsync(ContentStore content, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutputFile>> CollectAsync(ContentStore content, CancellationToken cancellationToken, bool mounted = false)
     {
         var outputs = new List<OutputFile>();
         var root = Path.GetFullPath(Root) + Path.DirectorySeparatorChar;
@@ -81,7 +106,9 @@ public sealed class DatumSandbox
             var source = entry.FullName;
             if (entry.LinkTarget is not null)
             {
-                var resolved = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                var resolved = mounted && entry.LinkTarget.StartsWith("/pfs/", StringComparison.Ordinal)
+                    ? Path.GetFullPath(MapPfs(entry.LinkTarget))
+                    : entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
                 if (resolved is null || !resolved.StartsWith(root, StringComparison.Ordinal))
                 {
                     throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} is a symlink to '{entry.LinkTarget}', outside /pfs; write files into /pfs/out instead.");

@@ -1,3 +1,5 @@
+using PipeBuild.Core.Pipelines;
+
 namespace PipeBuild.Engine;
 
 /// <summary>
@@ -11,4 +13,11 @@ public interface IDatumExecutor : IAsyncDisposable
     string Name { get; }
 
     Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What this executor adds to the transform identity before datums are planned: facts about where the
+    /// transform runs that change its outputs but are not in the spec, such as the digest an image tag points
+    /// to now (so a rebuilt image with the same tag reprocesses). Null when there is none (a local process).
+    /// </summary>
+    ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
 }

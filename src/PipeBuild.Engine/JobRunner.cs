@@ -20,6 +20,10 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
     private IObjectStore Objects => store.Objects;
 
+    /// <summary>The identity datum results are stored under, with what the executor adds (an image digest).</summary>
+    public async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
+        pipeline.EffectiveIdentity(await executor.ResolveIdentityAsync(pipeline.Spec, cancellationToken));
+
     public async Task<JobInfo> RunAsync(PipelineDocument pipeline, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
         var spec = pipeline.Spec;
@@ -29,7 +33,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             Pipeline = spec.Name,
             State = JobState.Starting,
             Started = time.GetUtcNow(),
-            TransformHash = pipeline.EffectiveIdentity(),
+            TransformHash = await IdentityAsync(pipeline, cancellationToken),
         };
 
         var (commits, inputs) = await ReadInputsAsync(pipeline, cancellationToken);

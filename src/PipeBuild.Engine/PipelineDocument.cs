@@ -26,9 +26,14 @@ public sealed record PipelineDocument
     public string? PinnedIdentity { get; init; }
 
     /// <summary>The transform identity datum results are looked up under.</summary>
-    public string EffectiveIdentity()
+    /// <param name="executorIdentity">what the executor adds (<see cref="IDatumExecutor.ResolveIdentityAsync"/>);
+    /// mixed in last, so a pinned identity still changes when, say, the image behind a tag does</param>
+    public string EffectiveIdentity(string? executorIdentity = null)
     {
         var identity = PinnedIdentity ?? TransformIdentity.Compute(Spec);
-        return Salt is null ? identity : Core.ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(identity + "\n" + Salt));
+        identity = Salt is null ? identity : Mix(identity, Salt);
+        return executorIdentity is null ? identity : Mix(identity, executorIdentity);
     }
+
+    private static string Mix(string identity, string extra) => Core.ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(identity + "\n" + extra));
 }

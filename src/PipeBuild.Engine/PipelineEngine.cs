@@ -45,10 +45,11 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
     public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
-        var runner = Runner(pipeline);
+        await using var executor = executorFor(pipeline.Spec.Executor);
+        var runner = new JobRunner(store, executor, scratchRoot);
         var (commits, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
         var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
-        var identity = pipeline.EffectiveIdentity();
+        var identity = await runner.IdentityAsync(pipeline, cancellationToken);
         var reasons = new List<string>();
         if (last is null)
         {
@@ -58,7 +59,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         {
             if (last.TransformHash != identity)
             {
-                reasons.Add("definition changed (command, environment, image or a TransformFile)");
+                reasons.Add("definition changed (command, environment, image or its digest, or a TransformFile)");
             }
 
             foreach (var input in inputs.Except(last.Inputs))
@@ -118,7 +119,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
-            // Disposed after the job: an executor with remote workers closes the run and lets them go.
+            // The engine owns every executor it asks for and disposes it after use: an executor with remote
+            // workers closes the run and lets them go.
             await using var executor = executorFor(pipeline.Spec.Executor);
             var runner = new JobRunner(store, executor, scratchRoot);
             if ((await runner.ReadInputsAsync(pipeline, cancellationToken)).Commits.Count == 0)
@@ -141,12 +143,14 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     private async Task<bool> IsUpToDateAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
         var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
-        if (last is null || last.TransformHash != pipeline.EffectiveIdentity())
+        await using var executor = executorFor(pipeline.Spec.Executor);
+        var runner = new JobRunner(store, executor, scratchRoot);
+        if (last is null || last.TransformHash != await runner.IdentityAsync(pipeline, cancellationToken))
         {
             return false;
         }
 
-        var (_, inputs) = await Runner(pipeline).ReadInputsAsync(pipeline, cancellationToken);
+        var (_, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
         return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Name, last.OutputCommit, cancellationToken);
     }
 
@@ -155,8 +159,6 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
     private async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken) =>
         (await Jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);
-
-    private JobRunner Runner(PipelineDocument pipeline) => new(store, executorFor(pipeline.Spec.Executor), scratchRoot);
 
     private static List<PipelineDocument> WithUpstream(IReadOnlyList<PipelineDocument> all, IReadOnlyCollection<string> names)
     {

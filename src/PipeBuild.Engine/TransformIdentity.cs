@@ -6,8 +6,10 @@ namespace PipeBuild.Engine;
 
 /// <summary>
 /// The hash of everything about a transform that can change its outputs: command, stdin, environment, image,
-/// accepted exit codes and the content of its TransformFile items. Where it runs (executor, parallelism) is
-/// not part of it, so a result computed locally is reused under docker and the other way round.
+/// accepted exit codes, the content of its TransformFile items and its TransformPackages (id, version, content
+/// hash). Where it runs (executor, parallelism, resource limits) is not part of it; what an executor knows about
+/// the environment is added on top (<see cref="IDatumExecutor.ResolveIdentityAsync"/>: the docker executor adds
+/// the image's digest).
 /// </summary>
 public static class TransformIdentity
 {
@@ -35,6 +37,12 @@ public static class TransformIdentity
         foreach (var file in spec.TransformFiles.Order(StringComparer.Ordinal))
         {
             text.Append("file ").Append(Path.GetFileName(file)).Append(' ').Append(HashFile(file, spec)).Append('\n');
+        }
+
+        // The id, the version and the .nupkg's own hash: a new version (or different bits under one) reruns every datum.
+        foreach (var package in spec.TransformPackages.OrderBy(p => p.Id, StringComparer.OrdinalIgnoreCase))
+        {
+            text.Append("package ").Append(package.Id.ToLowerInvariant()).Append(' ').Append(package.Version).Append(' ').Append(package.ContentHash).Append('\n');
         }
 
         return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));

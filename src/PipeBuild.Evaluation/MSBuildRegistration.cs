@@ -6,9 +6,10 @@ namespace PipeBuild.Evaluation;
 /// <summary>
 /// Loads the installed .NET SDK's MSBuild into this process, once. It must happen before the first method that
 /// uses a Microsoft.Build type is compiled, which is why the MSBuild code lives in <see cref="PipeprojReader"/>
-/// and is only reached through <see cref="PipeprojEvaluator"/> after this ran.
+/// and is only reached through <see cref="PipeprojEvaluator"/> after this ran. The SDK's NuGet assemblies load
+/// the same way (PipeBuild.Packages).
 /// </summary>
-internal static class MSBuildRegistration
+public static class MSBuildRegistration
 {
     private static readonly Lock Gate = new();
 

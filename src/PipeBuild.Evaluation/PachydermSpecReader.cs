@@ -16,8 +16,8 @@ namespace PipeBuild.Evaluation;
 public static class PachydermSpecReader
 {
     private static readonly Shape Top = new(
-        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "output_branch"],
-        ["enable_stats", "standby", "resource_requests", "resource_limits", "sidecar_resource_limits", "scheduling_spec",
+        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "output_branch", "resource_limits"],
+        ["enable_stats", "standby", "resource_requests", "sidecar_resource_limits", "scheduling_spec",
          "pod_spec", "pod_patch", "cache_size", "max_queue_size", "chunk_spec", "autoscaling", "metadata", "tolerations",
          "job_timeout", "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
 
@@ -40,6 +40,9 @@ public static class PachydermSpecReader
 
     private static readonly Shape ParallelismShape = new(["constant", "coefficient"], ["strategy"]);
 
+    /// <summary>cpu and memory become the container's limits; a GPU or disk request has no local meaning.</summary>
+    private static readonly Shape ResourcesShape = new(["cpu", "memory"], ["gpu", "disk"]);
+
     /// <summary>Pachyderm fields accepted and ignored, by where they appear ("" is the top level).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> IgnoredFields { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
@@ -49,6 +52,7 @@ public static class PachydermSpecReader
         ["input.pfs"] = PfsShape.Ignored,
         ["inputs[]"] = LegacyInputShape.Ignored,
         ["parallelism_spec"] = ParallelismShape.Ignored,
+        ["resource_limits"] = ResourcesShape.Ignored,
     };
 
     /// <summary>Every spec in the file (usually one).</summary>
@@ -135,6 +139,9 @@ public static class PachydermSpecReader
             var input = legacy is null ? Input(inputNode, "input") : LegacyInputs(inputNode);
             PipelineValidation.Input(input, At(inputNode));
 
+            var limits = fields.TryGetValue("resource_limits", out var resources)
+                ? Fields(Object(resources.Value, "resource_limits"), "resource_limits", ResourcesShape)
+                : null;
             return new PipelineSpec
             {
                 Name = name,
@@ -150,6 +157,8 @@ public static class PachydermSpecReader
                 Parallelism = fields.TryGetValue("parallelism_spec", out var parallelism) ? Parallelism(parallelism.Value) : 0,
                 DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : 3,
                 DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value) : null,
+                Cpus = limits?.TryGetValue("cpu", out var cpu) == true ? Cpus(cpu.Value) : null,
+                Memory = limits?.TryGetValue("memory", out var memory) == true ? Memory(memory.Value) : null,
             };
         }
 
@@ -271,6 +280,28 @@ public static class PachydermSpecReader
             }
 
             return timeout == TimeSpan.Zero ? null : timeout; // 0 means no limit, as in Pachyderm
+        }
+
+        /// <summary>resource_limits.cpu: a number of CPUs, or a Kubernetes quantity string ("500m", "1.5").</summary>
+        private double Cpus(JsonSpecNode node)
+        {
+            if (node.Kind is JsonValueKind.Number or JsonValueKind.String && ResourceQuantities.TryParseCpus(node.Text!, out var cpus))
+            {
+                return cpus;
+            }
+
+            throw PipelineErrors.Invalid(At(node), $"'resource_limits.cpu' is not a CPU count: {Describe(node)}.", ResourceQuantities.CpusHint);
+        }
+
+        /// <summary>resource_limits.memory: a Kubernetes quantity ("64Mi", "2G") or a number of bytes.</summary>
+        private long Memory(JsonSpecNode node)
+        {
+            if (node.Kind is JsonValueKind.Number or JsonValueKind.String && ResourceQuantities.TryParseMemory(node.Text!, out var bytes))
+            {
+                return bytes;
+            }
+
+            throw PipelineErrors.Invalid(At(node), $"'resource_limits.memory' is not a memory size: {Describe(node)}.", ResourceQuantities.MemoryHint);
         }
 
         /// <summary>

@@ -59,7 +59,7 @@ internal static partial class PipeprojReader
                     throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
                 }
 
-                return new Mapper(project, path, sdksDirectory).Spec();
+                return new Mapper(project, path).Spec();
             }
             finally
             {
@@ -96,7 +96,18 @@ internal static partial class PipeprojReader
     [GeneratedRegex(@"\s*Line \d+, position \d+\.$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPosition();
 
-    private sealed class Mapper(Project project, string path, string sdksDirectory)
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex NetworkName();
+
+    private delegate bool TryParse<T>(string text, out T value);
+
+    [GeneratedRegex(@"^(?=.{1,100}$)[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PackageId();
+
+    [GeneratedRegex(@"^\d+(?:\.\d+){1,3}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PackageVersion();
+
+    private sealed class Mapper(Project project, string path)
     {
         public PipelineSpec Spec()
         {
@@ -117,8 +128,12 @@ internal static partial class PipeprojReader
                 Parallelism = Integer("Parallelism", 0, 0, "Use a whole number of workers, or 0 for one per processor."),
                 DatumTries = Integer("DatumTries", 3, 1, "Use a whole number of tries, at least 1."),
                 Executor = Executor(),
+                Network = Network(),
+                Cpus = Quantity("Cpus", (string text, out double value) => ResourceQuantities.TryParseCpus(text, out value), "a CPU count", ResourceQuantities.CpusHint),
+                Memory = Quantity("Memory", (string text, out long value) => ResourceQuantities.TryParseMemory(text, out value), "a memory size", ResourceQuantities.MemoryHint),
                 Kubernetes = KubernetesProperties.Read(Property),
                 TransformFiles = TransformFiles(),
+                TransformPackages = TransformPackages(),
                 AcceptReturnCodes = AcceptReturnCodes(),
                 DatumTimeout = DatumTimeout(),
                 SourceFile = path,
@@ -145,9 +160,10 @@ internal static partial class PipeprojReader
             return (property.EvaluatedValue, where);
         }
 
+        /// <summary>Set by the SDK's Sdk.props, wherever it was resolved from (beside this assembly, or a NuGet package).</summary>
         private bool FromSdk(string name) =>
             project.GetProperty(name)?.Xml?.ContainingProject.FullPath is { } file
-            && file.StartsWith(Path.GetFullPath(sdksDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            && project.GetProperty("UsingPipeBuildSdk")?.Xml?.ContainingProject.FullPath == file;
 
         private IReadOnlyList<string> Command(out IReadOnlyList<string> stdin)
         {
@@ -296,6 +312,32 @@ internal static partial class PipeprojReader
             return files;
         }
 
+        private List<TransformPackage> TransformPackages()
+        {
+            var packages = new List<TransformPackage>();
+            foreach (var item in project.GetItems("TransformPackage"))
+            {
+                var where = Location(item.Xml.Location);
+                var id = item.EvaluatedInclude.Trim();
+                if (!PackageId().IsMatch(id))
+                {
+                    throw PipelineErrors.Invalid(where, $"TransformPackage '{id}' is not a NuGet package id.", "Use the package's id: letters, digits, '.', '-' and '_', at most 100 characters.");
+                }
+
+                var version = item.GetMetadataValue("Version").Trim();
+                if (!PackageVersion().IsMatch(version))
+                {
+                    var versionWhere = item.GetMetadata("Version")?.Xml is { } xml ? Location(xml.Location) : where;
+                    throw PipelineErrors.Invalid(versionWhere, $"TransformPackage '{id}' has Version=\"{version}\".", "Give an exact version such as 1.2.0 (ranges and floating versions would change the transform without a change to the file).");
+                }
+
+                packages.RemoveAll(p => p.Id.Equals(id, StringComparison.OrdinalIgnoreCase)); // a later item wins
+                packages.Add(new TransformPackage(id, version));
+            }
+
+            return packages;
+        }
+
         private string Executor()
         {
             if (Property("Executor") is not { } executor)
@@ -310,6 +352,36 @@ internal static partial class PipeprojReader
             }
 
             return value;
+        }
+
+        /// <summary>A Docker network name (none, bridge, host, or one the user created).</summary>
+        private string? Network()
+        {
+            if (Property("Network") is not { } network)
+            {
+                return null;
+            }
+
+            var value = network.Value.Trim();
+            if (!NetworkName().IsMatch(value))
+            {
+                throw PipelineErrors.Invalid(network.Where, $"Network '{value}' is not a network name.", "Use none (the default), bridge, host, or the name of a network the engine has.");
+            }
+
+            return value;
+        }
+
+        private T? Quantity<T>(string name, TryParse<T> parse, string what, string todo)
+            where T : struct
+        {
+            if (Property(name) is not { } property)
+            {
+                return null;
+            }
+
+            return parse(property.Value, out var value)
+                ? value
+                : throw PipelineErrors.Invalid(property.Where, $"{name} '{property.Value.Trim()}' is not {what}.", todo);
         }
 
         private int Integer(string name, int fallback, int minimum, string todo)

@@ -58,6 +58,9 @@ public static class PipeprojWriter
         Property(xml, "Description", spec.Description is null ? null : MultilineText.Format(spec.Description.Split('\n'), PropertyIndent + "  ", PropertyIndent));
         Property(xml, "Image", spec.Image);
         Property(xml, "Executor", spec.Executor == "local" ? null : spec.Executor);
+        Property(xml, "Network", spec.Network);
+        Property(xml, "Cpus", spec.Cpus is { } cpus ? ResourceQuantities.FormatCpus(cpus) : null);
+        Property(xml, "Memory", spec.Memory is { } memory ? ResourceQuantities.FormatMemory(memory) : null);
 
         var (shell, command) = CommandText(spec.Command);
         Property(xml, "CommandShell", shell);
@@ -105,6 +108,14 @@ public static class PipeprojWriter
             xml.WriteStartElement("TransformFile");
             var relative = projectDirectory is null ? file : Path.GetRelativePath(projectDirectory, file);
             xml.WriteAttributeString("Include", MSBuildText.Escape(relative, include: true));
+            xml.WriteEndElement();
+        }
+
+        foreach (var package in spec.TransformPackages)
+        {
+            xml.WriteStartElement("TransformPackage");
+            xml.WriteAttributeString("Include", package.Id);
+            xml.WriteAttributeString("Version", package.Version);
             xml.WriteEndElement();
         }
 

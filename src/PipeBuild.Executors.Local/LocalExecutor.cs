@@ -36,6 +36,12 @@ public sealed class LocalExecutor : IDatumExecutor
             environment[input.Name] = Path.Combine(sandbox.Root, input.Name, input.MatchedPath);
         }
 
+        var tools = Path.Combine(work.Scratch, "tools");
+        foreach (var (name, value) in TransformTools.Prepare(spec, tools))
+        {
+            environment[name] = value;
+        }
+
         foreach (var (name, value) in spec.Env)
         {
             environment[name] = sandbox.MapPfs(value);
@@ -47,7 +53,7 @@ public sealed class LocalExecutor : IDatumExecutor
             timeout.CancelAfter(limit);
         }
 
-        var command = Cli.Wrap(spec.Command[0])
+        var command = Cli.Wrap(TransformTools.Resolve(spec.Command[0], tools))
             .WithArguments(spec.Command.Skip(1).Select(sandbox.MapPfs))
             .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
             .WithEnvironmentVariables(environment)
@@ -70,20 +76,7 @@ public sealed class LocalExecutor : IDatumExecutor
             throw new PipeException(ErrorCodes.TransformStartFailed, $"{spec.SourceFile ?? spec.Name}: cannot start '{spec.Command[0]}': {e.Message}. Check the pipeline's Command.");
         }
 
-        if (exitCode != 0 && !spec.AcceptReturnCodes.Contains(exitCode))
-        {
-            return DatumOutcome.Failed($"exit code {exitCode}", log.ToString(), sandbox.BytesRead);
-        }
-
-        try
-        {
-            var outputs = await sandbox.CollectAsync(work.Content, cancellationToken);
-            return new DatumOutcome(true, null, outputs, log.ToString(), sandbox.BytesRead, outputs.Sum(o => o.Size));
-        }
-        catch (PipeException e) when (e.Code == ErrorCodes.OutputEscapesSandbox)
-        {
-            return DatumOutcome.Failed(e.Message, log.ToString(), sandbox.BytesRead);
-        }
+        return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

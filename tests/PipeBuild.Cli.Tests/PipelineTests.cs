@@ -94,6 +94,38 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public void Update_reruns_the_pipelines_that_read_its_output()
+    {
+        ws.Run("repo", "create", "csv_data").ShouldSucceed();
+        ws.Run("file", "put", "csv_data@master:housing.csv", "-f", ws.Write("data/h1.csv", "a\nb\nc\n")).ShouldSucceed();
+        ws.Write("split.pipeproj", Split);
+        ws.Write("count.pipeproj", Count);
+        ws.Run("pipeline", "create", "-f", "split.pipeproj").ShouldSucceed();
+        ws.Run("pipeline", "create", "-f", "count.pipeproj").ShouldSucceed();
+
+        // parts of one row instead of two: split reruns, and count follows on the new parts without a write to csv_data
+        var updated = JsonOutput.Parse(ws.Run("pipeline", "update", "-f", "split.pipeproj", "-p:Command=split -l 1 /pfs/csv_data/housing.csv /pfs/out/part-", "--output", "json"));
+        Assert.Equal(["split", "count"], updated.EnumerateArray().Select(j => j.GetProperty("pipeline").GetString()));
+        Assert.Equal(3, updated[1].GetProperty("datumsTotal").GetInt32());
+        Assert.Equal("1\n", ws.Run("file", "get", "count@master:part-ac.count").ShouldSucceed().Stdout);
+        var splitHead = JsonOutput.Parse(ws.Run("commit", "inspect", "split@master", "--output", "json")).GetProperty("id").GetString();
+        var count = JsonOutput.Parse(ws.Run("commit", "inspect", "count@master", "--output", "json"));
+        Assert.Contains(count.GetProperty("provenance").EnumerateArray(), p => p.GetProperty("commit").GetString() == splitHead);
+    }
+
+    [Fact]
+    public void Inspect_of_a_file_shows_what_it_evaluates_to_without_registering_it()
+    {
+        ws.Write("count.pipeproj", Count);
+        var spec = JsonOutput.Parse(ws.Run("pipeline", "inspect", "-f", "count.pipeproj", "-p:Parallelism=10", "--output", "json"));
+        Assert.Equal(("count", 10, "split"), (spec.GetProperty("name").GetString(), spec.GetProperty("parallelism").GetInt32(), spec.GetProperty("input").GetProperty("repo").GetString()));
+        Assert.Matches(@"(?m)^Parallelism +10 *$", ws.Run("pipeline", "inspect", "-f", "count.pipeproj", "-p:Parallelism=10").ShouldSucceed().Stdout);
+        Assert.Empty(JsonOutput.Parse(ws.Run("pipeline", "list", "--output", "json")).EnumerateArray());
+        ws.Run("pipeline", "inspect", "count", "-f", "count.pipeproj").ShouldFailWith("PIPE1001");
+        ws.Run("pipeline", "inspect").ShouldFailWith("PIPE1001");
+    }
+
+    [Fact]
     public void A_failing_transform_fails_the_job_with_exit_code_2_and_its_log()
     {
         ws.Run("repo", "create", "in").ShouldSucceed();

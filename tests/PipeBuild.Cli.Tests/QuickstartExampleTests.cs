@@ -9,7 +9,7 @@ public sealed class QuickstartExampleTests
     [Fact]
     public async Task The_quickstart_runs_and_reruns_only_what_changed()
     {
-        var script = Path.Combine(RepoRoot(), "examples", "quickstart", "run.sh");
+        var script = RepositoryPaths.Combine("examples", "quickstart", "run.sh");
         var work = Directory.CreateTempSubdirectory("pipe-quickstart-").FullName;
         try
         {
@@ -32,18 +32,5 @@ public sealed class QuickstartExampleTests
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PipeBuild.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PipeBuild.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -478,6 +478,42 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void TransformPackage_items_give_id_and_version_and_a_later_item_wins()
+    {
+        var spec = Evaluate($"""
+            <Project Sdk="PipeBuild.Sdk">
+            {MinimalBody}
+              <ItemGroup>
+                <TransformPackage Include="Contoso.Train" Version="1.0.0" />
+                <TransformPackage Include="Contoso.Score" Version="2.1.0-beta.1" />
+                <TransformPackage Include="contoso.train" Version="1.2.0" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        Assert.Equal([new TransformPackage("Contoso.Score", "2.1.0-beta.1"), new TransformPackage("contoso.train", "1.2.0")], spec.TransformPackages);
+    }
+
+    [Theory]
+    [InlineData("<TransformPackage Include=\"Contoso.Train\" Version=\"1.*\" />", "(9,46): TransformPackage 'Contoso.Train' has Version=\"1.*\". Give an exact version")]
+    [InlineData("<TransformPackage Include=\"Contoso.Train\" />", "(9,5): TransformPackage 'Contoso.Train' has Version=\"\". Give an exact version")]
+    [InlineData("<TransformPackage Include=\"Contoso/Train\" Version=\"1.0.0\" />", "(9,5): TransformPackage 'Contoso/Train' is not a NuGet package id.")]
+    public void Invalid_TransformPackage_items_are_PIPE2002_at_the_item(string item, string message)
+    {
+        var e = Fails($"""
+            <Project Sdk="PipeBuild.Sdk">
+            {MinimalBody}
+              <ItemGroup>
+                {item}
+              </ItemGroup>
+            </Project>
+            """);
+
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, e.Code);
+        Assert.StartsWith(Path.Combine(files.Root, "p", "bad.pipeproj") + message, e.Message);
+    }
+
+    [Fact]
     public void Missing_command_is_PIPE2002()
     {
         var e = Fails(WithItems("<PipeInput Include=\"split\" Glob=\"/*\" />", command: null));

@@ -1,5 +1,6 @@
 using PipeBuild.Core;
 using PipeBuild.Engine;
+using PipeBuild.Executors.Docker;
 using PipeBuild.Executors.Kubernetes;
 using PipeBuild.Executors.Local;
 
@@ -11,10 +12,11 @@ internal static class ExecutorFactory
     public static IDatumExecutor Create(string name, Session session) => name switch
     {
         "local" => new LocalExecutor(),
+        "docker" => new DockerExecutor(),
         "kubernetes" => Kubernetes(session),
         _ => throw new PipeException(
             ErrorCodes.ExecutorUnavailable,
-            $"executor '{name}' is not available in this version of dotnet pipe; use <Executor>local</Executor> or kubernetes (docker is planned)."),
+            $"executor '{name}' is not available; use <Executor>local</Executor>, docker or kubernetes."),
     };
 
     /// <summary>

@@ -12,7 +12,7 @@ foreach (var command in new[]
     WorkspaceCommands.Init(), WorkspaceCommands.Version(), WorkspaceCommands.Fsck(), WorkspaceCommands.Gc(),
     RepoCommands.Create(), BranchCommands.Create(), CommitCommands.Create(), FileCommands.Create(),
     PipelineCommands.Create(), JobCommands.Create(), JobCommands.Datums(),
-    RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(),
+    RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(), StoreCommands.Create(),
     WorkerCommands.Worker(),
 })
 {

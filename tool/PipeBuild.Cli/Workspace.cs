@@ -1,6 +1,7 @@
 using PipeBuild.Core;
 using PipeBuild.Store;
 using PipeBuild.Store.Local;
+using PipeBuild.Store.S3;
 
 namespace PipeBuild.Cli;
 
@@ -50,12 +51,8 @@ internal sealed class Workspace
 
     public static Workspace Init(string root, WorkspaceConfig config)
     {
+        EnsureNone(root);
         var path = ConfigPath(root);
-        if (File.Exists(path))
-        {
-            throw new PipeException(ErrorCodes.WorkspaceExists, $"'{root}' is already a PipeBuild workspace ({path} exists).");
-        }
-
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         config.Save(path);
         return new Workspace(Path.GetFullPath(root), config);
@@ -67,12 +64,34 @@ internal sealed class Workspace
             ? throw new PipeException(ErrorCodes.InvalidArguments, "a worker's --store (PIPE_STORE) must be a shared store such as s3://bucket/prefix; for a local workspace pass --workspace DIR instead.")
             : new Workspace(Path.Combine(Path.GetTempPath(), "pipebuild-worker"), new WorkspaceConfig(store));
 
-    public IObjectStore OpenObjectStore() => Config.Store switch
+    /// <summary>Throws unless <paramref name="root"/> is not a workspace yet.</summary>
+    public static void EnsureNone(string root)
     {
-        "local" => new LocalObjectStore(MetadataPath),
+        var path = ConfigPath(root);
+        if (File.Exists(path))
+        {
+            throw new PipeException(ErrorCodes.WorkspaceExists, $"'{root}' is already a PipeBuild workspace ({path} exists).");
+        }
+    }
+
+    public IObjectStore OpenObjectStore() => OpenObjectStore(Root, Config);
+
+    /// <summary>The store <paramref name="config"/> names for the workspace at <paramref name="root"/> (before it exists, for init).</summary>
+    public static IObjectStore OpenObjectStore(string root, WorkspaceConfig config) => config.Store switch
+    {
+        "local" => new LocalObjectStore(Path.Combine(root, MetadataFolder)),
+        var url when S3StoreUrl.IsS3(url) => new S3ObjectStore(S3Options(root, config, S3StoreUrl.Parse(url), null)),
         var other => throw new PipeException(
             ErrorCodes.InvalidConfig,
-            $"{ConfigPath(Root)}: store '{other}' is not supported by this version; use \"local\"."),
+            $"{ConfigPath(root)}: store '{other}' is not supported; use \"local\" or \"s3://BUCKET/PREFIX\"."),
+    };
+
+    /// <summary>How this workspace reaches an S3 store: the endpoint given, else the configured one, else AWS's variables.</summary>
+    public static S3StoreOptions S3Options(string root, WorkspaceConfig config, S3StoreUrl url, string? endpoint) => new(url)
+    {
+        Endpoint = S3StoreOptions.ResolveEndpoint(endpoint ?? config.S3Endpoint),
+        CacheFolder = Path.Combine(root, MetadataFolder, "cache", "s3"),
+        CacheMaxBytes = (config.S3CacheMiB ?? 2048) * 1024L * 1024,
     };
 
     public StatCache OpenStatCache() => StatCache.Load(Path.Combine(MetadataPath, "cache", "stat"));

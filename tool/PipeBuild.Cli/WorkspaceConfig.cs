@@ -3,8 +3,12 @@ using PipeBuild.Core;
 
 namespace PipeBuild.Cli;
 
-/// <summary>The contents of <c>.pipe/config.json</c>.</summary>
-internal sealed record WorkspaceConfig(string Store = "local", string DefaultBranch = CommitRef.DefaultBranch)
+/// <summary>
+/// The contents of <c>.pipe/config.json</c>. <paramref name="Store"/> is <c>local</c> or <c>s3://BUCKET/PREFIX</c>;
+/// <paramref name="S3Endpoint"/> names an S3-compatible server; <paramref name="S3CacheMiB"/> bounds the local
+/// cache of objects read from S3 (0: none).
+/// </summary>
+internal sealed record WorkspaceConfig(string Store = "local", string DefaultBranch = CommitRef.DefaultBranch, string? S3Endpoint = null, int? S3CacheMiB = null)
 {
     public static WorkspaceConfig Load(string path)
     {

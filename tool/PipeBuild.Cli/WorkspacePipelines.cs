@@ -1,6 +1,7 @@
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 using PipeBuild.Evaluation;
+using PipeBuild.Packages;
 
 namespace PipeBuild.Cli;
 
@@ -12,13 +13,34 @@ internal static class WorkspacePipelines
 {
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { Workspace.MetadataFolder, "bin", "obj", "node_modules", ".git" };
 
-    /// <summary>Every .pipeproj whose definition differs from the registered one (or is not registered yet).</summary>
-    public static async Task<IReadOnlyList<(PipelineSpec Spec, bool Exists)>> FindChangesAsync(Session session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The pipelines of <paramref name="files"/> (a .pipeproj evaluated with <paramref name="properties"/>, or a JSON
+    /// spec), or of every .pipeproj in the workspace when there are none.
+    /// </summary>
+    public static async Task<IReadOnlyList<PipelineSpec>> LoadAsync(Session session, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
+    {
+        var specs = new List<PipelineSpec>();
+        foreach (var file in files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root))
+        {
+            foreach (var spec in PipelineLoader.LoadAll(file, properties))
+            {
+                specs.Add(await ResolvePackagesAsync(spec, cancellationToken));
+            }
+        }
+
+        return specs;
+    }
+
+    /// <summary>Downloads (or finds in the NuGet cache) the spec's TransformPackages: their hashes are part of its identity.</summary>
+    public static Task<PipelineSpec> ResolvePackagesAsync(PipelineSpec spec, CancellationToken cancellationToken) =>
+        TransformPackageResolver.ResolveAsync(spec, Console.Error.WriteLine, cancellationToken);
+
+    /// <summary>Every spec whose definition differs from the registered one (or is not registered yet).</summary>
+    public static async Task<IReadOnlyList<(PipelineSpec Spec, bool Exists)>> FindChangesAsync(Session session, IReadOnlyList<PipelineSpec> specs, CancellationToken cancellationToken)
     {
         var changes = new List<(PipelineSpec, bool)>();
-        foreach (var file in Find(session.Workspace.Root))
+        foreach (var spec in specs)
         {
-            var spec = PipelineLoader.Load(file);
             var registered = await session.Engine.Registry.TryGetAsync(spec.Name, cancellationToken);
             if (registered is null || !EngineJson.Serialize(registered.Spec).AsSpan().SequenceEqual(EngineJson.Serialize(spec)))
             {
@@ -29,10 +51,10 @@ internal static class WorkspacePipelines
         return changes;
     }
 
-    /// <summary>Registers every new or changed definition, upstream pipelines first.</summary>
-    public static async Task SyncAsync(Session session, CancellationToken cancellationToken)
+    /// <summary>Registers every new or changed definition among <paramref name="specs"/>, upstream pipelines first.</summary>
+    public static async Task SyncAsync(Session session, IReadOnlyList<PipelineSpec> specs, CancellationToken cancellationToken)
     {
-        var pending = (await FindChangesAsync(session, cancellationToken)).ToList();
+        var pending = (await FindChangesAsync(session, specs, cancellationToken)).ToList();
         while (pending.Count > 0)
         {
             // A pipeline can only be registered once the repos it reads exist; those may be other pending outputs.

@@ -23,6 +23,15 @@ public sealed record PipelineSpec
     /// <summary>Container image for the docker and kubernetes executors.</summary>
     public string? Image { get; init; }
 
+    /// <summary>The container network for the docker executor: null means none (no network at all).</summary>
+    public string? Network { get; init; }
+
+    /// <summary>CPUs a container may use (1.5 = one and a half); null: no limit.</summary>
+    public double? Cpus { get; init; }
+
+    /// <summary>Memory a container may use, in bytes; null: no limit.</summary>
+    public long? Memory { get; init; }
+
     /// <summary>Workers; 0 means one per processor.</summary>
     public int Parallelism { get; init; }
 
@@ -36,6 +45,9 @@ public sealed record PipelineSpec
 
     /// <summary>Files whose content is part of the transform identity (scripts, models), as absolute paths.</summary>
     public IReadOnlyList<string> TransformFiles { get; init; } = [];
+
+    /// <summary>NuGet tool packages the transform runs; each one's content hash is part of the transform identity.</summary>
+    public IReadOnlyList<TransformPackage> TransformPackages { get; init; } = [];
 
     /// <summary>Exit codes other than 0 that count as success (Pachyderm's <c>accept_return_code</c>).</summary>
     public IReadOnlyList<int> AcceptReturnCodes { get; init; } = [];

@@ -15,6 +15,17 @@ internal static class PipelineCommands
     /// <summary>Reads a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec, with -p:Name=Value properties.</summary>
     public static PipelineSpec Load(string file, string[] properties)
     {
+        if (!File.Exists(file))
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
+        }
+
+        return PipelineLoader.Load(Path.GetFullPath(file), ParseProperties(properties));
+    }
+
+    /// <summary><c>-p:Name=Value</c> words as a dictionary (names case-insensitive, as in MSBuild).</summary>
+    public static Dictionary<string, string> ParseProperties(string[] properties)
+    {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in properties)
         {
@@ -27,12 +38,7 @@ internal static class PipelineCommands
             values[property[..equals]] = property[(equals + 1)..];
         }
 
-        if (!File.Exists(file))
-        {
-            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
-        }
-
-        return PipelineLoader.Load(Path.GetFullPath(file), values);
+        return values;
     }
 
     public static Option<string[]> PropertiesOption() =>
@@ -45,7 +51,12 @@ internal static class PipelineCommands
         var reprocess = new Option<bool>("--reprocess") { Description = "Rerun every datum, even those whose inputs and transform are unchanged." };
         var noReprocess = new Option<bool>("--no-reprocess") { Description = "Keep the previous definition's results for unchanged inputs (Pachyderm's default)." };
         var noRun = new Option<bool>("--no-run") { Description = "Register only; do not run the pipeline now." };
-        Symbol[] symbols = update ? [file, properties, reprocess, noReprocess, noRun] : [file, properties, noRun];
+        var executor = new Option<string?>("--executor")
+        {
+            Description = "Where datums run, overriding the file's Executor: local (a process) or docker (a container of the pipeline's image).",
+        };
+        executor.AcceptOnlyFromAmong("local", "docker", "kubernetes");
+        Symbol[] symbols = update ? [file, properties, executor, reprocess, noReprocess, noRun] : [file, properties, executor, noRun];
         var description = update
             ? "Change a pipeline's definition and bring its output up to date (a changed transform reruns every datum unless --no-reprocess)."
             : "Register a pipeline, create its output repo, and run it on the inputs' current commits.";
@@ -56,7 +67,8 @@ internal static class PipelineCommands
                 throw new PipeException(ErrorCodes.InvalidArguments, "--reprocess and --no-reprocess cannot be used together.");
             }
 
-            var spec = Load(s.Get(file), s.Get(properties) ?? []);
+            var spec = await WorkspacePipelines.ResolvePackagesAsync(Load(s.Get(file), s.Get(properties) ?? []), ct);
+            spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
             var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
             if (!s.Out.IsJson)
@@ -74,7 +86,10 @@ internal static class PipelineCommands
                 return ExitCodes.Ok;
             }
 
-            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync([pipeline.Name], force: false, progress, ct));
+            // A new output (a retrained model) is a write to the pipeline's repo: what reads it follows, as after a put.
+            var jobs = await JobReporter.RunAsync(async progress => (IReadOnlyList<JobInfo>)[
+                .. await s.Engine.RunAsync([pipeline.Name], force: false, progress, ct),
+                .. await s.Engine.RunDownstreamAsync(pipeline.Name, progress, ct)]);
             return RunCommands.Report(s, jobs);
         });
     }
@@ -90,10 +105,25 @@ internal static class PipelineCommands
 
     private static Command Inspect()
     {
-        var name = new Argument<string>("name");
-        return Cli.Command("inspect", "Show a pipeline's definition and whether it is up to date.", [name], async (s, ct) =>
+        var name = new Argument<string?>("name") { Description = "A registered pipeline.", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Option<string?>("--file", "-f") { Description = "Show what this .pipeproj or Pachyderm JSON spec evaluates to, without registering it." };
+        var properties = PropertiesOption();
+        return Cli.Command("inspect", "Show a pipeline's definition and whether it is up to date, or with -f what a pipeline file evaluates to.", [name, file, properties], async (s, ct) =>
         {
-            var pipeline = await s.Engine.Registry.GetAsync(s.Get(name), ct);
+            if (s.Get(file) is { } path)
+            {
+                if (s.Get(name) is not null)
+                {
+                    throw new PipeException(ErrorCodes.InvalidArguments, "give a pipeline name or -f FILE, not both.");
+                }
+
+                var evaluated = Load(path, s.Get(properties) ?? []);
+                s.Out.Write(evaluated, spec => (["FIELD", "VALUE"], Rows(spec)));
+                return ExitCodes.Ok;
+            }
+
+            var pipeline = await s.Engine.Registry.GetAsync(s.Get(name) ?? throw new PipeException(
+                ErrorCodes.InvalidArguments, "name a pipeline, or give -f FILE. 'dotnet pipe pipeline list' shows the pipelines."), ct);
             if (s.Out.IsJson)
             {
                 s.Out.Json(pipeline);
@@ -101,18 +131,23 @@ internal static class PipelineCommands
             }
 
             var status = await s.Engine.StatusAsync(pipeline, ct);
-            var spec = pipeline.Spec;
             Renderer.Table(["FIELD", "VALUE"],
             [
-                ["Name", spec.Name], ["Description", spec.Description ?? ""], ["Source", spec.SourceFile ?? "-"], ["Version", pipeline.Version.ToString()],
-                ["Command", string.Join(' ', spec.Command)], ["Stdin", string.Join(" \\n ", spec.Stdin)], ["Image", spec.Image ?? "-"],
-                ["Executor", spec.Executor], ["Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString()],
-                ["Datum tries", spec.DatumTries.ToString()], ["Inputs", string.Join(", ", spec.Input.Leaves().Select(l => $"{l.InputName}={l.Repo}@{l.Branch}:{l.Glob}"))],
-                ["Transform files", string.Join(", ", spec.TransformFiles)], ["Up to date", status.UpToDate ? "yes" : "no: " + string.Join("; ", status.Reasons)],
+                .. Rows(pipeline.Spec), ["Version", pipeline.Version.ToString()],
+                ["Up to date", status.UpToDate ? "yes" : "no: " + string.Join("; ", status.Reasons)],
             ]);
             return ExitCodes.Ok;
         });
     }
+
+    private static string[][] Rows(PipelineSpec spec) =>
+    [
+        ["Name", spec.Name], ["Description", spec.Description ?? ""], ["Source", spec.SourceFile ?? "-"],
+        ["Command", string.Join(' ', spec.Command)], ["Stdin", string.Join(" \\n ", spec.Stdin)], ["Image", spec.Image ?? "-"],
+        ["Executor", spec.Executor], ["Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString()],
+        ["Datum tries", spec.DatumTries.ToString()], ["Inputs", string.Join(", ", spec.Input.Leaves().Select(l => $"{l.InputName}={l.Repo}@{l.Branch}:{l.Glob}"))],
+        ["Transform files", string.Join(", ", spec.TransformFiles)],
+    ];
 
     private static Command Delete()
     {

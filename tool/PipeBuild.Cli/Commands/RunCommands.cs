@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 
 namespace PipeBuild.Cli.Commands;
@@ -12,19 +13,23 @@ internal static class RunCommands
         var pipelines = new Argument<string[]>("pipeline") { Description = "Pipelines to bring up to date (with what they depend on); all when none.", Arity = ArgumentArity.ZeroOrMore };
         var question = new Option<bool>("--question", "-q") { Description = "Run nothing: say what would run and why; exit code 1 if anything would." };
         var force = new Option<bool>("--force") { Description = "Start a job even for up-to-date pipelines (stored results are still reused)." };
-        return Cli.Command("run", "Register the workspace's new or changed .pipeproj files, then bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force], async (s, ct) =>
+        var files = new Option<string[]>("--file", "-f") { Description = "Register and run only these pipeline files (.pipeproj or .json) instead of the workspace's .pipeproj files. Repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var properties = PipelineCommands.PropertiesOption();
+        return Cli.Command("run", "Register the workspace's new or changed .pipeproj files (or the --file ones), then bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force, files, properties], async (s, ct) =>
         {
+            var specs = await WorkspacePipelines.LoadAsync(s, s.Get(files) ?? [], PipelineCommands.ParseProperties(s.Get(properties) ?? []), ct);
+            // With --file, the files' pipelines are what to bring up to date (besides any named).
+            string[] wanted = [.. s.Get(pipelines) ?? [], .. (s.Get(files) ?? []).Length > 0 ? specs.Select(x => x.Name) : []];
             if (s.Get(question))
             {
-                var statuses = await StatusWithDefinitionsAsync(s, ct);
-                var wanted = s.Get(pipelines) ?? [];
+                var statuses = await StatusWithDefinitionsAsync(s, specs, ct);
                 statuses = [.. statuses.Where(x => wanted.Length == 0 || wanted.Contains(x.Pipeline))];
                 WriteStatus(s, statuses);
                 return statuses.All(x => x.UpToDate) ? ExitCodes.Ok : ExitCodes.UserError;
             }
 
-            await WorkspacePipelines.SyncAsync(s, ct);
-            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync(s.Get(pipelines) ?? [], s.Get(force), progress, ct));
+            await WorkspacePipelines.SyncAsync(s, specs, ct);
+            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync(wanted, s.Get(force), progress, ct));
             if (jobs.Count == 0 && !s.Out.IsJson)
             {
                 Console.Out.WriteLine("everything is up to date");
@@ -37,7 +42,7 @@ internal static class RunCommands
     public static Command Status() =>
         Cli.Command("status", "Say, per pipeline, whether it is up to date and why not (same as run --question).", [], async (s, ct) =>
         {
-            WriteStatus(s, await StatusWithDefinitionsAsync(s, ct));
+            WriteStatus(s, await StatusWithDefinitionsAsync(s, await WorkspacePipelines.LoadAsync(s, [], new Dictionary<string, string>(), ct), ct));
             return ExitCodes.Ok;
         });
 
@@ -82,10 +87,10 @@ internal static class RunCommands
     }
 
     /// <summary>The engine's status, plus the workspace's .pipeproj files that are new or changed since registered.</summary>
-    private static async Task<IReadOnlyList<PipelineStatus>> StatusWithDefinitionsAsync(Session s, CancellationToken ct)
+    private static async Task<IReadOnlyList<PipelineStatus>> StatusWithDefinitionsAsync(Session s, IReadOnlyList<PipelineSpec> specs, CancellationToken ct)
     {
         var statuses = (await s.Engine.StatusAsync(ct)).ToList();
-        foreach (var (spec, exists) in await WorkspacePipelines.FindChangesAsync(s, ct))
+        foreach (var (spec, exists) in await WorkspacePipelines.FindChangesAsync(s, specs, ct))
         {
             var file = Path.GetRelativePath(s.Workspace.Root, spec.SourceFile!);
             var index = statuses.FindIndex(x => x.Pipeline == spec.Name);

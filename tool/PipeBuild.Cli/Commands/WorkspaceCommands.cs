@@ -3,6 +3,7 @@ using System.Reflection;
 using PipeBuild.Core;
 using PipeBuild.Store;
 using PipeBuild.Store.Local;
+using PipeBuild.Store.S3;
 
 namespace PipeBuild.Cli.Commands;
 
@@ -12,15 +13,28 @@ internal static class WorkspaceCommands
     public static Command Init()
     {
         var directory = new Argument<string?>("dir") { Description = "Folder to make a workspace (default: the current folder).", Arity = ArgumentArity.ZeroOrOne };
-        var store = new Option<string>("--store") { Description = "Where data lives: local (in .pipe/).", DefaultValueFactory = _ => "local" };
+        var store = new Option<string>("--store") { Description = "Where data lives: local (in .pipe/), or s3://BUCKET/PREFIX (credentials from the AWS environment or profile).", DefaultValueFactory = _ => "local" };
+        var endpoint = new Option<string?>("--s3-endpoint") { Description = "URL of an S3-compatible server for an s3:// store (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)." };
         var branch = new Option<string>("--default-branch") { Description = "Branch used when a reference names none.", DefaultValueFactory = _ => CommitRef.DefaultBranch };
-        return Cli.Command("init", "Make the current folder (or DIR) a PipeBuild workspace.", [directory, store, branch], async (s, ct) =>
+        return Cli.Command("init", "Make the current folder (or DIR) a PipeBuild workspace.", [directory, store, endpoint, branch], async (s, ct) =>
         {
             var root = Path.GetFullPath(s.Get(directory) ?? s.Parse.GetValue(GlobalOptions.Workspace) ?? Directory.GetCurrentDirectory());
-            var config = new WorkspaceConfig(s.Get(store), Names.Validate(s.Get(branch), "branch"));
-            var workspace = Workspace.Init(root, config);
-            await using var objects = workspace.OpenObjectStore();
-            s.Out.Result(new InitResult(root, config.Store), $"Initialized a PipeBuild workspace in {root} (store: {config.Store}).");
+            var config = new WorkspaceConfig(s.Get(store), Names.Validate(s.Get(branch), "branch"), s.Get(endpoint));
+            Workspace.EnsureNone(root);
+            string? writes = null;
+            string location;
+            await using (var objects = Workspace.OpenObjectStore(root, config))
+            {
+                location = objects is S3ObjectStore ? objects.Location : config.Store;
+                if (objects is S3ObjectStore s3)
+                {
+                    // Reaches the bucket now (so bad credentials fail init, not the first put) and records how it swaps documents.
+                    writes = await s3.GetWriteModeAsync(ct) == S3WriteMode.ConditionalWrites ? "conditional writes" : "leases (the server ignores conditional writes)";
+                }
+            }
+
+            Workspace.Init(root, config);
+            s.Out.Result(new InitResult(root, config.Store, writes), $"Initialized a PipeBuild workspace in {root} (store: {location}{(writes is null ? "" : $"; compare-and-swap by {writes}")}).");
             return ExitCodes.Ok;
         });
     }
@@ -39,6 +53,12 @@ internal static class WorkspaceCommands
             if (s.Store.Objects is LocalObjectStore local)
             {
                 local.RemoveStaleTemporaryFiles(TimeSpan.FromMinutes(10));
+            }
+
+            var s3Cache = Path.Combine(s.Workspace.MetadataPath, "cache", "s3");
+            if (Directory.Exists(s3Cache))
+            {
+                Directory.Delete(s3Cache, recursive: true); // fsck verifies the store itself, not local copies of it
             }
 
             var report = await new StoreMaintenance(s.Store).FsckAsync(ct);

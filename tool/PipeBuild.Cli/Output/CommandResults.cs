@@ -5,7 +5,7 @@ namespace PipeBuild.Cli;
 /// <summary>What a delete command removed.</summary>
 internal sealed record DeletedResult(string Deleted, string? Commit = null);
 
-internal sealed record InitResult(string Workspace, string Store);
+internal sealed record InitResult(string Workspace, string Store, string? CompareAndSwap = null);
 
 internal sealed record VersionResult(string Component, string Version);
 

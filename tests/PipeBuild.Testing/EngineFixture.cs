@@ -1,21 +1,28 @@
 using System.Text;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
+using PipeBuild.Engine;
 using PipeBuild.Executors.Local;
 using PipeBuild.Store;
 using PipeBuild.Store.Local;
 
-namespace PipeBuild.Engine.Tests;
+namespace PipeBuild.Testing;
 
-/// <summary>A store in a temp folder, the engine with the real local executor, and helpers to write inputs.</summary>
+/// <summary>
+/// A store in a temp folder, the engine with a real executor (the local one unless given another), and helpers
+/// to write inputs and read outputs.
+/// </summary>
 public sealed class EngineFixture : IDisposable
 {
-    public EngineFixture()
+    public EngineFixture(IDatumExecutor? executor = null)
     {
         Root = Directory.CreateTempSubdirectory("pipe-engine-").FullName;
         Store = new VersionStore(new LocalObjectStore(Path.Combine(Root, ".pipe")));
-        Engine = new PipelineEngine(Store, _ => new LocalExecutor(), Path.Combine(Root, ".pipe", "tmp"));
+        Executor = executor ?? new LocalExecutor();
+        Engine = new PipelineEngine(Store, _ => Executor, Path.Combine(Root, ".pipe", "tmp"));
     }
+
+    public IDatumExecutor Executor { get; }
 
     public string Root { get; }
 
@@ -72,6 +79,7 @@ public sealed class EngineFixture : IDisposable
 
     public void Dispose()
     {
+        Executor.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
         {
             File.SetAttributes(file, FileAttributes.Normal);

@@ -1,0 +1,379 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+using PipeBuild.Engine;
+
+namespace PipeBuild.Executors.Docker;
+
+/// <summary>
+/// Runs each datum in a container of the pipeline's image through the Docker Engine API (Docker, or Podman's
+/// compatible service): the datum's sandbox inputs bind-mounted read-only at <c>/pfs/NAME</c>, its output folder
+/// at <c>/pfs/out</c>, as the calling user, with no network unless the pipeline names one. The container is
+/// removed when the datum ends, fails, times out or is cancelled; one left by a crashed run is removed the next
+/// time an executor connects. The digest the image tag points to is part of the transform identity.
+/// </summary>
+public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDatumExecutor
+{
+    /// <summary>The newest Engine API the Docker.DotNet models describe; an older engine is spoken to in its own.</summary>
+    private static readonly System.Version MaxApiVersion = new(1, 41);
+
+    private readonly DockerExecutorOptions options = options ?? DockerExecutorOptions.FromEnvironment();
+    private readonly SemaphoreSlim connecting = new(1, 1);
+    private readonly ConcurrentDictionary<string, string> imageIds = new(StringComparer.Ordinal);
+    private DockerClient? client;
+
+    public string Name => "docker";
+
+    /// <summary>The endpoint this executor talks to, for messages.</summary>
+    public Uri Endpoint => options.Endpoint;
+
+    /// <summary>How many containers of crashed runs were removed when this executor connected.</summary>
+    public int LeftoversRemoved { get; private set; }
+
+    public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
+    {
+        var image = RequireImage(spec);
+        var docker = await ConnectAsync(cancellationToken);
+        var id = await ResolveImageAsync(docker, spec, image, cancellationToken);
+        imageIds[image] = id;
+        return $"docker image {id}";
+    }
+
+    public async Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
+    {
+        var spec = work.Spec;
+        var name = RequireImage(spec);
+        var docker = await ConnectAsync(cancellationToken);
+
+        // The image the job's identity was computed with, even if the tag moved since.
+        var image = imageIds.TryGetValue(name, out var resolved) ? resolved : await ResolveImageAsync(docker, spec, name, cancellationToken);
+        var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
+        var log = new ContainerLog();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (spec.DatumTimeout is { } limit)
+        {
+            timeout.CancelAfter(limit);
+        }
+
+        string? id = null;
+        long exitCode;
+        try
+        {
+            id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, sandbox, image), timeout.Token), "create a container")).ID;
+            exitCode = await RunContainerAsync(docker, id, spec, log, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DatumOutcome.Failed($"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s", log.ToString(), sandbox.BytesRead);
+        }
+        finally
+        {
+            if (id is not null)
+            {
+                await RemoveAsync(docker, id);
+            }
+        }
+
+        return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken, mounted: true);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        client?.Dispose();
+        connecting.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static CreateContainerParameters CreateParameters(DatumWork work, DatumSandbox sandbox, string image)
+    {
+        var spec = work.Spec;
+        var environment = new List<string>
+        {
+            $"PIPE_DATUM_ID={work.Datum.Id}",
+            $"PIPE_JOB_ID={work.JobId}",
+            $"PIPE_PIPELINE={spec.Name}",
+            $"PACH_DATUM_ID={work.Datum.Id}",
+            $"PACH_JOB_ID={work.JobId}",
+            "PIPE_PFS=/pfs",
+        };
+
+        // As in Pachyderm, an environment variable named after each input holds its datum's path.
+        environment.AddRange(work.Datum.Inputs.Select(input => $"{input.Name}=/pfs/{input.Name}/{input.MatchedPath}".TrimEnd('/')));
+        environment.AddRange(spec.Env.Select(e => $"{e.Key}={e.Value}"));
+
+        var mounts = work.Datum.Inputs
+            .Select(input => new Mount { Type = "bind", Source = Path.Combine(sandbox.Root, input.Name), Target = $"/pfs/{input.Name}", ReadOnly = true })
+            .Append(new Mount { Type = "bind", Source = sandbox.Out, Target = "/pfs/out" })
+            .ToList();
+
+        return new CreateContainerParameters
+        {
+            Image = image,
+
+            // Pachyderm's cmd replaces the image's entrypoint as well as its command.
+            Entrypoint = [spec.Command[0]],
+            Cmd = [.. spec.Command.Skip(1)],
+            Env = environment,
+            User = CallingUser.ContainerUser,
+            AttachStdout = true,
+            AttachStderr = true,
+            AttachStdin = spec.Stdin.Count > 0,
+            OpenStdin = spec.Stdin.Count > 0,
+            StdinOnce = spec.Stdin.Count > 0,
+            Labels = new Dictionary<string, string>
+            {
+                [ContainerLabels.Owner] = ContainerLabels.CurrentOwner,
+                [ContainerLabels.Pipeline] = spec.Name,
+                [ContainerLabels.Job] = work.JobId,
+                [ContainerLabels.Datum] = work.Datum.Id,
+            },
+            HostConfig = new HostConfig
+            {
+                Mounts = mounts,
+                NetworkMode = spec.Network ?? "none",
+                NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
+                Memory = spec.Memory ?? 0,
+            },
+        };
+    }
+
+    /// <summary>Attaches before starting (so no output is lost), feeds stdin, streams the log, returns the exit code.</summary>
+    private static async Task<long> RunContainerAsync(DockerClient docker, string id, PipelineSpec spec, ContainerLog log, CancellationToken cancellationToken)
+    {
+        var attach = new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true, Stdin = spec.Stdin.Count > 0 };
+        using var stream = await Call(() => docker.Containers.AttachContainerAsync(id, tty: false, attach, cancellationToken), "attach to the container");
+        try
+        {
+            await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            throw new PipeException(
+                ErrorCodes.ContainerStartFailed,
+                $"{spec.SourceFile ?? spec.Name}: cannot start '{spec.Command[0]}' in image '{spec.Image}': {EngineMessage(e)}. Check that the Command exists in the image.");
+        }
+
+        if (spec.Stdin.Count > 0)
+        {
+            var input = Encoding.UTF8.GetBytes(string.Concat(spec.Stdin.Select(line => line + "\n")));
+            await stream.WriteAsync(input, 0, input.Length, cancellationToken);
+            stream.CloseWrite();
+        }
+
+        var buffer = new byte[81920];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            if (read.EOF)
+            {
+                break;
+            }
+
+            log.Append(read.Target == MultiplexedStream.TargetStream.StandardError, buffer.AsSpan(0, read.Count));
+        }
+
+        return (await Call(() => docker.Containers.WaitContainerAsync(id, cancellationToken), "wait for the container")).StatusCode;
+    }
+
+    /// <summary>Stops and removes a container whatever happened to the datum (never cancelled: it must not leak).</summary>
+    private static async Task RemoveAsync(DockerClient docker, string id)
+    {
+        try
+        {
+            await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+
+    private static string RequireImage(PipelineSpec spec) =>
+        string.IsNullOrWhiteSpace(spec.Image)
+            ? throw new PipeException(
+                ErrorCodes.ImageNotSet,
+                $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' runs under the docker executor but names no image. Set <Image>NAME:TAG</Image> (or transform.image in a JSON spec).")
+            : spec.Image;
+
+    /// <summary>The image's id (its config digest), pulled first if the engine does not have it.</summary>
+    private static async Task<string> ResolveImageAsync(DockerClient docker, PipelineSpec spec, string image, CancellationToken cancellationToken)
+    {
+        if (await TryInspectImageAsync(docker, image, cancellationToken) is { } id)
+        {
+            return id;
+        }
+
+        var errors = new List<string>();
+        var pull = new ImagesCreateParameters { FromImage = image, Tag = HasTagOrDigest(image) ? null : "latest" };
+        try
+        {
+            // A failed pull is reported in the progress stream, not always as an error response.
+            await docker.Images.CreateImageAsync(pull, new AuthConfig(), new Progress<JSONMessage>(m => Collect(errors, m)), cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            errors.Add(EngineMessage(e));
+        }
+
+        return await TryInspectImageAsync(docker, image, cancellationToken)
+            ?? throw new PipeException(
+                ErrorCodes.ImageUnavailable,
+                $"{spec.SourceFile ?? spec.Name}: image '{image}' is not on the container engine and cannot be pulled: {(errors.Count > 0 ? errors[^1] : "no such image")}. "
+                + "Build or load it there (docker build, docker load, podman import), or fix <Image>.");
+    }
+
+    private static void Collect(List<string> errors, JSONMessage message)
+    {
+        var error = message.Error?.Message ?? message.ErrorMessage;
+        if (!string.IsNullOrWhiteSpace(error))
+        {
+            lock (errors)
+            {
+                errors.Add(error.Trim());
+            }
+        }
+    }
+
+    private static async Task<string?> TryInspectImageAsync(DockerClient docker, string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await docker.Images.InspectImageAsync(image, cancellationToken)).ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>busybox:1.36, registry:5000/x:y and x@sha256:... name a tag or digest; busybox and registry:5000/x do not.</summary>
+    private static bool HasTagOrDigest(string image) => image.Contains('@', StringComparison.Ordinal) || image[(image.LastIndexOf('/') + 1)..].Contains(':', StringComparison.Ordinal);
+
+    /// <summary>
+    /// Connects once: negotiates the API version (the engine's, up to <see cref="MaxApiVersion"/>) and removes
+    /// containers that crashed runs left behind.
+    /// </summary>
+    private async Task<DockerClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (client is { } connected)
+        {
+            return connected;
+        }
+
+        await connecting.WaitAsync(cancellationToken);
+        try
+        {
+            if (client is null)
+            {
+                using var configuration = new DockerClientConfiguration(options.Endpoint);
+                VersionResponse version;
+                using (var probe = configuration.CreateClient())
+                {
+                    version = await Reach(() => probe.System.GetVersionAsync(cancellationToken), cancellationToken);
+                }
+
+                var negotiated = System.Version.TryParse(version.APIVersion, out var served) && served < MaxApiVersion ? served : MaxApiVersion;
+                var docker = configuration.CreateClient(negotiated);
+                LeftoversRemoved = await RemoveLeftoversAsync(docker, cancellationToken);
+                client = docker;
+            }
+
+            return client;
+        }
+        finally
+        {
+            connecting.Release();
+        }
+    }
+
+    private static async Task<int> RemoveLeftoversAsync(DockerClient docker, CancellationToken cancellationToken)
+    {
+        var parameters = new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ContainerLabels.Owner] = true } },
+        };
+        var removed = 0;
+        foreach (var container in await Call(() => docker.Containers.ListContainersAsync(parameters, cancellationToken), "list containers"))
+        {
+            if (container.Labels.TryGetValue(ContainerLabels.Owner, out var owner) && ContainerLabels.IsDeadOwner(owner))
+            {
+                await RemoveAsync(docker, container.ID);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>The first call to the engine: a failure to connect becomes one error with a hint.</summary>
+    private async Task<T> Reach<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or SocketException or IOException or TimeoutException or OperationCanceledException or DockerApiException)
+        {
+            var hint = options.Endpoint.Scheme == "unix"
+                ? $"Start Docker or Podman's service (podman system service --time=0 {options.Endpoint}), or set DOCKER_HOST to the engine's socket."
+                : "Start the engine, or set DOCKER_HOST to where it listens.";
+            throw new PipeException(ErrorCodes.DockerUnreachable, $"cannot reach the container engine at {options.Endpoint}: {Innermost(e)}. {hint}");
+        }
+    }
+
+    /// <summary>Any later call: the engine refusing a request is one error naming what was attempted.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call, string what)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (DockerApiException e)
+        {
+            throw new PipeException(ErrorCodes.DockerRequestFailed, $"the container engine refused to {what}: {EngineMessage(e)}.");
+        }
+        catch (Exception e) when (e is HttpRequestException or SocketException or IOException)
+        {
+            throw new PipeException(ErrorCodes.DockerUnreachable, $"lost the connection to the container engine while trying to {what}: {Innermost(e)}. Check that it is still running.");
+        }
+    }
+
+    /// <summary>The engine's own message from a JSON error body such as {"message": "..."}.</summary>
+    private static string EngineMessage(DockerApiException e)
+    {
+        try
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(e.ResponseBody ?? "");
+            if (body.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+            {
+                return text.TrimEnd('.');
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{(int)e.StatusCode} {e.StatusCode}");
+    }
+
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message.TrimEnd('.');
+    }
+}

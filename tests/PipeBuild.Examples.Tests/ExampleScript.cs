@@ -1,0 +1,98 @@
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace PipeBuild.Examples.Tests;
+
+/// <summary>
+/// One example's <c>run.sh</c>, run with the built tool in a fresh folder, and <c>dotnet pipe</c> in the
+/// workspace it leaves, to check what a user would check afterwards.
+/// </summary>
+public sealed class ExampleScript : IDisposable
+{
+    public ExampleScript(string name)
+    {
+        Folder = Path.Combine(RepoRoot, "examples", name);
+        Work = Directory.CreateTempSubdirectory($"pipe-example-{name}-").FullName;
+    }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public string Folder { get; }
+
+    /// <summary>The workspace the script made.</summary>
+    public string Work { get; }
+
+    /// <summary>Everything the script printed, stdout and stderr interleaved as they came.</summary>
+    public string Output { get; private set; } = "";
+
+    public async Task RunAsync()
+    {
+        var output = new System.Text.StringBuilder();
+        var result = await CliWrap.Cli.Wrap("bash")
+            .WithArguments([Path.Combine(Folder, "run.sh")])
+            .WithEnvironmentVariables(e => e.Set("PIPE", $"dotnet {TempWorkspace.ToolPath}").Set("WORKDIR", Work).Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1"))
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(output))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync();
+        Output = output.ToString();
+        Assert.True(result.ExitCode == 0, $"run.sh exited with {result.ExitCode}:\n{Output}");
+    }
+
+    public PipeResult Pipe(params string[] args)
+    {
+        var result = CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([TempWorkspace.ToolPath, .. args])
+            .WithWorkingDirectory(Work)
+            .WithEnvironmentVariables(e => e.Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1"))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync().GetAwaiter().GetResult();
+        return new PipeResult(result.ExitCode, result.StandardOutput, result.StandardError);
+    }
+
+    public JsonElement Json(params string[] args) => JsonOutput.Parse(Pipe([.. args, "--output", "json"]));
+
+    /// <summary>A pipeline's jobs, oldest first, as (datums ran, datums reused, datums total).</summary>
+    public (int Ran, int Reused, int Total)[] Jobs(string pipeline) =>
+        [.. JobList(pipeline).Select(j => (j.GetProperty("datumsProcessed").GetInt32(), j.GetProperty("datumsSkipped").GetInt32(), j.GetProperty("datumsTotal").GetInt32()))];
+
+    /// <summary>A pipeline's jobs, oldest first.</summary>
+    public JsonElement[] JobList(string pipeline) =>
+        [.. Json("job", "list", "--pipeline", pipeline).EnumerateArray().Reverse()];
+
+    public string Get(string reference) => Pipe("file", "get", reference).ShouldSucceed().Stdout;
+
+    public string[] Files(string reference) => JsonOutput.Column(Pipe("file", "list", reference, "--output", "json"), "path");
+
+    public string CommitId(string reference) => Json("commit", "inspect", reference).GetProperty("id").GetString()!;
+
+    /// <summary>The provenance of a commit as "repo@commit" strings.</summary>
+    public string[] Provenance(string reference) =>
+        [.. Json("commit", "inspect", reference).GetProperty("provenance").EnumerateArray()
+            .Select(p => $"{p.GetProperty("repo").GetString()}@{p.GetProperty("commit").GetString()}").Order(StringComparer.Ordinal)];
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PipeBuild.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("PipeBuild.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text;
+using PipeBuild.Core.Pipelines;
+using PipeBuild.Engine;
+using PipeBuild.Store;
+
+namespace PipeBuild.Testing;
+
+/// <summary>
+/// What every executor must do the same way, whatever runs the transform (a process, a container, a pod):
+/// outputs, the datum's environment, stdin, exit codes, logs, links into inputs, timeouts and cancellation.
+/// Each executor's tests derive from this; the scripts run in any POSIX sh (busybox's included).
+/// </summary>
+public abstract class ExecutorConformanceTests : IDisposable
+{
+    private EngineFixture? fixture;
+
+    protected EngineFixture Fx => fixture ??= new EngineFixture(CreateExecutor());
+
+    /// <summary>The image pipelines name (container executors run it; the local executor ignores it).</summary>
+    protected virtual string? Image => null;
+
+    [SkippableFact]
+    public async Task Writes_outputs_with_the_datums_environment()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" });
+        const string script = """
+            n=$(basename "$data")
+            { cat "$data"; echo "pipeline=$PIPE_PIPELINE"; echo "datum=$PIPE_DATUM_ID"; echo "job=$PACH_JOB_ID"; echo "greeting=$GREETING"; } > /pfs/out/$n
+            """;
+        await Fx.CreateAsync(Shell("env", script, new PfsInput("data", "/*")) with { Env = [new("GREETING", "hello")] });
+
+        var job = await Fx.RunOneAsync("env");
+
+        Assert.Equal(JobState.Success, job.State);
+        var outputs = await Fx.ReadAsync("env");
+        Assert.Equal(["a.txt", "b.txt"], outputs.Keys.Order(StringComparer.Ordinal));
+        var datumA = job.Datums.Single(d => d.Description == "data:/a.txt").Id;
+        Assert.Equal($"alpha\npipeline=env\ndatum={datumA}\njob={job.Id}\ngreeting=hello\n", outputs["a.txt"]);
+        Assert.StartsWith("beta\npipeline=env\n", outputs["b.txt"]);
+    }
+
+    [SkippableFact]
+    public async Task Feeds_stdin_lines_to_the_transform()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("stdin", "", new PfsInput("data", "/")) with
+        {
+            Command = ["sh"],
+            Stdin = ["echo one > /pfs/out/stdin.txt", "cat /pfs/data/a.txt >> /pfs/out/stdin.txt"],
+        });
+
+        Assert.Equal(JobState.Success, (await Fx.RunOneAsync("stdin")).State);
+        Assert.Equal("one\nalpha\n", (await Fx.ReadAsync("stdin"))["stdin.txt"]);
+    }
+
+    [SkippableFact]
+    public async Task A_nonzero_exit_fails_the_datum_and_keeps_stdout_and_stderr_in_its_log()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("fail", "echo to-stdout; echo to-stderr >&2; exit 3", new PfsInput("data", "/*")));
+
+        var job = await Fx.RunOneAsync("fail");
+
+        Assert.Equal(JobState.Failure, job.State);
+        var failure = Assert.Single(job.Failures);
+        Assert.Equal("exit code 3", failure.Reason);
+        var log = Encoding.UTF8.GetString(await Fx.Store.Content.ReadAllAsync(new FileContent(EntryKind.File, failure.LogHash!, 0), default));
+        Assert.Contains("to-stdout\n", log);
+        Assert.Contains("to-stderr\n", log);
+    }
+
+    [SkippableFact]
+    public async Task An_accepted_return_code_counts_as_success()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("accept", "echo done > /pfs/out/done.txt; exit 3", new PfsInput("data", "/*")) with { AcceptReturnCodes = [3] });
+
+        Assert.Equal(JobState.Success, (await Fx.RunOneAsync("accept")).State);
+        Assert.Equal("done\n", (await Fx.ReadAsync("accept"))["done.txt"]);
+    }
+
+    [SkippableFact]
+    public async Task A_link_from_out_to_an_input_stores_the_inputs_content()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("link", "ln -s /pfs/data/a.txt /pfs/out/linked.txt", new PfsInput("data", "/*")));
+
+        Assert.Equal(JobState.Success, (await Fx.RunOneAsync("link")).State);
+        Assert.Equal("alpha\n", (await Fx.ReadAsync("link"))["linked.txt"]);
+    }
+
+    [SkippableFact]
+    public async Task A_datum_over_its_timeout_is_stopped_and_fails()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("slow", "sleep 60", new PfsInput("data", "/*")) with { DatumTimeout = TimeSpan.FromSeconds(2) });
+
+        var clock = Stopwatch.StartNew();
+        var job = await Fx.RunOneAsync("slow");
+
+        Assert.Equal(JobState.Failure, job.State);
+        Assert.StartsWith("timed out after 2 s", Assert.Single(job.Failures).Reason);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the job took {clock.Elapsed}");
+        await AssertNothingLeftRunningAsync("slow");
+    }
+
+    [SkippableFact]
+    public async Task Cancelling_a_job_stops_its_running_datum()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("cancelled", "touch /pfs/out/started; sleep 60", new PfsInput("data", "/*")));
+        using var cancel = new CancellationTokenSource();
+
+        var clock = Stopwatch.StartNew();
+        var run = Fx.Engine.RunAsync(["cancelled"], force: true, null, cancel.Token);
+        await WaitUntilAsync(() => Directory.EnumerateFiles(Fx.Root, "started", SearchOption.AllDirectories).Any(), "the datum to start");
+        await OnDatumRunningAsync("cancelled");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"cancelling took until {clock.Elapsed}");
+        Assert.Equal(JobState.Killed, (await Fx.Engine.Jobs.ListAsync("cancelled", default)).Single().State);
+        await AssertNothingLeftRunningAsync("cancelled");
+    }
+
+    public void Dispose()
+    {
+        fixture?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    protected abstract IDatumExecutor CreateExecutor();
+
+    /// <summary>Skips (or in CI fails) the test when what the executor needs is missing.</summary>
+    protected virtual void RequireComponents()
+    {
+    }
+
+    /// <summary>Called while a datum of <paramref name="pipeline"/> runs, to check how it runs.</summary>
+    protected virtual Task OnDatumRunningAsync(string pipeline) => Task.CompletedTask;
+
+    /// <summary>After a timeout or cancel: nothing of <paramref name="pipeline"/> may still run (containers, pods).</summary>
+    protected virtual Task AssertNothingLeftRunningAsync(string pipeline) => Task.CompletedTask;
+
+    protected PipelineSpec Shell(string name, string script, PipelineInput input) =>
+        EngineFixture.Shell(name, script, input) with { Image = Image, Executor = Fx.Executor.Name };
+}
