@@ -97,6 +97,10 @@ public sealed class KubernetesStandIn : IAsyncDisposable
 
     public IReadOnlyCollection<string> PodNames => [.. pods.Values.Select(p => p.Name)];
 
+    /// <summary>The logs of a Job's pods, each headed by the pod's name and phase.</summary>
+    public string LogsOf(string jobName) =>
+        string.Join("\n", pods.Values.Where(p => p.Job == jobName).Select(p => $"--- pod {p.Name} ({p.Phase}) ---\n{p.Log()}"));
+
     public void AddSecret(string ns, string name, Dictionary<string, string> data) => secrets[$"{ns}/{name}"] = data;
 
     /// <summary>A Job as a previous run (maybe of a crashed engine) left it.</summary>
