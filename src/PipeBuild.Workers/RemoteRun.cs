@@ -163,7 +163,15 @@ public sealed class RemoteRun : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(interval, time, stop.Token);
-                await UpdateAsync(d => d with { Beat = d.Beat + 1, Alive = time.GetUtcNow() }, stop.Token);
+                try
+                {
+                    await UpdateAsync(d => d with { Beat = d.Beat + 1, Alive = time.GetUtcNow() }, stop.Token);
+                }
+                catch (PipeException)
+                {
+                    // The store failed this beat (after its own retries); the next one tries again. Ending the
+                    // heartbeat would make every worker give the run up while the engine still waits on it.
+                }
             }
         }
         catch (OperationCanceledException)
