@@ -19,6 +19,7 @@ public sealed class KubernetesCliTests : IDisposable
             <KubernetesNodeSelector>disktype=ssd</KubernetesNodeSelector>
             <KubernetesImagePullSecrets>regcred</KubernetesImagePullSecrets>
             <KubernetesLabels>team=ml;tier=batch</KubernetesLabels>
+            <KubernetesPendingTimeout>2m</KubernetesPendingTimeout>
             """));
 
         var result = workspace.Run("pipeline", "create", "-f", file).ShouldFailWith(ErrorCodes.KubernetesNeedsSharedStore);
@@ -31,6 +32,7 @@ public sealed class KubernetesCliTests : IDisposable
     [InlineData("<KubernetesCpuRequest>lots</KubernetesCpuRequest>", "KubernetesCpuRequest 'lots' is not a Kubernetes quantity")]
     [InlineData("<KubernetesNamespace>Big_Space</KubernetesNamespace>", "KubernetesNamespace 'Big_Space' is not a valid Kubernetes namespace name")]
     [InlineData("<KubernetesLabels>team</KubernetesLabels>", "KubernetesLabels has 'team', which is not a valid Kubernetes label key=value")]
+    [InlineData("<KubernetesPendingTimeout>soon</KubernetesPendingTimeout>", "KubernetesPendingTimeout 'soon' is not a duration")]
     public void A_bad_kubernetes_property_names_its_line(string property, string message)
     {
         var file = workspace.Write("double.pipeproj", Project(property));

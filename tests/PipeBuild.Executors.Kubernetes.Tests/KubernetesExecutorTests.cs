@@ -159,6 +159,30 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pod_that_cannot_pull_its_image_fails_the_run_after_the_pending_timeout_naming_the_pod_and_why()
+    {
+        standIn = new KubernetesStandIn { StartPods = true, PodDirectory = root, CanPull = image => image != "registry.example/missing:1.0" };
+        standIn.AddSecret(Namespace, "s3-credentials", new() { ["AWS_ACCESS_KEY_ID"] = "standin" });
+
+        var (error, waited, work) = await RunStuckAsync(Spec() with { Image = "registry.example/missing:1.0" });
+
+        Assert.Matches($"Job ml/pipe-double-{work.JobId[..12]} has had no running worker pod for 3 s \\(KubernetesPendingTimeout\\): pod pipe-double-{work.JobId[..12]}-[0-9a-f]{{5}} is waiting: ImagePullBackOff \\(Back-off pulling image \"registry.example/missing:1.0\"\\)", error.Message);
+        Assert.Contains("Check that the image 'registry.example/missing:1.0' exists", error.Message);
+        Assert.InRange(waited, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_pod_whose_store_Secret_is_missing_fails_the_run_after_the_pending_timeout_naming_the_Secret()
+    {
+        standIn = new KubernetesStandIn { StartPods = true, PodDirectory = root }; // no Secret s3-credentials in ml
+
+        var (error, _, _) = await RunStuckAsync(Spec());
+
+        Assert.Contains("is waiting: CreateContainerConfigError (secret \"s3-credentials\" not found)", error.Message);
+        Assert.Contains("Check that the Secret 's3-credentials' (KubernetesStoreSecret) exists in namespace ml", error.Message);
+    }
+
+    [Fact]
     public async Task A_local_store_or_a_missing_image_is_refused_before_anything_is_created()
     {
         standIn = new KubernetesStandIn();
@@ -187,6 +211,23 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
         }
 
         Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>Runs a datum whose pods never start, with a 3 s pending timeout: the error, how long it took, the work.</summary>
+    private async Task<(PipeException Error, TimeSpan Waited, DatumWork Work)> RunStuckAsync(PipelineSpec spec)
+    {
+        await using var executor = Executor();
+        var work = await WorkAsync(spec with { Parallelism = 2, Kubernetes = spec.Kubernetes with { PendingTimeout = TimeSpan.FromSeconds(3) } });
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<PipeException>(() => executor.RunAsync(work, default).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(ErrorCodes.KubernetesPodsPending, error.Code);
+        Assert.Contains("The Job was deleted.", error.Message);
+        Assert.Empty(standIn.Jobs); // its pods would wait forever
+        Assert.Empty(standIn.PodNames);
+        Assert.Contains(standIn.Requests, r => r.Method == "DELETE" && r.PathAndQuery == $"/apis/batch/v1/namespaces/ml/jobs/pipe-double-{work.JobId[..12]}?propagationPolicy=Background");
+        return (error, clock.Elapsed, work);
     }
 
     private static PipelineSpec Spec() => new()

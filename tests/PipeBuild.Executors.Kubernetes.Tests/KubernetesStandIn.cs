@@ -90,6 +90,9 @@ public sealed class KubernetesStandIn : IAsyncDisposable
     /// <summary>Run pods as local worker processes; otherwise they stay Running until the Job is deleted.</summary>
     public bool StartPods { get; init; }
 
+    /// <summary>Whether the kubelet could pull an image; a pod of one it cannot stays Pending in ImagePullBackOff.</summary>
+    public Func<string, bool> CanPull { get; init; } = _ => true;
+
     /// <summary>What the pods' working directory is (the image's).</summary>
     public string PodDirectory { get; init; } = Path.GetTempPath();
 
@@ -267,13 +270,21 @@ public sealed class KubernetesStandIn : IAsyncDisposable
             return;
         }
 
+        // As the kubelet: pull the image, then make the container's environment; either failing leaves the pod Pending.
+        var image = container["image"]!.GetValue<string>();
+        if (!CanPull(image))
+        {
+            Wait(ns, pod, "ImagePullBackOff", $"Back-off pulling image \"{image}\"");
+            return;
+        }
+
         var env = new Dictionary<string, string?>();
         foreach (var source in container["envFrom"]?.AsArray() ?? [])
         {
             var secret = source!["secretRef"]!["name"]!.GetValue<string>();
             if (!secrets.TryGetValue($"{ns}/{secret}", out var data))
             {
-                pod.Phase = "Pending"; // CreateContainerConfigError: secret not found
+                Wait(ns, pod, "CreateContainerConfigError", $"secret \"{secret}\" not found");
                 return;
             }
 
@@ -307,6 +318,12 @@ public sealed class KubernetesStandIn : IAsyncDisposable
                 StartPod(ns, current); // the Job controller replaces a failed pod until the backoff limit
             }
         };
+    }
+
+    private void Wait(string ns, Pod pod, string reason, string message)
+    {
+        pod.Waiting = (reason, message);
+        UpdateJobStatus(ns, pod.Job);
     }
 
     /// <summary>Counts the Job's pods into its status; returns whether the Job has failed.</summary>
@@ -418,6 +435,9 @@ public sealed class KubernetesStandIn : IAsyncDisposable
 
         public volatile string Phase = "Pending";
 
+        /// <summary>Why the worker container waits to start (pod status containerStatuses[].state.waiting).</summary>
+        public (string Reason, string Message)? Waiting { get; set; }
+
         public Process? Process { get; set; }
 
         public Func<string> Output { get; set; } = () => "";
@@ -445,7 +465,19 @@ public sealed class KubernetesStandIn : IAsyncDisposable
                 ["namespace"] = Namespace,
                 ["labels"] = new JsonObject([.. Labels.Select(l => new KeyValuePair<string, JsonNode?>(l.Key, l.Value))]),
             },
-            ["status"] = new JsonObject { ["phase"] = Phase },
+            ["status"] = new JsonObject
+            {
+                ["phase"] = Phase,
+                ["containerStatuses"] = Waiting is not { } waiting ? null : new JsonArray(new JsonObject
+                {
+                    ["name"] = "worker",
+                    ["ready"] = false,
+                    ["restartCount"] = 0,
+                    ["image"] = "",
+                    ["imageID"] = "",
+                    ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = waiting.Reason, ["message"] = waiting.Message } },
+                }),
+            },
         };
     }
 }
