@@ -90,4 +90,5 @@ public static class ErrorCodes
     public const string KubernetesNoImage = "PIPE6202";
     public const string KubernetesConfig = "PIPE6203";
     public const string KubernetesApi = "PIPE6204";
+    public const string KubernetesPodsPending = "PIPE6205";
 }

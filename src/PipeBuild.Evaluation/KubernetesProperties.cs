@@ -52,6 +52,11 @@ internal static partial class KubernetesProperties
                 ? [.. Split(secrets.Value).Select(s => DnsLabel().IsMatch(s) ? s : throw PipelineErrors.Invalid(secrets.Where, $"KubernetesImagePullSecrets has '{s}', which is not a Secret name.", "Use Secret names separated by ';'."))]
                 : [],
             Labels = Pairs(property("KubernetesLabels"), "KubernetesLabels"),
+            PendingTimeout = property("KubernetesPendingTimeout") is { } pending
+                ? Durations.TryParse(pending.Value, out var timeout) && timeout > TimeSpan.Zero
+                    ? timeout
+                    : throw PipelineErrors.Invalid(pending.Where, $"KubernetesPendingTimeout '{pending.Value.Trim()}' is not a duration.", "Use a positive number of seconds (300), or a duration such as 5m or 1m30s.")
+                : KubernetesSettings.DefaultPendingTimeout,
         };
     }
 
@@ -68,6 +73,7 @@ internal static partial class KubernetesProperties
         ("KubernetesNodeSelector", Join(settings.NodeSelector)),
         ("KubernetesImagePullSecrets", settings.ImagePullSecrets.Count == 0 ? null : string.Join(';', settings.ImagePullSecrets)),
         ("KubernetesLabels", Join(settings.Labels)),
+        ("KubernetesPendingTimeout", settings.PendingTimeout == KubernetesSettings.DefaultPendingTimeout ? null : Durations.FormatSeconds(settings.PendingTimeout)),
     ];
 
     private static List<KeyValuePair<string, string>> Pairs((string Value, string Where)? property, string name)

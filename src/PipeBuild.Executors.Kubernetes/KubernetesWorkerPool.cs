@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -16,6 +17,9 @@ namespace PipeBuild.Executors.Kubernetes;
 /// </summary>
 internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecutorOptions options) : IWorkerPool, IDisposable
 {
+    /// <summary>How often a run that waits on results looks at its pods (for pods stuck in Pending).</summary>
+    private static readonly TimeSpan PodCheckInterval = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, Watched> watched = new(StringComparer.Ordinal);
     private IKubernetes? client;
     private string? defaultNamespace;
@@ -42,6 +46,11 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
             return null;
         }
 
+        if (state.Stuck is { } stuck)
+        {
+            throw new PipeException(ErrorCodes.KubernetesPodsPending, stuck);
+        }
+
         if (state.Deleted)
         {
             return $"its Job {state.Namespace}/{state.Name} was deleted.";
@@ -52,6 +61,7 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
         var complete = conditions.Any(c => c.Type == "Complete" && c.Status == "True");
         if (failed is null && !complete)
         {
+            await CheckPendingAsync(run, state, cancellationToken);
             return null;
         }
 
@@ -213,6 +223,75 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
         }
     }
 
+    /// <summary>
+    /// A pod that cannot start (image pull error, missing Secret, no node that fits) stays Pending and never
+    /// fails the Job, so the run would wait forever: when no worker pod has been running for the pipeline's
+    /// PendingTimeout, the Job is deleted and the run fails, naming a pod and why it waits.
+    /// </summary>
+    private async Task CheckPendingAsync(RemoteRun run, Watched state, CancellationToken cancellationToken)
+    {
+        var timeout = run.Spec.Kubernetes.PendingTimeout;
+        var interval = timeout / 3 < PodCheckInterval ? timeout / 3 : PodCheckInterval;
+        if (Stopwatch.GetElapsedTime(state.PodsChecked) < interval || !state.Checking.Wait(0))
+        {
+            return; // looked recently, or another datum's wait is looking now
+        }
+
+        try
+        {
+            state.PodsChecked = Stopwatch.GetTimestamp();
+            var pods = await CallAsync($"list pods in {state.Namespace}", () => Client.CoreV1.ListNamespacedPodAsync(state.Namespace, labelSelector: KubernetesLabels.OfJob(run.JobId), cancellationToken: cancellationToken));
+            if (pods.Items.Any(p => p.Status?.Phase == "Running"))
+            {
+                state.Running = Stopwatch.GetTimestamp();
+                return;
+            }
+
+            if (Stopwatch.GetElapsedTime(state.Running) < timeout)
+            {
+                return;
+            }
+
+            var pending = pods.Items.FirstOrDefault(p => p.Status?.Phase == "Pending");
+            var seconds = $"{timeout.TotalSeconds:0.#} s";
+            state.Stuck = pending is null
+                ? $"Job {state.Namespace}/{state.Name} has had no running worker pod for {seconds} (KubernetesPendingTimeout) and no pod is waiting either; the Job was deleted. 'kubectl describe job' on a new run shows why no pod is made (quota, admission)."
+                : $"Job {state.Namespace}/{state.Name} has had no running worker pod for {seconds} (KubernetesPendingTimeout): pod {pending.Metadata.Name} is waiting: {WaitingReason(pending)}. {Hint(pending, run)} The Job was deleted.";
+            await DeleteJobAsync(state.Namespace, state.Name, cancellationToken);
+            options.Log?.WriteLine($"kubernetes: deleted Job {state.Namespace}/{state.Name}, whose pods never started");
+            throw new PipeException(ErrorCodes.KubernetesPodsPending, state.Stuck);
+        }
+        finally
+        {
+            state.Checking.Release();
+        }
+    }
+
+    /// <summary>Why a Pending pod waits: its first waiting container's reason and message, else why it is not scheduled.</summary>
+    private static string WaitingReason(V1Pod pod)
+    {
+        var waiting = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
+            .Select(c => c.State?.Waiting).FirstOrDefault(w => w?.Reason is not null);
+        if (waiting is not null)
+        {
+            return string.IsNullOrWhiteSpace(waiting.Message) ? waiting.Reason : $"{waiting.Reason} ({waiting.Message.TrimEnd('.')})";
+        }
+
+        var unscheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False");
+        return unscheduled is null ? "Pending" : $"{unscheduled.Reason} ({unscheduled.Message?.TrimEnd('.')})";
+    }
+
+    private static string Hint(V1Pod pod, RemoteRun run) => WaitingReason(pod) switch
+    {
+        var r when r.StartsWith("ErrImagePull", StringComparison.Ordinal) || r.StartsWith("ImagePullBackOff", StringComparison.Ordinal) || r.StartsWith("InvalidImageName", StringComparison.Ordinal) =>
+            $"Check that the image '{run.Spec.Image}' exists and that the cluster may pull it (KubernetesImagePullSecrets).",
+        var r when r.StartsWith("CreateContainerConfigError", StringComparison.Ordinal) =>
+            $"Check that the Secret '{run.Spec.Kubernetes.StoreSecret}' (KubernetesStoreSecret) exists in namespace {pod.Metadata.NamespaceProperty} with the keys in docs/kubernetes.md.",
+        var r when r.StartsWith("Unschedulable", StringComparison.Ordinal) =>
+            "No node fits the pod: check KubernetesCpuRequest, KubernetesMemoryRequest and KubernetesNodeSelector.",
+        _ => $"kubectl describe pod {pod.Metadata.Name} -n {pod.Metadata.NamespaceProperty} shows why.",
+    };
+
     private async Task<string> PodLogsAsync(Watched state, string jobId, CancellationToken cancellationToken)
     {
         try
@@ -277,5 +356,15 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
         public volatile V1Job? Job;
 
         public volatile bool Deleted;
+
+        /// <summary>Why the run failed because its pods never started, once it has.</summary>
+        public volatile string? Stuck;
+
+        /// <summary>When a worker pod was last seen running (at first: when the Job was made).</summary>
+        public long Running = Stopwatch.GetTimestamp();
+
+        public long PodsChecked;
+
+        public SemaphoreSlim Checking { get; } = new(1, 1);
     }
 }

@@ -62,8 +62,17 @@ internal sealed class S3Requests
                 || service.ErrorCode is "SlowDown" or "RequestTimeout" or "ConditionalRequestConflict" or "InternalError" or "ServiceUnavailable";
         }
 
-        return IsNetwork(e);
+        return IsNetwork(e) || IsTornRead(e);
     }
+
+    /// <summary>
+    /// A read whose body does not match its ETag (the SDK checks the MD5, and fails on an ETag that is not hex):
+    /// s3rver answers so to a read that races an overwrite of the same key, as the worker protocol's claims and
+    /// heartbeats do all the time; on S3 it would be a corrupted transfer. Either way, reading again is right.
+    /// </summary>
+    private static bool IsTornRead(Exception e) =>
+        e is ArgumentOutOfRangeException { ParamName: "hex" } // Amazon.Util.AWSSDKUtils.HexStringToBytes
+        || (e is AmazonClientException && e.Message.StartsWith("Expected hash not equal to calculated hash", StringComparison.Ordinal));
 
     private static bool IsNetwork(Exception e)
     {

@@ -20,6 +20,7 @@ public sealed class RemoteRun : IAsyncDisposable
     private WorkRun document;
     private string version;
     private Task heartbeat = Task.CompletedTask;
+    private int disposed;
 
     private RemoteRun(IObjectStore objects, WorkRun document, string version, TimeSpan pollInterval, TimeProvider time)
     {
@@ -118,6 +119,11 @@ public sealed class RemoteRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stop.CancelAsync();
         await heartbeat;
         stop.Dispose();
@@ -157,7 +163,15 @@ public sealed class RemoteRun : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(interval, time, stop.Token);
-                await UpdateAsync(d => d with { Beat = d.Beat + 1, Alive = time.GetUtcNow() }, stop.Token);
+                try
+                {
+                    await UpdateAsync(d => d with { Beat = d.Beat + 1, Alive = time.GetUtcNow() }, stop.Token);
+                }
+                catch (PipeException)
+                {
+                    // The store failed this beat (after its own retries); the next one tries again. Ending the
+                    // heartbeat would make every worker give the run up while the engine still waits on it.
+                }
             }
         }
         catch (OperationCanceledException)

@@ -35,8 +35,9 @@ public sealed class WorkerPoolExecutor(IObjectStore objects, IWorkerPool pool, W
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var lazy in runs.Values)
+        foreach (var (jobId, lazy) in runs)
         {
+            runs.TryRemove(jobId, out _);
             RemoteRun run;
             try
             {

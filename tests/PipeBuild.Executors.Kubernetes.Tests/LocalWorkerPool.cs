@@ -4,9 +4,11 @@ namespace PipeBuild.Executors.Kubernetes.Tests;
 
 /// <summary>
 /// Workers as processes on this machine: <see cref="IWorkerPool.StartAsync"/> starts <c>count</c>
-/// <c>dotnet pipe worker</c> processes on the workspace's local store, as a Job would start pods.
+/// <c>dotnet pipe worker</c> processes that find the store with <c>storeArguments</c> and <c>environment</c>,
+/// as a Job would start pods.
 /// </summary>
-public sealed class LocalWorkerPool(WorkerProcesses processes, string workspace, string scratch, int count) : IWorkerPool
+public sealed class LocalWorkerPool(
+    WorkerProcesses processes, IReadOnlyList<string> storeArguments, IReadOnlyDictionary<string, string?> environment, string directory, string scratch, int count) : IWorkerPool
 {
     public string Name => "local-workers";
 
@@ -14,10 +16,7 @@ public sealed class LocalWorkerPool(WorkerProcesses processes, string workspace,
     {
         for (var i = 0; i < count; i++)
         {
-            processes.Start(
-                ["worker", "--workspace", workspace, "--job", run.JobId, "--name", $"w{i}", "--scratch", Path.Combine(scratch, $"w{i}")],
-                new Dictionary<string, string?>(),
-                workspace);
+            processes.Start([.. storeArguments.Prepend("worker"), "--job", run.JobId, "--name", $"w{i}", "--scratch", Path.Combine(scratch, $"w{i}")], environment, directory);
         }
 
         return Task.CompletedTask;

@@ -31,5 +31,13 @@ public sealed record KubernetesSettings
     /// <summary>Extra labels on the Job and its pods.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; } = [];
 
+    /// <summary>
+    /// How long a run may have no running worker pod (all Pending: an image that cannot be pulled, a missing
+    /// Secret, no node that fits) before it fails; Kubernetes itself never fails a Job for that.
+    /// </summary>
+    public TimeSpan PendingTimeout { get; init; } = DefaultPendingTimeout;
+
+    public static TimeSpan DefaultPendingTimeout { get; } = TimeSpan.FromMinutes(5);
+
     public const string DefaultStoreSecret = "pipebuild-store";
 }
