@@ -40,9 +40,10 @@ public sealed class HyperparameterCiTests : IDisposable
         File.Delete(Path.Combine(example.Work, "train.py"));
 
         // 1. the script, with its default tag: the commit of this checkout (a timestamp outside git)
+        var commit = await GitShortShaAsync();
         await example.RunAsync("ci/deploy.sh", new Dictionary<string, string?> { ["MODEL_IMAGE"] = modelImage, ["IMAGE_TAG"] = null, ["CONTAINER_CLI"] = null });
         var scriptImage = example.Json("pipeline", "inspect", "model").GetProperty("spec").GetProperty("image").GetString()!;
-        Assert.Matches(await GitShortShaAsync() is { } sha ? $"^{modelImage}:{sha}$" : $@"^{modelImage}:\d{{14}}$", scriptImage);
+        Assert.Matches(commit is null ? $@"^{modelImage}:\d{{14}}$" : $"^{modelImage}:{commit}$", scriptImage);
         await AssertDeployedAsync(scriptImage, deploys: 1, localModels, selected);
         Assert.Contains($"deployed {scriptImage}", example.Output);
 
