@@ -4,7 +4,9 @@
 # with an update that reprocesses (the inference follows), replace the training data in one commit (start,
 # delete, put, finish), and read an inference commit's provenance. Uses pachctl 1.x spellings, as the tutorial.
 # Needs python3 with pandas and scikit-learn (Debian: python3-pandas python3-sklearn; eng/setup/10-python.sh).
-# PIPE is the command to run (default: "dotnet pipe"); WORKDIR where the workspace goes.
+# PIPE is the command to run (default: "dotnet pipe"); WORKDIR where the workspace goes; PIPELINE_OPTIONS more
+# options for every create-pipeline and update-pipeline, e.g. the docker executor:
+#   PIPELINE_OPTIONS="-p:Executor=docker -p:Image=localhost/pipebuild-python:test"
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 PIPE=${PIPE:-dotnet pipe}
@@ -12,6 +14,7 @@ work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
 step() { printf '\n$ %s\n' "$*"; "$@"; }
 pipe() { step $PIPE "$@"; }
+read -r -a options <<<"${PIPELINE_OPTIONS:-}"
 
 pipe init
 cp "$here"/pipelines/* .
@@ -26,7 +29,7 @@ pipe put-file training master -c -f "$here/data/iris.csv"
 pipe list-file training master
 
 echo "# 4. the training pipeline: a job trains the model at once"
-pipe create-pipeline -f model.pipeproj
+pipe create-pipeline -f model.pipeproj "${options[@]}"
 pipe list-job
 pipe list-file model master
 
@@ -35,7 +38,7 @@ pipe put-file attributes master -c -r -f "$here/data/test"
 pipe list-file attributes master
 
 echo "# 6. the inference pipeline: one datum per attributes file"
-pipe create-pipeline -f inference.pipeproj
+pipe create-pipeline -f inference.pipeproj "${options[@]}"
 pipe list-job
 
 echo "# 7. the results"
@@ -44,10 +47,10 @@ pipe get-file inference master 1.csv
 pipe get-file inference master 2.csv
 
 echo "# 8. parallelize the inference (10 workers): nothing reruns"
-pipe update-pipeline -f inference.pipeproj -p:Parallelism=10
+pipe update-pipeline -f inference.pipeproj -p:Parallelism=10 "${options[@]}"
 
 echo "# 9. update the model training (SVM to LDA), reprocessing: the model and the inferences are rebuilt"
-pipe update-pipeline -f model.pipeproj -p:ModelType=lda --reprocess
+pipe update-pipeline -f model.pipeproj -p:ModelType=lda --reprocess "${options[@]}"
 pipe list-job
 pipe get-file inference master 2.csv
 

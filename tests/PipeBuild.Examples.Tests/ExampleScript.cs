@@ -27,10 +27,14 @@ public sealed class ExampleScript : IDisposable
     /// <summary>The workspace the script made.</summary>
     public string Work { get; }
 
-    /// <summary>Everything the script printed, stdout and stderr interleaved as they came.</summary>
+    /// <summary>Everything the last script printed, stdout and stderr interleaved as they came.</summary>
     public string Output { get; private set; } = "";
 
-    public async Task RunAsync()
+    /// <summary>
+    /// Runs one of the example's scripts (<c>run.sh</c>, or e.g. <c>ci/deploy.sh</c> afterwards in the same workspace)
+    /// with the built tool as <c>PIPE</c>, <see cref="Work"/> as <c>WORKDIR</c>, and <paramref name="environment"/>.
+    /// </summary>
+    public async Task RunAsync(string script = "run.sh", IReadOnlyDictionary<string, string?>? environment = null)
     {
         Folder = await (await TemplatePack.Shared).InstantiateAsync($"pipe-{name}");
         Assert.Equal(
@@ -38,14 +42,21 @@ public sealed class ExampleScript : IDisposable
             FilesBelow(Folder)); // the template holds the example, file for file
         var output = new System.Text.StringBuilder();
         var result = await CliWrap.Cli.Wrap("bash")
-            .WithArguments([Path.Combine(Folder, "run.sh")])
-            .WithEnvironmentVariables(e => e.Set("PIPE", $"dotnet {TempWorkspace.ToolPath}").Set("WORKDIR", Work).Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1"))
+            .WithArguments([Path.Combine(Folder, script)])
+            .WithEnvironmentVariables(e =>
+            {
+                e.Set("PIPE", $"dotnet {TempWorkspace.ToolPath}").Set("WORKDIR", Work).Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1");
+                foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+                {
+                    e.Set(name, value);
+                }
+            })
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(output))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync();
         Output = output.ToString();
-        Assert.True(result.ExitCode == 0, $"run.sh exited with {result.ExitCode}:\n{Output}");
+        Assert.True(result.ExitCode == 0, $"{script} exited with {result.ExitCode}:\n{Output}");
     }
 
     public PipeResult Pipe(params string[] args)
@@ -70,6 +81,21 @@ public sealed class ExampleScript : IDisposable
         [.. Json("job", "list", "--pipeline", pipeline).EnumerateArray().Reverse()];
 
     public string Get(string reference) => Pipe("file", "get", reference).ShouldSucceed().Stdout;
+
+    /// <summary>A file's bytes (<c>file get -o</c>), for binary outputs such as pickled models.</summary>
+    public byte[] GetBytes(string reference)
+    {
+        var target = Path.GetTempFileName();
+        try
+        {
+            Pipe("file", "get", reference, "-o", target).ShouldSucceed();
+            return File.ReadAllBytes(target);
+        }
+        finally
+        {
+            File.Delete(target);
+        }
+    }
 
     public string[] Files(string reference) => JsonOutput.Column(Pipe("file", "list", reference, "--output", "json"), "path");
 

@@ -1,6 +1,5 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using PipeBuild.Executors.Docker;
 
 namespace PipeBuild.Executors.Docker.Tests;
 
@@ -10,18 +9,15 @@ namespace PipeBuild.Executors.Docker.Tests;
 /// </summary>
 internal static class TestEngine
 {
-    public const string Busybox = "localhost/pipebuild-busybox:test";
-    public const string Python = "localhost/pipebuild-python:test";
+    public const string Busybox = ContainerEngine.Busybox;
+    public const string Python = ContainerEngine.Python;
 
-    private static readonly Lazy<string?> Missing = new(Probe);
-
-    public static Uri Endpoint => DockerExecutorOptions.FromEnvironment().Endpoint;
+    public static Uri Endpoint => ContainerEngine.Endpoint;
 
     /// <summary>Skips (in CI: fails) unless the engine answers and has the test images.</summary>
-    public static void Require() =>
-        RequiredComponent.Require("a container engine serving the Docker API with the test images", Missing.Value, "Run eng/test.sh (eng/setup/20-container-engine.sh starts Podman's service, exports DOCKER_HOST and builds the images).");
+    public static void Require() => ContainerEngine.Require(Busybox, Python);
 
-    public static DockerClient Client() => new DockerClientConfiguration(Endpoint).CreateClient();
+    public static DockerClient Client() => ContainerEngine.Client();
 
     /// <summary>Every container (running or not) carrying <paramref name="label"/>=<paramref name="value"/>.</summary>
     public static async Task<IList<ContainerListResponse>> ContainersAsync(string label, string value)
@@ -33,32 +29,5 @@ internal static class TestEngine
                 All = true,
                 Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{label}={value}"] = true } },
             });
-    }
-
-    private static string? Probe()
-    {
-        try
-        {
-            using var docker = Client();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            docker.System.PingAsync(timeout.Token).GetAwaiter().GetResult();
-            foreach (var image in new[] { Busybox, Python })
-            {
-                try
-                {
-                    docker.Images.InspectImageAsync(image, timeout.Token).GetAwaiter().GetResult();
-                }
-                catch (DockerImageNotFoundException)
-                {
-                    return $"the engine at {Endpoint} has no image {image}";
-                }
-            }
-
-            return null;
-        }
-        catch (Exception e) when (e is not DockerImageNotFoundException)
-        {
-            return $"no engine answers at {Endpoint} ({e.GetBaseException().Message})";
-        }
     }
 }

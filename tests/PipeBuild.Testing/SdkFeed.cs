@@ -2,11 +2,12 @@ using System.Reflection;
 using CliWrap;
 using CliWrap.Buffered;
 
-namespace PipeBuild.Tasks.Tests;
+namespace PipeBuild.Testing;
 
 /// <summary>
-/// The PipeBuild.Sdk package packed once (for the test collection) into a temp folder feed, and a private NuGet packages
-/// folder, so the package under test is never mixed up with one cached by an earlier run.
+/// The PipeBuild.Sdk package packed once (for a test collection) into a temp folder feed, and a private NuGet packages
+/// folder, so the package under test is never mixed up with one cached by an earlier run. The test project must
+/// reference tasks/PipeBuild.Tasks (ReferenceOutputAssembly="false"), which the pack does not build.
 /// </summary>
 public sealed class SdkFeed : IDisposable
 {
@@ -18,7 +19,13 @@ public sealed class SdkFeed : IDisposable
         Feed = Directory.CreateDirectory(Path.Combine(Root, "feed")).FullName;
         Packages = Path.Combine(Root, "packages");
         var configuration = typeof(SdkFeed).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var pack = Dotnet(RepoRoot, ["pack", Path.Combine(RepoRoot, "tasks", "PipeBuild.Tasks", "PipeBuild.Tasks.csproj"), "-c", configuration, "--no-build", "-o", Feed, "-nologo"]);
+        var project = Path.Combine(RepoRoot, "tasks", "PipeBuild.Tasks");
+        BuildResult pack;
+        using (PackLock(project))
+        {
+            pack = Dotnet(RepoRoot, ["pack", Path.Combine(project, "PipeBuild.Tasks.csproj"), "-c", configuration, "--no-build", "-o", Feed, "-nologo"]);
+        }
+
         Assert.True(pack.ExitCode == 0, $"dotnet pack of PipeBuild.Sdk failed:\n{pack.Output}");
         Assert.True(File.Exists(Path.Combine(Feed, $"PipeBuild.Sdk.{Version}.nupkg")), pack.Output);
     }
@@ -75,6 +82,27 @@ public sealed class SdkFeed : IDisposable
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
         return new BuildResult(result.ExitCode, result.StandardOutput + result.StandardError);
+    }
+
+    /// <summary>
+    /// Two test projects (run in parallel by <c>dotnet test</c>) packing at once would race on the project's
+    /// intermediate folder, where the pack publishes the tool: one pack at a time, across processes.
+    /// </summary>
+    private static FileStream PackLock(string project)
+    {
+        var path = Path.Combine(project, "obj", "pipebuild-pack.lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (var waited = TimeSpan.Zero; ; waited += TimeSpan.FromMilliseconds(250))
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited < TimeSpan.FromMinutes(5))
+            {
+                Thread.Sleep(250);
+            }
+        }
     }
 
     private static string FindRepoRoot()

@@ -1,4 +1,4 @@
-namespace PipeBuild.Tasks.Tests;
+namespace PipeBuild.Testing;
 
 /// <summary>What one <c>dotnet build</c> / <c>dotnet msbuild</c> printed (stdout and stderr) and returned.</summary>
 public sealed record BuildResult(int ExitCode, string Output)
