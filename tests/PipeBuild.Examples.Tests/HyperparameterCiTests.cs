@@ -43,6 +43,7 @@ public sealed class HyperparameterCiTests : IDisposable
         var commit = await GitShortShaAsync();
         await example.RunAsync("ci/deploy.sh", new Dictionary<string, string?> { ["MODEL_IMAGE"] = modelImage, ["IMAGE_TAG"] = null, ["CONTAINER_CLI"] = null });
         var scriptImage = example.Json("pipeline", "inspect", "model").GetProperty("spec").GetProperty("image").GetString()!;
+        images.Add(scriptImage);
         Assert.Matches(commit is null ? $@"^{modelImage}:\d{{14}}$" : $"^{modelImage}:{commit}$", scriptImage);
         await AssertDeployedAsync(scriptImage, deploys: 1, localModels, selected);
         Assert.Contains($"deployed {scriptImage}", example.Output);
@@ -58,6 +59,7 @@ public sealed class HyperparameterCiTests : IDisposable
             }
 
             await File.WriteAllTextAsync(Path.Combine(copy, "nuget.config"), sdk.NugetConfig());
+            images.Add($"{modelImage}:msbuild");
             var build = sdk.Dotnet(Path.Combine(copy, "hyperparameter", "ci"), ["msbuild", "deploy.proj", "-t:DeployModel", "-nologo", $"-p:PipeWorkspace={example.Work}", $"-p:ModelImage={modelImage}", "-p:ImageTag=msbuild"]).ShouldSucceed();
             await AssertDeployedAsync($"{modelImage}:msbuild", deploys: 2, localModels, selected);
             Assert.Single(build.Lines("PipeUpdatePipeline: job"), l => l.Contains($" model: success, {Models} datum(s) ran, 0 reused", StringComparison.Ordinal));
@@ -108,7 +110,6 @@ public sealed class HyperparameterCiTests : IDisposable
     /// <summary>What a user checks after deploy number <paramref name="deploys"/> of <paramref name="image"/>.</summary>
     private async Task AssertDeployedAsync(string image, int deploys, Dictionary<string, byte[]> localModels, string[] selected)
     {
-        images.Add(image);
         using (var docker = ContainerEngine.Client())
         {
             Assert.Contains(image, (await docker.Images.InspectImageAsync(image)).RepoTags);
