@@ -121,7 +121,7 @@ hf p2 --warmup 1 --runs "$P2_RUNS" \
 P2_PIPE=$(mean p2 0); P2_Q=$(mean p2 1); P2_NINJA=$(mean p2 2)
 P2_RSS=$(cd ws && rss $PIPE run)
 # P3: a new content for one file each run; the put runs the pipeline, which must run exactly one datum
-one=$(find "$WORK/p2/in" -type f | head -n1); name=$(basename "$one")
+one=$(find "$WORK/p2/in" -type f -print -quit); name=$(basename "$one")   # -quit: no SIGPIPE under pipefail
 hf p3 --runs "$P2_RUNS" \
   -n "dotnet pipe file put (1 file changed) + run" --prepare "date +%s%N >$(printf %q "$one")" \
      "cd ws && $PIPE file put data@master:$name -f $(printf %q "$one")" \
