@@ -28,8 +28,8 @@ public sealed class HyperparameterCiTests : IDisposable
         RequiredComponent.Require("docker or podman (the container CLI that builds the image)", cli is null ? "neither is on PATH" : null, "Run eng/test.sh (eng/setup/20-container-engine.sh installs Podman).");
 
         var parameters = Directory.CreateDirectory(Path.Combine(example.Work, "parameters-subset")).FullName;
-        await File.WriteAllLinesAsync(Path.Combine(parameters, "c_parameters.txt"), File.ReadLines(Path.Combine(example.Folder, "data", "parameters", "c_parameters.txt")).Take(4));
-        await File.WriteAllLinesAsync(Path.Combine(parameters, "gamma_parameters.txt"), File.ReadLines(Path.Combine(example.Folder, "data", "parameters", "gamma_parameters.txt")).TakeLast(3));
+        await File.WriteAllLinesAsync(Path.Combine(parameters, "c_parameters.txt"), File.ReadLines(RepositoryPaths.Combine("examples", "hyperparameter", "data", "parameters", "c_parameters.txt")).Take(4));
+        await File.WriteAllLinesAsync(Path.Combine(parameters, "gamma_parameters.txt"), File.ReadLines(RepositoryPaths.Combine("examples", "hyperparameter", "data", "parameters", "gamma_parameters.txt")).TakeLast(3));
         await example.RunAsync(environment: new Dictionary<string, string?> { ["PARAMETERS"] = parameters });
         Assert.Equal([(Models, 0, Models)], example.Jobs("model"));
         var localModels = example.Files("model@master").ToDictionary(path => path, path => example.GetBytes($"model@master:{path}"));

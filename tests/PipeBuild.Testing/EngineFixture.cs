@@ -19,7 +19,8 @@ public sealed class EngineFixture : IDisposable
         Root = Directory.CreateTempSubdirectory("pipe-engine-").FullName;
         Store = new VersionStore(new LocalObjectStore(Path.Combine(Root, ".pipe")));
         Executor = executor ?? new LocalExecutor();
-        Engine = new PipelineEngine(Store, _ => Executor, Path.Combine(Root, ".pipe", "tmp"));
+        // The engine disposes each executor it is handed after use; the fixture's one lives as long as the fixture.
+        Engine = new PipelineEngine(Store, _ => new Borrowed(Executor), Path.Combine(Root, ".pipe", "tmp"));
     }
 
     public IDatumExecutor Executor { get; }
@@ -86,5 +87,16 @@ public sealed class EngineFixture : IDisposable
         }
 
         Directory.Delete(Root, recursive: true);
+    }
+
+    private sealed class Borrowed(IDatumExecutor executor) : IDatumExecutor
+    {
+        public string Name => executor.Name;
+
+        public Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken) => executor.RunAsync(work, cancellationToken);
+
+        public ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken) => executor.ResolveIdentityAsync(spec, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
