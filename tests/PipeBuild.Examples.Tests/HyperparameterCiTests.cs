@@ -39,8 +39,9 @@ public sealed class HyperparameterCiTests : IDisposable
         // The image carries train.py: the workspace's copy is not needed any more.
         File.Delete(Path.Combine(example.Work, "train.py"));
 
-        // 1. the script, with its default tag: the commit of this checkout (a timestamp outside git)
-        var commit = await GitShortShaAsync();
+        // 1. the script, with its default tag: the commit of the example's folder (a timestamp outside git, as for
+        // the dotnet new instance the test runs)
+        var commit = await GitShortShaAsync(example.Folder);
         await example.RunAsync("ci/deploy.sh", new Dictionary<string, string?> { ["MODEL_IMAGE"] = modelImage, ["IMAGE_TAG"] = null, ["CONTAINER_CLI"] = null });
         var scriptImage = example.Json("pipeline", "inspect", "model").GetProperty("spec").GetProperty("image").GetString()!;
         images.Add(scriptImage);
@@ -91,9 +92,9 @@ public sealed class HyperparameterCiTests : IDisposable
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)));
 
-    private static async Task<string?> GitShortShaAsync()
+    private static async Task<string?> GitShortShaAsync(string folder)
     {
-        var git = await CliWrap.Cli.Wrap("git").WithArguments(["-C", ExampleScript.RepoRoot, "rev-parse", "--short", "HEAD"])
+        var git = await CliWrap.Cli.Wrap("git").WithArguments(["-C", folder, "rev-parse", "--short", "HEAD"])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         return git.ExitCode == 0 ? git.StandardOutput.Trim() : null;
     }
