@@ -6,26 +6,22 @@ namespace PipeBuild.Engine;
 /// <summary>
 /// The unit of work: one combination of input file sets. <see cref="Id"/> names it by what it matched
 /// (input names and matched paths), so the same datum keeps its id when its content changes;
-/// <see cref="ContentKey"/> adds every file's content hash and changes when any input file does.
+/// <see cref="Hash"/> adds every file's content hash and the transform, and changes when any of them does.
+/// Neither is cached: a job holds every datum at once, and a million cached hashes would be a quarter GiB.
 /// </summary>
 public sealed record Datum(IReadOnlyList<DatumInput> Inputs)
 {
-    private string? id;
-    private string? contentKey;
-
-    public string Id => id ??= ContentHash.Of(Encoding.UTF8.GetBytes(string.Join('\n', Inputs.Select(i => $"{i.Name}:/{i.MatchedPath}"))));
-
-    /// <summary>Identity plus the content of every file the datum reads.</summary>
-    public string ContentKey => contentKey ??= ComputeContentKey();
+    public string Id => ContentHash.Of(Encoding.UTF8.GetBytes(Describe("\n")));
 
     /// <summary>A short description for logs and messages: input:/path, ...</summary>
-    public string Describe() => string.Join(", ", Inputs.Select(i => $"{i.Name}:/{i.MatchedPath}"));
+    public string Describe() => Describe(", ");
 
     public Datum Concat(Datum other) => new([.. Inputs, .. other.Inputs]);
 
-    private string ComputeContentKey()
+    /// <summary>The datum's result key under <paramref name="transform"/> (a transform identity): equal keys give equal outputs.</summary>
+    public string Hash(string transform)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(transform).Append('\n');
         foreach (var input in Inputs)
         {
             text.Append(input.Name).Append(":/").Append(input.MatchedPath).Append('\n');
@@ -37,4 +33,6 @@ public sealed record Datum(IReadOnlyList<DatumInput> Inputs)
 
         return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));
     }
+
+    private string Describe(string separator) => string.Join(separator, Inputs.Select(i => $"{i.Name}:/{i.MatchedPath}"));
 }

@@ -39,8 +39,12 @@ public sealed record JobInfo
 
     public IReadOnlyList<DatumFailure> Failures { get; init; } = [];
 
-    /// <summary>Every datum of the job with its result key and whether it ran, was reused or failed.</summary>
-    public IReadOnlyList<JobDatum> Datums { get; init; } = [];
+    /// <summary>
+    /// The stored <see cref="Engine.DatumTable"/>: every datum of the job with its result key and whether it ran,
+    /// was reused or failed (<see cref="JobStore.GetDatumsAsync"/>). Kept out of the record, which every
+    /// <c>job list</c> and up-to-date check reads, because it grows with the number of datums.
+    /// </summary>
+    public FileContent? DatumTable { get; init; }
 
     public TimeSpan? Duration => Finished - Started;
 }

@@ -92,22 +92,33 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var spec = pipeline.Spec;
         var datums = await new DatumPlanner(store).PlanAsync(spec.Input, commits, cancellationToken);
         var identity = job.TransformHash!;
+        var previous = await PreviousOutputAsync(spec.Name, cancellationToken);
         var results = new DatumResult?[datums.Count];
         var states = new string[datums.Count];
         var hashes = new string[datums.Count];
         var logs = new string?[datums.Count];
+        Parallel.For(0, datums.Count, i => hashes[i] = datums[i].Hash(identity));
         for (var i = 0; i < datums.Count; i++)
         {
-            hashes[i] = TransformIdentity.DatumHash(identity, datums[i]);
-            if (await Objects.TryReadAsync(EngineKeys.Result(hashes[i]), cancellationToken) is { } stored)
+            if (previous is not null && previous.Logs.TryGetValue(hashes[i], out var log))
             {
-                results[i] = EngineJson.Deserialize<DatumResult>(stored);
+                // In the output already: its result is read only if the output has to be rebuilt.
                 states[i] = "skipped";
-                logs[i] = results[i]!.LogHash;
+                logs[i] = log;
             }
         }
 
-        int processed = 0, skipped = results.Count(r => r is not null), failed = 0;
+        await ReadResultsAsync(hashes, results, i => states[i] is null, cancellationToken);
+        for (var i = 0; i < datums.Count; i++)
+        {
+            if (results[i] is { } stored && states[i] is null)
+            {
+                states[i] = "skipped";
+                logs[i] = stored.LogHash;
+            }
+        }
+
+        int processed = 0, skipped = states.Count(s => s is not null), failed = 0;
         long downloaded = 0, uploaded = 0;
         var failures = new ConcurrentBag<DatumFailure>();
         void Report() => progress?.Report(new JobProgress(spec.Name, job.Id, datums.Count, processed, skipped, failed));
@@ -115,7 +126,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
         var parallelism = spec.Parallelism > 0 ? spec.Parallelism : Environment.ProcessorCount;
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, datums.Count).Where(i => results[i] is null),
+            Enumerable.Range(0, datums.Count).Where(i => states[i] is null),
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
@@ -150,7 +161,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             BytesDownloaded = downloaded,
             BytesUploaded = uploaded,
             Failures = [.. failures.OrderBy(f => f.Description, StringComparer.Ordinal)],
-            Datums = [.. datums.Select((d, i) => new JobDatum(d.Id, d.Describe(), hashes[i], states[i], logs[i]))],
+            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(datums[i].Id, datums[i].Describe(), hashes[i], states[i], logs[i]), cancellationToken),
         };
 
         if (failed > 0)
@@ -158,26 +169,143 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             return await FinishAsync(job, JobState.Failure, $"{failed} of {datums.Count} datum(s) failed; the previous output is unchanged. 'dotnet pipe job logs {job.Id}' shows why.", null);
         }
 
-        var collision = FindCollision(datums, results!);
-        if (collision is not null)
+        try
         {
-            return await FinishAsync(job, JobState.Failure, collision, null);
+            var commit = await store.WriteAsync(
+                new CommitRef(spec.Name, OutputBranch, [], null),
+                $"output of job {job.Id}",
+                (editor, ct) => new OutputBuilder(this, datums, hashes, results, previous).BuildAsync(editor, ct),
+                cancellationToken,
+                new CommitOrigin($"pipeline:{spec.Name}", job.Inputs));
+            return await FinishAsync(job, JobState.Success, null, commit.Id);
+        }
+        catch (OutputCollisionException collision)
+        {
+            return await FinishAsync(job, JobState.Failure, collision.Message, null);
+        }
+    }
+
+    /// <summary>
+    /// The last successful job's output, when it is still the head of the output branch: its tree and the result
+    /// (with its log) of every datum in it. A job then edits that tree for the datums that changed, instead of
+    /// reading every result and rebuilding the output.
+    /// </summary>
+    private async Task<PreviousOutput?> PreviousOutputAsync(string pipeline, CancellationToken cancellationToken)
+    {
+        var branch = await store.TryGetBranchAsync(pipeline, OutputBranch, cancellationToken);
+        if (branch?.Head is not { } head || await jobs.LastSuccessAsync(pipeline, cancellationToken) is not { DatumTable: not null } last || last.OutputCommit != head)
+        {
+            return null;
         }
 
-        var commit = await store.WriteAsync(
-            new CommitRef(spec.Name, OutputBranch, [], null),
-            $"output of job {job.Id}",
-            async (editor, ct) =>
+        var logs = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var datum in await jobs.GetDatumsAsync(last, cancellationToken))
+        {
+            logs[datum.Hash] = datum.LogHash;
+        }
+
+        return new PreviousOutput((await store.GetCommitAsync(pipeline, head, cancellationToken)).Tree, logs);
+    }
+
+    /// <summary>Reads the stored result of every datum <paramref name="wanted"/> says, a few at a time (each is a small object).</summary>
+    private Task ReadResultsAsync(string[] hashes, DatumResult?[] results, Func<int, bool> wanted, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            Enumerable.Range(0, hashes.Length).Where(i => results[i] is null && wanted(i)),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) =>
             {
-                await editor.DeleteAsync(RepoPath.Root, ct);
-                foreach (var output in results.SelectMany(r => r!.Outputs))
+                if (await Objects.TryReadAsync(EngineKeys.Result(hashes[i]), ct) is { } stored)
                 {
-                    await editor.SetFileAsync(output.Path, output.Content, ct);
+                    results[i] = EngineJson.Deserialize<DatumResult>(stored);
                 }
-            },
-            cancellationToken,
-            new CommitOrigin($"pipeline:{spec.Name}", job.Inputs));
-        return await FinishAsync(job, JobState.Success, null, commit.Id);
+            });
+
+    private sealed record PreviousOutput(string Tree, Dictionary<string, string?> Logs);
+
+    private sealed class OutputCollisionException(string message) : Exception(message);
+
+    /// <summary>
+    /// Writes a successful job's output into the editor of the output branch: an edit of the previous output for
+    /// the datums that came and went when that output is the base, else the whole output from every result.
+    /// Two datums writing one path fail the job, naming both.
+    /// </summary>
+    private sealed class OutputBuilder(JobRunner runner, IReadOnlyList<Datum> datums, string[] hashes, DatumResult?[] results, PreviousOutput? previous)
+    {
+        public async Task BuildAsync(TreeEditor editor, CancellationToken cancellationToken)
+        {
+            if (previous is not null && editor.BaseTree == previous.Tree)
+            {
+                await EditAsync(editor, previous, cancellationToken);
+                return;
+            }
+
+            // Someone else moved the output branch, or there is no previous output: start from nothing.
+            await runner.ReadResultsAsync(hashes, results, _ => true, cancellationToken);
+            await editor.DeleteAsync(RepoPath.Root, cancellationToken);
+            var owners = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < datums.Count; i++)
+            {
+                foreach (var output in (results[i] ?? throw MissingResult(hashes[i])).Outputs)
+                {
+                    if (!owners.TryAdd(output.Path, i))
+                    {
+                        throw Collision(owners[output.Path], i, output.Path);
+                    }
+
+                    await editor.SetFileAsync(output.Path, output.Content, cancellationToken);
+                }
+            }
+        }
+
+        private async Task EditAsync(TreeEditor editor, PreviousOutput previous, CancellationToken cancellationToken)
+        {
+            var current = hashes.ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in previous.Logs.Keys.Where(h => !current.Contains(h)))
+            {
+                var stored = await runner.Objects.TryReadAsync(EngineKeys.Result(gone), cancellationToken) ?? throw MissingResult(gone);
+                foreach (var output in EngineJson.Deserialize<DatumResult>(stored).Outputs)
+                {
+                    await editor.DeleteAsync(output.Path, cancellationToken);
+                }
+            }
+
+            var added = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < datums.Count; i++)
+            {
+                if (previous.Logs.ContainsKey(hashes[i]))
+                {
+                    continue;
+                }
+
+                foreach (var output in results[i]!.Outputs)
+                {
+                    if (!added.TryAdd(output.Path, i))
+                    {
+                        throw Collision(added[output.Path], i, output.Path);
+                    }
+
+                    if (await editor.GetAsync(output.Path, cancellationToken) is not null)
+                    {
+                        throw Collision(await OwnerAsync(output.Path, i, cancellationToken), i, output.Path);
+                    }
+
+                    await editor.SetFileAsync(output.Path, output.Content, cancellationToken);
+                }
+            }
+        }
+
+        /// <summary>The kept datum that wrote <paramref name="path"/> (only looked up to name it in the error).</summary>
+        private async Task<int> OwnerAsync(string path, int other, CancellationToken cancellationToken)
+        {
+            await runner.ReadResultsAsync(hashes, results, _ => true, cancellationToken);
+            return Enumerable.Range(0, datums.Count).First(i => i != other && results[i]!.Outputs.Any(o => o.Path == path));
+        }
+
+        private static PipeException MissingResult(string hash) =>
+            new(ErrorCodes.Corrupt, $"the result of datum hash {hash} is missing from the results index; run 'dotnet pipe fsck', then 'dotnet pipe run --force'.");
+
+        private OutputCollisionException Collision(int first, int second, string path) =>
+            new($"error {ErrorCodes.OutputCollision}: datums ({datums[first].Describe()}) and ({datums[second].Describe()}) both wrote /{path}; make output names unique per datum (for example with $PIPE_DATUM_ID or the input file's name).");
     }
 
     private async Task<(DatumOutcome Outcome, string? LogHash, double Seconds)> RunWithRetriesAsync(
@@ -208,25 +336,6 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
         var logHash = log.Length == 0 ? null : (await store.Content.WriteAsync(Encoding.UTF8.GetBytes(log.ToString()), cancellationToken)).Hash;
         return (outcome, logHash, clock.Elapsed.TotalSeconds);
-    }
-
-    private static string? FindCollision(IReadOnlyList<Datum> datums, DatumResult[] results)
-    {
-        var owners = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < datums.Count; i++)
-        {
-            foreach (var output in results[i].Outputs)
-            {
-                if (owners.TryGetValue(output.Path, out var other))
-                {
-                    return $"error {ErrorCodes.OutputCollision}: datums ({datums[other].Describe()}) and ({datums[i].Describe()}) both wrote /{output.Path}; make output names unique per datum (for example with $PIPE_DATUM_ID or the input file's name).";
-                }
-
-                owners[output.Path] = i;
-            }
-        }
-
-        return null;
     }
 
     private async Task<JobInfo> FinishAsync(JobInfo job, JobState state, string? reason, string? outputCommit)

@@ -35,6 +35,14 @@ public sealed class JobStore(IObjectStore objects)
         return [.. jobs.OrderByDescending(j => j.Started)];
     }
 
+    /// <summary>The job's datums (none for a job that stopped before its datums were recorded).</summary>
+    public async Task<IReadOnlyList<JobDatum>> GetDatumsAsync(JobInfo job, CancellationToken cancellationToken) =>
+        job.DatumTable is { } table ? await DatumTable.ReadAsync(new ContentStore(objects), table, cancellationToken) : [];
+
+    /// <summary>The newest successful job of <paramref name="pipeline"/>, if any.</summary>
+    public async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken) =>
+        (await ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);
+
     /// <summary>A job by id or unique id prefix.</summary>
     public async Task<JobInfo> GetAsync(string id, CancellationToken cancellationToken)
     {

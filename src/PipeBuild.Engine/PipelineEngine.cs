@@ -48,7 +48,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         await using var executor = executorFor(pipeline.Spec.Executor);
         var runner = new JobRunner(store, executor, scratchRoot);
         var (commits, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
-        var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
+        var last = await Jobs.LastSuccessAsync(pipeline.Name, cancellationToken);
         var identity = await runner.IdentityAsync(pipeline, cancellationToken);
         var reasons = new List<string>();
         if (last is null)
@@ -69,11 +69,14 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         }
 
         var datums = await new DatumPlanner(store).PlanAsync(pipeline.Spec.Input, commits, cancellationToken);
-        var previous = last?.Datums.Select(d => d.Id).ToHashSet(StringComparer.Ordinal) ?? [];
+        var lastDatums = last is null ? [] : await Jobs.GetDatumsAsync(last, cancellationToken);
+        var previous = lastDatums.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var done = lastDatums.Where(d => d.State != "failed").Select(d => d.Hash).ToHashSet(StringComparer.Ordinal);
         int added = 0, changed = 0;
         foreach (var datum in datums)
         {
-            if (!await store.Objects.ExistsAsync(EngineKeys.Result(TransformIdentity.DatumHash(identity, datum)), cancellationToken))
+            var hash = datum.Hash(identity);
+            if (!done.Contains(hash) && !await store.Objects.ExistsAsync(EngineKeys.Result(hash), cancellationToken))
             {
                 if (previous.Contains(datum.Id))
                 {
@@ -142,7 +145,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     /// <summary>Cheap check: same definition and the same input commits as the last successful job.</summary>
     private async Task<bool> IsUpToDateAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
-        var last = await LastSuccessAsync(pipeline.Name, cancellationToken);
+        var last = await Jobs.LastSuccessAsync(pipeline.Name, cancellationToken);
         await using var executor = executorFor(pipeline.Spec.Executor);
         var runner = new JobRunner(store, executor, scratchRoot);
         if (last is null || last.TransformHash != await runner.IdentityAsync(pipeline, cancellationToken))
@@ -157,8 +160,6 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     private async Task<bool> OutputStillAtAsync(string repo, string? commit, CancellationToken cancellationToken) =>
         (await store.TryGetBranchAsync(repo, JobRunner.OutputBranch, cancellationToken))?.Head == commit;
 
-    private async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken) =>
-        (await Jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);
 
     private static List<PipelineDocument> WithUpstream(IReadOnlyList<PipelineDocument> all, IReadOnlyCollection<string> names)
     {

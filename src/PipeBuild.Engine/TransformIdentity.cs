@@ -48,10 +48,6 @@ public static class TransformIdentity
         return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    /// <summary>The result key of a datum under a transform: equal keys give equal outputs.</summary>
-    public static string DatumHash(string transform, Datum datum) =>
-        ContentHash.Of(Encoding.UTF8.GetBytes($"{transform}\n{datum.ContentKey}"));
-
     private static string HashFile(string path, PipelineSpec spec)
     {
         try

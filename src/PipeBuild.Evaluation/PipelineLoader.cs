@@ -31,7 +31,8 @@ public static class PipelineLoader
     }
 
     /// <summary>Every pipeline in the file: a JSON file may hold several specs one after the other, as Pachyderm allows.</summary>
-    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null)
+    /// <param name="cache">where to remember .pipeproj evaluations (none: always evaluate)</param>
+    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null, EvaluationCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -53,7 +54,7 @@ public static class PipelineLoader
         try
         {
             specs = isProject
-                ? [PipeprojEvaluator.Evaluate(full, globalProperties)]
+                ? [cache?.Evaluate(full, globalProperties ?? new Dictionary<string, string>()) ?? PipeprojEvaluator.Evaluate(full, globalProperties)]
                 : PachydermSpecReader.ReadFile(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -19,7 +19,11 @@ public static class PipeprojEvaluator
         "Sdks");
 
     /// <summary>Evaluates <paramref name="path"/>; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>.</summary>
-    public static PipelineSpec Evaluate(string path, IReadOnlyDictionary<string, string>? globalProperties = null)
+    public static PipelineSpec Evaluate(string path, IReadOnlyDictionary<string, string>? globalProperties = null) =>
+        EvaluateWithInputs(path, globalProperties).Spec;
+
+    /// <summary>Evaluates <paramref name="path"/> and says which files the result depends on (for <see cref="EvaluationCache"/>).</summary>
+    public static PipeprojEvaluation EvaluateWithInputs(string path, IReadOnlyDictionary<string, string>? globalProperties = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         MSBuildRegistration.EnsureRegistered();
@@ -29,6 +33,6 @@ public static class PipeprojEvaluator
     // Kept out of line: compiling a method that touches Microsoft.Build types loads MSBuild, and that must wait
     // until the locator has registered the SDK's copy.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static PipelineSpec Read(string path, IReadOnlyDictionary<string, string> globalProperties) =>
+    private static PipeprojEvaluation Read(string path, IReadOnlyDictionary<string, string> globalProperties) =>
         PipeprojReader.Read(path, globalProperties, SdksDirectory);
 }

@@ -26,7 +26,7 @@ internal static partial class PipeprojReader
     private static readonly Lock Gate = new();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static PipelineSpec Read(string path, IReadOnlyDictionary<string, string> globalProperties, string sdksDirectory)
+    public static PipeprojEvaluation Read(string path, IReadOnlyDictionary<string, string> globalProperties, string sdksDirectory)
     {
         var globals = new Dictionary<string, string>(globalProperties, StringComparer.OrdinalIgnoreCase);
         lock (Gate)
@@ -59,7 +59,7 @@ internal static partial class PipeprojReader
                     throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
                 }
 
-                return new Mapper(project, path).Spec();
+                return new PipeprojEvaluation(new Mapper(project, path).Spec(), Inputs(project, sdksDirectory), IsRepeatable(project, sdksDirectory));
             }
             finally
             {
@@ -67,6 +67,34 @@ internal static partial class PipeprojReader
             }
         }
     }
+
+    /// <summary>
+    /// Every file the evaluation read or looked for: the project, its imports, and each Directory.Build.props or
+    /// .targets the SDK probes for above the project (a new one there changes the result without any import changing).
+    /// </summary>
+    private static IReadOnlyList<string> Inputs(Project project, string sdksDirectory)
+    {
+        var files = new List<string> { project.FullPath };
+        files.AddRange(project.Imports.Select(i => i.ImportedProject.FullPath));
+        for (var folder = project.DirectoryPath; folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            files.Add(Path.Combine(folder, "Directory.Build.props"));
+            files.Add(Path.Combine(folder, "Directory.Build.targets"));
+        }
+
+        return [.. files.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// False when evaluating the same files again may give another result: an item wildcard (it lists folders) or a
+    /// property function (it may read the clock, files or the machine) in the project or a file it imports from
+    /// outside the SDK, whose own functions only locate files that <see cref="Inputs"/> lists.
+    /// </summary>
+    private static bool IsRepeatable(Project project, string sdksDirectory) =>
+        !project.Imports.Select(i => i.ImportedProject).Prepend(project.Xml)
+            .Where(file => !file.FullPath.StartsWith(Path.GetFullPath(sdksDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Any(file => file.RawXml.Contains("$([", StringComparison.Ordinal)
+                || file.Items.Any(item => item.Include.IndexOfAny(['*', '?']) >= 0 || item.Exclude.IndexOfAny(['*', '?']) >= 0));
 
     private static PipeException Malformed(InvalidProjectFileException e, string path)
     {

@@ -14,8 +14,12 @@ public sealed class TreeEditor
     public TreeEditor(ContentStore content, string rootHash)
     {
         this.content = content;
+        BaseTree = rootHash;
         root = new DirectoryNode(rootHash);
     }
+
+    /// <summary>The tree the edits apply to.</summary>
+    public string BaseTree { get; }
 
     public bool Changed => root.Dirty;
 

@@ -110,5 +110,55 @@ public sealed class IncrementalJobTests : IDisposable
         Assert.Contains(status.Reasons, r => r.StartsWith("input in@master", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_new_datum_writing_a_kept_datums_path_fails_naming_both_and_keeps_the_output()
+    {
+        // Each datum writes a file named after the first letter of its input: b1 and b2 collide.
+        const string ByLetter = "for f in /pfs/in/*; do n=$(basename \"$f\"); cp \"$f\" /pfs/out/$(printf %.1s \"$n\"); done";
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a1"] = "a", ["b1"] = "b" });
+        await fx.CreateAsync(EngineFixture.Shell("letters", ByLetter, new PfsInput("in", "/*")));
+        Assert.Equal(JobState.Success, (await fx.Engine.RunAsync([], false, null, default)).Single().State);
+        var before = await fx.Store.ResolveAsync(CommitRef.Parse("letters@master"), default);
+
+        await fx.PutAsync("in", new Dictionary<string, string> { ["b2"] = "B" });
+        var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal(JobState.Failure, job.State);
+        Assert.Contains("PIPE4005", job.Reason);
+        Assert.Contains("in:/b1", job.Reason);
+        Assert.Contains("in:/b2", job.Reason);
+        Assert.Equal(before.Id, (await fx.Store.ResolveAsync(CommitRef.Parse("letters@master"), default)).Id);
+    }
+
+    [Fact]
+    public async Task A_changed_datum_replaces_its_outputs_and_empty_folders_go()
+    {
+        const string Nested = "for f in /pfs/in/*; do n=$(basename \"$f\"); mkdir -p /pfs/out/$n; cp \"$f\" /pfs/out/$n/$(cat \"$f\").txt; done";
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a"] = "one", ["b"] = "two" });
+        await fx.CreateAsync(EngineFixture.Shell("nested", Nested, new PfsInput("in", "/*")));
+        await fx.Engine.RunAsync([], false, null, default);
+        Assert.Equal(["a/one.txt", "b/two.txt"], (await fx.ReadAsync("nested")).Keys.Order(StringComparer.Ordinal));
+
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a"] = "three" });
+        await fx.Store.WriteAsync(CommitRef.Parse("in@master"), null, async (e, ct) => await e.DeleteAsync("b", ct), default);
+        var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((1, 1, 0), (job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped));
+        Assert.Equal(["a/three.txt"], (await fx.ReadAsync("nested")).Keys);
+    }
+
+    [Fact]
+    public async Task An_output_branch_someone_else_moved_is_rebuilt_from_every_result()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+        await fx.Engine.RunAsync([], false, null, default);
+        await fx.PutAsync("upper", new Dictionary<string, string> { ["stray.txt"] = "by hand" });
+
+        await fx.PutAsync("in", new Dictionary<string, string> { ["c.txt"] = "c" });
+        var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((3, 1, 2), (job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped));
+        Assert.Equal(["a.txt", "b.txt", "c.txt"], (await fx.ReadAsync("upper")).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["success", "skipped", "skipped"], (await fx.Engine.Jobs.GetDatumsAsync(job, default)).OrderBy(d => d.State == "success" ? 0 : 1).Select(d => d.State));
+    }
+
     public void Dispose() => fx.Dispose();
 }

@@ -59,7 +59,7 @@ public sealed class KubernetesS3Tests : IAsyncLifetime
         var clusterJobs = Jobs(cluster);
         var localJobs = Jobs(local);
         Assert.Equal(2, clusterJobs.Count);
-        Assert.Equal(localJobs.Select(Stats), clusterJobs.Select(Stats));
+        Assert.Equal(localJobs.Select(j => Stats(local, j)), clusterJobs.Select(j => Stats(cluster, j)));
 
         // The same output commit content, and provenance naming the workspace's own input commit.
         foreach (var ws in new[] { cluster, local })
@@ -177,9 +177,9 @@ public sealed class KubernetesS3Tests : IAsyncLifetime
         [.. JsonOutput.Parse(ws.Run("job", "list", "--output", "json")).EnumerateArray().OrderBy(j => j.GetProperty("started").GetDateTimeOffset())];
 
     /// <summary>What a job did, without its ids and times.</summary>
-    private static string Stats(JsonElement job)
+    private static string Stats(S3Workspace ws, JsonElement job)
     {
-        var datums = job.GetProperty("datums").EnumerateArray()
+        var datums = JsonOutput.Parse(ws.Run("datum", "list", job.GetProperty("id").GetString()!, "--output", "json")).EnumerateArray()
             .Select(d => $"{d.GetProperty("id")}:{d.GetProperty("hash")}:{d.GetProperty("state")}:{d.GetProperty("logHash")}")
             .Order(StringComparer.Ordinal);
         string[] counts = ["state", "datumsTotal", "datumsProcessed", "datumsSkipped", "datumsFailed", "bytesDownloaded", "bytesUploaded", "transformHash"];

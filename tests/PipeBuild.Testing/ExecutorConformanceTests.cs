@@ -36,7 +36,7 @@ public abstract class ExecutorConformanceTests : IDisposable
         Assert.Equal(JobState.Success, job.State);
         var outputs = await Fx.ReadAsync("env");
         Assert.Equal(["a.txt", "b.txt"], outputs.Keys.Order(StringComparer.Ordinal));
-        var datumA = job.Datums.Single(d => d.Description == "data:/a.txt").Id;
+        var datumA = (await Fx.Engine.Jobs.GetDatumsAsync(job, default)).Single(d => d.Description == "data:/a.txt").Id;
         Assert.Equal($"alpha\npipeline=env\ndatum={datumA}\njob={job.Id}\ngreeting=hello\n", outputs["a.txt"]);
         Assert.StartsWith("beta\npipeline=env\n", outputs["b.txt"]);
     }

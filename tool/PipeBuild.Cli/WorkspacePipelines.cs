@@ -20,9 +20,10 @@ internal static class WorkspacePipelines
     public static async Task<IReadOnlyList<PipelineSpec>> LoadAsync(Session session, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken)
     {
         var specs = new List<PipelineSpec>();
+        var cache = new EvaluationCache(Path.Combine(session.Workspace.MetadataPath, "cache", "evaluation"));
         foreach (var file in files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root))
         {
-            foreach (var spec in PipelineLoader.LoadAll(file, properties))
+            foreach (var spec in PipelineLoader.LoadAll(file, properties, cache))
             {
                 specs.Add(await ResolvePackagesAsync(spec, cancellationToken));
             }

@@ -17,7 +17,7 @@ internal static class JobCommands
         var list = Cli.Command("list", "List a job's datums: what each read, its result key, and whether it ran, was reused or failed.", [job], async (s, ct) =>
         {
             var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
-            s.Out.Write(info.Datums, d => (["DATUM", "STATE", "INPUTS", "RESULT KEY"], d.Select(x => new[] { x.Id, x.State, x.Description, x.Hash[..16] })));
+            s.Out.Write(await s.Engine.Jobs.GetDatumsAsync(info, ct), d => (["DATUM", "STATE", "INPUTS", "RESULT KEY"], d.Select(x => new[] { x.Id, x.State, x.Description, x.Hash[..16] })));
             return ExitCodes.Ok;
         });
         return Cli.Group("datum", "Inspect datums.", list);
@@ -59,7 +59,7 @@ internal static class JobCommands
         return Cli.Command("logs", "Print the transform output of a job's datums (failed ones first).", [job, datum], async (s, ct) =>
         {
             var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
-            var datums = info.Datums.Where(d => d.LogHash is not null && (s.Get(datum) is not { } id || d.Id.StartsWith(id, StringComparison.Ordinal)))
+            var datums = (await s.Engine.Jobs.GetDatumsAsync(info, ct)).Where(d => d.LogHash is not null && (s.Get(datum) is not { } id || d.Id.StartsWith(id, StringComparison.Ordinal)))
                 .OrderBy(d => d.State == "failed" ? 0 : 1).ToList();
             foreach (var d in datums)
             {

@@ -1,0 +1,113 @@
+using System.Collections;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Evaluation;
+
+/// <summary>
+/// Remembers what evaluating a <c>.pipeproj</c> gave, so that <c>run</c> over an unchanged workspace skips MSBuild
+/// (its start-up is most of a no-op run). An entry is keyed by the file, the <c>-p</c> properties, the environment
+/// (MSBuild reads any variable as a property) and this tool's build, and holds the content hash of every file the
+/// evaluation read or probed: any difference evaluates again. Evaluations that are not repeatable
+/// (<see cref="PipeprojEvaluation.Repeatable"/>) are never stored.
+/// </summary>
+public sealed class EvaluationCache(string folder)
+{
+    // Shell bookkeeping that changes between two identical commands, and what the MSBuild locator and the
+    // evaluator set for themselves (before the first evaluation they are not set yet).
+    private static readonly HashSet<string> VolatileVariables = new(StringComparer.Ordinal)
+    {
+        "_", "OLDPWD", "SHLVL", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildSDKsPath",
+    };
+
+    public string Folder { get; } = folder;
+
+    /// <summary>The pipeline of <paramref name="path"/>, from the cache when nothing it depends on changed.</summary>
+    public PipelineSpec Evaluate(string path, IReadOnlyDictionary<string, string> globalProperties)
+    {
+        var full = Path.GetFullPath(path);
+        var entryPath = Path.Combine(Folder, Key(full, globalProperties) + ".json");
+        if (TryRead(entryPath) is { } cached && cached.Fingerprint == Fingerprint(cached.Inputs))
+        {
+            return cached.Spec;
+        }
+
+        var evaluation = PipeprojEvaluator.EvaluateWithInputs(full, globalProperties);
+        if (evaluation.Repeatable)
+        {
+            Write(entryPath, new EvaluationCacheEntry(evaluation.Inputs, Fingerprint(evaluation.Inputs), evaluation.Spec));
+        }
+
+        return evaluation.Spec;
+    }
+
+    private static string Key(string path, IReadOnlyDictionary<string, string> globalProperties)
+    {
+        var text = new StringBuilder(typeof(EvaluationCache).Assembly.ManifestModule.ModuleVersionId.ToString()).Append('\n').Append(path).Append('\n');
+        foreach (var (name, value) in globalProperties.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            text.Append("p ").Append(name).Append('=').Append(value).Append('\n');
+        }
+
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .Select(e => ((string)e.Key, (string?)e.Value)).Where(e => !VolatileVariables.Contains(e.Item1)).OrderBy(e => e.Item1, StringComparer.Ordinal))
+        {
+            text.Append("e ").Append(name).Append('=').Append(value).Append('\n');
+        }
+
+        return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>The content of every input, or that it is absent.</summary>
+    private static string Fingerprint(IReadOnlyList<string> inputs)
+    {
+        var text = new StringBuilder();
+        foreach (var input in inputs)
+        {
+            text.Append(input).Append(' ');
+            try
+            {
+                using var stream = File.OpenRead(input);
+                text.Append(Convert.ToHexStringLower(SHA256.HashData(stream)));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                text.Append('-');
+            }
+
+            text.Append('\n');
+        }
+
+        return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static EvaluationCacheEntry? TryRead(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), EvaluationJson.Default.EvaluationCacheEntry);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null; // absent or unreadable: evaluate
+        }
+    }
+
+    private static void Write(string path, EvaluationCacheEntry entry)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = $"{path}.{Environment.ProcessId}.tmp";
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(entry, EvaluationJson.Default.EvaluationCacheEntry));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be written only costs the next run an evaluation.
+        }
+    }
+}
