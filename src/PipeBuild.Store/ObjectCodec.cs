@@ -27,16 +27,34 @@ public static class ObjectCodec
 
     public static List<TreeEntry> DecodeTree(ReadOnlySpan<byte> data, string hash)
     {
+        // Parsed from spans: a directory can hold a million entries, and each line would otherwise be six strings.
         var entries = new List<TreeEntry>();
-        foreach (var line in Lines(data, hash))
+        var rest = Text(data, hash, "tree").AsSpan();
+        while (!rest.IsEmpty)
         {
-            var parts = line.Split(' ', 4);
-            if (parts.Length != 4 || parts[0].Length != 1 || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var size) || !ContentHash.IsValid(parts[2]))
+            var end = rest.IndexOf('\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            var sizeEnd = line.Length > 2 && line[1] == ' ' ? line[2..].IndexOf(' ') + 2 : -1;
+            var hashEnd = sizeEnd + 1 + ContentHash.HexLength;
+            if (sizeEnd < 3 || line.Length < hashEnd + 2 || line[hashEnd] != ' '
+                || !long.TryParse(line[2..sizeEnd], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
             {
                 throw Corrupt(hash, "tree");
             }
 
-            entries.Add(new TreeEntry(parts[3], ParseKind(parts[0][0], hash), size, parts[2]));
+            var entryHash = new string(line[(sizeEnd + 1)..hashEnd]);
+            if (!ContentHash.IsValid(entryHash))
+            {
+                throw Corrupt(hash, "tree");
+            }
+
+            entries.Add(new TreeEntry(new string(line[(hashEnd + 1)..]), ParseKind(line[0], hash), size, entryHash));
         }
 
         return entries;
@@ -70,19 +88,19 @@ public static class ObjectCodec
         return chunks;
     }
 
-    private static IEnumerable<string> Lines(ReadOnlySpan<byte> data, string hash)
+    private static IEnumerable<string> Lines(ReadOnlySpan<byte> data, string hash) =>
+        Text(data, hash, "chunk list").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Text(ReadOnlySpan<byte> data, string hash, string what)
     {
-        string text;
         try
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data);
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data);
         }
         catch (DecoderFallbackException)
         {
-            throw Corrupt(hash, "tree");
+            throw Corrupt(hash, what);
         }
-
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private static char KindChar(EntryKind kind) => kind switch
