@@ -11,6 +11,8 @@ namespace PipeBuild.Store;
 /// </summary>
 public static class ObjectCodec
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
     public static byte[] EncodeTree(IEnumerable<TreeEntry> entries)
     {
         var text = new StringBuilder();
@@ -27,12 +29,13 @@ public static class ObjectCodec
 
     public static List<TreeEntry> DecodeTree(ReadOnlySpan<byte> data, string hash)
     {
-        // Parsed from spans: a directory can hold a million entries, and each line would otherwise be six strings.
+        // Parsed from the UTF-8 bytes: a directory can hold a million entries, and a decoded copy of the whole
+        // object plus six strings a line would double the memory a large plan needs.
         var entries = new List<TreeEntry>();
-        var rest = Text(data, hash, "tree").AsSpan();
+        var rest = data;
         while (!rest.IsEmpty)
         {
-            var end = rest.IndexOf('\n');
+            var end = rest.IndexOf((byte)'\n');
             var line = end < 0 ? rest : rest[..end];
             rest = end < 0 ? [] : rest[(end + 1)..];
             if (line.IsEmpty)
@@ -40,7 +43,7 @@ public static class ObjectCodec
                 continue;
             }
 
-            var sizeEnd = line.Length > 2 && line[1] == ' ' ? line[2..].IndexOf(' ') + 2 : -1;
+            var sizeEnd = line.Length > 2 && line[1] == ' ' ? line[2..].IndexOf((byte)' ') + 2 : -1;
             var hashEnd = sizeEnd + 1 + ContentHash.HexLength;
             if (sizeEnd < 3 || line.Length < hashEnd + 2 || line[hashEnd] != ' '
                 || !long.TryParse(line[2..sizeEnd], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
@@ -48,13 +51,13 @@ public static class ObjectCodec
                 throw Corrupt(hash, "tree");
             }
 
-            var entryHash = new string(line[(sizeEnd + 1)..hashEnd]);
+            var entryHash = Encoding.Latin1.GetString(line[(sizeEnd + 1)..hashEnd]);
             if (!ContentHash.IsValid(entryHash))
             {
                 throw Corrupt(hash, "tree");
             }
 
-            entries.Add(new TreeEntry(new string(line[(hashEnd + 1)..]), ParseKind(line[0], hash), size, entryHash));
+            entries.Add(new TreeEntry(Utf8(line[(hashEnd + 1)..], hash, "tree"), ParseKind((char)line[0], hash), size, entryHash));
         }
 
         return entries;
@@ -89,13 +92,13 @@ public static class ObjectCodec
     }
 
     private static IEnumerable<string> Lines(ReadOnlySpan<byte> data, string hash) =>
-        Text(data, hash, "chunk list").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Utf8(data, hash, "chunk list").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    private static string Text(ReadOnlySpan<byte> data, string hash, string what)
+    private static string Utf8(ReadOnlySpan<byte> data, string hash, string what)
     {
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data);
+            return StrictUtf8.GetString(data);
         }
         catch (DecoderFallbackException)
         {

@@ -11,7 +11,7 @@ public sealed class ObjectCodecTests
     [Fact]
     public void A_tree_round_trips_sorted_with_names_holding_spaces()
     {
-        TreeEntry[] entries = [new("z file.txt", EntryKind.File, 12, HashA), new("a dir", EntryKind.Directory, 0, HashB), new("big", EntryKind.ChunkedFile, 1L << 40, HashA)];
+        TreeEntry[] entries = [new("z file.txt", EntryKind.File, 12, HashA), new("naïve ☃.csv", EntryKind.File, 3, HashB), new("a dir", EntryKind.Directory, 0, HashB), new("big", EntryKind.ChunkedFile, 1L << 40, HashA)];
         var decoded = ObjectCodec.DecodeTree(ObjectCodec.EncodeTree(entries), "x");
         Assert.Equal(entries.OrderBy(e => e.Name, StringComparer.Ordinal), decoded);
     }
@@ -28,5 +28,12 @@ public sealed class ObjectCodecTests
     {
         var e = Assert.Throws<PipeException>(() => ObjectCodec.DecodeTree(Encoding.UTF8.GetBytes(line.Replace("{a}", HashA)), "x"));
         Assert.Equal(ErrorCodes.Corrupt, e.Code);
+    }
+
+    [Fact]
+    public void A_name_that_is_not_utf8_is_reported_as_corrupt()
+    {
+        byte[] line = [.. Encoding.UTF8.GetBytes($"f 12 {HashA} "), 0xFF, (byte)'\n'];
+        Assert.Equal(ErrorCodes.Corrupt, Assert.Throws<PipeException>(() => ObjectCodec.DecodeTree(line, "x")).Code);
     }
 }
