@@ -97,7 +97,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var states = new string[datums.Count];
         var hashes = new string[datums.Count];
         var logs = new string?[datums.Count];
-        Parallel.For(0, datums.Count, i => hashes[i] = datums[i].Hash(identity));
+        var ids = new string[datums.Count];
+        Parallel.For(0, datums.Count, i => (ids[i], hashes[i]) = (datums[i].Id, datums[i].Hash(identity)));
         for (var i = 0; i < datums.Count; i++)
         {
             if (previous is not null && previous.Logs.TryGetValue(hashes[i], out var log))
@@ -145,7 +146,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                 else
                 {
                     states[i] = "failed";
-                    failures.Add(new DatumFailure(datums[i].Id, datums[i].Describe(), outcome.Reason ?? "failed", logHash));
+                    failures.Add(new DatumFailure(ids[i], datums[i].Describe(), outcome.Reason ?? "failed", logHash));
                     Interlocked.Increment(ref failed);
                 }
 
@@ -161,7 +162,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             BytesDownloaded = downloaded,
             BytesUploaded = uploaded,
             Failures = [.. failures.OrderBy(f => f.Description, StringComparer.Ordinal)],
-            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(datums[i].Id, datums[i].Describe(), hashes[i], states[i], logs[i]), cancellationToken),
+            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(ids[i], datums[i].Describe(), hashes[i], states[i], logs[i]), cancellationToken),
         };
 
         if (failed > 0)
