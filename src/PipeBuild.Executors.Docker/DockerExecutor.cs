@@ -44,6 +44,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     public async Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
+        DatumBatching.ThrowIfUnsupported(spec, Name);
         var name = RequireImage(spec);
         var docker = await ConnectAsync(cancellationToken);
 
