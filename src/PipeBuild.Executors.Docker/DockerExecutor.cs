@@ -34,6 +34,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
     public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
     {
+        DatumBatching.ThrowIfUnsupported(spec, Name); // before the engine is asked anything
         var image = RequireImage(spec);
         var docker = await ConnectAsync(cancellationToken);
         var id = await ResolveImageAsync(docker, spec, image, cancellationToken);
