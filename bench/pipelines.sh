@@ -77,7 +77,7 @@ pipeproj_batched() { # pipeproj_batched FILE: the same copy with DatumBatching: 
   cat >"$1" <<'EOF'
 <Project Sdk="PipeBuild.Sdk">
   <PropertyGroup>
-    <Command>tab=$(printf '\t'); while IFS="$tab" read -r id inputs; do cp /pfs/data/* /pfs/out/; echo $? >"$PIPE_DATUM_ACK"; done</Command>
+    <Command>tab=`printf '\t'`; while IFS="$tab" read -r id inputs; do cp /pfs/data/* /pfs/out/; echo $? >"$PIPE_DATUM_ACK"; done</Command>
     <DatumBatching>true</DatumBatching>
     <DatumTries>1</DatumTries>
   </PropertyGroup>
