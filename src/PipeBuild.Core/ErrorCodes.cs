@@ -47,6 +47,10 @@ public static class ErrorCodes
     public const string WorkersFailed = "PIPE4203";
     public const string DatumLostTooOften = "PIPE4204";
 
+    public const string DatumBatchingUnsupported = "PIPE4300";
+    public const string DatumBatchingNeedsUnix = "PIPE4301";
+    public const string NotInBatchedTransform = "PIPE4302";
+
     public const string RepoNotFound = "PIPE5001";
     public const string RepoExists = "PIPE5002";
     public const string InvalidName = "PIPE5003";

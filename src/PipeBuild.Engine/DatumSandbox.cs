@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Store;
@@ -11,7 +12,9 @@ namespace PipeBuild.Engine;
 /// </summary>
 public sealed class DatumSandbox
 {
-    private DatumSandbox(string root) => Root = root;
+    internal const UnixFileMode ReadOnlyMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    internal DatumSandbox(string root) => Root = root;
 
     /// <summary>The folder that stands for <c>/pfs</c>.</summary>
     public string Root { get; }
@@ -20,49 +23,124 @@ public sealed class DatumSandbox
 
     public long BytesRead { get; private set; }
 
+    /// <summary>A new sandbox in <c>SCRATCH/pfs</c>; <see cref="SandboxSlot"/> reuses one folder for datum after datum instead.</summary>
     public static async Task<DatumSandbox> CreateAsync(string scratch, Datum datum, ContentStore content, CancellationToken cancellationToken)
     {
         var sandbox = new DatumSandbox(Path.Combine(scratch, "pfs"));
         Directory.CreateDirectory(sandbox.Out);
-        foreach (var input in datum.Inputs)
-        {
-            var inputRoot = Path.Combine(sandbox.Root, input.Name);
-            Directory.CreateDirectory(inputRoot);
-            foreach (var file in input.Files)
-            {
-                var target = Path.Combine(inputRoot, file.Path.Replace('/', Path.DirectorySeparatorChar));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await using (var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-                {
-                    await content.CopyToAsync(file.Content, stream, null, cancellationToken);
-                }
-
-                File.SetAttributes(target, FileAttributes.ReadOnly);
-                sandbox.BytesRead += file.Content.Size;
-            }
-        }
-
+        await sandbox.WriteInputsAsync(datum, content, CreateInputFile, path => Directory.CreateDirectory(path), cancellationToken);
         return sandbox;
     }
 
-    /// <summary>Removes a datum's scratch folder (its inputs are read-only copies, made writable first).</summary>
+    /// <summary>Removes a datum's scratch folder, whatever the transform left in it.</summary>
     public static void Delete(string scratch)
     {
         try
         {
             if (Directory.Exists(scratch))
             {
-                foreach (var file in Directory.EnumerateFiles(scratch, "*", SearchOption.AllDirectories))
-                {
-                    File.SetAttributes(file, FileAttributes.Normal);
-                }
-
-                Directory.Delete(scratch, recursive: true);
+                DeleteTree(scratch);
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>
+    /// Deletes a folder and everything in it without following links. A transform may have taken the write
+    /// permission off a folder (or, on Windows, made files read-only): those are given back and the delete retried.
+    /// </summary>
+    internal static void DeleteTree(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
+            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", options).Prepend(new DirectoryInfo(folder)))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    entry.Attributes = entry is DirectoryInfo ? FileAttributes.Directory : FileAttributes.Normal;
+                }
+                else if (entry is DirectoryInfo)
+                {
+                    entry.UnixFileMode |= UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+                }
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Writes the datum's input files, read-only, under <c>NAME/path</c>. Files are small and few per datum, so
+    /// they are written synchronously: an asynchronous write costs a thread-pool hop per file and buys nothing.
+    /// </summary>
+    /// <param name="create">opens the file to write (a new one, or a recycled one: <see cref="InputFile.Recycled"/>)</param>
+    /// <param name="createFolder">makes an input folder that may not exist yet</param>
+    internal async Task WriteInputsAsync(
+        Datum datum, ContentStore content, Func<string, InputFile> create, Action<string> createFolder, CancellationToken cancellationToken)
+    {
+        foreach (var input in datum.Inputs)
+        {
+            var inputRoot = Path.Combine(Root, input.Name);
+            createFolder(inputRoot);
+            foreach (var file in input.Files)
+            {
+                var target = Path.Combine(inputRoot, file.Path.Replace('/', Path.DirectorySeparatorChar));
+                if (file.Path.Contains('/', StringComparison.Ordinal))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                }
+
+                var chunks = file.Content.Kind == EntryKind.ChunkedFile ? await content.ReadChunkListAsync(file.Content.Hash, cancellationToken) : [file.Content];
+                using (var opened = create(target))
+                {
+                    var handle = opened.Handle;
+                    long offset = 0;
+                    foreach (var chunk in chunks)
+                    {
+                        var data = await content.ReadVerifiedAsync(chunk.Hash, cancellationToken);
+                        RandomAccess.Write(handle, data, offset);
+                        offset += data.Length;
+                    }
+
+                    if (opened.Recycled && !OperatingSystem.IsWindows())
+                    {
+                        RandomAccess.SetLength(handle, offset);
+                        File.SetUnixFileMode(handle, ReadOnlyMode);
+                    }
+                }
+
+                if (OperatingSystem.IsWindows())
+                {
+                    File.SetAttributes(target, FileAttributes.ReadOnly);
+                }
+
+                BytesRead += file.Content.Size;
+            }
+        }
+    }
+
+    /// <summary>A new input file, created read-only (an open handle may still write it), so no chmod follows.</summary>
+    internal static InputFile CreateInputFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = ReadOnlyMode;
+        }
+
+        // FileStream is the only API that takes a create mode; the file is written through its handle.
+        var stream = new FileStream(path, options);
+        return new InputFile(stream.SafeFileHandle, Recycled: false, stream);
     }
 
     /// <summary>Rewrites <c>/pfs/...</c> in a command argument, stdin line or environment value to this sandbox.</summary>
@@ -104,14 +182,14 @@ public sealed class DatumSandbox
         {
             var relative = Path.GetRelativePath(Out, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
             var source = entry.FullName;
-            if (entry.LinkTarget is not null)
+            if (entry.Attributes.HasFlag(FileAttributes.ReparsePoint) && entry.LinkTarget is { } link)
             {
-                var resolved = mounted && entry.LinkTarget.StartsWith("/pfs/", StringComparison.Ordinal)
-                    ? Path.GetFullPath(MapPfs(entry.LinkTarget))
+                var resolved = mounted && link.StartsWith("/pfs/", StringComparison.Ordinal)
+                    ? Path.GetFullPath(MapPfs(link))
                     : entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
                 if (resolved is null || !resolved.StartsWith(root, StringComparison.Ordinal))
                 {
-                    throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} is a symlink to '{entry.LinkTarget}', outside /pfs; write files into /pfs/out instead.");
+                    throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} is a symlink to '{link}', outside /pfs; write files into /pfs/out instead.");
                 }
 
                 if (Directory.Exists(resolved))
@@ -127,8 +205,18 @@ public sealed class DatumSandbox
             }
 
             var path = RepoPath.Normalize(relative);
-            await using var stream = File.OpenRead(source);
-            var stored = await content.WriteAsync(stream, null, cancellationToken);
+            FileContent stored;
+            if (source == entry.FullName && ((FileInfo)entry).Length <= ContentDefinedChunker.MinSize)
+            {
+                // A small file in one read, stored as one object (what the chunker would make of it too).
+                stored = await content.WriteAsync(File.ReadAllBytes(source), cancellationToken);
+            }
+            else
+            {
+                await using var stream = File.OpenRead(source);
+                stored = await content.WriteAsync(stream, null, cancellationToken);
+            }
+
             outputs.Add(new OutputFile(path, stored.Kind, stored.Hash, stored.Size));
         }
 

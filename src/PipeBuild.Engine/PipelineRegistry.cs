@@ -38,6 +38,11 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     public async Task<PipelineDocument> SaveAsync(PipelineSpec spec, bool update, Reprocess reprocess, CancellationToken cancellationToken)
     {
         Names.Validate(spec.Name, "pipeline");
+        if (spec.Executor != "local")
+        {
+            DatumBatching.ThrowIfUnsupported(spec, spec.Executor);
+        }
+
         var key = EngineKeys.Pipeline(spec.Name);
         var existing = await Objects.ReadDocumentAsync(key, cancellationToken);
         if (existing is not null && !update)

@@ -24,7 +24,7 @@ public static class PachydermSpecReader
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
     private static readonly Shape TransformShape = new(
-        ["cmd", "stdin", "image", "env", "accept_return_code"],
+        ["cmd", "stdin", "image", "env", "accept_return_code", "datum_batching"],
         ["image_pull_secrets", "debug", "user"]);
 
     private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group"], []);
@@ -153,6 +153,7 @@ public static class PachydermSpecReader
                 AcceptReturnCodes = transformFields.TryGetValue("accept_return_code", out var codes)
                     ? [.. Array(codes.Value, "transform.accept_return_code").Select((c, i) => Integer(c, $"transform.accept_return_code[{i}]", int.MinValue))]
                     : [],
+                DatumBatching = transformFields.TryGetValue("datum_batching", out var batching) && Boolean(batching.Value, "transform.datum_batching"),
                 Input = input,
                 Parallelism = fields.TryGetValue("parallelism_spec", out var parallelism) ? Parallelism(parallelism.Value) : 0,
                 DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : 3,

@@ -164,6 +164,7 @@ internal static partial class PipeprojReader
                 TransformPackages = TransformPackages(),
                 AcceptReturnCodes = AcceptReturnCodes(),
                 DatumTimeout = DatumTimeout(),
+                DatumBatching = Boolean("DatumBatching"),
                 SourceFile = path,
                 WorkingDirectory = Path.GetDirectoryName(path),
             };
@@ -446,6 +447,21 @@ internal static partial class PipeprojReader
             }
 
             return codes;
+        }
+
+        private bool Boolean(string name)
+        {
+            if (Property(name) is not { } property)
+            {
+                return false;
+            }
+
+            if (!bool.TryParse(property.Value.Trim(), out var value))
+            {
+                throw PipelineErrors.Invalid(property.Where, $"{name} '{property.Value.Trim()}' is not true or false.", "Use true or false.");
+            }
+
+            return value;
         }
 
         private TimeSpan? DatumTimeout()

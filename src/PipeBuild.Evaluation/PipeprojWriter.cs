@@ -77,6 +77,7 @@ public static class PipeprojWriter
 
         Property(xml, "Parallelism", spec.Parallelism == 0 ? null : spec.Parallelism.ToString(CultureInfo.InvariantCulture));
         Property(xml, "DatumTries", spec.DatumTries == 3 ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
+        Property(xml, "DatumBatching", spec.DatumBatching ? "true" : null);
         Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
         Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));
         foreach (var (name, value) in KubernetesProperties.Write(spec.Kubernetes))

@@ -34,6 +34,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
     public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
     {
+        DatumBatching.ThrowIfUnsupported(spec, Name); // before the engine is asked anything
         var image = RequireImage(spec);
         var docker = await ConnectAsync(cancellationToken);
         var id = await ResolveImageAsync(docker, spec, image, cancellationToken);
@@ -44,6 +45,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     public async Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
+        DatumBatching.ThrowIfUnsupported(spec, Name);
         var name = RequireImage(spec);
         var docker = await ConnectAsync(cancellationToken);
 

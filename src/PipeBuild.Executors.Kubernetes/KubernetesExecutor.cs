@@ -28,6 +28,7 @@ public sealed class KubernetesExecutor : IDatumExecutor
 
     public Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
     {
+        DatumBatching.ThrowIfUnsupported(work.Spec, Name);
         if (IsLocal(options.StoreLocation))
         {
             throw new PipeException(

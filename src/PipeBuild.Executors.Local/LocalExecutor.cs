@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Security.Cryptography;
 using System.Text;
 using CliWrap;
 using CliWrap.Exceptions;
@@ -12,32 +14,75 @@ namespace PipeBuild.Executors.Local;
 /// arguments, stdin and environment mapped to the datum's sandbox. Cancellation and the datum timeout kill
 /// the process tree.
 /// </summary>
+/// <remarks>
+/// Each concurrent datum takes a slot: a sandbox folder beside the datum's scratch folder, emptied and reused
+/// for the next datum (no folders made and removed per datum). With DatumBatching a slot also keeps the
+/// transform process running for its next datum (<see cref="BatchProcess"/>), so a job has one process per
+/// worker. Slots, their folders and their processes end with the executor.
+/// </remarks>
 public sealed class LocalExecutor : IDatumExecutor
 {
+    private readonly ConcurrentBag<LocalSlot> free = [];
+    private readonly ConcurrentDictionary<LocalSlot, bool> slots = new();
+    private readonly string prefix = "slot-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "-";
+    private int made;
+
     public string Name => "local";
 
     public async Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
     {
+        if (work.Spec.DatumBatching && OperatingSystem.IsWindows())
+        {
+            throw new PipeException(ErrorCodes.DatumBatchingNeedsUnix, $"{work.Spec.SourceFile ?? work.Spec.Name}: DatumBatching needs Linux or macOS (a named pipe carries the acknowledgements). Remove <DatumBatching>.");
+        }
+
+        var slot = await TakeAsync(work);
+        try
+        {
+            var sandbox = await slot.Sandbox.FillAsync(work.Datum, work.Content, cancellationToken);
+            return work.Spec.DatumBatching
+                ? await RunBatchedAsync(slot, sandbox, work, cancellationToken)
+                : await RunProcessAsync(slot, sandbox, work, cancellationToken);
+        }
+        finally
+        {
+            await ReturnAsync(slot);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var slot in slots.Keys)
+        {
+            await slot.DisposeAsync();
+        }
+
+        slots.Clear();
+        free.Clear();
+    }
+
+    /// <summary>The environment every datum's process gets; a batched process gets the per-datum part on its stdin instead.</summary>
+    private static Dictionary<string, string?> Environment(DatumWork work, LocalSlot slot, DatumSandbox sandbox, bool perDatum)
+    {
         var spec = work.Spec;
-        var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
-        var log = new StringBuilder();
         var environment = new Dictionary<string, string?>
         {
-            ["PIPE_DATUM_ID"] = work.Datum.Id,
             ["PIPE_JOB_ID"] = work.JobId,
             ["PIPE_PIPELINE"] = spec.Name,
-            ["PACH_DATUM_ID"] = work.Datum.Id,
             ["PACH_JOB_ID"] = work.JobId,
             ["PIPE_PFS"] = sandbox.Root,
         };
-        foreach (var input in work.Datum.Inputs)
+        if (perDatum)
         {
-            // As in Pachyderm, an environment variable named after each input holds its datum's path.
-            environment[input.Name] = Path.Combine(sandbox.Root, input.Name, input.MatchedPath);
+            environment["PIPE_DATUM_ID"] = work.Datum.Id;
+            environment["PACH_DATUM_ID"] = work.Datum.Id;
+            foreach (var (name, path) in InputPaths(work, sandbox))
+            {
+                environment[name] = path;
+            }
         }
 
-        var tools = Path.Combine(work.Scratch, "tools");
-        foreach (var (name, value) in TransformTools.Prepare(spec, tools))
+        foreach (var (name, value) in slot.Tools(spec))
         {
             environment[name] = value;
         }
@@ -47,17 +92,32 @@ public sealed class LocalExecutor : IDatumExecutor
             environment[name] = sandbox.MapPfs(value);
         }
 
+        return environment;
+    }
+
+    /// <summary>As in Pachyderm, each input's name stands for its datum's path.</summary>
+    private static IEnumerable<(string Name, string Path)> InputPaths(DatumWork work, DatumSandbox sandbox) =>
+        work.Datum.Inputs.Select(input => (input.Name, Path.Combine(sandbox.Root, input.Name, input.MatchedPath)));
+
+    /// <summary>The line a batched transform reads for a datum: its id, then NAME=PATH per input, separated by tabs.</summary>
+    private static string DatumLine(DatumWork work, DatumSandbox sandbox) =>
+        string.Join('\t', InputPaths(work, sandbox).Select(p => $"{p.Name}={p.Path}").Prepend(work.Datum.Id));
+
+    private static async Task<DatumOutcome> RunProcessAsync(LocalSlot slot, DatumSandbox sandbox, DatumWork work, CancellationToken cancellationToken)
+    {
+        var spec = work.Spec;
+        var log = new StringBuilder();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (spec.DatumTimeout is { } limit)
         {
             timeout.CancelAfter(limit);
         }
 
-        var command = Cli.Wrap(TransformTools.Resolve(spec.Command[0], tools))
+        var command = Cli.Wrap(slot.Program(spec))
             .WithArguments(spec.Command.Skip(1).Select(sandbox.MapPfs))
             .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
-            .WithEnvironmentVariables(environment)
-            .WithStandardInputPipe(PipeSource.FromString(string.Concat(spec.Stdin.Select(line => sandbox.MapPfs(line) + "\n"))))
+            .WithEnvironmentVariables(Environment(work, slot, sandbox, perDatum: true))
+            .WithStandardInputPipe(spec.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(string.Concat(spec.Stdin.Select(line => sandbox.MapPfs(line) + "\n"))))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => Append(log, line)))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append(log, line)))
             .WithValidation(CommandResultValidation.None);
@@ -69,7 +129,7 @@ public sealed class LocalExecutor : IDatumExecutor
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return DatumOutcome.Failed($"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s", log.ToString(), sandbox.BytesRead);
+            return DatumOutcome.Failed(TimedOut(spec), log.ToString(), sandbox.BytesRead);
         }
         catch (Exception e) when (e is Win32Exception or CliWrapException)
         {
@@ -79,13 +139,83 @@ public sealed class LocalExecutor : IDatumExecutor
         return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    private static async Task<DatumOutcome> RunBatchedAsync(LocalSlot slot, DatumSandbox sandbox, DatumWork work, CancellationToken cancellationToken)
+    {
+        var spec = work.Spec;
+        if (slot.Batch is { } stale && (stale.HasExited || stale.JobId != work.JobId))
+        {
+            slot.Batch = null;
+            await stale.DisposeAsync();
+        }
+
+        slot.Batch ??= BatchProcess.Start(
+            slot.Program(spec),
+            spec.Command.Skip(1).Select(sandbox.MapPfs),
+            spec.WorkingDirectory ?? Directory.GetCurrentDirectory(),
+            Environment(work, slot, sandbox, perDatum: false),
+            spec.Stdin.Select(sandbox.MapPfs),
+            slot.Sandbox.Folder,
+            work.JobId);
+
+        var result = await slot.Batch.RunDatumAsync(DatumLine(work, sandbox), spec.DatumTimeout, cancellationToken);
+        if (result.Status is { } status)
+        {
+            return await sandbox.OutcomeAsync(status, spec, result.Log, work.Content, cancellationToken);
+        }
+
+        // It exited or was killed: this datum fails alone, and the slot's next datum starts a new process.
+        var ended = slot.Batch;
+        slot.Batch = null;
+        await ended.DisposeAsync();
+        var reason = result.TimedOut ? TimedOut(spec) : $"the batched transform exited with code {result.ExitCode} before acknowledging the datum";
+        return DatumOutcome.Failed(reason, result.Log, sandbox.BytesRead);
+    }
+
+    private static string TimedOut(Core.Pipelines.PipelineSpec spec) => $"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s";
 
     private static void Append(StringBuilder log, string line)
     {
         lock (log)
         {
             log.Append(line).Append('\n');
+        }
+    }
+
+    /// <summary>
+    /// A free slot of the datum's job, or a new one beside the datum's scratch folder. A free slot of an earlier
+    /// job (an executor serving job after job) is done with: its folder and process go.
+    /// </summary>
+    private async Task<LocalSlot> TakeAsync(DatumWork work)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(work.Scratch))!;
+        while (free.TryTake(out var slot))
+        {
+            if (slot.Parent == parent)
+            {
+                return slot;
+            }
+
+            slots.TryRemove(slot, out _);
+            await slot.DisposeAsync();
+        }
+
+        var made = new LocalSlot(Path.Combine(parent, prefix + Interlocked.Increment(ref this.made)));
+        slots[made] = true;
+        return made;
+    }
+
+    /// <summary>Empties the slot for its next datum; a slot that cannot be emptied is dropped.</summary>
+    private async Task ReturnAsync(LocalSlot slot)
+    {
+        try
+        {
+            slot.Sandbox.Clear();
+            free.Add(slot);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            slots.TryRemove(slot, out _);
+            await slot.DisposeAsync();
         }
     }
 }

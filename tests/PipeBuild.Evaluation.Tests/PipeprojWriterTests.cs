@@ -138,5 +138,22 @@ public sealed class PipeprojWriterTests : IDisposable
         Assert.Contains("<TransformFile Include=\"regression.py\" />", File.ReadAllText(copy), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void Datum_batching_maps_from_pachyderm_json_to_a_pipeproj_and_back(string json, bool batching)
+    {
+        var spec = Assert.Single(PachydermSpecReader.Parse(
+            """{"pipeline": {"name": "batched"}, "transform": {"cmd": ["python3", "/code/loop.py"], "datum_batching": """ + json + """},"""
+            + """ "input": {"pfs": {"repo": "data", "glob": "/*"}}}"""));
+        var text = PipeprojWriter.Write(spec);
+
+        var evaluated = PipeprojEvaluator.Evaluate(files.Write($"p-{json}/batched.pipeproj", text));
+
+        Assert.Equal(batching, spec.DatumBatching);
+        Assert.Equal(batching, text.Contains("<DatumBatching>true</DatumBatching>", StringComparison.Ordinal));
+        Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(evaluated));
+    }
+
     public void Dispose() => files.Dispose();
 }

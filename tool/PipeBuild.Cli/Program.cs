@@ -13,7 +13,7 @@ foreach (var command in new[]
     RepoCommands.Create(), BranchCommands.Create(), CommitCommands.Create(), FileCommands.Create(),
     PipelineCommands.Create(), JobCommands.Create(), JobCommands.Datums(),
     RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(), StoreCommands.Create(),
-    WorkerCommands.Worker(),
+    WorkerCommands.Worker(), NextDatumCommand.NextDatum(),
 })
 {
     root.Subcommands.Add(command);

@@ -50,6 +50,12 @@ public sealed record PipelineSpec
     /// <remarks>Null (a pipeline stored before packages existed, read back) means none.</remarks>
     public IReadOnlyList<TransformPackage> TransformPackages { get; init => field = value ?? []; } = [];
 
+    /// <summary>
+    /// One transform process per worker serves datum after datum, reading one line per datum from stdin and
+    /// acknowledging each (Pachyderm's <c>datum_batching</c>); see docs/executors.md.
+    /// </summary>
+    public bool DatumBatching { get; init; }
+
     /// <summary>Exit codes other than 0 that count as success (Pachyderm's <c>accept_return_code</c>).</summary>
     public IReadOnlyList<int> AcceptReturnCodes { get; init; } = [];
 

@@ -30,7 +30,8 @@ internal static class WorkerCommands
                 var location = s.Get(store) ?? Environment.GetEnvironmentVariable("PIPE_STORE");
                 await using var objects = location is null ? null : Workspace.ForStore(location).OpenObjectStore();
                 var options = new WorkerOptions(jobId, worker, s.Get(scratch) ?? Path.Combine(Path.GetTempPath(), "pipebuild-worker", worker));
-                await new Worker(objects ?? s.Store.Objects, new LocalExecutor(), options, Console.Out).RunAsync(ct);
+                await using var executor = new LocalExecutor(); // its disposal removes the sandbox folders it kept
+                await new Worker(objects ?? s.Store.Objects, executor, options, Console.Out).RunAsync(ct);
                 return ExitCodes.Ok;
             },
             formatOption: false);
