@@ -46,7 +46,11 @@ public sealed class EvaluationCache(string folder)
 
     private static string Key(string path, IReadOnlyDictionary<string, string> globalProperties)
     {
-        var text = new StringBuilder(typeof(EvaluationCache).Assembly.ManifestModule.ModuleVersionId.ToString()).Append('\n').Append(path).Append('\n');
+        // The builds of the evaluator and of the spec it fills: a new tool may read the same files differently.
+        var text = new StringBuilder()
+            .Append(typeof(EvaluationCache).Assembly.ManifestModule.ModuleVersionId).Append(' ')
+            .Append(typeof(PipelineSpec).Assembly.ManifestModule.ModuleVersionId).Append('\n')
+            .Append(path).Append('\n');
         foreach (var (name, value) in globalProperties.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
         {
             text.Append("p ").Append(name).Append('=').Append(value).Append('\n');

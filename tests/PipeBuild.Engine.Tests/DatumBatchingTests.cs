@@ -49,7 +49,7 @@ public sealed class DatumBatchingTests : IDisposable
         var outputs = (await fx.ReadAsync("pids")).ToDictionary(o => o.Key, o => o.Value.Trim().Split(' '));
         var pids = outputs.Values.Select(o => o[1]).Distinct().ToList();
         Assert.InRange(pids.Count, 1, 2); // Parallelism 2: at most one process per worker, never one per datum
-        foreach (var datum in job.Datums)
+        foreach (var datum in await fx.Engine.Jobs.GetDatumsAsync(job, default))
         {
             var name = datum.Description.Replace("in:/", "", StringComparison.Ordinal).Replace(".txt", "", StringComparison.Ordinal);
             Assert.Equal(datum.Id, outputs[name][0]);
