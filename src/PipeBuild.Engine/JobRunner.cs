@@ -14,7 +14,6 @@ namespace PipeBuild.Engine;
 /// </summary>
 public sealed class JobRunner(VersionStore store, IDatumExecutor executor, string scratchRoot, TimeProvider? timeProvider = null)
 {
-    public const string OutputBranch = CommitRef.DefaultBranch;
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     private readonly JobStore jobs = new(store.Objects);
 
@@ -165,7 +164,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
 
         var commit = await store.WriteAsync(
-            new CommitRef(spec.Name, OutputBranch, [], null),
+            new CommitRef(spec.Name, spec.OutputBranch, [], null),
             $"output of job {job.Id}",
             async (editor, ct) =>
             {

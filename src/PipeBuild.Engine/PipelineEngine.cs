@@ -151,11 +151,11 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         }
 
         var (_, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
-        return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Name, last.OutputCommit, cancellationToken);
+        return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Spec, last.OutputCommit, cancellationToken);
     }
 
-    private async Task<bool> OutputStillAtAsync(string repo, string? commit, CancellationToken cancellationToken) =>
-        (await store.TryGetBranchAsync(repo, JobRunner.OutputBranch, cancellationToken))?.Head == commit;
+    private async Task<bool> OutputStillAtAsync(Core.Pipelines.PipelineSpec spec, string? commit, CancellationToken cancellationToken) =>
+        (await store.TryGetBranchAsync(spec.Name, spec.OutputBranch, cancellationToken))?.Head == commit;
 
     private async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken) =>
         (await Jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);

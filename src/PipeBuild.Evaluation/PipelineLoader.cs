@@ -17,11 +17,12 @@ public static class PipelineLoader
 
     /// <summary>
     /// Loads one pipeline; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>, which only a
-    /// <c>.pipeproj</c> can use (they are ignored for JSON, which has no properties).
+    /// <c>.pipeproj</c> can use (they are ignored for JSON, which has no properties). Inputs without a branch read
+    /// <paramref name="defaultBranch"/> (the workspace's), and the output goes to it.
     /// </summary>
-    public static PipelineSpec Load(string path, IReadOnlyDictionary<string, string> globalProperties)
+    public static PipelineSpec Load(string path, IReadOnlyDictionary<string, string> globalProperties, string defaultBranch = CommitRef.DefaultBranch)
     {
-        var specs = LoadAll(path, globalProperties);
+        var specs = LoadAll(path, globalProperties, defaultBranch);
         if (specs.Count != 1)
         {
             throw PipelineErrors.Invalid(Path.GetFullPath(path), $"the file holds {specs.Count} pipeline specs, not one.", "Split it into one file per pipeline.");
@@ -31,7 +32,7 @@ public static class PipelineLoader
     }
 
     /// <summary>Every pipeline in the file: a JSON file may hold several specs one after the other, as Pachyderm allows.</summary>
-    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null)
+    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null, string defaultBranch = CommitRef.DefaultBranch)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -53,8 +54,8 @@ public static class PipelineLoader
         try
         {
             specs = isProject
-                ? [PipeprojEvaluator.Evaluate(full, globalProperties)]
-                : PachydermSpecReader.ReadFile(full);
+                ? [PipeprojEvaluator.Evaluate(full, globalProperties, defaultBranch)]
+                : PachydermSpecReader.ReadFile(full, defaultBranch);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -22,7 +22,7 @@ internal static class WorkspacePipelines
         var specs = new List<PipelineSpec>();
         foreach (var file in files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root))
         {
-            foreach (var spec in PipelineLoader.LoadAll(file, properties))
+            foreach (var spec in PipelineLoader.LoadAll(file, properties, session.DefaultBranch))
             {
                 specs.Add(await ResolvePackagesAsync(spec, cancellationToken));
             }
