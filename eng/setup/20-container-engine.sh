@@ -7,12 +7,66 @@
 # Test infrastructure only: the product talks to any Docker Engine API through DOCKER_HOST.
 
 pipebuild_engine_socket_dir=/run/pipebuild-podman
+pipebuild_engine_socket=$pipebuild_engine_socket_dir/podman.sock
 pipebuild_engine_cache=/var/cache/pipebuild
 
 pipebuild_engine_warn() { echo "warning: container engine setup: $*" >&2; }
 
 pipebuild_engine_answers() {
-  curl -fsS --max-time 5 --unix-socket "$pipebuild_engine_socket_dir/podman.sock" http://d/_ping >/dev/null 2>&1
+  curl -fsS --max-time 5 --unix-socket "$pipebuild_engine_socket" http://d/_ping >/dev/null 2>&1
+}
+
+# METHOD PATH [JSON]: one Docker Engine API call on the service's socket; prints the response body.
+pipebuild_engine_api() {
+  curl -fsS --max-time 30 --unix-socket "$pipebuild_engine_socket" -X "$1" \
+    ${3:+-H 'Content-Type: application/json' --data "$3"} "http://d/v1.41$2"
+}
+
+# A service left running for hours can answer /_ping yet fail every attach ("preparing container for attach:
+# write child: broken pipe"), so this runs a throwaway container the way the docker executor does: create,
+# attach, start, wait, read the output from the attach stream, remove.
+pipebuild_engine_runs_containers() {
+  local id work status=1
+  id=$(pipebuild_engine_api POST "/containers/create?name=pipebuild-setup-check-$$" \
+    '{"Image":"localhost/pipebuild-busybox:test","Cmd":["/bin/echo","pipebuild-engine-ok"],"AttachStdout":true,"AttachStderr":true,"HostConfig":{"NetworkMode":"none"}}' |
+    jq -r .Id) && [[ -n $id && $id != null ]] || return 1
+  work=$(mktemp -d) || return 1
+  curl -sS -N --max-time 30 --unix-socket "$pipebuild_engine_socket" -X POST -D "$work/headers" -o "$work/out" \
+    "http://d/v1.41/containers/$id/attach?stream=1&stdout=1&stderr=1" 2>"$work/err" &
+  local attach=$! i
+  # Start only once the attach is established (its response headers have arrived), as the executor does.
+  for i in $(seq 1 50); do
+    [[ -s $work/headers ]] && break
+    sleep 0.1
+  done
+  if [[ -s $work/headers ]] && pipebuild_engine_api POST "/containers/$id/start" >/dev/null &&
+    [[ $(pipebuild_engine_api POST "/containers/$id/wait" | jq -r .StatusCode) == 0 ]]; then
+    wait "$attach"
+    grep -aq pipebuild-engine-ok "$work/out" && status=0
+  fi
+  [[ $status -eq 0 ]] || echo "  the check container did not run: $(head -c 300 "$work/out" "$work/err" 2>/dev/null | tr -d '\0' | tr '\n' ' ')" >&2
+  kill "$attach" 2>/dev/null
+  wait "$attach" 2>/dev/null
+  pipebuild_engine_api DELETE "/containers/$id?force=true" >/dev/null 2>&1
+  rm -rf "$work"
+  return $status
+}
+
+# Stops the service this script started (the pid in service.pid, or the process running exactly the command
+# pipebuild_engine_start runs), so that the next start makes a new one.
+pipebuild_engine_stop() {
+  local command="podman system service --time=0 unix://$pipebuild_engine_socket" pid pids i
+  pids=$( { cat "$pipebuild_engine_socket_dir/service.pid" 2>/dev/null; pgrep -fx "$command"; } | sort -u)
+  for pid in $pids; do
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == "$command " ]] || continue
+    kill "$pid" 2>/dev/null
+    for i in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+  done
+  rm -f "$pipebuild_engine_socket" "$pipebuild_engine_socket_dir/service.pid"
 }
 
 pipebuild_engine_install() {
@@ -48,11 +102,12 @@ pipebuild_engine_configure() {
 pipebuild_engine_start() {
   pipebuild_engine_answers && return 0
   mkdir -p "$pipebuild_engine_socket_dir" || return 1
-  rm -f "$pipebuild_engine_socket_dir/podman.sock"
-  echo "starting podman system service on $pipebuild_engine_socket_dir/podman.sock"
+  rm -f "$pipebuild_engine_socket"
+  echo "starting podman system service on $pipebuild_engine_socket"
   # setsid: the service outlives this script and the test run, like a daemon.
-  setsid nohup podman system service --time=0 "unix://$pipebuild_engine_socket_dir/podman.sock" \
+  setsid nohup podman system service --time=0 "unix://$pipebuild_engine_socket" \
     >"$pipebuild_engine_socket_dir/service.log" 2>&1 </dev/null &
+  echo $! >"$pipebuild_engine_socket_dir/service.pid"
   local i
   for i in $(seq 1 60); do
     pipebuild_engine_answers && return 0
@@ -120,9 +175,15 @@ pipebuild_engine_setup() {
   pipebuild_engine_install || { pipebuild_engine_warn "cannot install podman, runc, busybox-static, debootstrap, jq, curl or python3-sklearn"; return 1; }
   pipebuild_engine_configure "$repo" || { pipebuild_engine_warn "cannot write /etc/containers/containers.conf"; return 1; }
   pipebuild_engine_start || return 1
-  export DOCKER_HOST="unix://$pipebuild_engine_socket_dir/podman.sock"
+  export DOCKER_HOST="unix://$pipebuild_engine_socket"
   echo "DOCKER_HOST=$DOCKER_HOST"
   pipebuild_engine_busybox_image || { pipebuild_engine_warn "cannot build localhost/pipebuild-busybox:test"; return 1; }
+  if ! pipebuild_engine_runs_containers; then
+    echo "the podman service answers but cannot run a container; restarting it"
+    pipebuild_engine_stop
+    pipebuild_engine_start && pipebuild_engine_runs_containers ||
+      { pipebuild_engine_warn "the podman service on $pipebuild_engine_socket cannot run a container (create/attach/start/wait); see $pipebuild_engine_socket_dir/service.log"; return 1; }
+  fi
   pipebuild_engine_python_image || { pipebuild_engine_warn "cannot build localhost/pipebuild-python:test"; return 1; }
 }
 

@@ -14,7 +14,6 @@ namespace PipeBuild.Engine;
 /// </summary>
 public sealed class JobRunner(VersionStore store, IDatumExecutor executor, string scratchRoot, TimeProvider? timeProvider = null)
 {
-    public const string OutputBranch = CommitRef.DefaultBranch;
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     private readonly JobStore jobs = new(store.Objects);
 
@@ -92,7 +91,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var spec = pipeline.Spec;
         var datums = await new DatumPlanner(store).PlanAsync(spec.Input, commits, cancellationToken);
         var identity = job.TransformHash!;
-        var previous = await PreviousOutputAsync(spec.Name, cancellationToken);
+        var previous = await PreviousOutputAsync(spec, cancellationToken);
         var results = new DatumResult?[datums.Count];
         var states = new string[datums.Count];
         var hashes = new string[datums.Count];
@@ -173,7 +172,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         try
         {
             var commit = await store.WriteAsync(
-                new CommitRef(spec.Name, OutputBranch, [], null),
+                new CommitRef(spec.Name, spec.OutputBranch, [], null),
                 $"output of job {job.Id}",
                 (editor, ct) => new OutputBuilder(this, datums, hashes, results, previous).BuildAsync(editor, ct),
                 cancellationToken,
@@ -191,9 +190,10 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     /// (with its log) of every datum in it. A job then edits that tree for the datums that changed, instead of
     /// reading every result and rebuilding the output.
     /// </summary>
-    private async Task<PreviousOutput?> PreviousOutputAsync(string pipeline, CancellationToken cancellationToken)
+    private async Task<PreviousOutput?> PreviousOutputAsync(Core.Pipelines.PipelineSpec spec, CancellationToken cancellationToken)
     {
-        var branch = await store.TryGetBranchAsync(pipeline, OutputBranch, cancellationToken);
+        var pipeline = spec.Name;
+        var branch = await store.TryGetBranchAsync(pipeline, spec.OutputBranch, cancellationToken);
         if (branch?.Head is not { } head || await jobs.LastSuccessAsync(pipeline, cancellationToken) is not { DatumTable: not null } last || last.OutputCommit != head)
         {
             return null;

@@ -154,11 +154,11 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         }
 
         var (_, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
-        return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Name, last.OutputCommit, cancellationToken);
+        return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Spec, last.OutputCommit, cancellationToken);
     }
 
-    private async Task<bool> OutputStillAtAsync(string repo, string? commit, CancellationToken cancellationToken) =>
-        (await store.TryGetBranchAsync(repo, JobRunner.OutputBranch, cancellationToken))?.Head == commit;
+    private async Task<bool> OutputStillAtAsync(Core.Pipelines.PipelineSpec spec, string? commit, CancellationToken cancellationToken) =>
+        (await store.TryGetBranchAsync(spec.Name, spec.OutputBranch, cancellationToken))?.Head == commit;
 
 
     private static List<PipelineDocument> WithUpstream(IReadOnlyList<PipelineDocument> all, IReadOnlyCollection<string> names)

@@ -10,7 +10,7 @@ namespace PipeBuild.Evaluation;
 /// <summary>
 /// Remembers what evaluating a <c>.pipeproj</c> gave, so that <c>run</c> over an unchanged workspace skips MSBuild
 /// (its start-up is most of a no-op run). An entry is keyed by the file, the <c>-p</c> properties, the environment
-/// (MSBuild reads any variable as a property) and this tool's build, and holds the content hash of every file the
+/// (MSBuild reads any variable as a property), the workspace's default branch and this tool's build, and holds the content hash of every file the
 /// evaluation read or probed: any difference evaluates again. Evaluations that are not repeatable
 /// (<see cref="PipeprojEvaluation.Repeatable"/>) are never stored.
 /// </summary>
@@ -26,16 +26,16 @@ public sealed class EvaluationCache(string folder)
     public string Folder { get; } = folder;
 
     /// <summary>The pipeline of <paramref name="path"/>, from the cache when nothing it depends on changed.</summary>
-    public PipelineSpec Evaluate(string path, IReadOnlyDictionary<string, string> globalProperties)
+    public PipelineSpec Evaluate(string path, IReadOnlyDictionary<string, string> globalProperties, string defaultBranch)
     {
         var full = Path.GetFullPath(path);
-        var entryPath = Path.Combine(Folder, Key(full, globalProperties) + ".json");
+        var entryPath = Path.Combine(Folder, Key(full, globalProperties, defaultBranch) + ".json");
         if (TryRead(entryPath) is { } cached && cached.Fingerprint == Fingerprint(cached.Inputs))
         {
             return cached.Spec;
         }
 
-        var evaluation = PipeprojEvaluator.EvaluateWithInputs(full, globalProperties);
+        var evaluation = PipeprojEvaluator.EvaluateWithInputs(full, globalProperties, defaultBranch);
         if (evaluation.Repeatable)
         {
             Write(entryPath, new EvaluationCacheEntry(evaluation.Inputs, Fingerprint(evaluation.Inputs), evaluation.Spec));
@@ -44,13 +44,13 @@ public sealed class EvaluationCache(string folder)
         return evaluation.Spec;
     }
 
-    private static string Key(string path, IReadOnlyDictionary<string, string> globalProperties)
+    private static string Key(string path, IReadOnlyDictionary<string, string> globalProperties, string defaultBranch)
     {
         // The builds of the evaluator and of the spec it fills: a new tool may read the same files differently.
         var text = new StringBuilder()
             .Append(typeof(EvaluationCache).Assembly.ManifestModule.ModuleVersionId).Append(' ')
             .Append(typeof(PipelineSpec).Assembly.ManifestModule.ModuleVersionId).Append('\n')
-            .Append(path).Append('\n');
+            .Append(path).Append('\n').Append("branch ").Append(defaultBranch).Append('\n');
         foreach (var (name, value) in globalProperties.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
         {
             text.Append("p ").Append(name).Append('=').Append(value).Append('\n');

@@ -22,28 +22,38 @@ public static class InputExpression
     private const string Todo =
         "Write inputs as repo:glob, combined with cross(...), union(...), join(...) or group(...), e.g. cross(split:/*, parameters:/c_parameters.txt/*).";
 
-    /// <summary>Parses <paramref name="text"/>; <paramref name="where"/> (a <c>file(line,col)</c>) prefixes errors.</summary>
-    public static PipelineInput Parse(string text, string? where = null)
+    /// <summary>
+    /// Parses <paramref name="text"/>; <paramref name="where"/> (a <c>file(line,col)</c>) prefixes errors; an input
+    /// that names no branch reads <paramref name="defaultBranch"/> (the workspace's).
+    /// </summary>
+    public static PipelineInput Parse(string text, string? where = null, string defaultBranch = CommitRef.DefaultBranch)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parser = new Parser(text, where);
+        var parser = new Parser(text, where, defaultBranch);
         var input = parser.Expression();
         parser.End();
         return input;
     }
 
-    /// <summary>The expression <see cref="Parse"/> reads back as <paramref name="input"/>.</summary>
-    public static string Format(PipelineInput input) => input switch
+    /// <summary>
+    /// The expression <see cref="Parse"/> reads back as <paramref name="input"/> with the same
+    /// <paramref name="defaultBranch"/>: a branch equal to it is left out.
+    /// </summary>
+    public static string Format(PipelineInput input, string defaultBranch = CommitRef.DefaultBranch)
     {
-        PfsInput pfs => FormatPfs(pfs),
-        CrossInput c => $"cross({string.Join(", ", c.Inputs.Select(Format))})",
-        UnionInput u => $"union({string.Join(", ", u.Inputs.Select(Format))})",
-        JoinInput j => $"join({string.Join(", ", j.Inputs.Select(Format))})",
-        GroupInput g => $"group({string.Join(", ", g.Inputs.Select(Format))})",
-        _ => throw new ArgumentException($"unknown input type {input.GetType().Name}", nameof(input)),
-    };
+        string All(IEnumerable<PipelineInput> inputs) => string.Join(", ", inputs.Select(i => Format(i, defaultBranch)));
+        return input switch
+        {
+            PfsInput pfs => FormatPfs(pfs, defaultBranch),
+            CrossInput c => $"cross({All(c.Inputs)})",
+            UnionInput u => $"union({All(u.Inputs)})",
+            JoinInput j => $"join({All(j.Inputs)})",
+            GroupInput g => $"group({All(g.Inputs)})",
+            _ => throw new ArgumentException($"unknown input type {input.GetType().Name}", nameof(input)),
+        };
+    }
 
-    private static string FormatPfs(PfsInput pfs)
+    private static string FormatPfs(PfsInput pfs, string defaultBranch)
     {
         var text = new StringBuilder();
         if (pfs.Name is not null)
@@ -52,7 +62,7 @@ public static class InputExpression
         }
 
         text.Append(pfs.Repo);
-        if (pfs.Branch != CommitRef.DefaultBranch)
+        if (pfs.Branch != defaultBranch)
         {
             text.Append('@').Append(pfs.Branch);
         }
@@ -123,7 +133,7 @@ public static class InputExpression
         return depth == 0;
     }
 
-    private sealed class Parser(string text, string? where)
+    private sealed class Parser(string text, string? where, string defaultBranch)
     {
         private static readonly string[] Combinations = ["cross", "union", "join", "group"];
         private int pos;
@@ -244,7 +254,7 @@ public static class InputExpression
                 parts = parts[(eq + 1)..];
             }
 
-            var branch = CommitRef.DefaultBranch;
+            var branch = defaultBranch;
             var at = parts.IndexOf('@');
             if (at >= 0)
             {

@@ -55,21 +55,24 @@ public static class PachydermSpecReader
         ["resource_limits"] = ResourcesShape.Ignored,
     };
 
-    /// <summary>Every spec in the file (usually one).</summary>
-    public static IReadOnlyList<PipelineSpec> ReadFile(string path)
+    /// <summary>
+    /// Every spec in the file (usually one). Inputs that name no branch read <paramref name="defaultBranch"/> (the
+    /// workspace's), and outputs go to it.
+    /// </summary>
+    public static IReadOnlyList<PipelineSpec> ReadFile(string path, string defaultBranch = CommitRef.DefaultBranch)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllBytes(path), path);
+        return Parse(File.ReadAllBytes(path), path, defaultBranch);
     }
 
     /// <summary>Every spec in <paramref name="json"/>; <paramref name="sourceName"/> names it in messages.</summary>
-    public static IReadOnlyList<PipelineSpec> Parse(string json, string sourceName = "spec.json")
+    public static IReadOnlyList<PipelineSpec> Parse(string json, string sourceName = "spec.json", string defaultBranch = CommitRef.DefaultBranch)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Parse(Encoding.UTF8.GetBytes(json), sourceName);
+        return Parse(Encoding.UTF8.GetBytes(json), sourceName, defaultBranch);
     }
 
-    private static List<PipelineSpec> Parse(byte[] utf8, string file)
+    private static List<PipelineSpec> Parse(byte[] utf8, string file, string defaultBranch)
     {
         var lines = new LineMap(utf8, file);
         var bom = utf8.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
@@ -92,14 +95,14 @@ public static class PachydermSpecReader
             throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{file}: the file has no pipeline spec. Write a JSON object such as {{\"pipeline\": {{\"name\": \"x\"}}, \"transform\": {{...}}, \"input\": {{...}}}}.");
         }
 
-        var mapper = new Mapper(lines, bom);
+        var mapper = new Mapper(lines, bom, defaultBranch);
         return [.. values.Select(mapper.Spec)];
     }
 
     /// <summary>The fields one kind of object may have: read, or accepted and ignored.</summary>
     private sealed record Shape(IReadOnlyList<string> Read, IReadOnlyList<string> Ignored);
 
-    private sealed class Mapper(LineMap lines, int bom)
+    private sealed class Mapper(LineMap lines, int bom, string defaultBranch)
     {
         public PipelineSpec Spec(JsonSpecNode root)
         {
@@ -123,9 +126,9 @@ public static class PachydermSpecReader
                 throw PipelineErrors.Invalid(At(cmdNode), "'transform.cmd' is empty.", "Give the program to run and its arguments.");
             }
 
-            if (fields.TryGetValue("output_branch", out var outputBranch) && String(outputBranch.Value, "output_branch") != CommitRef.DefaultBranch)
+            if (fields.TryGetValue("output_branch", out var outputBranch) && String(outputBranch.Value, "output_branch") != defaultBranch)
             {
-                throw new PipeException(ErrorCodes.UnsupportedSpecField, $"{At(outputBranch.Value)}: 'output_branch' \"{outputBranch.Value.Text}\" is not supported: PipeBuild writes a pipeline's output to {CommitRef.DefaultBranch}. Remove the field.");
+                throw new PipeException(ErrorCodes.UnsupportedSpecField, $"{At(outputBranch.Value)}: 'output_branch' \"{outputBranch.Value.Text}\" is not supported: PipeBuild writes a pipeline's output to the workspace's default branch, {defaultBranch}. Remove the field.");
             }
 
             if (fields.TryGetValue("input", out var both) && fields.ContainsKey("inputs"))
@@ -145,6 +148,7 @@ public static class PachydermSpecReader
             return new PipelineSpec
             {
                 Name = name,
+                OutputBranch = defaultBranch,
                 Description = fields.TryGetValue("description", out var description) ? String(description.Value, "description") : null,
                 Command = cmd,
                 Stdin = transformFields.TryGetValue("stdin", out var stdin) ? Strings(stdin.Value, "transform.stdin") : [],
@@ -210,7 +214,7 @@ public static class PachydermSpecReader
                 var repoName = Required(repoNode, Fields(repoNode, $"{path}.repo", LegacyRepoShape), "name", $"{path}.repo", "\"data\"");
                 var repo = PipelineValidation.Name(String(repoName, $"{path}.repo.name"), "input repo name", At(repoName));
                 string? Optional(string field) => fields.TryGetValue(field, out var m) ? String(m.Value, $"{path}.{m.Name}") : null;
-                var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : CommitRef.DefaultBranch;
+                var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : defaultBranch;
                 var name = Optional("name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", At(fields["name"].Value)) : null;
                 var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
                 inputs.Add(new PfsInput(repo, glob, branch, name));
@@ -231,7 +235,7 @@ public static class PachydermSpecReader
             var repo = PipelineValidation.Name(String(repoNode, $"{path}.repo"), "input repo name", At(repoNode));
             string? Optional(string field) => fields.TryGetValue(field, out var m) ? String(m.Value, $"{path}.{m.Name}") : null;
 
-            var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : CommitRef.DefaultBranch;
+            var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : defaultBranch;
             var name = Optional("name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", At(fields["name"].Value)) : null;
             var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
             var outer = fields.TryGetValue("outer_join", out var o) && Boolean(o.Value, $"{path}.{o.Name}");

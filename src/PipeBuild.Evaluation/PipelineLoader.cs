@@ -17,11 +17,12 @@ public static class PipelineLoader
 
     /// <summary>
     /// Loads one pipeline; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>, which only a
-    /// <c>.pipeproj</c> can use (they are ignored for JSON, which has no properties).
+    /// <c>.pipeproj</c> can use (they are ignored for JSON, which has no properties). Inputs without a branch read
+    /// <paramref name="defaultBranch"/> (the workspace's), and the output goes to it.
     /// </summary>
-    public static PipelineSpec Load(string path, IReadOnlyDictionary<string, string> globalProperties)
+    public static PipelineSpec Load(string path, IReadOnlyDictionary<string, string> globalProperties, string defaultBranch = CommitRef.DefaultBranch)
     {
-        var specs = LoadAll(path, globalProperties);
+        var specs = LoadAll(path, globalProperties, defaultBranch);
         if (specs.Count != 1)
         {
             throw PipelineErrors.Invalid(Path.GetFullPath(path), $"the file holds {specs.Count} pipeline specs, not one.", "Split it into one file per pipeline.");
@@ -32,7 +33,7 @@ public static class PipelineLoader
 
     /// <summary>Every pipeline in the file: a JSON file may hold several specs one after the other, as Pachyderm allows.</summary>
     /// <param name="cache">where to remember .pipeproj evaluations (none: always evaluate)</param>
-    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null, EvaluationCache? cache = null)
+    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null, string defaultBranch = CommitRef.DefaultBranch, EvaluationCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -54,8 +55,8 @@ public static class PipelineLoader
         try
         {
             specs = isProject
-                ? [cache?.Evaluate(full, globalProperties ?? new Dictionary<string, string>()) ?? PipeprojEvaluator.Evaluate(full, globalProperties)]
-                : PachydermSpecReader.ReadFile(full);
+                ? [cache?.Evaluate(full, globalProperties ?? new Dictionary<string, string>(), defaultBranch) ?? PipeprojEvaluator.Evaluate(full, globalProperties, defaultBranch)]
+                : PachydermSpecReader.ReadFile(full, defaultBranch);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -67,27 +67,24 @@ internal static partial class PipelineValidation
                 union.Inputs.ToList().ForEach(i => Input(i, where));
                 break;
             case JoinInput join:
-                foreach (var pfs in join.Inputs)
-                {
-                    Input(pfs, where);
-                    if (string.IsNullOrEmpty(pfs.JoinOn))
-                    {
-                        throw PipelineErrors.Invalid(where, $"join input '{pfs.InputName}' has no JoinOn.", "Capture part of the path in its glob, e.g. /(*).csv, and set JoinOn to $1.");
-                    }
-                }
-
+                Keyed(join.Inputs, p => p.JoinOn, "join", "JoinOn", "/(*).csv", where);
                 break;
             case GroupInput group:
-                foreach (var pfs in group.Inputs)
-                {
-                    Input(pfs, where);
-                    if (string.IsNullOrEmpty(pfs.GroupBy))
-                    {
-                        throw PipelineErrors.Invalid(where, $"group input '{pfs.InputName}' has no GroupBy.", "Capture part of the path in its glob, e.g. /(*)-*.csv, and set GroupBy to $1.");
-                    }
-                }
-
+                Keyed(group.Inputs, p => p.GroupBy, "group", "GroupBy", "/(*)-*.csv", where);
                 break;
+        }
+    }
+
+    /// <summary>Join and group inputs: each one valid, and each with its key (<paramref name="property"/>).</summary>
+    private static void Keyed(IEnumerable<PfsInput> inputs, Func<PfsInput, string?> key, string kind, string property, string globExample, string where)
+    {
+        foreach (var pfs in inputs)
+        {
+            Input(pfs, where);
+            if (string.IsNullOrEmpty(key(pfs)))
+            {
+                throw PipelineErrors.Invalid(where, $"{kind} input '{pfs.InputName}' has no {property}.", $"Capture part of the path in its glob, e.g. {globExample}, and set {property} to $1.");
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 
 namespace PipeBuild.Evaluation;
@@ -18,21 +19,24 @@ public static class PipeprojEvaluator
         Path.GetDirectoryName(typeof(PipeprojEvaluator).Assembly.Location) is { Length: > 0 } dir ? dir : AppContext.BaseDirectory,
         "Sdks");
 
-    /// <summary>Evaluates <paramref name="path"/>; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>.</summary>
-    public static PipelineSpec Evaluate(string path, IReadOnlyDictionary<string, string>? globalProperties = null) =>
-        EvaluateWithInputs(path, globalProperties).Spec;
+    /// <summary>
+    /// Evaluates <paramref name="path"/>; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>. Inputs without
+    /// a Branch read <paramref name="defaultBranch"/> (the workspace's), and the output goes to it.
+    /// </summary>
+    public static PipelineSpec Evaluate(string path, IReadOnlyDictionary<string, string>? globalProperties = null, string defaultBranch = CommitRef.DefaultBranch) =>
+        EvaluateWithInputs(path, globalProperties, defaultBranch).Spec;
 
     /// <summary>Evaluates <paramref name="path"/> and says which files the result depends on (for <see cref="EvaluationCache"/>).</summary>
-    public static PipeprojEvaluation EvaluateWithInputs(string path, IReadOnlyDictionary<string, string>? globalProperties = null)
+    public static PipeprojEvaluation EvaluateWithInputs(string path, IReadOnlyDictionary<string, string>? globalProperties = null, string defaultBranch = CommitRef.DefaultBranch)
     {
         ArgumentNullException.ThrowIfNull(path);
         MSBuildRegistration.EnsureRegistered();
-        return Read(Path.GetFullPath(path), globalProperties ?? new Dictionary<string, string>());
+        return Read(Path.GetFullPath(path), globalProperties ?? new Dictionary<string, string>(), defaultBranch);
     }
 
     // Kept out of line: compiling a method that touches Microsoft.Build types loads MSBuild, and that must wait
     // until the locator has registered the SDK's copy.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static PipeprojEvaluation Read(string path, IReadOnlyDictionary<string, string> globalProperties) =>
-        PipeprojReader.Read(path, globalProperties, SdksDirectory);
+    private static PipeprojEvaluation Read(string path, IReadOnlyDictionary<string, string> globalProperties, string defaultBranch) =>
+        PipeprojReader.Read(path, globalProperties, SdksDirectory, defaultBranch);
 }

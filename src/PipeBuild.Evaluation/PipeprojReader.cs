@@ -26,7 +26,7 @@ internal static partial class PipeprojReader
     private static readonly Lock Gate = new();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static PipeprojEvaluation Read(string path, IReadOnlyDictionary<string, string> globalProperties, string sdksDirectory)
+    public static PipeprojEvaluation Read(string path, IReadOnlyDictionary<string, string> globalProperties, string sdksDirectory, string defaultBranch)
     {
         var globals = new Dictionary<string, string>(globalProperties, StringComparer.OrdinalIgnoreCase);
         lock (Gate)
@@ -59,7 +59,7 @@ internal static partial class PipeprojReader
                     throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
                 }
 
-                return new PipeprojEvaluation(new Mapper(project, path).Spec(), Inputs(project, sdksDirectory), IsRepeatable(project, sdksDirectory));
+                return new PipeprojEvaluation(new Mapper(project, path, defaultBranch).Spec(), Inputs(project, sdksDirectory), IsRepeatable(project, sdksDirectory));
             }
             finally
             {
@@ -135,7 +135,7 @@ internal static partial class PipeprojReader
     [GeneratedRegex(@"^\d+(?:\.\d+){1,3}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex PackageVersion();
 
-    private sealed class Mapper(Project project, string path)
+    private sealed class Mapper(Project project, string path, string defaultBranch)
     {
         public PipelineSpec Spec()
         {
@@ -147,6 +147,7 @@ internal static partial class PipeprojReader
             return new PipelineSpec
             {
                 Name = name,
+                OutputBranch = defaultBranch,
                 Description = Property("Description") is { } description ? string.Join('\n', MultilineText.Lines(description.Value)) : null,
                 Command = Command(out var stdin),
                 Stdin = stdin,
@@ -233,7 +234,7 @@ internal static partial class PipeprojReader
                     throw PipelineErrors.Invalid(e.Where, "the pipeline has both InputExpression and PipeInput items.", "Use one: InputExpression for nested combinations, PipeInput items otherwise.");
                 }
 
-                var parsed = InputExpression.Parse(e.Value.Trim(), e.Where);
+                var parsed = InputExpression.Parse(e.Value.Trim(), e.Where, defaultBranch);
                 PipelineValidation.Input(parsed, e.Where);
                 return parsed;
             }
@@ -285,7 +286,7 @@ internal static partial class PipeprojReader
                 throw PipelineErrors.Invalid(MetaWhere("Combine"), $"PipeInput '{repo}' has Combine=\"{Meta("Combine")}\".", "Use cross, union, join or group.");
             }
 
-            var branch = Meta("Branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", MetaWhere("Branch")) : CommitRef.DefaultBranch;
+            var branch = Meta("Branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", MetaWhere("Branch")) : defaultBranch;
             var name = Meta("Name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", MetaWhere("Name")) : null;
             var glob = Meta("Glob") is { } g ? PipelineValidation.Glob(g, MetaWhere("Glob")) : "/";
             var outer = false;

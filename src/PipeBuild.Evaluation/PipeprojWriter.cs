@@ -72,7 +72,7 @@ public static class PipeprojWriter
 
         if (ItemInputs(spec.Input) is null)
         {
-            Property(xml, "InputExpression", InputExpression.Format(spec.Input));
+            Property(xml, "InputExpression", InputExpression.Format(spec.Input, spec.OutputBranch));
         }
 
         Property(xml, "Parallelism", spec.Parallelism == 0 ? null : spec.Parallelism.ToString(CultureInfo.InvariantCulture));
@@ -95,7 +95,7 @@ public static class PipeprojWriter
             xml.WriteStartElement("PipeInput");
             xml.WriteAttributeString("Include", MSBuildText.Escape(pfs.Repo, include: true));
             xml.WriteAttributeString("Glob", MSBuildText.Escape(pfs.Glob));
-            Attribute(xml, "Branch", pfs.Branch == CommitRef.DefaultBranch ? null : pfs.Branch);
+            Attribute(xml, "Branch", pfs.Branch == spec.OutputBranch ? null : pfs.Branch); // the default branch it was read with
             Attribute(xml, "Name", pfs.Name);
             Attribute(xml, "Combine", combine);
             Attribute(xml, "JoinOn", pfs.JoinOn);

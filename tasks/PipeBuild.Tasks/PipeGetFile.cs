@@ -9,8 +9,8 @@ public sealed class PipeGetFile : PipeToolTask
     [Required]
     public string Repo { get; set; } = "";
 
-    /// <summary>A branch, a commit id (or unique prefix), or ancestry such as <c>master^</c>.</summary>
-    public string Ref { get; set; } = "master";
+    /// <summary>A branch, a commit id (or unique prefix), or ancestry such as <c>master^</c>; empty: the workspace's default branch.</summary>
+    public string? Ref { get; set; }
 
     [Required]
     public string Path { get; set; } = "";
@@ -25,11 +25,13 @@ public sealed class PipeGetFile : PipeToolTask
     [Output]
     public ITaskItem[] Files { get; private set; } = [];
 
+    private string Reference => string.IsNullOrWhiteSpace(Ref) ? $"{Repo}:{Path}" : $"{Repo}@{Ref}:{Path}";
+
     protected override IEnumerable<string> Arguments()
     {
         yield return "file";
         yield return "get";
-        yield return $"{Repo}@{Ref}:{Path}";
+        yield return Reference;
         yield return "--output";
         yield return System.IO.Path.GetFullPath(Destination);
         if (Recursive)
@@ -49,7 +51,7 @@ public sealed class PipeGetFile : PipeToolTask
         Files = Directory.Exists(destination)
             ? [.. Directory.EnumerateFiles(destination, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(f => new TaskItem(f))]
             : [new TaskItem(destination)];
-        Log.LogMessage(MessageImportance.High, $"{nameof(PipeGetFile)}: {Repo}@{Ref}:{Path} -> {destination} ({Files.Length} file(s))");
+        Log.LogMessage(MessageImportance.High, $"{nameof(PipeGetFile)}: {Reference} -> {destination} ({Files.Length} file(s))");
         return true;
     }
 }

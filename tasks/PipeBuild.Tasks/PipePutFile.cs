@@ -12,7 +12,8 @@ public sealed class PipePutFile : PipeToolTask
     [Required]
     public string Repo { get; set; } = "";
 
-    public string Branch { get; set; } = "master";
+    /// <summary>The branch; empty: the workspace's default branch.</summary>
+    public string? Branch { get; set; }
 
     /// <summary>Where in the repo: the file's path, or with <see cref="Recursive"/> the folder; empty: the file's own name at the root.</summary>
     public string? Path { get; set; }
@@ -39,7 +40,8 @@ public sealed class PipePutFile : PipeToolTask
     {
         yield return "file";
         yield return "put";
-        yield return string.IsNullOrWhiteSpace(Path) ? $"{Repo}@{Branch}" : $"{Repo}@{Branch}:{Path}";
+        var target = string.IsNullOrWhiteSpace(Branch) ? Repo : $"{Repo}@{Branch}";
+        yield return string.IsNullOrWhiteSpace(Path) ? target : $"{target}:{Path}";
         foreach (var file in Files)
         {
             yield return "--file";
@@ -76,7 +78,8 @@ public sealed class PipePutFile : PipeToolTask
         if (result.ValueKind == JsonValueKind.Object && result.TryGetProperty("commit", out var commit))
         {
             Commit = commit.GetString();
-            Log.LogMessage(MessageImportance.High, $"{nameof(PipePutFile)}: {Files.Length} source(s) into {Repo}@{Branch} (commit {Commit})");
+            var branch = result.TryGetProperty("branch", out var b) ? b.GetString() : Branch;
+            Log.LogMessage(MessageImportance.High, $"{nameof(PipePutFile)}: {Files.Length} source(s) into {Repo}@{branch} (commit {Commit})");
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class DatumBatchingCliTests : IDisposable
               <PropertyGroup>
                 <Command>
                   status=0
-                  while line=`dotnet {{TempWorkspace.ToolPath}} next-datum --status $status`; do
+                  while line=`dotnet {{PipeCli.ToolPath}} next-datum --status $status`; do
                     path=`echo "$line" | cut -f2 | cut -d= -f2-`
                     if grep -q boom "$path"; then echo "no boom please" &gt;&amp;2; status=4; continue; fi
                     tr a-z A-Z &lt; "$path" &gt; /pfs/out/`basename "$path"`; echo "$$" &gt;&gt; /pfs/out/`basename "$path"`

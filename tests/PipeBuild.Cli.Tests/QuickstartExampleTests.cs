@@ -15,7 +15,7 @@ public sealed class QuickstartExampleTests
         {
             var result = await CliWrap.Cli.Wrap("bash")
                 .WithArguments([script])
-                .WithEnvironmentVariables(e => e.Set("PIPE", $"dotnet {TempWorkspace.ToolPath}").Set("WORKDIR", work))
+                .WithEnvironmentVariables(e => e.Set("PIPE", $"dotnet {PipeCli.ToolPath}").Set("WORKDIR", work))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync();
             var output = result.StandardOutput + result.StandardError;

@@ -14,14 +14,14 @@ public sealed class EvaluationCacheTests : IDisposable
     public void An_unchanged_project_is_served_from_the_cache()
     {
         var path = files.Write("w/p.pipeproj", Project("<Greeting>hi</Greeting><Command>echo $(Greeting)</Command>"));
-        Assert.Equal("echo hi", Cache.Evaluate(path, noProperties).Command[^1]);
+        Assert.Equal("echo hi", Cache.Evaluate(path, noProperties, "master").Command[^1]);
 
         // Prove the second answer comes from the entry, not MSBuild: an edited entry is what comes back.
         var entry = Assert.Single(Directory.GetFiles(Cache.Folder));
         var json = JsonNode.Parse(File.ReadAllText(entry))!;
         json["spec"]!["command"]![2] = "from the cache";
         File.WriteAllText(entry, json.ToJsonString());
-        Assert.Equal("from the cache", Cache.Evaluate(path, noProperties).Command[^1]);
+        Assert.Equal("from the cache", Cache.Evaluate(path, noProperties, "master").Command[^1]);
     }
 
     [Fact]
@@ -29,29 +29,30 @@ public sealed class EvaluationCacheTests : IDisposable
     {
         var path = files.Write("w/p/p.pipeproj", Project("<Command>echo $(Greeting)</Command>"));
         files.Write("w/p/Directory.Build.props", "<Project><PropertyGroup><Greeting>one</Greeting></PropertyGroup></Project>");
-        Assert.Equal("echo one", Cache.Evaluate(path, noProperties).Command[^1]);
+        Assert.Equal("echo one", Cache.Evaluate(path, noProperties, "master").Command[^1]);
 
         files.Write("w/p/Directory.Build.props", "<Project><PropertyGroup><Greeting>two</Greeting></PropertyGroup></Project>");
-        Assert.Equal("echo two", Cache.Evaluate(path, noProperties).Command[^1]);
+        Assert.Equal("echo two", Cache.Evaluate(path, noProperties, "master").Command[^1]);
 
         File.Delete(Path.Combine(files.Root, "w/p/Directory.Build.props"));
         files.Write("w/Directory.Build.props", "<Project><PropertyGroup><Greeting>three</Greeting></PropertyGroup></Project>");
-        Assert.Equal("echo three", Cache.Evaluate(path, noProperties).Command[^1]);
+        Assert.Equal("echo three", Cache.Evaluate(path, noProperties, "master").Command[^1]);
 
         files.Write("w/p/p.pipeproj", Project("<Command>echo four</Command>"));
-        Assert.Equal("echo four", Cache.Evaluate(path, noProperties).Command[^1]);
+        Assert.Equal("echo four", Cache.Evaluate(path, noProperties, "master").Command[^1]);
     }
 
     [Fact]
-    public void Properties_and_the_environment_are_part_of_the_key()
+    public void Properties_the_environment_and_the_default_branch_are_part_of_the_key()
     {
         var path = files.Write("w/p.pipeproj", Project("<Command>echo $(Greeting)$(PIPEBUILD_CACHE_TEST)</Command>"));
-        Assert.Equal("echo a", Cache.Evaluate(path, new Dictionary<string, string> { ["Greeting"] = "a" }).Command[^1]);
-        Assert.Equal("echo b", Cache.Evaluate(path, new Dictionary<string, string> { ["Greeting"] = "b" }).Command[^1]);
+        Assert.Equal("echo a", Cache.Evaluate(path, new Dictionary<string, string> { ["Greeting"] = "a" }, "master").Command[^1]);
+        Assert.Equal("echo b", Cache.Evaluate(path, new Dictionary<string, string> { ["Greeting"] = "b" }, "master").Command[^1]);
         try
         {
             Environment.SetEnvironmentVariable("PIPEBUILD_CACHE_TEST", "-env");
-            Assert.Equal("echo b-env", Cache.Evaluate(path, new Dictionary<string, string> { ["Greeting"] = "b" }).Command[^1]);
+            Assert.Equal("echo b-env", Cache.Evaluate(path, new Dictionary<string, string> { ["Greeting"] = "b" }, "master").Command[^1]);
+            Assert.Equal("main", Cache.Evaluate(path, new Dictionary<string, string> { ["Greeting"] = "b" }, "main").OutputBranch);
         }
         finally
         {
@@ -70,7 +71,7 @@ public sealed class EvaluationCacheTests : IDisposable
               <ItemGroup><PipeInput Include="in" Glob="/*" />{item}</ItemGroup>
             </Project>
             """);
-        Cache.Evaluate(path, noProperties);
+        Cache.Evaluate(path, noProperties, "master");
         Assert.False(Directory.Exists(Cache.Folder) && Directory.EnumerateFiles(Cache.Folder).Any());
     }
 

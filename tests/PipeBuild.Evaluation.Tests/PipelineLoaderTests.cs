@@ -36,6 +36,38 @@ public sealed class PipelineLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Inputs_without_a_branch_and_the_output_take_the_default_branch_given()
+    {
+        var project = files.Write("pipes/both.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup><Command>run</Command></PropertyGroup>
+              <ItemGroup><PipeInput Include="a" Glob="/*" /><PipeInput Include="b" Glob="/" Branch="master" /></ItemGroup>
+            </Project>
+            """);
+        var expression = files.Write("pipes/expr.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup><Command>run</Command><InputExpression>cross(a:/*, b@master:/)</InputExpression></PropertyGroup>
+            </Project>
+            """);
+        var json = files.Write("pipes/spec.json", """
+            { "pipeline": { "name": "spec" }, "transform": { "cmd": ["run"] },
+              "input": { "cross": [ { "pfs": { "repo": "a", "glob": "/*" } }, { "pfs": { "repo": "b", "glob": "/", "branch": "master" } } ] } }
+            """);
+
+        foreach (var path in new[] { project, expression, json })
+        {
+            var spec = PipelineLoader.Load(path, new Dictionary<string, string>(), "main");
+            Assert.Equal("main", spec.OutputBranch);
+            Assert.Equal(["a@main", "b@master"], Branches(spec));
+
+            // written back, only the branch that differs from the default is named
+            var converted = files.Write($"out/{spec.Name}.pipeproj", PipeprojWriter.Write(spec));
+            Assert.Equal(["a@main", "b@master"], Branches(PipelineLoader.Load(converted, new Dictionary<string, string>(), "main")));
+            Assert.Equal(CommitRef.DefaultBranch, PipelineLoader.Load(path).OutputBranch);
+        }
+    }
+
+    [Fact]
     public void LoadAll_reads_every_spec_of_a_file_and_Load_refuses_several()
     {
         var path = TestFiles.Seed("003-go-regression/pipeline.json");
@@ -68,6 +100,8 @@ public sealed class PipelineLoaderTests : IDisposable
         Assert.Equal(ErrorCodes.PipelineFileNotFound, e.Code);
         Assert.Equal($"pipeline file '{missing}' not found. Check the path.", e.Message);
     }
+
+    private static IEnumerable<string> Branches(Core.Pipelines.PipelineSpec spec) => spec.Input.Leaves().Select(l => $"{l.Repo}@{l.Branch}");
 
     public void Dispose() => files.Dispose();
 }

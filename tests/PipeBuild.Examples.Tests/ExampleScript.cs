@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CliWrap;
-using CliWrap.Buffered;
 
 namespace PipeBuild.Examples.Tests;
 
@@ -45,7 +44,7 @@ public sealed class ExampleScript : IDisposable
             .WithArguments([Path.Combine(Folder, script)])
             .WithEnvironmentVariables(e =>
             {
-                e.Set("PIPE", $"dotnet {TempWorkspace.ToolPath}").Set("WORKDIR", Work).Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1");
+                e.Set("PIPE", $"dotnet {PipeCli.ToolPath}").Set("WORKDIR", Work).Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1");
                 foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
                 {
                     e.Set(name, value);
@@ -59,16 +58,8 @@ public sealed class ExampleScript : IDisposable
         Assert.True(result.ExitCode == 0, $"{script} exited with {result.ExitCode}:\n{Output}");
     }
 
-    public PipeResult Pipe(params string[] args)
-    {
-        var result = CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([TempWorkspace.ToolPath, .. args])
-            .WithWorkingDirectory(Work)
-            .WithEnvironmentVariables(e => e.Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1"))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync().GetAwaiter().GetResult();
-        return new PipeResult(result.ExitCode, result.StandardOutput, result.StandardError);
-    }
+    /// <summary><c>dotnet pipe ARGS</c> in the workspace the script made.</summary>
+    public PipeResult Pipe(params string[] args) => new PipeCli(Work).Run(args);
 
     public JsonElement Json(params string[] args) => JsonOutput.Parse(Pipe([.. args, "--output", "json"]));
 

@@ -13,7 +13,7 @@ public sealed class WorkerProcesses : IDisposable
     public Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(TempWorkspace.ToolPath);
+        info.ArgumentList.Add(PipeCli.ToolPath);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -43,7 +43,7 @@ public sealed class TemplateTests
     {
         var pack = await TemplatePack.Shared;
         using var work = new TempWorkspace(init: false);
-        (await pack.NewAsync(work.Root, "pipe-workspace", "-n", "ws", "-o", ".", "--parallelism", "3")).ShouldSucceed();
+        (await pack.NewAsync(work.Root, "pipe-workspace", "-n", "ws", "-o", ".", "--parallelism", "3", "--default-branch", "main")).ShouldSucceed();
         (await pack.NewAsync(work.Root, "pipeproj", "-n", "whole", "--input", "logs", "--glob", "/")).ShouldSucceed();
         var project = File.ReadAllText(Path.Combine(work.Root, "whole", "whole.pipeproj"));
         Assert.Contains("<PipeInput Include=\"logs\" Glob=\"/\" />", project);
@@ -53,6 +53,11 @@ public sealed class TemplateTests
         work.Run("repo", "create", "logs").ShouldSucceed();
         work.Run("pipeline", "create", "-f", "whole/whole.pipeproj").ShouldSucceed();
         Assert.Equal(["whole"], JsonOutput.Column(work.Run("pipeline", "list", "--output", "json"), "name"));
+
+        // the workspace's default branch: data put without @BRANCH and the pipeline's output both land on main
+        work.Run("file", "put", "logs:a.log", "-f", work.Write("in/a.log", "one two\n")).ShouldSucceed();
+        Assert.Equal(["main"], JsonOutput.Column(work.Run("branch", "list", "logs", "--output", "json"), "name"));
+        Assert.Equal(["main"], JsonOutput.Column(work.Run("branch", "list", "whole", "--output", "json"), "name"));
     }
 
     private static async Task<string?> PythonMissingAsync()

@@ -1,17 +1,17 @@
 using System.Security.Cryptography;
 using CliWrap;
-using CliWrap.Buffered;
 
 namespace PipeBuild.Testing;
 
 /// <summary>A fresh workspace in a temp folder, and a way to run the built <c>dotnet pipe</c> in it.</summary>
 public sealed class TempWorkspace : IDisposable
 {
-    public static readonly string ToolPath = Path.Combine(AppContext.BaseDirectory, "dotnet-pipe.dll");
+    private readonly PipeCli cli;
 
     public TempWorkspace(bool init = true)
     {
         Root = Directory.CreateTempSubdirectory("pipe-e2e-").FullName;
+        cli = new PipeCli(Root);
         if (init)
         {
             Run("init").ShouldSucceed();
@@ -22,20 +22,11 @@ public sealed class TempWorkspace : IDisposable
 
     public string PipeFolder => Path.Combine(Root, ".pipe");
 
-    public PipeResult Run(params string[] args) => RunAsync(args).GetAwaiter().GetResult();
+    public PipeResult Run(params string[] args) => cli.Run(args);
 
-    public async Task<PipeResult> RunAsync(string[] args, CancellationToken cancellationToken = default)
-    {
-        var result = await Command(args).ExecuteBufferedAsync(cancellationToken);
-        return new PipeResult(result.ExitCode, result.StandardOutput, result.StandardError);
-    }
+    public Task<PipeResult> RunAsync(string[] args, CancellationToken cancellationToken = default) => cli.RunAsync(args, cancellationToken);
 
-    public Command Command(string[] args) =>
-        CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([ToolPath, .. args])
-            .WithWorkingDirectory(Root)
-            .WithEnvironmentVariables(e => e.Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1"))
-            .WithValidation(CommandResultValidation.None);
+    public Command Command(string[] args) => cli.Command(args);
 
     /// <summary>Writes a file under the workspace and returns its path.</summary>
     public string Write(string relativePath, string content)

@@ -57,18 +57,21 @@ internal static class Cli
         return command;
     }
 
-    public static string Ago(DateTimeOffset? time)
+    /// <summary>How long before <paramref name="now"/> (default: now) <paramref name="time"/> was, as "1 minute ago", "3 hours ago".</summary>
+    public static string Ago(DateTimeOffset? time, DateTimeOffset? now = null)
     {
         if (time is null)
         {
             return "-";
         }
 
-        var age = DateTimeOffset.UtcNow - time.Value;
-        return age.TotalSeconds < 60 ? $"{Math.Max(0, (int)age.TotalSeconds)} seconds ago"
-            : age.TotalMinutes < 60 ? $"{(int)age.TotalMinutes} minutes ago"
-            : age.TotalHours < 24 ? $"{(int)age.TotalHours} hours ago"
-            : $"{(int)age.TotalDays} days ago";
+        var age = (now ?? DateTimeOffset.UtcNow) - time.Value;
+        return age.TotalSeconds < 60 ? Count(Math.Max(0, (int)age.TotalSeconds), "second")
+            : age.TotalMinutes < 60 ? Count((int)age.TotalMinutes, "minute")
+            : age.TotalHours < 24 ? Count((int)age.TotalHours, "hour")
+            : Count((int)age.TotalDays, "day");
+
+        static string Count(int n, string unit) => n == 1 ? $"1 {unit} ago" : $"{n} {unit}s ago";
     }
 
     public static string Bytes(long bytes)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PipeBuild.Core;
 using PipeBuild.Engine;
 using PipeBuild.Store;
 
@@ -38,6 +39,19 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
         JobReporter.Summarize(Console.Error, jobs);
         return JobReporter.ExitCode(jobs);
     }
+
+    /// <summary>The workspace's default branch: what a reference without <c>@BRANCH</c> names, and where pipelines write.</summary>
+    public string DefaultBranch => Workspace.Config.DefaultBranch;
+
+    /// <summary>Parses a reference; one that names no branch gets the workspace's default branch.</summary>
+    public CommitRef Ref(string text) => CommitRef.Parse(text, DefaultBranch);
+
+    /// <summary>
+    /// The default branch a pipeline file is read with: the workspace's, or master outside one (<c>pipeline convert</c>
+    /// and <c>inspect -f</c> need no workspace).
+    /// </summary>
+    public string PipelineDefaultBranch =>
+        (workspace ?? Workspace.TryFind(parseResult.GetValue(GlobalOptions.Workspace), out _))?.Config.DefaultBranch ?? CommitRef.DefaultBranch;
 
     public T Get<T>(Option<T> option) => parseResult.GetValue(option)!;
 

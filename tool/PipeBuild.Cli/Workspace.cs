@@ -27,9 +27,15 @@ internal sealed class Workspace
 
     public static string ConfigPath(string root) => Path.Combine(root, MetadataFolder, "config.json");
 
-    public static Workspace Find(string? explicitRoot)
+    public static Workspace Find(string? explicitRoot) =>
+        TryFind(explicitRoot, out var start) ?? throw new PipeException(
+            ErrorCodes.NoWorkspace,
+            $"no PipeBuild workspace at or above '{start}'. Run 'dotnet pipe init' to make one here, or pass --workspace DIR.");
+
+    /// <summary>The workspace at or above <paramref name="start"/> (which defaults to PIPE_WORKSPACE, else the current folder), or null.</summary>
+    public static Workspace? TryFind(string? explicitRoot, out string start)
     {
-        var start = explicitRoot ?? Environment.GetEnvironmentVariable("PIPE_WORKSPACE") ?? Directory.GetCurrentDirectory();
+        start = explicitRoot ?? Environment.GetEnvironmentVariable("PIPE_WORKSPACE") ?? Directory.GetCurrentDirectory();
         for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
         {
             var config = ConfigPath(dir.FullName);
@@ -44,9 +50,7 @@ internal sealed class Workspace
             }
         }
 
-        throw new PipeException(
-            ErrorCodes.NoWorkspace,
-            $"no PipeBuild workspace at or above '{start}'. Run 'dotnet pipe init' to make one here, or pass --workspace DIR.");
+        return null;
     }
 
     public static Workspace Init(string root, WorkspaceConfig config)

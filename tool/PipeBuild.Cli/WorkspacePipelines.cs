@@ -23,7 +23,7 @@ internal static class WorkspacePipelines
         var cache = new EvaluationCache(Path.Combine(session.Workspace.MetadataPath, "cache", "evaluation"));
         foreach (var file in files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root))
         {
-            foreach (var spec in PipelineLoader.LoadAll(file, properties, cache))
+            foreach (var spec in PipelineLoader.LoadAll(file, properties, session.DefaultBranch, cache))
             {
                 specs.Add(await ResolvePackagesAsync(spec, cancellationToken));
             }

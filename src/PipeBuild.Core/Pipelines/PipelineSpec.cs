@@ -18,6 +18,13 @@ public sealed record PipelineSpec
 
     public required PipelineInput Input { get; init; }
 
+    /// <summary>
+    /// The branch of the pipeline's repo its output commits go to: the workspace's default branch when the spec
+    /// was read (inputs without a Branch read that branch too).
+    /// </summary>
+    /// <remarks>A pipeline stored before this existed, read back, writes to master as it always did.</remarks>
+    public string OutputBranch { get; init; } = CommitRef.DefaultBranch;
+
     public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
 
     /// <summary>Container image for the docker and kubernetes executors.</summary>

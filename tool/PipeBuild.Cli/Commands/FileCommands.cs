@@ -28,7 +28,7 @@ internal static class FileCommands
         return Cli.Command("put", "Put files into a repo: each put is a new commit (or goes into the branch's open commit).",
             [target, files, recursive, append, overwrite, commitFlag, split, datums, bytes, headers, message, parallelism, noRun], async (s, ct) =>
             {
-                var reference = CommitRef.Parse(s.Get(target));
+                var reference = s.Ref(s.Get(target));
                 var request = new PutRequest(reference, s.Get(files), s.Get(recursive), s.Get(append), s.Get(split), s.Get(datums), s.Get(bytes), s.Get(headers));
                 await s.Store.EnsureWritableAsync(reference, ct);
                 var entries = await FilePut.StoreSourcesAsync(s, request, s.Get(parallelism), ct);
@@ -48,7 +48,7 @@ internal static class FileCommands
         var output = new Option<string?>("--output", "-o") { Description = "Write here (a file, or a folder with -r) instead of to stdout." };
         return Cli.Command("get", "Get a file (to stdout or -o), or a folder with -r -o DIR.", [source, recursive, output], async (s, ct) =>
         {
-            var reference = CommitRef.Parse(s.Get(source));
+            var reference = s.Ref(s.Get(source));
             var commit = await s.Store.ResolveAsync(reference, ct);
             var path = reference.NormalizedPath;
             var entry = await s.Store.GetExistingEntryAsync(commit, path, ct);
@@ -62,7 +62,7 @@ internal static class FileCommands
         var source = new Argument<string>("repo@ref[:path]");
         return Cli.Command("list", "List the files and folders at a path (the root by default).", [source], async (s, ct) =>
         {
-            var reference = CommitRef.Parse(s.Get(source));
+            var reference = s.Ref(s.Get(source));
             var commit = await s.Store.ResolveAsync(reference, ct);
             var path = reference.NormalizedPath;
             var entry = await s.Store.GetExistingEntryAsync(commit, path, ct);
@@ -79,7 +79,7 @@ internal static class FileCommands
         var source = new Argument<string>("repo@ref:pattern") { Description = "A glob over paths, as in Pachyderm: /*, /data/*.csv, /**/*.json." };
         return Cli.Command("glob", "List the files and folders whose paths match a glob pattern.", [source], async (s, ct) =>
         {
-            var reference = CommitRef.Parse(s.Get(source));
+            var reference = s.Ref(s.Get(source));
             var commit = await s.Store.ResolveAsync(reference, ct);
             var matches = await s.Store.GlobAsync(commit, GlobPattern.Parse(reference.Path ?? "/"), ct);
             s.Out.Write(matches.Select(m => FileRow.Of(m.Path, m.Entry)).ToList(), FileRow.Table);
@@ -94,9 +94,9 @@ internal static class FileCommands
         var nameOnly = new Option<bool>("--name-only") { Description = "Print only the paths that differ." };
         return Cli.Command("diff", "Show the files added, removed and modified between two commits.", [newer, older, nameOnly], async (s, ct) =>
         {
-            var newRef = CommitRef.Parse(s.Get(newer));
+            var newRef = s.Ref(s.Get(newer));
             var newCommit = await s.Store.ResolveAsync(newRef, ct);
-            var oldRef = s.Get(older) is { } o ? CommitRef.Parse(o) : null;
+            var oldRef = s.Get(older) is { } o ? s.Ref(o) : null;
             CommitInfo? oldCommit = oldRef is not null ? await s.Store.ResolveAsync(oldRef, ct)
                 : newCommit.Parent is { } parent ? await s.Store.GetCommitAsync(newCommit.Repo, parent, ct) : null;
             var path = newRef.Path is not null ? newRef.NormalizedPath : oldRef?.NormalizedPath ?? RepoPath.Root;
@@ -132,7 +132,7 @@ internal static class FileCommands
         var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
         return Cli.Command("delete", "Delete a file or folder (a new commit, or in the branch's open commit).", [target, recursive, message, noRun], async (s, ct) =>
         {
-            var reference = CommitRef.Parse(s.Get(target));
+            var reference = s.Ref(s.Get(target));
             var path = reference.NormalizedPath;
             var commit = await s.Store.WriteAsync(reference, s.Get(message), async (editor, token) =>
             {

@@ -12,15 +12,18 @@ internal static class PipelineCommands
     public static Command Create() =>
         Cli.Group("pipeline", "Create, update, list, inspect, delete and convert pipelines.", Save("create", update: false), Save("update", update: true), List(), Inspect(), Delete(), Convert());
 
-    /// <summary>Reads a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec, with -p:Name=Value properties.</summary>
-    public static PipelineSpec Load(string file, string[] properties)
+    /// <summary>
+    /// Reads a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec, with -p:Name=Value properties, for the
+    /// workspace's default branch (inputs without a branch read it, the output goes to it).
+    /// </summary>
+    public static PipelineSpec Load(Session s, string file, string[] properties)
     {
         if (!File.Exists(file))
         {
             throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
         }
 
-        return PipelineLoader.Load(Path.GetFullPath(file), ParseProperties(properties));
+        return PipelineLoader.Load(Path.GetFullPath(file), ParseProperties(properties), s.PipelineDefaultBranch);
     }
 
     /// <summary><c>-p:Name=Value</c> words as a dictionary (names case-insensitive, as in MSBuild).</summary>
@@ -67,7 +70,7 @@ internal static class PipelineCommands
                 throw new PipeException(ErrorCodes.InvalidArguments, "--reprocess and --no-reprocess cannot be used together.");
             }
 
-            var spec = await WorkspacePipelines.ResolvePackagesAsync(Load(s.Get(file), s.Get(properties) ?? []), ct);
+            var spec = await WorkspacePipelines.ResolvePackagesAsync(Load(s, s.Get(file), s.Get(properties) ?? []), ct);
             spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
             if (!s.Get(noRun))
@@ -124,7 +127,7 @@ internal static class PipelineCommands
                     throw new PipeException(ErrorCodes.InvalidArguments, "give a pipeline name or -f FILE, not both.");
                 }
 
-                var evaluated = Load(path, s.Get(properties) ?? []);
+                var evaluated = Load(s, path, s.Get(properties) ?? []);
                 s.Out.Write(evaluated, spec => (["FIELD", "VALUE"], Rows(spec)));
                 return ExitCodes.Ok;
             }
@@ -153,6 +156,7 @@ internal static class PipelineCommands
         ["Command", string.Join(' ', spec.Command)], ["Stdin", string.Join(" \\n ", spec.Stdin)], ["Image", spec.Image ?? "-"],
         ["Executor", spec.Executor], ["Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString()],
         ["Datum tries", spec.DatumTries.ToString()], ["Inputs", string.Join(", ", spec.Input.Leaves().Select(l => $"{l.InputName}={l.Repo}@{l.Branch}:{l.Glob}"))],
+        ["Output", $"{spec.Name}@{spec.OutputBranch}"],
         ["Transform files", string.Join(", ", spec.TransformFiles)],
     ];
 
@@ -174,7 +178,7 @@ internal static class PipelineCommands
         var output = new Option<string?>("--out") { Description = "Where to write the .pipeproj (default: NAME.pipeproj beside the spec; - for stdout)." };
         return Cli.Command("convert", "Write the .pipeproj equivalent of a Pachyderm JSON pipeline spec.", [spec, output], (s, _) =>
         {
-            var loaded = Load(s.Get(spec), []);
+            var loaded = Load(s, s.Get(spec), []);
             var text = PipeprojWriter.Write(loaded);
             var target = s.Get(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(s.Get(spec)))!, loaded.Name + ".pipeproj");
             if (target == "-")

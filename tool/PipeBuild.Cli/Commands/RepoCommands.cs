@@ -30,7 +30,7 @@ internal static class RepoCommands
             var rows = new List<RepoSummary>();
             foreach (var repo in await s.Store.ListReposAsync(ct))
             {
-                rows.Add(await SummarizeAsync(s.Store, repo, ct));
+                rows.Add(await SummarizeAsync(s, repo, ct));
             }
 
             s.Out.Write(rows, r => (["NAME", "CREATED", "SIZE (MASTER)", "BRANCHES", "DESCRIPTION"],
@@ -43,11 +43,11 @@ internal static class RepoCommands
         var name = new Argument<string>("name");
         return Cli.Command("inspect", "Show a repo's details.", [name], async (s, ct) =>
         {
-            var summary = await SummarizeAsync(s.Store, await s.Store.GetRepoAsync(s.Get(name), ct), ct);
+            var summary = await SummarizeAsync(s, await s.Store.GetRepoAsync(s.Get(name), ct), ct);
             s.Out.Write(summary, x => (["FIELD", "VALUE"],
             [
                 ["Name", x.Name], ["Description", x.Description ?? ""], ["Created", x.Created.ToString("u")],
-                ["Size of master", Cli.Bytes(x.Size)], ["Branches", string.Join(", ", x.Branches)],
+                [$"Size of {s.DefaultBranch}", Cli.Bytes(x.Size)], ["Branches", string.Join(", ", x.Branches)],
             ]));
             return ExitCodes.Ok;
         });
@@ -65,11 +65,12 @@ internal static class RepoCommands
         });
     }
 
-    private static async Task<RepoSummary> SummarizeAsync(VersionStore store, RepoInfo repo, CancellationToken ct)
+    /// <summary>The repo with the size of its head on the workspace's default branch.</summary>
+    private static async Task<RepoSummary> SummarizeAsync(Session s, RepoInfo repo, CancellationToken ct)
     {
-        var branches = await store.ListBranchesAsync(repo.Name, ct);
-        var master = branches.FirstOrDefault(b => b.Name == CommitRef.DefaultBranch);
-        var size = master?.Head is { } head ? (await store.GetCommitAsync(repo.Name, head, ct)).Size : 0;
+        var branches = await s.Store.ListBranchesAsync(repo.Name, ct);
+        var main = branches.FirstOrDefault(b => b.Name == s.DefaultBranch);
+        var size = main?.Head is { } head ? (await s.Store.GetCommitAsync(repo.Name, head, ct)).Size : 0;
         return new RepoSummary(repo.Name, repo.Created, size, [.. branches.Select(b => b.Name)], repo.Description);
     }
 }

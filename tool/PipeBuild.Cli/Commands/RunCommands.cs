@@ -50,7 +50,7 @@ internal static class RunCommands
         Cli.Command("dag", "Show the pipeline graph: each pipeline with the repos it reads and the repo it writes.", [], async (s, ct) =>
         {
             var ordered = PipelineGraph.Order(await s.Engine.Registry.ListAsync(ct));
-            s.Out.Write(ordered, p => (["PIPELINE", "READS", "WRITES"], p.Select(x => new[] { x.Name, string.Join(", ", x.InputRepos), x.Name })));
+            s.Out.Write(ordered, p => (["PIPELINE", "READS", "WRITES"], p.Select(x => new[] { x.Name, string.Join(", ", x.InputRepos), $"{x.Name}@{x.Spec.OutputBranch}" })));
             return ExitCodes.Ok;
         });
 

@@ -15,7 +15,7 @@ internal static class WorkspaceCommands
         var directory = new Argument<string?>("dir") { Description = "Folder to make a workspace (default: the current folder).", Arity = ArgumentArity.ZeroOrOne };
         var store = new Option<string>("--store") { Description = "Where data lives: local (in .pipe/), or s3://BUCKET/PREFIX (credentials from the AWS environment or profile).", DefaultValueFactory = _ => "local" };
         var endpoint = new Option<string?>("--s3-endpoint") { Description = "URL of an S3-compatible server for an s3:// store (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)." };
-        var branch = new Option<string>("--default-branch") { Description = "Branch used when a reference names none.", DefaultValueFactory = _ => CommitRef.DefaultBranch };
+        var branch = new Option<string>("--default-branch") { Description = "The branch a reference without @BRANCH names, pipeline inputs without a Branch read, and pipelines write to.", DefaultValueFactory = _ => CommitRef.DefaultBranch };
         return Cli.Command("init", "Make the current folder (or DIR) a PipeBuild workspace.", [directory, store, endpoint, branch], async (s, ct) =>
         {
             var root = Path.GetFullPath(s.Get(directory) ?? s.Parse.GetValue(GlobalOptions.Workspace) ?? Directory.GetCurrentDirectory());
