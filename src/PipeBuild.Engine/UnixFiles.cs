@@ -11,7 +11,7 @@ public static partial class UnixFiles
     private const uint StatxNlink = 0x4;
     private const int StatxNlinkOffset = 16; // struct statx: u32 mask, u32 blksize, u64 attributes, u32 nlink
 
-    /// <summary>How many names <paramref name="path"/> has (without following a symlink); null where unknown (not Linux).</summary>
+    /// <summary>How many names <paramref name="path"/> has (without following a symlink); null where unknown.</summary>
     public static int? LinkCount(string path)
     {
         if (!OperatingSystem.IsLinux())
@@ -19,8 +19,15 @@ public static partial class UnixFiles
             return null;
         }
 
-        var buffer = new byte[256];
-        return Statx(AtCurrentFolder, path, AtSymlinkNoFollow, StatxNlink, buffer) == 0 ? BitConverter.ToInt32(buffer, StatxNlinkOffset) : null;
+        try
+        {
+            var buffer = new byte[256];
+            return Statx(AtCurrentFolder, path, AtSymlinkNoFollow, StatxNlink, buffer) == 0 ? BitConverter.ToInt32(buffer, StatxNlinkOffset) : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null; // a C library older than statx (glibc 2.28): files are not recycled
+        }
     }
 
     /// <summary>Makes a named pipe readable and writable by its owner only.</summary>

@@ -241,9 +241,16 @@ internal sealed class BatchProcess : IAsyncDisposable
     private void ReadAcks()
     {
         using var reader = new StreamReader(ack, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1, leaveOpen: true);
-        while (reader.ReadLine() is { } line && !stopping)
+        try
         {
-            acks.Writer.TryWrite(line);
+            while (reader.ReadLine() is { } line && !stopping)
+            {
+                acks.Writer.TryWrite(line);
+            }
+        }
+        catch (IOException)
+        {
+            // the pipe failed: no more acknowledgements, so the datum in progress ends by exit or timeout
         }
     }
 }

@@ -117,6 +117,29 @@ public sealed class DatumBatchingTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_batched_job_kills_its_processes()
+    {
+        await fx.PutAsync("in", Files(2));
+        var pids = Path.Combine(fx.Root, "pids");
+        await fx.CreateAsync(Batched("stuck", $"echo $$ >>{pids}; sleep 60"));
+        using var cancel = new CancellationTokenSource();
+
+        var run = fx.Engine.RunAsync(["stuck"], force: true, null, cancel.Token);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(pids) || File.ReadAllLines(pids).Length < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the datums did not start");
+            await Task.Delay(50);
+        }
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal(JobState.Killed, (await fx.Engine.Jobs.ListAsync("stuck", default)).Single().State);
+        Assert.All(File.ReadAllLines(pids), pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} still runs"));
+    }
+
+    [Fact]
     public async Task Datums_of_a_union_see_only_their_own_input_and_nothing_left_by_the_datum_before()
     {
         await fx.PutAsync("a", new Dictionary<string, string> { ["a1.txt"] = "1", ["a2.txt"] = "2" });
