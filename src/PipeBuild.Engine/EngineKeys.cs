@@ -13,6 +13,8 @@ public static class EngineKeys
 
     public static string JobsOf(string pipeline) => $"jobs/{pipeline}/";
 
+    public const string ResultsPrefix = "results/";
+
     /// <summary>The results index: one write-once entry per datum hash, shared by every branch and job.</summary>
-    public static string Result(string datumHash) => $"results/{datumHash[..2]}/{datumHash[2..]}";
+    public static string Result(string datumHash) => $"{ResultsPrefix}{datumHash[..2]}/{datumHash[2..]}";
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PipeBuild.Core;
 using PipeBuild.Store;
 
@@ -30,6 +31,48 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     /// <summary>Runs every pipeline downstream of <paramref name="repo"/> (after a write to it).</summary>
     public async Task<IReadOnlyList<JobInfo>> RunDownstreamAsync(string repo, IProgress<JobProgress>? progress, CancellationToken cancellationToken) =>
         await RunInOrderAsync(PipelineGraph.Downstream(await Registry.ListAsync(cancellationToken), repo), force: false, progress, cancellationToken);
+
+    /// <summary>
+    /// The content the engine keeps outside commits, for <c>gc</c> to spare: every stored result's outputs and log,
+    /// and every job's datum table and the logs it names. (An output of a datum whose job failed is in no commit,
+    /// yet a later job reuses it.)
+    /// </summary>
+    public async IAsyncEnumerable<FileContent> ContentRootsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var key in store.Objects.ListAsync(EngineKeys.ResultsPrefix, cancellationToken))
+        {
+            if (await store.Objects.TryReadAsync(key, cancellationToken) is not { } data)
+            {
+                continue;
+            }
+
+            var result = EngineJson.Deserialize<DatumResult>(data);
+            foreach (var output in result.Outputs)
+            {
+                yield return output.Content;
+            }
+
+            if (result.LogHash is { } log)
+            {
+                yield return Log(log);
+            }
+        }
+
+        foreach (var job in await Jobs.ListAsync(null, cancellationToken))
+        {
+            if (job.DatumTable is { } table)
+            {
+                yield return table;
+            }
+
+            foreach (var log in job.Failures.Select(f => f.LogHash).Concat((await Jobs.GetDatumsAsync(job, cancellationToken)).Select(d => d.LogHash)).OfType<string>())
+            {
+                yield return Log(log);
+            }
+        }
+
+        static FileContent Log(string hash) => new(EntryKind.File, hash, 0);
+    }
 
     /// <summary>Says, per pipeline, whether it is up to date and why not, without running anything.</summary>
     public async Task<IReadOnlyList<PipelineStatus>> StatusAsync(CancellationToken cancellationToken)

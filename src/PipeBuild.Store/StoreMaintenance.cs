@@ -63,8 +63,12 @@ public sealed class StoreMaintenance(VersionStore store)
         return new FsckReport(commits, objectCount, problems);
     }
 
-    /// <summary>Removes objects no commit reaches that are older than <paramref name="grace"/> (spares puts in progress).</summary>
-    public async Task<GcReport> CollectAsync(TimeSpan grace, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes objects that no commit and none of <paramref name="roots"/> reach and that are older than
+    /// <paramref name="grace"/> (spares puts in progress). The roots are content other layers keep outside commits:
+    /// the engine's stored results, logs and job datum tables.
+    /// </summary>
+    public async Task<GcReport> CollectAsync(TimeSpan grace, CancellationToken cancellationToken, IAsyncEnumerable<FileContent>? roots = null)
     {
         var reachable = new HashSet<string>(StringComparer.Ordinal) { ContentStore.EmptyTree };
         foreach (var repo in await store.ListReposAsync(cancellationToken))
@@ -73,6 +77,11 @@ public sealed class StoreMaintenance(VersionStore store)
             {
                 await MarkAsync(new TreeEntry("", EntryKind.Directory, 0, commit.Tree), reachable, cancellationToken);
             }
+        }
+
+        await foreach (var root in roots ?? AsyncEnumerable.Empty<FileContent>())
+        {
+            await MarkAsync(new TreeEntry("", root.Kind, root.Size, root.Hash), reachable, cancellationToken);
         }
 
         int removed = 0, young = 0;

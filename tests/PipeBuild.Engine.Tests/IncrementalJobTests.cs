@@ -1,5 +1,7 @@
+using System.Text;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
+using PipeBuild.Store;
 
 namespace PipeBuild.Engine.Tests;
 
@@ -158,6 +160,37 @@ public sealed class IncrementalJobTests : IDisposable
         Assert.Equal((3, 1, 2), (job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped));
         Assert.Equal(["a.txt", "b.txt", "c.txt"], (await fx.ReadAsync("upper")).Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["success", "skipped", "skipped"], (await fx.Engine.Jobs.GetDatumsAsync(job, default)).OrderBy(d => d.State == "success" ? 0 : 1).Select(d => d.State));
+    }
+
+    [Fact]
+    public async Task Gc_spares_results_logs_and_datum_tables_so_later_jobs_and_logs_still_work()
+    {
+        // A datum that succeeds in a failed job stores a result no commit holds; a later job reuses it.
+        const string Script = "for f in /pfs/in/*; do echo \"log $f\"; if grep -q bad \"$f\"; then exit 3; fi; tr a-z A-Z < \"$f\" > /pfs/out/$(basename \"$f\"); done";
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "bad" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Script, new PfsInput("in", "/*")) with { DatumTries = 1 });
+        var failed = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal(JobState.Failure, failed.State);
+
+        await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.ContentRootsAsync(default));
+
+        var datums = await fx.Engine.Jobs.GetDatumsAsync(failed, default);
+        Assert.All(datums, d => Assert.NotNull(d.LogHash));
+        foreach (var datum in datums)
+        {
+            Assert.StartsWith("log ", Encoding.UTF8.GetString(await fx.Store.Content.ReadAllAsync(new FileContent(EntryKind.File, datum.LogHash!, 0), default)));
+        }
+
+        await fx.PutAsync("in", new Dictionary<string, string> { ["b.txt"] = "b" });
+        var fixedJob = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((JobState.Success, 1, 1), (fixedJob.State, fixedJob.DatumsProcessed, fixedJob.DatumsSkipped));
+        Assert.Equal(new Dictionary<string, string> { ["a.txt"] = "A", ["b.txt"] = "B" }, await fx.ReadAsync("upper"));
+
+        await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.ContentRootsAsync(default));
+        await fx.PutAsync("in", new Dictionary<string, string> { ["c.txt"] = "c" });
+        var last = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((JobState.Success, 1, 2), (last.State, last.DatumsProcessed, last.DatumsSkipped));
+        Assert.True((await new StoreMaintenance(fx.Store).FsckAsync(default)).IsClean);
     }
 
     public void Dispose() => fx.Dispose();

@@ -89,9 +89,9 @@ internal static class WorkspaceCommands
     public static Command Gc()
     {
         var grace = new Option<int>("--grace") { Description = "Keep unreachable objects younger than this many minutes (puts in progress).", DefaultValueFactory = _ => 60 };
-        return Cli.Command("gc", "Remove objects that no commit reaches.", [grace], async (s, ct) =>
+        return Cli.Command("gc", "Remove objects that no commit, stored datum result or job record reaches.", [grace], async (s, ct) =>
         {
-            var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct);
+            var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct, s.Engine.ContentRootsAsync(ct));
             File.Delete(Path.Combine(s.Workspace.MetadataPath, "cache", "stat")); // it may name collected objects
             s.Out.Write(report, r => (["REACHABLE", "REMOVED", "FREED", "KEPT (YOUNG)"], [[r.Reachable.ToString(), r.Removed.ToString(), Cli.Bytes(r.BytesRemoved), r.KeptYoung.ToString()]]));
             return ExitCodes.Ok;
