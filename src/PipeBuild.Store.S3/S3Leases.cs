@@ -116,15 +116,19 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
                 continue;
             }
 
-            if (!observed.TryGetValue(name, out var seen) || seen.ETag != listedETag)
+            var known = observed.TryGetValue(name, out var seen);
+            if (!known || seen!.ETag != listedETag || seen.Torn)
             {
                 if (await store.ReadLeaseAsync(key, cancellationToken) is not { } found)
                 {
                     continue; // released meanwhile
                 }
 
-                // Unreadable (not written by PipeBuild): it blocks until it expires.
-                seen = new Observed(found.ETag, Stopwatch.GetTimestamp(), found.Body ?? new S3LeaseBody(true, 0, "?", DateTimeOffset.MaxValue));
+                // Unreadable (not written by PipeBuild) or torn: it counts as choosing, so it blocks until its owner
+                // writes it again or it expires. A torn entry is read again on the next pass; it keeps the time it was
+                // first seen as it is listed now, so that one left torn by a crashed writer expires too.
+                var since = found.Torn && known && seen!.ETag == listedETag ? seen.Since : Stopwatch.GetTimestamp();
+                seen = new Observed(found.Torn ? listedETag : found.ETag, since, found.Body ?? new S3LeaseBody(true, 0, "?", DateTimeOffset.MaxValue), found.Torn);
                 observed[name] = seen;
             }
 
@@ -139,5 +143,5 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
         return live;
     }
 
-    private sealed record Observed(string ETag, long Since, S3LeaseBody Body);
+    private sealed record Observed(string ETag, long Since, S3LeaseBody Body, bool Torn = false);
 }

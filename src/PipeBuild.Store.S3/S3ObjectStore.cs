@@ -20,6 +20,9 @@ namespace PipeBuild.Store.S3;
 public sealed class S3ObjectStore : IObjectStore
 {
     private const string ProbePrefix = "probe/";
+
+    /// <summary>How long a read that keeps finding the object torn reads it again before it counts as failed.</summary>
+    private static readonly TimeSpan TornReadPatience = TimeSpan.FromSeconds(2);
     private readonly S3StoreOptions options;
     private readonly S3StoreUrl url;
     private readonly IAmazonS3 client;
@@ -188,8 +191,27 @@ public sealed class S3ObjectStore : IObjectStore
         return ValueTask.CompletedTask;
     }
 
-    internal async Task<(S3LeaseBody? Body, string ETag)?> ReadLeaseAsync(string leaseKey, CancellationToken cancellationToken) =>
-        await GetAsync(leaseKey, "reads a lease", cancellationToken) is { } found ? (S3Json.TryDeserialize<S3LeaseBody>(found.Data), found.ETag) : null;
+    /// <summary>
+    /// Reads a lease entry once; <c>Torn</c> when the read is torn. The caller treats such an entry as choosing and
+    /// reads it again on its next pass rather than waiting here: on s3rver an entry can stay torn until its owner
+    /// writes it again (a writer killed mid-PUT leaves a partial body under the old MD5), and the bakery algorithm
+    /// allows a read that overlaps a write to return anything.
+    /// </summary>
+    internal async Task<(S3LeaseBody? Body, string ETag, bool Torn)?> ReadLeaseAsync(string leaseKey, CancellationToken cancellationToken)
+    {
+        var found = await requests.RunAsync("reads a lease", async (_, t) =>
+        {
+            try
+            {
+                return await GetOnceAsync(leaseKey, t) is { } read ? ((byte[] Data, string ETag, bool Torn)?)(read.Data, read.ETag, false) : null;
+            }
+            catch (S3TornReadException)
+            {
+                return ([], "", true);
+            }
+        }, cancellationToken);
+        return found is { } f ? (f.Torn ? null : S3Json.TryDeserialize<S3LeaseBody>(f.Data), f.ETag, f.Torn) : null;
+    }
 
     /// <summary>The keys under <paramref name="prefix"/> with their ETags (a changed ETag means a changed object).</summary>
     internal async IAsyncEnumerable<(string Key, string ETag)> ListWithETagsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -412,24 +434,34 @@ public sealed class S3ObjectStore : IObjectStore
     }
 
     /// <summary>
-    /// Reads an object and its ETag. A torn read (the object was being replaced) is tried again at once a few times,
-    /// since the replacement takes milliseconds, before it counts as a failure for the slower network retries.
+    /// Reads an object and its ETag. A torn read (the object was being replaced) is read again with backoff
+    /// (<see cref="GetRereadingTornAsync"/>) before it counts as a failure for the slower network retries.
     /// </summary>
     private Task<(byte[] Data, string ETag)?> GetAsync(string key, string what, CancellationToken cancellationToken) =>
-        requests.RunAsync(what, async (_, t) =>
+        requests.RunAsync(what, (_, t) => GetRereadingTornAsync(key, t), cancellationToken);
+
+    /// <summary>
+    /// Reads again while the read is torn, with exponential backoff and full jitter from 5 ms up to 250 ms apart, for
+    /// about 2 s of waiting in all: long enough for a PUT in progress to finish even on a loaded server (retrying every
+    /// few ms, as before, gave up within ~0.2 s), and jittered so that many readers of one key do not come back in step.
+    /// </summary>
+    private async Task<(byte[] Data, string ETag)?> GetRereadingTornAsync(string key, CancellationToken t)
+    {
+        var waited = TimeSpan.Zero;
+        for (var ceiling = 5.0; ; ceiling = Math.Min(ceiling * 2, 250))
         {
-            for (var torn = 1; ; torn++)
+            try
             {
-                try
-                {
-                    return await GetOnceAsync(key, t);
-                }
-                catch (S3TornReadException) when (torn < 20)
-                {
-                    await Task.Delay(Random.Shared.Next(2, 10 + torn), t);
-                }
+                return await GetOnceAsync(key, t);
             }
-        }, cancellationToken);
+            catch (S3TornReadException) when (waited < TornReadPatience)
+            {
+                var delay = TimeSpan.FromMilliseconds(1 + (Random.Shared.NextDouble() * ceiling));
+                waited += delay;
+                await Task.Delay(delay, t);
+            }
+        }
+    }
 
     private async Task<(byte[] Data, string ETag)?> GetOnceAsync(string key, CancellationToken t)
     {
@@ -466,10 +498,18 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    /// <summary>Whether the body hashes to the ETag, where the ETag is an MD5 (single-part objects not encrypted with KMS).</summary>
+    /// <summary>
+    /// Whether the body hashes to the ETag, where the ETag is an MD5 (single-part objects not encrypted with KMS). An
+    /// empty ETag is torn: s3rver serves one while it rewrites the file that holds the MD5.
+    /// </summary>
     private static bool MatchesETag(GetObjectResponse response, byte[] data)
     {
         var etag = response.ETag?.Trim('"');
+        if (string.IsNullOrEmpty(etag))
+        {
+            return false;
+        }
+
         if (etag is not { Length: 32 } || response.ServerSideEncryptionMethod == ServerSideEncryptionMethod.AWSKMS
             || response.ServerSideEncryptionMethod == ServerSideEncryptionMethod.AWSKMSDSSE)
         {

@@ -81,6 +81,30 @@ public sealed class S3StoreTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_lease_entry_left_torn_by_a_writer_killed_mid_put_blocks_until_it_expires_and_fails_no_reader()
+    {
+        S3TestServer.Require();
+        var url = S3TestServer.NewUrl("torn");
+        var options = S3TestServer.Options(url) with { Lease = new S3LeaseTiming(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)) };
+        await using var store = new S3ObjectStore(options);
+        await store.GetWriteModeAsync(None);
+        const string entry = "leases/docs/t/killedwriter";
+        await store.WriteLeaseAsync(entry, new S3LeaseBody(true, 0, "gone/1", DateTimeOffset.UtcNow.AddSeconds(2)), None);
+
+        // The writer dies in the middle of rewriting its entry: s3rver keeps the half-written body and the old MD5,
+        // so every read of the entry is torn until somebody writes it again, and nobody will.
+        await PutAndDieMidBodyAsync($"/{url.Bucket}/{url.KeyOf(entry)}", new string('x', 400));
+        using var raw = RawClient();
+        Assert.True(await StaysTornAsync(raw, url.Bucket, url.KeyOf(entry)), "s3rver did not leave the entry torn");
+
+        var started = DateTime.UtcNow;
+        Assert.True(await store.TryWriteDocumentAsync("docs/t", Bytes("after"), null, None));
+
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
+        Assert.Equal("after", Encoding.UTF8.GetString((await store.ReadDocumentAsync("docs/t", None))!.Content));
+    }
+
+    [SkippableFact]
     public async Task Large_objects_go_up_in_parts_and_are_invisible_until_complete()
     {
         S3TestServer.Require();
@@ -157,6 +181,48 @@ public sealed class S3StoreTests : IDisposable
         });
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>Sends a PUT that announces more bytes than it sends, then closes the connection, as a killed writer would.</summary>
+    private static async Task PutAndDieMidBodyAsync(string path, string body)
+    {
+        var endpoint = new Uri(S3TestServer.Endpoint!);
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync(endpoint.Host, endpoint.Port);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(Bytes($"PUT {path} HTTP/1.1\r\nHost: {endpoint.Authority}\r\nContent-Length: {body.Length * 2}\r\n\r\n{body}"));
+            await stream.FlushAsync();
+            await Task.Delay(500); // the server has written what it got
+        }
+
+        await Task.Delay(500);
+    }
+
+    /// <summary>Whether the object's body no longer matches its ETag, read twice a second apart.</summary>
+    private static async Task<bool> StaysTornAsync(AmazonS3Client raw, string bucket, string key)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            try
+            {
+                using var response = await raw.GetObjectAsync(bucket, key);
+                using var body = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(body);
+                if (string.Equals(response.ETag.Trim('"'), Convert.ToHexStringLower(MD5.HashData(body.ToArray())), StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+            catch (Amazon.Runtime.AmazonClientException e) when (e.Message.StartsWith("Expected hash not equal", StringComparison.Ordinal))
+            {
+                // the SDK's own MD5 check found it torn
+            }
+
+            await Task.Delay(1000);
+        }
+
+        return true;
+    }
 
     private static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
     {
