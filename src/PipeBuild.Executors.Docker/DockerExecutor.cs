@@ -59,27 +59,39 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             timeout.CancelAfter(limit);
         }
 
-        string? id = null;
         long exitCode;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, sandbox, image), timeout.Token), "create a container")).ID;
-            exitCode = await RunContainerAsync(docker, id, spec, log, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return DatumOutcome.Failed($"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s", log.ToString(), sandbox.BytesRead);
-        }
-        finally
-        {
-            if (id is not null)
+            string? id = null;
+            try
             {
-                await RemoveAsync(docker, id);
+                id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, sandbox, image), timeout.Token), "create a container")).ID;
+                exitCode = await RunContainerAsync(docker, id, spec, log, attempt == StartAttempts, timeout.Token);
+                break;
+            }
+            catch (TransientStartException)
+            {
+                // Podman under load sometimes cannot set up a new container's attach pipes ("write child: broken
+                // pipe") before anything ran; a new container then starts normally.
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return DatumOutcome.Failed($"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s", log.ToString(), sandbox.BytesRead);
+            }
+            finally
+            {
+                if (id is not null)
+                {
+                    await RemoveAsync(docker, id);
+                }
             }
         }
 
         return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken, mounted: true);
     }
+
+    private const int StartAttempts = 3;
 
     public ValueTask DisposeAsync()
     {
@@ -152,12 +164,17 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     }
 
     /// <summary>Starts the container, feeds stdin, streams the log, returns the exit code.</summary>
-    private static async Task<long> RunContainerAsync(DockerClient docker, string id, PipelineSpec spec, ContainerLog log, CancellationToken cancellationToken)
+    /// <param name="lastAttempt">a failure to start that another container may not meet is final, not <see cref="TransientStartException"/></param>
+    private static async Task<long> RunContainerAsync(DockerClient docker, string id, PipelineSpec spec, ContainerLog log, bool lastAttempt, CancellationToken cancellationToken)
     {
         MultiplexedStream stream;
         try
         {
             stream = await AttachAndStartAsync(docker, id, spec.Stdin.Count > 0, cancellationToken);
+        }
+        catch (DockerApiException e) when (!lastAttempt && e.ResponseBody?.Contains("broken pipe", StringComparison.Ordinal) == true)
+        {
+            throw new TransientStartException();
         }
         catch (DockerApiException e)
         {
@@ -399,4 +416,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
         return e.Message.TrimEnd('.');
     }
+
+    /// <summary>The engine failed to start a container for a reason another container will not meet.</summary>
+    private sealed class TransientStartException : Exception;
 }
