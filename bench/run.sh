@@ -357,7 +357,8 @@ if [[ -n $ORIG_DLL && -n ${BENCH_DLL:-} ]]; then
   SOURCE="prebuilt $BENCH_DLL"
 elif GIT_REV=$(git -C "$SRC_ROOT" rev-parse --short HEAD 2>/dev/null) && [[ $(git -C "$SRC_ROOT" rev-parse --show-toplevel) == "$SRC_ROOT" ]]; then
   DIRTY=$(git -C "$SRC_ROOT" status --porcelain -- . ':!bench' ':!docs/benchmarks.md' 2>/dev/null | wc -l || echo 0)
-  SOURCE="$SRC_ROOT at commit $GIT_REV$( ((DIRTY > 0)) && echo " + $DIRTY uncommitted change(s) outside bench/")"
+  SOURCE="$SRC_ROOT at commit $GIT_REV"
+  if ((DIRTY > 0)); then SOURCE+=" + $DIRTY uncommitted change(s) outside bench/"; fi # not $(... && ...): a clean tree would stop the script under set -e
 else
   SOURCE="$SRC_ROOT (not a git checkout)${BENCH_SRC_LABEL:+: $BENCH_SRC_LABEL}"
 fi
