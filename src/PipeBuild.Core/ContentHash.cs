@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace PipeBuild.Core;
@@ -7,6 +8,8 @@ public static class ContentHash
 {
     public const int HexLength = 64;
 
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
     public static string Of(ReadOnlySpan<byte> data)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
@@ -14,6 +17,7 @@ public static class ContentHash
         return Convert.ToHexStringLower(digest);
     }
 
-    public static bool IsValid(string value) =>
-        value.Length == HexLength && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+    /// <summary>Vectorized: a tree object of a million entries checks a million hashes.</summary>
+    public static bool IsValid(ReadOnlySpan<char> value) =>
+        value.Length == HexLength && !value.ContainsAnyExcept(LowerHex);
 }

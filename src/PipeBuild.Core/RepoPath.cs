@@ -57,6 +57,23 @@ public static class RepoPath
         return slash < 0 ? Root : path[..slash];
     }
 
+    /// <summary>
+    /// Orders paths as a depth-first walk in name order visits them: a directory before what it holds, siblings by
+    /// ordinal name ("a", "a/b", "a-c": '/' sorts before every other character).
+    /// </summary>
+    public static int CompareWalkOrder(string x, string y)
+    {
+        var length = Math.Min(x.Length, y.Length);
+        var common = x.AsSpan(0, length).CommonPrefixLength(y.AsSpan(0, length));
+        if (common == length)
+        {
+            return x.Length.CompareTo(y.Length);
+        }
+
+        var (a, b) = (x[common], y[common]);
+        return a == '/' ? -1 : b == '/' ? 1 : a.CompareTo(b);
+    }
+
     public static string Name(string path) => path[(path.LastIndexOf('/') + 1)..];
 
     /// <summary>The display form used in output: always with a leading '/'.</summary>

@@ -44,6 +44,37 @@ public sealed class DatumPlanner(VersionStore store)
         }
     }
 
+    /// <summary>
+    /// For an input of one repo glob: what changed in the plan since <paramref name="before"/>. A datum's hash
+    /// depends only on its match and the files under it, so the datums that can differ are the matches whose tree
+    /// entries differ between the two commits, found by walking only the subtrees whose hashes differ. Null for
+    /// cross, union, join and group inputs, which are planned whole.
+    /// </summary>
+    public async Task<DatumChanges?> PlanChangesAsync(PipelineInput input, CommitInfo before, CommitInfo after, CancellationToken cancellationToken)
+    {
+        if (input is not PfsInput pfs)
+        {
+            return null;
+        }
+
+        var pattern = GlobPattern.Parse(pfs.Glob);
+        var entries = await store.DiffEntriesAsync(
+            await store.GetEntryAsync(before, "", cancellationToken), await store.GetEntryAsync(after, "", cancellationToken), "", pattern.MaxDepth, cancellationToken);
+        var ids = new List<string>();
+        var datums = new List<Datum>();
+        foreach (var (path, _, entry) in entries.Where(e => pattern.IsMatch(e.Path)))
+        {
+            var datum = new Datum([entry is null ? new DatumInput(pfs.InputName, pfs.Repo, pfs.Branch, before.Id, path, []) : await MatchAsync(pfs, pattern, after, path, entry, cancellationToken)]);
+            ids.Add(datum.Id);
+            if (entry is not null)
+            {
+                datums.Add(datum);
+            }
+        }
+
+        return new DatumChanges(ids, datums);
+    }
+
     private async Task<IReadOnlyList<Datum>> JoinAsync(JoinInput join, IReadOnlyDictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
     {
         // Pachyderm: one datum per key present in every input (inner), plus outer-join inputs' unmatched keys.
@@ -96,22 +127,28 @@ public sealed class DatumPlanner(VersionStore store)
         }
 
         var pattern = GlobPattern.Parse(input.Glob);
-        var keyTemplate = input.JoinOn ?? input.GroupBy;
         var parts = new List<DatumInput>();
         foreach (var (path, entry) in await store.GlobAsync(commit, pattern, cancellationToken))
         {
-            var files = new List<DatumFile>();
-            await foreach (var (filePath, file) in store.WalkFilesAsync(path, entry, cancellationToken))
-            {
-                files.Add(new DatumFile(filePath, file.Content));
-            }
-
-            parts.Add(new DatumInput(input.InputName, input.Repo, input.Branch, commit.Id, path, files)
-            {
-                Key = keyTemplate is null ? null : pattern.Expand(path, keyTemplate),
-            });
+            parts.Add(await MatchAsync(input, pattern, commit, path, entry, cancellationToken));
         }
 
         return parts;
+    }
+
+    /// <summary>The datum part of one glob match: every file under it, and its join or group key.</summary>
+    private async Task<DatumInput> MatchAsync(PfsInput input, GlobPattern pattern, CommitInfo commit, string path, TreeEntry entry, CancellationToken cancellationToken)
+    {
+        var files = new List<DatumFile>();
+        await foreach (var (filePath, file) in store.WalkFilesAsync(path, entry, cancellationToken))
+        {
+            files.Add(new DatumFile(filePath, file.Content));
+        }
+
+        var keyTemplate = input.JoinOn ?? input.GroupBy;
+        return new DatumInput(input.InputName, input.Repo, input.Branch, commit.Id, path, files)
+        {
+            Key = keyTemplate is null ? null : pattern.Expand(path, keyTemplate),
+        };
     }
 }

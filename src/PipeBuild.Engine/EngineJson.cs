@@ -11,6 +11,7 @@ namespace PipeBuild.Engine;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(PipelineDocument))]
 [JsonSerializable(typeof(PipelineSpec))]
+[JsonSerializable(typeof(PipelineInput))]
 [JsonSerializable(typeof(JobInfo))]
 [JsonSerializable(typeof(DatumResult))]
 public sealed partial class EngineJson : JsonSerializerContext

@@ -20,6 +20,9 @@ public sealed record JobInfo
 
     public string? TransformHash { get; init; }
 
+    /// <summary>The input definition the job planned (<see cref="JobRunner.InputIdentity"/>); null for jobs of versions before it.</summary>
+    public string? InputHash { get; init; }
+
     public int DatumsTotal { get; init; }
 
     public int DatumsProcessed { get; init; }

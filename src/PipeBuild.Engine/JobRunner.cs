@@ -33,6 +33,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             State = JobState.Starting,
             Started = time.GetUtcNow(),
             TransformHash = await IdentityAsync(pipeline, cancellationToken),
+            InputHash = InputIdentity(pipeline.Spec.Input),
         };
 
         var (commits, inputs) = await ReadInputsAsync(pipeline, cancellationToken);
@@ -43,7 +44,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var watcher = jobs.WatchForKillAsync(job, killed);
         try
         {
-            return await RunDatumsAsync(pipeline, job, commits, progress, killed.Token);
+            return await RunDatumsAsync(pipeline, job, commits, null, progress, killed.Token);
         }
         catch (PipeException e)
         {
@@ -62,6 +63,9 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             await watcher;
         }
     }
+
+    /// <summary>The hash of a pipeline's input definition (repos, branches, globs, keys): with the transform, what decides its datums.</summary>
+    public static string InputIdentity(Core.Pipelines.PipelineInput input) => ContentHash.Of(EngineJson.Serialize(input));
 
     /// <summary>The head commit of every input branch (skipping empty ones), and the provenance they carry.</summary>
     public async Task<(Dictionary<string, CommitInfo> Commits, IReadOnlyList<CommitProvenance> Provenance)> ReadInputsAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
@@ -86,12 +90,11 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     }
 
     private async Task<JobInfo> RunDatumsAsync(
-        PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+        PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
         var spec = pipeline.Spec;
-        var datums = await new DatumPlanner(store).PlanAsync(spec.Input, commits, cancellationToken);
+        var (datums, previous, carried) = await PlanAsync(spec, job, commits, fromChanges: earlier is null, cancellationToken);
         var identity = job.TransformHash!;
-        var previous = await PreviousOutputAsync(spec, cancellationToken);
         var results = new DatumResult?[datums.Count];
         var states = new string[datums.Count];
         var hashes = new string[datums.Count];
@@ -118,10 +121,16 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
         }
 
-        int processed = 0, skipped = states.Count(s => s is not null), failed = 0;
-        long downloaded = 0, uploaded = 0;
+        for (var i = 0; earlier is not null && i < datums.Count; i++)
+        {
+            states[i] = earlier.Ran.Contains(hashes[i]) ? "success" : states[i];
+        }
+
+        int processed = states.Count(s => s == "success"), skipped = states.Count(s => s == "skipped") + (carried?.Count ?? 0), failed = 0;
+        var total = datums.Count + (carried?.Count ?? 0);
+        long downloaded = earlier?.Downloaded ?? 0, uploaded = earlier?.Uploaded ?? 0;
         var failures = new ConcurrentBag<DatumFailure>();
-        void Report() => progress?.Report(new JobProgress(spec.Name, job.Id, datums.Count, processed, skipped, failed));
+        void Report() => progress?.Report(new JobProgress(spec.Name, job.Id, total, processed, skipped, failed));
         Report();
 
         var parallelism = spec.Parallelism > 0 ? spec.Parallelism : Environment.ProcessorCount;
@@ -154,19 +163,19 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
         job = job with
         {
-            DatumsTotal = datums.Count,
+            DatumsTotal = total,
             DatumsProcessed = processed,
             DatumsSkipped = skipped,
             DatumsFailed = failed,
             BytesDownloaded = downloaded,
             BytesUploaded = uploaded,
             Failures = [.. failures.OrderBy(f => f.Description, StringComparer.Ordinal)],
-            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(ids[i], datums[i].Describe(), hashes[i], states[i], logs[i]), cancellationToken),
+            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(ids[i], datums[i].Describe(), hashes[i], states[i], logs[i]), carried, cancellationToken),
         };
 
         if (failed > 0)
         {
-            return await FinishAsync(job, JobState.Failure, $"{failed} of {datums.Count} datum(s) failed; the previous output is unchanged. 'dotnet pipe job logs {job.Id}' shows why.", null);
+            return await FinishAsync(job, JobState.Failure, $"{failed} of {total} datum(s) failed; the previous output is unchanged. 'dotnet pipe job logs {job.Id}' shows why.", null);
         }
 
         try
@@ -183,20 +192,36 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         {
             return await FinishAsync(job, JobState.Failure, collision.Message, null);
         }
+        catch (FullPlanNeededException) when (carried is not null)
+        {
+            // Replanning every datum finds every result stored, this job's new ones included: nothing runs again.
+            var ran = Enumerable.Range(0, datums.Count).Where(i => states[i] == "success").Select(i => hashes[i]).ToHashSet(StringComparer.Ordinal);
+            return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, downloaded, uploaded), progress, cancellationToken);
+        }
     }
 
     /// <summary>
-    /// The last successful job's output, when it is still the head of the output branch: its tree and the result
-    /// (with its log) of every datum in it. A job then edits that tree for the datums that changed, instead of
-    /// reading every result and rebuilding the output.
+    /// The datums this job decides, what it knows of the previous output, and the rows it carries over. When the
+    /// last successful job read the same input definition under the same transform and its output is still the
+    /// branch head, only the datums whose matches changed since its input commit are planned, and the rest of its
+    /// table is carried over unread (<see cref="DatumPlanner.PlanChangesAsync"/>); otherwise every datum is planned.
     /// </summary>
-    private async Task<PreviousOutput?> PreviousOutputAsync(Core.Pipelines.PipelineSpec spec, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<Datum> Datums, PreviousOutput? Previous, DatumTable.CarriedRows? Carried)> PlanAsync(
+        Core.Pipelines.PipelineSpec spec, JobInfo job, Dictionary<string, CommitInfo> commits, bool fromChanges, CancellationToken cancellationToken)
     {
-        var pipeline = spec.Name;
-        var branch = await store.TryGetBranchAsync(pipeline, spec.OutputBranch, cancellationToken);
-        if (branch?.Head is not { } head || await jobs.LastSuccessAsync(pipeline, cancellationToken) is not { DatumTable: not null } last || last.OutputCommit != head)
+        var planner = new DatumPlanner(store);
+        var branch = await store.TryGetBranchAsync(spec.Name, spec.OutputBranch, cancellationToken);
+        if (branch?.Head is not { } head || await jobs.LastSuccessAsync(spec.Name, cancellationToken) is not { DatumTable: { } table } last || last.OutputCommit != head)
         {
-            return null;
+            return (await planner.PlanAsync(spec.Input, commits, cancellationToken), null, null);
+        }
+
+        var tree = (await store.GetCommitAsync(spec.Name, head, cancellationToken)).Tree;
+        if (fromChanges && last.TransformHash == job.TransformHash && last.InputHash == job.InputHash
+            && await ChangesSinceAsync(spec.Input, last, commits, cancellationToken) is { } changes)
+        {
+            var carried = await DatumTable.CarryAsync(store.Content, table, changes.Ids, cancellationToken);
+            return (changes.Datums, new PreviousOutput(tree, carried.Replanned.ToDictionary(d => d.Hash, d => d.LogHash, StringComparer.Ordinal), true), carried);
         }
 
         var logs = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -205,7 +230,26 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             logs[datum.Hash] = datum.LogHash;
         }
 
-        return new PreviousOutput((await store.GetCommitAsync(pipeline, head, cancellationToken)).Tree, logs);
+        return (await planner.PlanAsync(spec.Input, commits, cancellationToken), new PreviousOutput(tree, logs, false), null);
+    }
+
+    /// <summary>The plan's changes since <paramref name="last"/>'s input commit, when the input is one repo glob and that commit can still be read.</summary>
+    private async Task<DatumChanges?> ChangesSinceAsync(Core.Pipelines.PipelineInput input, JobInfo last, Dictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
+    {
+        if (input is not Core.Pipelines.PfsInput pfs || !commits.TryGetValue(pfs.InputName, out var now)
+            || last.Inputs.FirstOrDefault(i => i.Repo == pfs.Repo && i.Branch == pfs.Branch) is not { } then)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await new DatumPlanner(store).PlanChangesAsync(pfs, await store.GetCommitAsync(pfs.Repo, then.Commit, cancellationToken), now, cancellationToken);
+        }
+        catch (PipeException e) when (e.Code is ErrorCodes.CommitNotFound or ErrorCodes.Corrupt)
+        {
+            return null; // that commit was deleted (and perhaps collected): plan every datum
+        }
     }
 
     /// <summary>Reads the stored result of every datum <paramref name="wanted"/> says, a few at a time (each is a small object).</summary>
@@ -221,9 +265,19 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                 }
             });
 
-    private sealed record PreviousOutput(string Tree, Dictionary<string, string?> Logs);
+    /// <summary>
+    /// The output of the last successful job, the branch head when the job was planned: its tree, and the result key
+    /// and log of each datum of it the job planned (all of them, or with <see cref="Partial"/> only those replanned).
+    /// </summary>
+    private sealed record PreviousOutput(string Tree, Dictionary<string, string?> Logs, bool Partial);
 
     private sealed class OutputCollisionException(string message) : Exception(message);
+
+    /// <summary>What a job planned from changes did before it had to plan every datum: the datums it ran and the bytes they moved.</summary>
+    private sealed record EarlierPass(IReadOnlySet<string> Ran, long Downloaded, long Uploaded);
+
+    /// <summary>A job planned from changes cannot finish its output from the datums it planned; planning them all can.</summary>
+    private sealed class FullPlanNeededException(string reason) : Exception(reason);
 
     /// <summary>
     /// Writes a successful job's output into the editor of the output branch: an edit of the previous output for
@@ -241,6 +295,11 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
 
             // Someone else moved the output branch, or there is no previous output: start from nothing.
+            if (previous is { Partial: true })
+            {
+                throw new FullPlanNeededException("the output branch moved after the job was planned");
+            }
+
             await runner.ReadResultsAsync(hashes, results, _ => true, cancellationToken);
             await editor.DeleteAsync(RepoPath.Root, cancellationToken);
             var owners = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -287,6 +346,11 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
                     if (await editor.GetAsync(output.Path, cancellationToken) is not null)
                     {
+                        if (previous.Partial)
+                        {
+                            throw new FullPlanNeededException("a kept datum's output is in the way, and the error names it");
+                        }
+
                         throw Collision(await OwnerAsync(output.Path, i, cancellationToken), i, output.Path);
                     }
 

@@ -105,6 +105,11 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 reasons.Add("definition changed (command, environment, image or its digest, or a TransformFile)");
             }
 
+            if (last.InputHash != JobRunner.InputIdentity(pipeline.Spec.Input))
+            {
+                reasons.Add("input definition changed (repos, branches, globs or keys)");
+            }
+
             foreach (var input in inputs.Except(last.Inputs))
             {
                 reasons.Add($"input {input.Repo}@{input.Branch} is at {input.Commit}");
@@ -185,13 +190,13 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         return jobs;
     }
 
-    /// <summary>Cheap check: same definition and the same input commits as the last successful job.</summary>
+    /// <summary>Cheap check: same transform, input definition and input commits as the last successful job.</summary>
     private async Task<bool> IsUpToDateAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
         var last = await Jobs.LastSuccessAsync(pipeline.Name, cancellationToken);
         await using var executor = executorFor(pipeline.Spec.Executor);
         var runner = new JobRunner(store, executor, scratchRoot);
-        if (last is null || last.TransformHash != await runner.IdentityAsync(pipeline, cancellationToken))
+        if (last is null || last.TransformHash != await runner.IdentityAsync(pipeline, cancellationToken) || last.InputHash != JobRunner.InputIdentity(pipeline.Spec.Input))
         {
             return false;
         }

@@ -90,8 +90,16 @@ public sealed class ContentStore(IObjectStore objects)
     public async Task<List<TreeEntry>> ReadTreeAsync(string hash, CancellationToken cancellationToken) =>
         hash == EmptyTree ? [] : ObjectCodec.DecodeTree(await ReadVerifiedAsync(hash, cancellationToken), hash);
 
+    /// <summary>A tree object as a <see cref="TreeListing"/>: entries decoded when asked for.</summary>
+    public async Task<TreeListing> ReadListingAsync(string hash, CancellationToken cancellationToken) =>
+        new(hash == EmptyTree ? [] : await ReadVerifiedAsync(hash, cancellationToken), hash);
+
     public async Task<string> WriteTreeAsync(IEnumerable<TreeEntry> entries, CancellationToken cancellationToken) =>
-        (await PutAsync(ObjectCodec.EncodeTree(entries), cancellationToken)).Hash;
+        await WriteTreeAsync(ObjectCodec.EncodeTree(entries), cancellationToken);
+
+    /// <summary>Stores an encoded tree object (<see cref="TreeListing.Encode"/>) and returns its hash.</summary>
+    public async Task<string> WriteTreeAsync(byte[] encoded, CancellationToken cancellationToken) =>
+        (await PutAsync(encoded, cancellationToken)).Hash;
 
     public async Task<List<FileContent>> ReadChunkListAsync(string hash, CancellationToken cancellationToken) =>
         ObjectCodec.DecodeChunkList(await ReadVerifiedAsync(hash, cancellationToken), hash);

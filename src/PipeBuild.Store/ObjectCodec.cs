@@ -15,23 +15,28 @@ public static class ObjectCodec
 
     public static byte[] EncodeTree(IEnumerable<TreeEntry> entries)
     {
-        var text = new StringBuilder();
+        using var buffer = new MemoryStream();
         foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
-            text.Append(KindChar(entry.Kind)).Append(' ')
-                .Append(entry.Size.ToString(CultureInfo.InvariantCulture)).Append(' ')
-                .Append(entry.Hash).Append(' ')
-                .Append(entry.Name).Append('\n');
+            WriteTreeLine(buffer, entry);
         }
 
-        return Encoding.UTF8.GetBytes(text.ToString());
+        return buffer.ToArray();
     }
 
+    /// <summary>One tree line, "<c>kind size hash name\n</c>".</summary>
+    public static void WriteTreeLine(Stream destination, TreeEntry entry)
+    {
+        destination.Write(Encoding.UTF8.GetBytes($"{KindChar(entry.Kind)} {entry.Size.ToString(CultureInfo.InvariantCulture)} {entry.Hash} {entry.Name}\n"));
+    }
+
+    /// <summary>The entries in name order (ordinal), as <see cref="EncodeTree"/> wrote them; out of order is corrupt.</summary>
     public static List<TreeEntry> DecodeTree(ReadOnlySpan<byte> data, string hash)
     {
         // Parsed from the UTF-8 bytes: a directory can hold a million entries, and a decoded copy of the whole
         // object plus six strings a line would double the memory a large plan needs.
         var entries = new List<TreeEntry>();
+        string? previous = null;
         var rest = data;
         while (!rest.IsEmpty)
         {
@@ -43,24 +48,52 @@ public static class ObjectCodec
                 continue;
             }
 
-            var sizeEnd = line.Length > 2 && line[1] == ' ' ? line[2..].IndexOf((byte)' ') + 2 : -1;
-            var hashEnd = sizeEnd + 1 + ContentHash.HexLength;
-            if (sizeEnd < 3 || line.Length < hashEnd + 2 || line[hashEnd] != ' '
-                || !long.TryParse(line[2..sizeEnd], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            var entry = DecodeTreeLine(line, hash);
+            if (previous is not null && string.CompareOrdinal(previous, entry.Name) >= 0)
             {
                 throw Corrupt(hash, "tree");
             }
 
-            var entryHash = Encoding.Latin1.GetString(line[(sizeEnd + 1)..hashEnd]);
-            if (!ContentHash.IsValid(entryHash))
-            {
-                throw Corrupt(hash, "tree");
-            }
-
-            entries.Add(new TreeEntry(Utf8(line[(hashEnd + 1)..], hash, "tree"), ParseKind((char)line[0], hash), size, entryHash));
+            entries.Add(entry);
+            previous = entry.Name;
         }
 
         return entries;
+    }
+
+    /// <summary>One line of the tree object <paramref name="hash"/>, without its newline.</summary>
+    public static TreeEntry DecodeTreeLine(ReadOnlySpan<byte> line, string hash)
+    {
+        var sizeEnd = SizeEnd(line, hash);
+        var hashEnd = sizeEnd + 1 + ContentHash.HexLength;
+        if (!long.TryParse(line[2..sizeEnd], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            throw Corrupt(hash, "tree");
+        }
+
+        var entryHash = Encoding.Latin1.GetString(line[(sizeEnd + 1)..hashEnd]);
+        if (!ContentHash.IsValid(entryHash))
+        {
+            throw Corrupt(hash, "tree");
+        }
+
+        return new TreeEntry(Utf8(line[(hashEnd + 1)..], hash, "tree"), ParseKind((char)line[0], hash), size, entryHash);
+    }
+
+    /// <summary>The name on one line of the tree object <paramref name="hash"/>.</summary>
+    public static string DecodeTreeLineName(ReadOnlySpan<byte> line, string hash) =>
+        Utf8(line[(SizeEnd(line, hash) + 2 + ContentHash.HexLength)..], hash, "tree");
+
+    /// <summary>The size on one line of the tree object <paramref name="hash"/>.</summary>
+    public static long DecodeTreeLineSize(ReadOnlySpan<byte> line, string hash) =>
+        long.TryParse(line[2..SizeEnd(line, hash)], NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : throw Corrupt(hash, "tree");
+
+    /// <summary>Where the size field of a tree line ends (checked: the hash and a name follow).</summary>
+    private static int SizeEnd(ReadOnlySpan<byte> line, string hash)
+    {
+        var sizeEnd = line.Length > 2 && line[1] == ' ' ? line[2..].IndexOf((byte)' ') + 2 : -1;
+        var hashEnd = sizeEnd + 1 + ContentHash.HexLength;
+        return sizeEnd < 3 || line.Length < hashEnd + 2 || line[hashEnd] != ' ' ? throw Corrupt(hash, "tree") : sizeEnd;
     }
 
     public static byte[] EncodeChunkList(IEnumerable<FileContent> chunks)

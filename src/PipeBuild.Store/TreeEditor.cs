@@ -32,7 +32,7 @@ public sealed class TreeEditor
         }
 
         var parent = await FindDirectoryAsync(RepoPath.Parent(path), create: false, cancellationToken);
-        return parent?.Entries!.GetValueOrDefault(RepoPath.Name(path));
+        return parent?.Get(RepoPath.Name(path));
     }
 
     /// <summary>Puts a file at <paramref name="path"/>, replacing a file there and creating parent directories.</summary>
@@ -45,7 +45,8 @@ public sealed class TreeEditor
 
         var parent = (await FindDirectoryAsync(RepoPath.Parent(path), create: true, cancellationToken))!;
         var name = RepoPath.Name(path);
-        if (parent.Entries!.TryGetValue(name, out var existing) && existing.IsDirectory)
+        var existing = parent.Get(name);
+        if (existing is { IsDirectory: true })
         {
             throw new PipeException(ErrorCodes.PathConflict, $"cannot put a file at '{RepoPath.Display(path)}': a directory is there. Delete it first or choose another path.");
         }
@@ -55,7 +56,7 @@ public sealed class TreeEditor
             return;
         }
 
-        parent.Entries[name] = new TreeEntry(name, file.Kind, file.Size, file.Hash);
+        parent.Set(name, new TreeEntry(name, file.Kind, file.Size, file.Hash));
         parent.Loaded.Remove(name);
         MarkDirty(path);
     }
@@ -65,16 +66,15 @@ public sealed class TreeEditor
     {
         if (path.Length == 0)
         {
-            var hadEntries = (await root.LoadAsync(content, cancellationToken)).Entries!.Count > 0;
-            root.Entries!.Clear();
-            root.Loaded.Clear();
+            var hadEntries = (await root.LoadAsync(content, cancellationToken)).Count > 0;
+            root.Clear();
             root.Dirty |= hadEntries;
             return hadEntries;
         }
 
         var parent = await FindDirectoryAsync(RepoPath.Parent(path), create: false, cancellationToken);
         var name = RepoPath.Name(path);
-        if (parent is null || !parent.Entries!.Remove(name))
+        if (parent is null || !parent.Remove(name))
         {
             return false;
         }
@@ -106,25 +106,23 @@ public sealed class TreeEditor
             }
 
             var (hash, size) = await SaveAsync(child, cancellationToken);
-            if (child.Entries!.Count == 0)
+            if (child.Count == 0)
             {
-                node.Entries!.Remove(name);
+                node.Remove(name);
             }
             else
             {
-                node.Entries![name] = new TreeEntry(name, EntryKind.Directory, size, hash);
+                node.Set(name, new TreeEntry(name, EntryKind.Directory, size, hash));
             }
         }
 
-        node.Hash = await content.WriteTreeAsync(node.Entries!.Values, cancellationToken);
-        node.Size = node.Entries.Values.Sum(e => e.Size);
-        node.Dirty = false;
-        foreach (var emptied in node.Loaded.Where(kv => kv.Value.Entries!.Count == 0).Select(kv => kv.Key).ToList())
+        await node.SaveAsync(content, cancellationToken);
+        foreach (var emptied in node.Loaded.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList())
         {
             node.Loaded.Remove(emptied);
         }
 
-        return (node.Hash, node.Size);
+        return (node.Hash!, node.Size);
     }
 
     private void MarkDirty(string path)
@@ -151,7 +149,7 @@ public sealed class TreeEditor
                 continue;
             }
 
-            if (node.Entries!.TryGetValue(segment, out var entry))
+            if (node.Get(segment) is { } entry)
             {
                 if (!entry.IsDirectory)
                 {
@@ -167,7 +165,7 @@ public sealed class TreeEditor
             }
             else if (create)
             {
-                loaded = new DirectoryNode(null) { Entries = new(StringComparer.Ordinal) };
+                loaded = DirectoryNode.New();
             }
             else
             {
@@ -181,29 +179,86 @@ public sealed class TreeEditor
         return node;
     }
 
+    /// <summary>
+    /// A directory being edited: its stored listing (read once, decoded only where looked at) and the edits on top,
+    /// kept in name order so saving merges them into the listing's bytes.
+    /// </summary>
     private sealed class DirectoryNode(string? hash)
     {
-        public string? Hash { get; set; } = hash;
+        private readonly SortedDictionary<string, TreeEntry?> edits = new(StringComparer.Ordinal);
+        private TreeListing? listing;
+        private bool loaded;
+        private long? size;
 
-        public long Size { get; set; }
+        public string? Hash { get; private set; } = hash;
+
+        /// <summary>The total size of the files under the directory as stored (edits count once saved).</summary>
+        public long Size => size ??= listing?.TotalSize() ?? 0;
 
         public bool Dirty { get; set; }
 
-        /// <summary>The directory's entries once read; a loaded subdirectory's entry is refreshed on save.</summary>
-        public Dictionary<string, TreeEntry>? Entries { get; set; }
+        /// <summary>The number of entries, edits included.</summary>
+        public int Count { get; private set; }
 
+        /// <summary>The subdirectories loaded for editing; a loaded subdirectory's entry is refreshed on save.</summary>
         public Dictionary<string, DirectoryNode> Loaded { get; } = new(StringComparer.Ordinal);
+
+        public static DirectoryNode New() => new(null) { loaded = true };
 
         public async Task<DirectoryNode> LoadAsync(ContentStore content, CancellationToken cancellationToken)
         {
-            if (Entries is null)
+            if (!loaded)
             {
-                var entries = await content.ReadTreeAsync(Hash!, cancellationToken);
-                Entries = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
-                Size = entries.Sum(e => e.Size);
+                listing = await content.ReadListingAsync(Hash!, cancellationToken);
+                Count = listing.Count;
+                loaded = true;
             }
 
             return this;
+        }
+
+        public TreeEntry? Get(string name)
+        {
+            if (edits.TryGetValue(name, out var edited))
+            {
+                return edited;
+            }
+
+            var index = listing?.Find(name) ?? -1;
+            return index >= 0 ? listing![index] : null;
+        }
+
+        public void Set(string name, TreeEntry entry) => Edit(name, entry);
+
+        /// <summary>Removes the entry; false when there was none.</summary>
+        public bool Remove(string name) => Edit(name, null);
+
+        public void Clear()
+        {
+            (listing, Count) = (null, 0);
+            edits.Clear();
+            Loaded.Clear();
+        }
+
+        public async Task SaveAsync(ContentStore content, CancellationToken cancellationToken)
+        {
+            var encoded = TreeListing.Encode(listing, edits);
+            Hash = await content.WriteTreeAsync(encoded, cancellationToken);
+            (listing, size, Dirty) = (new TreeListing(encoded, Hash), null, false);
+            edits.Clear();
+        }
+
+        private bool Edit(string name, TreeEntry? entry)
+        {
+            var existing = Get(name);
+            if (existing is null && entry is null)
+            {
+                return false;
+            }
+
+            Count += (entry is null ? 0 : 1) - (existing is null ? 0 : 1);
+            edits[name] = entry;
+            return true;
         }
     }
 }

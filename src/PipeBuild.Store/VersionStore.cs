@@ -412,7 +412,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             yield break;
         }
 
-        foreach (var child in (await Content.ReadTreeAsync(entry.Hash, cancellationToken)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        foreach (var child in await Content.ReadTreeAsync(entry.Hash, cancellationToken))
         {
             await foreach (var item in WalkFilesAsync(RepoPath.Combine(path, child.Name), child, cancellationToken))
             {
@@ -434,46 +434,57 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         return matches;
     }
 
-    /// <summary>The differences from <paramref name="old"/> to <paramref name="new"/>, comparing hashes only.</summary>
+    /// <summary>The file differences from <paramref name="old"/> to <paramref name="new"/>, comparing hashes only.</summary>
     public async Task<IReadOnlyList<FileChange>> DiffAsync(TreeEntry? old, TreeEntry? @new, string path, CancellationToken cancellationToken)
     {
         var changes = new List<FileChange>();
-        await DiffAsync(old, @new, path, changes, cancellationToken);
+        foreach (var (changed, before, after) in await DiffEntriesAsync(old, @new, path, int.MaxValue, cancellationToken))
+        {
+            var (wasFile, isFile) = (before is { IsDirectory: false }, after is { IsDirectory: false });
+            if (wasFile || isFile)
+            {
+                changes.Add(new FileChange(
+                    (wasFile, isFile) switch { (true, true) => FileChangeKind.Modified, (true, _) => FileChangeKind.Removed, _ => FileChangeKind.Added },
+                    changed,
+                    wasFile ? before!.Size : null,
+                    isFile ? after!.Size : null));
+            }
+        }
+
         return changes;
     }
 
-    private async Task DiffAsync(TreeEntry? old, TreeEntry? @new, string path, List<FileChange> changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every path whose entry differs between two trees (added, removed, or another hash or kind), directories
+    /// included, parents before children, down to <paramref name="maxDepth"/> segments below the root. Only
+    /// directories whose hashes differ are read, so the work follows the size of the change, not of the trees.
+    /// </summary>
+    public async Task<IReadOnlyList<EntryChange>> DiffEntriesAsync(TreeEntry? old, TreeEntry? @new, string path, int maxDepth, CancellationToken cancellationToken)
+    {
+        var changes = new List<EntryChange>();
+        await DiffEntriesAsync(old, @new, path, 0, maxDepth, changes, cancellationToken);
+        return changes;
+    }
+
+    private async Task DiffEntriesAsync(TreeEntry? old, TreeEntry? @new, string path, int depth, int maxDepth, List<EntryChange> changes, CancellationToken cancellationToken)
     {
         if (old?.Hash == @new?.Hash && old?.Kind == @new?.Kind)
         {
             return;
         }
 
-        if (old is { IsDirectory: true } || @new is { IsDirectory: true })
+        changes.Add(new EntryChange(path, old, @new));
+        if (depth >= maxDepth || (old is not { IsDirectory: true } && @new is not { IsDirectory: true }))
         {
-            var before = old is { IsDirectory: true } ? (await Content.ReadTreeAsync(old.Hash, cancellationToken)).ToDictionary(e => e.Name) : [];
-            var after = @new is { IsDirectory: true } ? (await Content.ReadTreeAsync(@new.Hash, cancellationToken)).ToDictionary(e => e.Name) : [];
-            if (old is { IsDirectory: false })
-            {
-                changes.Add(new FileChange(FileChangeKind.Removed, path, old.Size, null));
-            }
-
-            foreach (var name in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
-            {
-                await DiffAsync(before.GetValueOrDefault(name), after.GetValueOrDefault(name), RepoPath.Combine(path, name), changes, cancellationToken);
-            }
-
-            if (@new is { IsDirectory: false })
-            {
-                changes.Add(new FileChange(FileChangeKind.Added, path, null, @new.Size));
-            }
-
             return;
         }
 
-        changes.Add(old is null ? new FileChange(FileChangeKind.Added, path, null, @new!.Size)
-            : @new is null ? new FileChange(FileChangeKind.Removed, path, old.Size, null)
-            : new FileChange(FileChangeKind.Modified, path, old.Size, @new.Size));
+        var before = old is { IsDirectory: true } ? await Content.ReadListingAsync(old.Hash, cancellationToken) : null;
+        var after = @new is { IsDirectory: true } ? await Content.ReadListingAsync(@new.Hash, cancellationToken) : null;
+        foreach (var (left, right) in TreeListing.Diff(before, after))
+        {
+            await DiffEntriesAsync(left, right, RepoPath.Combine(path, (left ?? right)!.Name), depth + 1, maxDepth, changes, cancellationToken);
+        }
     }
 
     private async Task GlobAsync(string path, string treeHash, int depth, GlobPattern pattern, List<(string, TreeEntry)> matches, CancellationToken cancellationToken)
@@ -483,7 +494,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             return;
         }
 
-        foreach (var entry in (await Content.ReadTreeAsync(treeHash, cancellationToken)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        foreach (var entry in await Content.ReadTreeAsync(treeHash, cancellationToken))
         {
             var entryPath = RepoPath.Combine(path, entry.Name);
             if (pattern.IsMatch(entryPath))

@@ -82,4 +82,12 @@ public sealed class RepoPathTests
         Assert.Equal("/", RepoPath.Display(RepoPath.Root));
         Assert.Equal("/a/b", RepoPath.Display("a/b"));
     }
+
+    [Fact]
+    public void Walk_order_puts_a_directory_before_its_contents_and_siblings_by_name()
+    {
+        string[] walk = ["", "0.txt", "a", "a/1.txt", "a/b", "a/b/c", "a b", "a-b", "a-b/x", "a.c", "b"];
+        Assert.Equal(walk, walk.Reverse().Order(Comparer<string>.Create(RepoPath.CompareWalkOrder)));
+        Assert.Equal(0, RepoPath.CompareWalkOrder("a/b", "a/b"));
+    }
 }

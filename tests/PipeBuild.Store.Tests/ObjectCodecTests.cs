@@ -24,6 +24,8 @@ public sealed class ObjectCodecTests
     [InlineData("f 12 {a}x name\n")]
     [InlineData("f 12 ABC name\n")]
     [InlineData("fx 12 {a} name\n")]
+    [InlineData("f 1 {a} b\nf 1 {a} a\n")]
+    [InlineData("f 1 {a} a\nf 1 {a} a\n")]
     public void A_malformed_tree_line_is_reported_as_corrupt(string line)
     {
         var e = Assert.Throws<PipeException>(() => ObjectCodec.DecodeTree(Encoding.UTF8.GetBytes(line.Replace("{a}", HashA)), "x"));
@@ -36,4 +38,46 @@ public sealed class ObjectCodecTests
         byte[] line = [.. Encoding.UTF8.GetBytes($"f 12 {HashA} "), 0xFF, (byte)'\n'];
         Assert.Equal(ErrorCodes.Corrupt, Assert.Throws<PipeException>(() => ObjectCodec.DecodeTree(line, "x")).Code);
     }
+
+    [Fact]
+    public void A_listing_finds_and_decodes_entries_by_name_without_decoding_the_rest()
+    {
+        var listing = Listing("b", "d", "f");
+        Assert.Equal((3, 1, ~0, ~2, ~3), (listing.Count, listing.Find("d"), listing.Find("a"), listing.Find("e"), listing.Find("g")));
+        Assert.Equal(new TreeEntry("f", EntryKind.File, 1, HashA), listing[2]);
+        Assert.Equal(3, listing.TotalSize());
+    }
+
+    [Fact]
+    public void A_listing_with_edits_encodes_as_the_edited_tree_would()
+    {
+        var listing = Listing("b", "d", "f");
+        var edits = new SortedDictionary<string, TreeEntry?>(StringComparer.Ordinal)
+        {
+            ["a"] = new TreeEntry("a", EntryKind.Directory, 5, HashB),
+            ["d"] = null,
+            ["e"] = new TreeEntry("e", EntryKind.File, 2, HashB),
+            ["f"] = new TreeEntry("f", EntryKind.File, 9, HashB),
+            ["z"] = new TreeEntry("z", EntryKind.File, 1, HashA),
+        };
+        TreeEntry[] expected = [edits["a"]!, new("b", EntryKind.File, 1, HashA), edits["e"]!, edits["f"]!, edits["z"]!];
+
+        Assert.Equal(ObjectCodec.EncodeTree(expected), TreeListing.Encode(listing, edits));
+        Assert.Equal(ObjectCodec.EncodeTree([edits["a"]!]), TreeListing.Encode(null, [new("a", edits["a"])]));
+    }
+
+    [Fact]
+    public void A_listing_diff_pairs_entries_by_name_and_skips_equal_lines()
+    {
+        var before = Listing("a", "b", "c");
+        var after = new TreeListing(ObjectCodec.EncodeTree([new("b", EntryKind.File, 2, HashB), new("c", EntryKind.File, 1, HashA), new("d", EntryKind.File, 1, HashA)]), "y");
+
+        Assert.Equal(
+            [(before[0], null), (before[1], after[0]), (null, after[2])],
+            TreeListing.Diff(before, after).ToList());
+        Assert.Equal([(null, after[0]), (null, after[1]), (null, after[2])], TreeListing.Diff(null, after).ToList());
+    }
+
+    private static TreeListing Listing(params string[] names) =>
+        new(ObjectCodec.EncodeTree(names.Select(n => new TreeEntry(n, EntryKind.File, 1, HashA))), "x");
 }

@@ -67,7 +67,7 @@ internal static class FileCommands
             var path = reference.NormalizedPath;
             var entry = await s.Store.GetExistingEntryAsync(commit, path, ct);
             var rows = entry.IsDirectory
-                ? (await s.Store.Content.ReadTreeAsync(entry.Hash, ct)).OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => FileRow.Of(RepoPath.Combine(path, e.Name), e)).ToList()
+                ? (await s.Store.Content.ReadTreeAsync(entry.Hash, ct)).Select(e => FileRow.Of(RepoPath.Combine(path, e.Name), e)).ToList()
                 : [FileRow.Of(path, entry)];
             s.Out.Write(rows, FileRow.Table);
             return ExitCodes.Ok;
