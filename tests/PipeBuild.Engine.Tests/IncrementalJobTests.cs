@@ -41,7 +41,12 @@ public sealed class IncrementalJobTests : IDisposable
         // Names chosen so walk order differs from plain ordinal order of full paths ("a/..." before "a-b", "a.c").
         await fx.PutAsync("in", new Dictionary<string, string>
         {
-            ["a/1.txt"] = "1", ["a/2.txt"] = "2", ["a-b/x.txt"] = "x", ["b/y.txt"] = "y", ["c/d/e.txt"] = "e", ["z.txt"] = "z",
+            ["a/1.txt"] = "1",
+            ["a/2.txt"] = "2",
+            ["a-b/x.txt"] = "x",
+            ["b/y.txt"] = "y",
+            ["c/d/e.txt"] = "e",
+            ["z.txt"] = "z",
         });
         // Each datum copies what it sees into a folder named by its id: datums of "/**" overlap.
         const string Copy = "cd /pfs/in && find . -type f | while read -r f; do d=\"/pfs/out/$PIPE_DATUM_ID/$(dirname \"$f\")\"; mkdir -p \"$d\" && cp \"$f\" \"$d\"; done";
