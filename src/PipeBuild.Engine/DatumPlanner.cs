@@ -60,19 +60,21 @@ public sealed class DatumPlanner(VersionStore store)
         var pattern = GlobPattern.Parse(pfs.Glob);
         var entries = await store.DiffEntriesAsync(
             await store.GetEntryAsync(before, "", cancellationToken), await store.GetEntryAsync(after, "", cancellationToken), "", pattern.MaxDepth, cancellationToken);
-        var ids = new List<string>();
-        var datums = new List<Datum>();
-        foreach (var (path, _, entry) in entries.Where(e => pattern.IsMatch(e.Path)))
+        var (gone, now) = (new List<Datum>(), new List<Datum>());
+        foreach (var (path, old, @new) in entries.Where(e => pattern.IsMatch(e.Path)))
         {
-            var datum = new Datum([entry is null ? new DatumInput(pfs.InputName, pfs.Repo, pfs.Branch, before.Id, path, []) : await MatchAsync(pfs, pattern, after, path, entry, cancellationToken)]);
-            ids.Add(datum.Id);
-            if (entry is not null)
+            if (old is not null)
             {
-                datums.Add(datum);
+                gone.Add(new Datum([await MatchAsync(pfs, pattern, before, path, old, cancellationToken)]));
+            }
+
+            if (@new is not null)
+            {
+                now.Add(new Datum([await MatchAsync(pfs, pattern, after, path, @new, cancellationToken)]));
             }
         }
 
-        return new DatumChanges(ids, datums);
+        return new DatumChanges(gone, now);
     }
 
     private async Task<IReadOnlyList<Datum>> JoinAsync(JoinInput join, IReadOnlyDictionary<string, CommitInfo> commits, CancellationToken cancellationToken)

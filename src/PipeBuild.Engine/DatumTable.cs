@@ -6,139 +6,196 @@ namespace PipeBuild.Engine;
 
 /// <summary>
 /// A job's datums as one stored object, in a compact binary form (hashes as raw bytes): about 100 bytes a datum
-/// instead of 300 as JSON. Stored through the content store, whose chunking lets the tables of successive jobs
-/// that differ in a few datums share almost all their bytes. A row is: id, hash (raw), state, whether a log
-/// follows, log hash (raw), description (strings length-prefixed, as <see cref="BinaryWriter"/> writes them).
+/// instead of 300 as JSON. A row is: id, hash (raw), state, whether a log follows, log hash (raw), description
+/// (strings length-prefixed, as <see cref="BinaryWriter"/> writes them).
+/// <para>
+/// A job planned from changes (<see cref="DatumPlanner.PlanChangesAsync"/>) writes a delta instead: a full table
+/// it builds on, the ids of that table's rows it drops and its own rows, every other row of the full table counting
+/// as reused. Successive jobs fold their changes into one delta over the same full table until the delta passes
+/// <see cref="DeltaLimit"/>, then write a full table again: a job that reruns one of 100,000 datums neither reads
+/// nor writes the other 99,999 rows.
+/// </para>
 /// </summary>
 public static class DatumTable
 {
+    /// <summary>The largest delta (about 2,000 rows) before a job writes a full table again.</summary>
+    public const int DeltaLimit = 256 * 1024;
+
     private const int HashBytes = ContentHash.HexLength / 2;
     private const string Reused = "skipped";
 
-    private static ReadOnlySpan<byte> Magic => "pipebuild-datums-v1\n"u8;
+    private static ReadOnlySpan<byte> FullMagic => "pipebuild-datums-v1\n"u8;
+
+    private static ReadOnlySpan<byte> DeltaMagic => "pipebuild-datums-delta-v1\n"u8;
 
     /// <summary>
     /// Writes <paramref name="count"/> rows, row i given by <paramref name="row"/>, in plan order; with
-    /// <paramref name="carried"/>, merged in order with the rows carried over from the previous job as reused.
+    /// <paramref name="carried"/>, on top of the previous job's rows that it keeps.
     /// </summary>
     public static async Task<FileContent> WriteAsync(ContentStore content, int count, Func<int, JobDatum> row, CarriedRows? carried, CancellationToken cancellationToken)
+    {
+        if (carried is null)
+        {
+            return await StoreAsync(content, writer => WriteFull(writer, count, Enumerable.Range(0, count).Select(row)), cancellationToken);
+        }
+
+        // A previous table past the delta limit is a full one: it is built on without being read.
+        var replanned = carried.Replanned.ToHashSet(StringComparer.Ordinal);
+        var previous = carried.Previous.Size > DeltaLimit ? new Parsed(carried.Previous, [], []) : await ParseAsync(content, carried.Previous, cancellationToken);
+        var rows = Merge(previous.Rows.Where(r => !replanned.Contains(r.Id)).Select(AsReused), Enumerable.Range(0, count).Select(row)).ToList();
+        if (previous.Base is { } @base)
+        {
+            replanned.UnionWith(previous.Dropped);
+            var delta = await StoreAsync(content, writer => WriteDelta(writer, @base, replanned, rows), cancellationToken);
+            if (delta.Size <= DeltaLimit)
+            {
+                return delta;
+            }
+
+            rows = [.. Merge((await ReadAsync(content, @base, cancellationToken)).Where(r => !replanned.Contains(r.Id)).Select(AsReused), rows)];
+        }
+
+        return await StoreAsync(content, writer => WriteFull(writer, rows.Count, rows), cancellationToken);
+    }
+
+    /// <summary>Every row, in plan order.</summary>
+    public static async Task<IReadOnlyList<JobDatum>> ReadAsync(ContentStore content, FileContent table, CancellationToken cancellationToken)
+    {
+        var parsed = await ParseAsync(content, table, cancellationToken);
+        if (parsed.Base is not { } @base)
+        {
+            return parsed.Rows;
+        }
+
+        var dropped = parsed.Dropped.Concat(parsed.Rows.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
+        return [.. Merge((await ReadAsync(content, @base, cancellationToken)).Where(r => !dropped.Contains(r.Id)).Select(AsReused), parsed.Rows)];
+    }
+
+    /// <summary>The stored objects a table needs: itself, and the full table a delta builds on.</summary>
+    public static async Task<IReadOnlyList<FileContent>> ObjectsAsync(ContentStore content, FileContent table, CancellationToken cancellationToken) =>
+        table.Size <= DeltaLimit && (await ParseAsync(content, table, cancellationToken)).Base is { } @base ? [table, @base] : [table];
+
+    private static JobDatum AsReused(JobDatum row) => row.State == Reused ? row : row with { State = Reused };
+
+    /// <summary>Two sequences of rows in plan order (a depth-first walk of the matched paths) merged into one.</summary>
+    private static IEnumerable<JobDatum> Merge(IEnumerable<JobDatum> kept, IEnumerable<JobDatum> added)
+    {
+        using var next = added.GetEnumerator();
+        var pending = next.MoveNext();
+        foreach (var row in kept)
+        {
+            for (; pending && RepoPath.CompareWalkOrder(next.Current.Description, row.Description) < 0; pending = next.MoveNext())
+            {
+                yield return next.Current;
+            }
+
+            yield return row;
+        }
+
+        for (; pending; pending = next.MoveNext())
+        {
+            yield return next.Current;
+        }
+    }
+
+    private static async Task<FileContent> StoreAsync(ContentStore content, Action<BinaryWriter> write, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(Magic);
-            writer.Write7BitEncodedInt(count + (carried?.Count ?? 0));
-            var next = 0; // the next carried row to write
-            for (var i = 0; i < count; i++)
-            {
-                var datum = row(i);
-                if (carried is not null)
-                {
-                    var position = carried.PositionOf(datum.Description, next);
-                    carried.Write(writer, next, position);
-                    next = position;
-                }
-
-                WriteHash(writer, datum.Id);
-                WriteHash(writer, datum.Hash);
-                writer.Write(datum.State);
-                writer.Write(datum.LogHash is not null);
-                if (datum.LogHash is not null)
-                {
-                    WriteHash(writer, datum.LogHash);
-                }
-
-                writer.Write(datum.Description);
-            }
-
-            carried?.Write(writer, next, carried.Count);
+            write(writer);
         }
 
         buffer.Position = 0;
         return await content.WriteAsync(buffer, null, cancellationToken);
     }
 
-    /// <summary>Every row, in the order written.</summary>
-    public static async Task<IReadOnlyList<JobDatum>> ReadAsync(ContentStore content, FileContent table, CancellationToken cancellationToken)
+    private static void WriteFull(BinaryWriter writer, int count, IEnumerable<JobDatum> rows)
     {
-        var data = await ReadBytesAsync(content, table, cancellationToken);
-        var rows = new JobDatum[ReadCount(data, table, out var offset)];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = Row.Parse(data, offset, table);
-            rows[i] = row.ToDatum(data);
-            offset = row.End;
-        }
-
-        return rows;
+        writer.Write(FullMagic);
+        writer.Write7BitEncodedInt(count);
+        WriteRows(writer, rows);
     }
 
-    /// <summary>
-    /// Splits a previous job's table for a job planned from changes (<see cref="DatumPlanner.PlanChangesAsync"/>):
-    /// the rows of <paramref name="replanned"/> datum ids are read in full, the others stay as bytes to carry over.
-    /// </summary>
-    public static async Task<CarriedRows> CarryAsync(ContentStore content, FileContent table, IReadOnlyList<string> replanned, CancellationToken cancellationToken)
+    private static void WriteDelta(BinaryWriter writer, FileContent @base, IReadOnlyCollection<string> dropped, IReadOnlyCollection<JobDatum> rows)
     {
-        var data = await ReadBytesAsync(content, table, cancellationToken);
-        var ids = replanned.Select(Convert.FromHexString).ToList();
-        var prefixes = ids.Select(id => BitConverter.ToInt64(id)).ToHashSet(); // most rows are told apart by 8 bytes
-        var count = ReadCount(data, table, out var offset);
-        var kept = new List<Row>(count);
-        var replannedRows = new List<JobDatum>();
-        for (var i = 0; i < count; i++)
+        writer.Write(DeltaMagic);
+        writer.Write((byte)@base.Kind);
+        WriteHash(writer, @base.Hash);
+        writer.Write7BitEncodedInt64(@base.Size);
+        writer.Write7BitEncodedInt(dropped.Count);
+        foreach (var id in dropped.Order(StringComparer.Ordinal))
         {
-            var row = Row.Parse(data, offset, table);
-            if (prefixes.Contains(BitConverter.ToInt64(data, row.Start)) && ids.Exists(id => data.AsSpan(row.Start, HashBytes).SequenceEqual(id)))
+            WriteHash(writer, id);
+        }
+
+        writer.Write7BitEncodedInt(rows.Count);
+        WriteRows(writer, rows);
+    }
+
+    private static void WriteRows(BinaryWriter writer, IEnumerable<JobDatum> rows)
+    {
+        foreach (var datum in rows)
+        {
+            WriteHash(writer, datum.Id);
+            WriteHash(writer, datum.Hash);
+            writer.Write(datum.State);
+            writer.Write(datum.LogHash is not null);
+            if (datum.LogHash is not null)
             {
-                replannedRows.Add(row.ToDatum(data));
-            }
-            else
-            {
-                kept.Add(row);
+                WriteHash(writer, datum.LogHash);
             }
 
-            offset = row.End;
+            writer.Write(datum.Description);
         }
-
-        return new CarriedRows(data, kept, replannedRows);
     }
 
-    private static async Task<byte[]> ReadBytesAsync(ContentStore content, FileContent table, CancellationToken cancellationToken)
+    private static async Task<Parsed> ParseAsync(ContentStore content, FileContent table, CancellationToken cancellationToken)
     {
-        var data = await content.ReadAllAsync(table, cancellationToken);
-        if (!data.AsSpan().StartsWith(Magic))
+        using var reader = new BinaryReader(new MemoryStream(await content.ReadAllAsync(table, cancellationToken)), Encoding.UTF8);
+        try
         {
-            throw Corrupt(table);
-        }
+            var magic = reader.ReadBytes(Math.Max(FullMagic.Length, DeltaMagic.Length)).AsSpan();
+            if (magic.StartsWith(FullMagic))
+            {
+                reader.BaseStream.Position = FullMagic.Length;
+                return new Parsed(null, [], ReadRows(reader));
+            }
 
-        return data;
-    }
-
-    private static int ReadCount(byte[] data, FileContent table, out int offset)
-    {
-        offset = Magic.Length;
-        return Read7BitInt(data, ref offset, table);
-    }
-
-    private static int Read7BitInt(ReadOnlySpan<byte> data, ref int offset, FileContent table)
-    {
-        var value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            if (offset >= data.Length)
+            if (!magic.StartsWith(DeltaMagic))
             {
                 throw Corrupt(table);
             }
 
-            var b = data[offset++];
-            value |= (b & 0x7F) << shift;
-            if (b < 0x80)
+            reader.BaseStream.Position = DeltaMagic.Length;
+            var @base = new FileContent((EntryKind)reader.ReadByte(), ReadHash(reader), reader.Read7BitEncodedInt64());
+            var dropped = new string[reader.Read7BitEncodedInt()];
+            for (var i = 0; i < dropped.Length; i++)
             {
-                return value;
+                dropped[i] = ReadHash(reader);
             }
+
+            return new Parsed(@base, dropped, ReadRows(reader));
+        }
+        catch (EndOfStreamException)
+        {
+            throw Corrupt(table);
+        }
+    }
+
+    private static JobDatum[] ReadRows(BinaryReader reader)
+    {
+        var rows = new JobDatum[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var id = ReadHash(reader);
+            var hash = ReadHash(reader);
+            var state = reader.ReadString();
+            var log = reader.ReadBoolean() ? ReadHash(reader) : null;
+            rows[i] = new JobDatum(id, reader.ReadString(), hash, state, log);
         }
 
-        throw Corrupt(table);
+        return rows;
     }
 
     private static void WriteHash(BinaryWriter writer, string hash)
@@ -148,96 +205,22 @@ public static class DatumTable
         writer.Write(bytes);
     }
 
+    private static string ReadHash(BinaryReader reader)
+    {
+        Span<byte> bytes = stackalloc byte[HashBytes];
+        reader.BaseStream.ReadExactly(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
     private static PipeException Corrupt(FileContent table) =>
         new(ErrorCodes.Corrupt, $"the datum table {table.Hash} is not one this version can read; run 'dotnet pipe fsck'.");
 
     /// <summary>
-    /// The rows of a previous job's table a job carries over unchanged (<see cref="CarryAsync"/>), kept as their
-    /// bytes: a job that replans a few of 100,000 datums copies the rest without decoding them.
+    /// What a job planned from changes keeps of the previous job's table (<paramref name="Previous"/>): every row
+    /// but those of the <paramref name="Replanned"/> datum ids, as reused; <paramref name="Count"/> rows in all.
     /// </summary>
-    public sealed class CarriedRows
-    {
-        private readonly byte[] data;
-        private readonly List<Row> rows;
+    public sealed record CarriedRows(FileContent Previous, IReadOnlyCollection<string> Replanned, int Count);
 
-        internal CarriedRows(byte[] data, List<Row> rows, IReadOnlyList<JobDatum> replanned)
-        {
-            this.data = data;
-            this.rows = rows;
-            Replanned = replanned;
-        }
-
-        /// <summary>The previous rows of the datums the job replans (to drop their outputs and compare hashes).</summary>
-        public IReadOnlyList<JobDatum> Replanned { get; }
-
-        public int Count => rows.Count;
-
-        /// <summary>Where a row described <paramref name="description"/> goes among the carried rows, at or after <paramref name="from"/>.</summary>
-        internal int PositionOf(string description, int from)
-        {
-            // Rows are in plan order: the glob's depth-first walk in name order. Binary search decodes ~17 descriptions.
-            int low = from, high = rows.Count;
-            while (low < high)
-            {
-                var middle = (low + high) >>> 1;
-                if (RepoPath.CompareWalkOrder(rows[middle].Description(data), description) < 0)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-
-            return low;
-        }
-
-        /// <summary>Writes carried rows [<paramref name="from"/>, <paramref name="to"/>) as reused.</summary>
-        internal void Write(BinaryWriter writer, int from, int to)
-        {
-            for (var i = from; i < to; i++)
-            {
-                var row = rows[i];
-                writer.Write(data, row.Start, 2 * HashBytes);
-                writer.Write(Reused);
-                writer.Write(data, row.LogFlag, row.End - row.LogFlag);
-            }
-        }
-    }
-
-    /// <summary>Where one row's fields are in a table's bytes.</summary>
-    internal readonly record struct Row(int Start, int State, int StateLength, int LogFlag, int DescriptionAt, int DescriptionLength, int End)
-    {
-        public static Row Parse(byte[] data, int start, FileContent table)
-        {
-            var offset = start + (2 * HashBytes);
-            var stateLength = Read7BitInt(data, ref offset, table);
-            var state = offset;
-            var logFlag = state + stateLength;
-            if (logFlag >= data.Length)
-            {
-                throw Corrupt(table);
-            }
-
-            offset = logFlag + 1 + (data[logFlag] != 0 ? HashBytes : 0);
-            var descriptionLength = Read7BitInt(data, ref offset, table);
-            var end = offset + descriptionLength;
-            if (end > data.Length)
-            {
-                throw Corrupt(table);
-            }
-
-            return new Row(start, state, stateLength, logFlag, offset, descriptionLength, end);
-        }
-
-        public string Description(byte[] data) => Encoding.UTF8.GetString(data, DescriptionAt, DescriptionLength);
-
-        public JobDatum ToDatum(byte[] data) => new(
-            Convert.ToHexStringLower(data, Start, HashBytes),
-            Description(data),
-            Convert.ToHexStringLower(data, Start + HashBytes, HashBytes),
-            Encoding.UTF8.GetString(data, State, StateLength),
-            data[LogFlag] != 0 ? Convert.ToHexStringLower(data, LogFlag + 1, HashBytes) : null);
-    }
+    /// <summary>A stored table: a full one (<see cref="Base"/> null), or a delta dropping rows of its base and adding its own.</summary>
+    private sealed record Parsed(FileContent? Base, IReadOnlyList<string> Dropped, IReadOnlyList<JobDatum> Rows);
 }

@@ -103,7 +103,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         Parallel.For(0, datums.Count, i => (ids[i], hashes[i]) = (datums[i].Id, datums[i].Hash(identity)));
         for (var i = 0; i < datums.Count; i++)
         {
-            if (previous is not null && previous.Logs.TryGetValue(hashes[i], out var log))
+            if (previous is { Partial: false } && previous.Logs.TryGetValue(hashes[i], out var log))
             {
                 // In the output already: its result is read only if the output has to be rebuilt.
                 states[i] = "skipped";
@@ -204,7 +204,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     /// The datums this job decides, what it knows of the previous output, and the rows it carries over. When the
     /// last successful job read the same input definition under the same transform and its output is still the
     /// branch head, only the datums whose matches changed since its input commit are planned, and the rest of its
-    /// table is carried over unread (<see cref="DatumPlanner.PlanChangesAsync"/>); otherwise every datum is planned.
+    /// table is carried over unread (<see cref="DatumPlanner.PlanChangesAsync"/>): the outputs to drop are those of
+    /// the changed datums as they were. Otherwise every datum is planned.
     /// </summary>
     private async Task<(IReadOnlyList<Datum> Datums, PreviousOutput? Previous, DatumTable.CarriedRows? Carried)> PlanAsync(
         Core.Pipelines.PipelineSpec spec, JobInfo job, Dictionary<string, CommitInfo> commits, bool fromChanges, CancellationToken cancellationToken)
@@ -220,8 +221,9 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         if (fromChanges && last.TransformHash == job.TransformHash && last.InputHash == job.InputHash
             && await ChangesSinceAsync(spec.Input, last, commits, cancellationToken) is { } changes)
         {
-            var carried = await DatumTable.CarryAsync(store.Content, table, changes.Ids, cancellationToken);
-            return (changes.Datums, new PreviousOutput(tree, carried.Replanned.ToDictionary(d => d.Hash, d => d.LogHash, StringComparer.Ordinal), true), carried);
+            var before = changes.Before.ToDictionary(d => d.Hash(job.TransformHash!), _ => (string?)null, StringComparer.Ordinal);
+            var carried = new DatumTable.CarriedRows(table, [.. changes.Ids], last.DatumsTotal - changes.Before.Count);
+            return (changes.After, new PreviousOutput(tree, before, Partial: true), carried);
         }
 
         var logs = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -267,7 +269,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
     /// <summary>
     /// The output of the last successful job, the branch head when the job was planned: its tree, and the result key
-    /// and log of each datum of it the job planned (all of them, or with <see cref="Partial"/> only those replanned).
+    /// and log of each of its datums; with <see cref="Partial"/>, only of those the job replans, without logs.
     /// </summary>
     private sealed record PreviousOutput(string Tree, Dictionary<string, string?> Logs, bool Partial);
 

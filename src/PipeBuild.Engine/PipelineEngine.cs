@@ -60,7 +60,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
         foreach (var job in await Jobs.ListAsync(null, cancellationToken))
         {
-            if (job.DatumTable is { } table)
+            foreach (var table in job.DatumTable is { } t ? await DatumTable.ObjectsAsync(store.Content, t, cancellationToken) : [])
             {
                 yield return table;
             }

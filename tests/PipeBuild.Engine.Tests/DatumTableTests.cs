@@ -1,0 +1,81 @@
+using System.Text;
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine.Tests;
+
+/// <summary>Datum tables: full, deltas of jobs planned from changes, folding deltas, and going back to full.</summary>
+public sealed class DatumTableTests : IDisposable
+{
+    private const int Rows = 3000; // ~350 KB as a full table: past the delta limit
+    private readonly EngineFixture fx = new();
+
+    private ContentStore Content => fx.Store.Content;
+
+    [Fact]
+    public async Task A_job_replanning_a_few_datums_of_many_writes_a_small_delta_that_reads_as_the_whole_table()
+    {
+        var full = await WriteFullAsync();
+        Assert.True(full.Size > DatumTable.DeltaLimit, $"the full table is {full.Size} bytes");
+
+        // f00005 changed, f00005x is new (between f00005 and f00006 in plan order), f00010 went.
+        JobDatum[] added = [Row("f00005", "v2", "success"), Row("f00005x", "v1", "success")];
+        var delta = await DatumTable.WriteAsync(Content, added.Length, i => added[i], Carried(full, Rows - 2, "f00005", "f00005x", "f00010"), default);
+
+        Assert.True(delta.Size < 1024, $"the delta is {delta.Size} bytes");
+        Assert.Equal([delta, full], await DatumTable.ObjectsAsync(Content, delta, default));
+        var expected = Enumerable.Range(0, Rows).Select(Name).Where(n => n != "f00010").Select(n => Row(n, "v1", "skipped")).ToList();
+        expected[5] = added[0];
+        expected.Insert(6, added[1]);
+        Assert.Equal(expected, await DatumTable.ReadAsync(Content, delta, default));
+
+        // The next job folds its change into one delta over the same full table; the previous job's rows count as reused.
+        JobDatum[] next = [Row("f00020", "v2", "success")];
+        var second = await DatumTable.WriteAsync(Content, 1, i => next[i], Carried(delta, Rows - 1, "f00020"), default);
+        Assert.Equal([second, full], await DatumTable.ObjectsAsync(Content, second, default));
+        expected = [.. expected.Select(r => r with { State = "skipped" })];
+        expected[20] = next[0];
+        Assert.Equal(expected, await DatumTable.ReadAsync(Content, second, default));
+
+        // The job of the full table still reads as it ran.
+        Assert.All(await DatumTable.ReadAsync(Content, full, default), r => Assert.Equal("success", r.State));
+    }
+
+    [Fact]
+    public async Task A_delta_past_the_limit_is_written_as_a_full_table()
+    {
+        var full = await WriteFullAsync();
+        var changed = Enumerable.Range(0, Rows).Where(i => i % 4 != 0).Select(i => Row(Name(i), "v2", "success")).ToArray();
+
+        var table = await DatumTable.WriteAsync(Content, changed.Length, i => changed[i], Carried(full, Rows - changed.Length, [.. changed.Select(r => Name(r))]), default);
+
+        Assert.Equal([table], await DatumTable.ObjectsAsync(Content, table, default));
+        Assert.Equal(
+            Enumerable.Range(0, Rows).Select(i => i % 4 != 0 ? Row(Name(i), "v2", "success") : Row(Name(i), "v1", "skipped")),
+            await DatumTable.ReadAsync(Content, table, default));
+    }
+
+    [Fact]
+    public async Task A_table_that_is_not_one_is_reported_as_corrupt()
+    {
+        var junk = await Content.WriteAsync(Encoding.UTF8.GetBytes("pipebuild-datums-delta-v1\n"), default);
+        Assert.Equal(ErrorCodes.Corrupt, (await Assert.ThrowsAsync<PipeException>(() => DatumTable.ReadAsync(Content, junk, default))).Code);
+    }
+
+    public void Dispose() => fx.Dispose();
+
+    private static string Name(int i) => $"f{i:D5}";
+
+    private static string Name(JobDatum row) => row.Description["in:/".Length..];
+
+    private static string Hash(string text) => ContentHash.Of(Encoding.UTF8.GetBytes(text));
+
+    private static JobDatum Row(string name, string version, string state) =>
+        new(Hash(name), $"in:/{name}", Hash(name + version), state, Hash("log " + name + version));
+
+    private static DatumTable.CarriedRows Carried(FileContent previous, int count, params string[] replanned) =>
+        new(previous, [.. replanned.Select(Hash)], count);
+
+    private async Task<FileContent> WriteFullAsync() =>
+        await DatumTable.WriteAsync(Content, Rows, i => Row(Name(i), "v1", "success"), null, default);
+}
