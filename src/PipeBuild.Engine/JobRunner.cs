@@ -236,7 +236,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     }
 
     /// <summary>The plan's changes since <paramref name="last"/>'s input commit, when the input is one repo glob and that commit can still be read.</summary>
-    private async Task<DatumChanges?> ChangesSinceAsync(Core.Pipelines.PipelineInput input, JobInfo last, Dictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
+    public async Task<DatumChanges?> ChangesSinceAsync(Core.Pipelines.PipelineInput input, JobInfo last, Dictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
     {
         if (input is not Core.Pipelines.PfsInput pfs || !commits.TryGetValue(pfs.InputName, out var now)
             || last.Inputs.FirstOrDefault(i => i.Repo == pfs.Repo && i.Branch == pfs.Branch) is not { } then)

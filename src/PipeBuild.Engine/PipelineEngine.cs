@@ -116,8 +116,14 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
             }
         }
 
-        var datums = await new DatumPlanner(store).PlanAsync(pipeline.Spec.Input, commits, cancellationToken);
-        var lastDatums = last is null ? [] : await Jobs.GetDatumsAsync(last, cancellationToken);
+        // Like a job: from the changes since the last successful job's input when it can, else every datum.
+        var changes = last is not null && last.TransformHash == identity && last.InputHash == JobRunner.InputIdentity(pipeline.Spec.Input)
+            ? await runner.ChangesSinceAsync(pipeline.Spec.Input, last, commits, cancellationToken)
+            : null;
+        var datums = changes?.After ?? await new DatumPlanner(store).PlanAsync(pipeline.Spec.Input, commits, cancellationToken);
+        var lastDatums = changes is not null ? [.. changes.Before.Select(d => new JobDatum(d.Id, d.Describe(), d.Hash(identity), "success"))]
+            : last is null ? [] : await Jobs.GetDatumsAsync(last, cancellationToken);
+        var total = changes is null ? datums.Count : last!.DatumsTotal - changes.Before.Count + changes.After.Count;
         var previous = lastDatums.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var done = lastDatums.Where(d => d.State != "failed").Select(d => d.Hash).ToHashSet(StringComparer.Ordinal);
         int added = 0, changed = 0;
@@ -150,7 +156,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
             reasons.Add($"{added} datum(s) new, {changed} changed, {removed} removed");
         }
 
-        return new PipelineStatus(pipeline.Name, reasons.Count == 0, reasons, datums.Count, added, changed, removed);
+        return new PipelineStatus(pipeline.Name, reasons.Count == 0, reasons, total, added, changed, removed);
     }
 
     private async Task<IReadOnlyList<JobInfo>> RunInOrderAsync(IReadOnlyList<PipelineDocument> pipelines, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)

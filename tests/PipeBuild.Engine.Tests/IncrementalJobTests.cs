@@ -33,10 +33,10 @@ public sealed class IncrementalJobTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/*")]
-    [InlineData("/*/*")]
-    [InlineData("/**")]
-    public async Task A_job_planned_from_the_inputs_changes_has_the_datums_and_output_of_a_full_plan(string glob)
+    [InlineData("/*", 2, 2, 2)]
+    [InlineData("/*/*", 2, 2, 1)]
+    [InlineData("/**", 5, 4, 3)]
+    public async Task A_job_planned_from_the_inputs_changes_has_the_datums_and_output_of_a_full_plan(string glob, int added, int changed, int removed)
     {
         // Names chosen so walk order differs from plain ordinal order of full paths ("a/..." before "a-b", "a.c").
         await fx.PutAsync("in", new Dictionary<string, string>
@@ -60,6 +60,7 @@ public sealed class IncrementalJobTests : IDisposable
             await e.DeleteAsync("b", ct);
             await e.DeleteAsync("z.txt", ct);
         }, default);
+        var status = (await fx.Engine.StatusAsync(default)).Single();
         var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
 
         var head = await fx.Store.ResolveAsync(CommitRef.Parse("in@master"), default);
@@ -67,6 +68,7 @@ public sealed class IncrementalJobTests : IDisposable
         var table = await fx.Engine.Jobs.GetDatumsAsync(job, default);
         Assert.Equal(planned.Select(d => (d.Id, d.Describe(), d.Hash(job.TransformHash!))), table.Select(d => (d.Id, d.Description, d.Hash)));
         Assert.Equal((JobState.Success, planned.Count), (job.State, job.DatumsTotal));
+        Assert.Equal((planned.Count, added, changed, removed), (status.Datums, status.New, status.Changed, status.Removed));
         Assert.Equal(job.DatumsTotal - job.DatumsProcessed, table.Count(d => d.State == "skipped"));
         Assert.True(job.DatumsProcessed is > 0 && job.DatumsProcessed < planned.Count, $"{job.DatumsProcessed} of {planned.Count} datums ran");
 
