@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
@@ -10,7 +11,7 @@ namespace PipeBuild.Engine;
 /// a transform can never alter the store) and an empty <c>pfs/out</c>. Executors that run on this machine
 /// (local, docker) share it; <see cref="CollectAsync"/> stores what the transform wrote.
 /// </summary>
-public sealed class DatumSandbox
+public sealed partial class DatumSandbox
 {
     internal const UnixFileMode ReadOnlyMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -143,8 +144,14 @@ public sealed class DatumSandbox
         return new InputFile(stream.SafeFileHandle, Recycled: false, stream);
     }
 
-    /// <summary>Rewrites <c>/pfs/...</c> in a command argument, stdin line or environment value to this sandbox.</summary>
-    public string MapPfs(string text) => text == "/pfs" ? Root : text.Replace("/pfs/", Root + "/", StringComparison.Ordinal);
+    /// <summary>
+    /// Rewrites the path <c>/pfs</c> (alone or followed by <c>/...</c>) in a command argument, stdin line or
+    /// environment value to this sandbox: <c>cd /pfs</c> and <c>'/pfs/out'</c> are, <c>/data/pfs</c> and <c>/pfs2</c> are not.
+    /// </summary>
+    public string MapPfs(string text) => PfsPath().Replace(text, Root.Replace("$", "$$", StringComparison.Ordinal));
+
+    [GeneratedRegex(@"(?<![\w.\-/~$})])/pfs(?![\w.\-])", RegexOptions.CultureInvariant)]
+    private static partial Regex PfsPath();
 
     /// <summary>
     /// The outcome of a transform that exited with <paramref name="exitCode"/>: a failure unless the code is 0 or

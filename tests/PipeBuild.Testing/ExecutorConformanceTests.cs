@@ -57,6 +57,25 @@ public abstract class ExecutorConformanceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task The_transform_sees_its_inputs_and_output_under_pfs_however_it_names_the_folder()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        const string script = """
+            cd /pfs && ls > /tmp/pfs-list.txt && mv /tmp/pfs-list.txt out/list.txt
+            cat '/pfs/data/a.txt' "/pfs"/data/a.txt > /pfs/out/twice.txt
+            echo /data/pfs/x /pfs2 > /pfs/out/untouched.txt
+            """;
+        await Fx.CreateAsync(Shell("pfs", script, new PfsInput("data", "/")));
+
+        Assert.Equal(JobState.Success, (await Fx.RunOneAsync("pfs")).State);
+        var outputs = await Fx.ReadAsync("pfs");
+        Assert.Equal("data\nout\n", outputs["list.txt"]);
+        Assert.Equal("alpha\nalpha\n", outputs["twice.txt"]);
+        Assert.Equal("/data/pfs/x /pfs2\n", outputs["untouched.txt"]);
+    }
+
+    [SkippableFact]
     public async Task A_nonzero_exit_fails_the_datum_and_keeps_stdout_and_stderr_in_its_log()
     {
         RequireComponents();
