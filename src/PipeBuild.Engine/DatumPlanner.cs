@@ -130,7 +130,7 @@ public sealed class DatumPlanner(VersionStore store)
 
         var pattern = GlobPattern.Parse(input.Glob);
         var parts = new List<DatumInput>();
-        foreach (var (path, entry) in await store.GlobAsync(commit, pattern, cancellationToken))
+        await foreach (var (path, entry) in store.GlobAsync(commit, pattern, cancellationToken))
         {
             parts.Add(await MatchAsync(input, pattern, commit, path, entry, cancellationToken));
         }
@@ -147,8 +147,9 @@ public sealed class DatumPlanner(VersionStore store)
             files.Add(new DatumFile(filePath, file.Content));
         }
 
+        // An exact-size array, not the list: a job holds every datum at once (P7: a million of them).
         var keyTemplate = input.JoinOn ?? input.GroupBy;
-        return new DatumInput(input.InputName, input.Repo, input.Branch, commit.Id, path, files)
+        return new DatumInput(input.InputName, input.Repo, input.Branch, commit.Id, path, files.ToArray())
         {
             Key = keyTemplate is null ? null : pattern.Expand(path, keyTemplate),
         };

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using PipeBuild.Core;
@@ -14,10 +15,18 @@ namespace PipeBuild.Engine;
 /// </summary>
 public sealed class JobRunner(VersionStore store, IDatumExecutor executor, string scratchRoot, TimeProvider? timeProvider = null)
 {
+    private const int ResultWindow = 4096;
+
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     private readonly JobStore jobs = new(store.Objects);
 
     private IObjectStore Objects => store.Objects;
+
+    /// <summary>
+    /// How many datum results a job keeps in memory once it has run or read them; writing the output reads the
+    /// others back from the results index, a few thousand at a time. A job of a million datums must fit in 1 GiB (P7).
+    /// </summary>
+    public int KeptResults { get; init; } = 1 << 16;
 
     /// <summary>The identity datum results are stored under, with what the executor adds (an image digest).</summary>
     public async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
@@ -99,8 +108,16 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var states = new string[datums.Count];
         var hashes = new string[datums.Count];
         var logs = new string?[datums.Count];
-        var ids = new string[datums.Count];
-        Parallel.For(0, datums.Count, i => (ids[i], hashes[i]) = (datums[i].Id, datums[i].Hash(identity)));
+        var kept = 0;
+        void Keep(int i, DatumResult result)
+        {
+            if (Interlocked.Increment(ref kept) <= KeptResults)
+            {
+                results[i] = result;
+            }
+        }
+
+        Parallel.For(0, datums.Count, i => hashes[i] = datums[i].Hash(identity));
         for (var i = 0; i < datums.Count; i++)
         {
             if (previous is { Partial: false } && previous.Logs.TryGetValue(hashes[i], out var log))
@@ -111,15 +128,15 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
         }
 
-        await ReadResultsAsync(hashes, results, i => states[i] is null, cancellationToken);
-        for (var i = 0; i < datums.Count; i++)
-        {
-            if (results[i] is { } stored && states[i] is null)
+        await ReadResultsAsync(
+            hashes,
+            Enumerable.Range(0, datums.Count).Where(i => states[i] is null),
+            (i, stored) =>
             {
-                states[i] = "skipped";
-                logs[i] = stored.LogHash;
-            }
-        }
+                (states[i], logs[i]) = ("skipped", stored.LogHash);
+                Keep(i, stored);
+            },
+            cancellationToken);
 
         for (var i = 0; earlier is not null && i < datums.Count; i++)
         {
@@ -146,7 +163,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                 {
                     var result = new DatumResult(outcome.Outputs, logHash, seconds);
                     await Objects.PutIfAbsentAsync(EngineKeys.Result(hashes[i]), EngineJson.Serialize(result), ct);
-                    results[i] = result;
+                    Keep(i, result);
                     states[i] = "success";
                     Interlocked.Add(ref uploaded, outcome.BytesWritten);
                     Interlocked.Increment(ref processed);
@@ -154,7 +171,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                 else
                 {
                     states[i] = "failed";
-                    failures.Add(new DatumFailure(ids[i], datums[i].Describe(), outcome.Reason ?? "failed", logHash));
+                    failures.Add(new DatumFailure(datums[i].Id, datums[i].Describe(), outcome.Reason ?? "failed", logHash));
                     Interlocked.Increment(ref failed);
                 }
 
@@ -170,7 +187,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             BytesDownloaded = downloaded,
             BytesUploaded = uploaded,
             Failures = [.. failures.OrderBy(f => f.Description, StringComparer.Ordinal)],
-            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(ids[i], datums[i].Describe(), hashes[i], states[i], logs[i]), carried, cancellationToken),
+            DatumTable = await WriteTableAsync(datums, hashes, states, logs, carried, cancellationToken),
         };
 
         if (failed > 0)
@@ -254,16 +271,25 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
     }
 
-    /// <summary>Reads the stored result of every datum <paramref name="wanted"/> says, a few at a time (each is a small object).</summary>
-    private Task ReadResultsAsync(string[] hashes, DatumResult?[] results, Func<int, bool> wanted, CancellationToken cancellationToken) =>
+    /// <summary>The job's datum table; the ids are computed here, in parallel, and not kept.</summary>
+    private Task<FileContent> WriteTableAsync(
+        IReadOnlyList<Datum> datums, string[] hashes, string[] states, string?[] logs, DatumTable.CarriedRows? carried, CancellationToken cancellationToken)
+    {
+        var ids = new string[datums.Count];
+        Parallel.For(0, datums.Count, i => ids[i] = datums[i].Id);
+        return DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(ids[i], datums[i].Describe(), hashes[i], states[i], logs[i]), carried, cancellationToken);
+    }
+
+    /// <summary>Reads the stored result of each of <paramref name="indices"/>' datums, a few at a time (each is a small object), and hands it to <paramref name="found"/>.</summary>
+    private Task ReadResultsAsync(string[] hashes, IEnumerable<int> indices, Action<int, DatumResult> found, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(
-            Enumerable.Range(0, hashes.Length).Where(i => results[i] is null && wanted(i)),
+            indices,
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
                 if (await Objects.TryReadAsync(EngineKeys.Result(hashes[i]), ct) is { } stored)
                 {
-                    results[i] = EngineJson.Deserialize<DatumResult>(stored);
+                    found(i, EngineJson.Deserialize<DatumResult>(stored));
                 }
             });
 
@@ -302,16 +328,15 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                 throw new FullPlanNeededException("the output branch moved after the job was planned");
             }
 
-            await runner.ReadResultsAsync(hashes, results, _ => true, cancellationToken);
             await editor.DeleteAsync(RepoPath.Root, cancellationToken);
-            var owners = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < datums.Count; i++)
+            await foreach (var (i, result) in ResultsAsync(Enumerable.Range(0, datums.Count), cancellationToken))
             {
-                foreach (var output in (results[i] ?? throw MissingResult(hashes[i])).Outputs)
+                foreach (var output in result.Outputs)
                 {
-                    if (!owners.TryAdd(output.Path, i))
+                    // The output started empty: a file already there is an earlier datum's.
+                    if (await editor.GetAsync(output.Path, cancellationToken) is { IsDirectory: false })
                     {
-                        throw Collision(owners[output.Path], i, output.Path);
+                        throw Collision(await OwnerAsync(output.Path, i, cancellationToken), i, output.Path);
                     }
 
                     await editor.SetFileAsync(output.Path, output.Content, cancellationToken);
@@ -332,21 +357,17 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
 
             var added = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < datums.Count; i++)
+            var news = Enumerable.Range(0, datums.Count).Where(i => !previous.Logs.ContainsKey(hashes[i]));
+            await foreach (var (i, result) in ResultsAsync(news, cancellationToken))
             {
-                if (previous.Logs.ContainsKey(hashes[i]))
-                {
-                    continue;
-                }
-
-                foreach (var output in results[i]!.Outputs)
+                foreach (var output in result.Outputs)
                 {
                     if (!added.TryAdd(output.Path, i))
                     {
                         throw Collision(added[output.Path], i, output.Path);
                     }
 
-                    if (await editor.GetAsync(output.Path, cancellationToken) is not null)
+                    if (await editor.GetAsync(output.Path, cancellationToken) is { IsDirectory: false })
                     {
                         if (previous.Partial)
                         {
@@ -361,11 +382,35 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
         }
 
-        /// <summary>The kept datum that wrote <paramref name="path"/> (only looked up to name it in the error).</summary>
+        /// <summary>The other datum that wrote <paramref name="path"/> (only looked up to name it in the error).</summary>
         private async Task<int> OwnerAsync(string path, int other, CancellationToken cancellationToken)
         {
-            await runner.ReadResultsAsync(hashes, results, _ => true, cancellationToken);
-            return Enumerable.Range(0, datums.Count).First(i => i != other && results[i]!.Outputs.Any(o => o.Path == path));
+            await foreach (var (i, result) in ResultsAsync(Enumerable.Range(0, datums.Count).Where(i => i != other), cancellationToken))
+            {
+                if (result.Outputs.Any(o => o.Path == path))
+                {
+                    return i;
+                }
+            }
+
+            throw new InvalidOperationException($"/{path} is in the output, but no datum's result has it");
+        }
+
+        /// <summary>
+        /// The results of <paramref name="indices"/>' datums, in that order: those the job kept, and the others read a
+        /// window at a time and let go once used, so that the output of a million datums is built in little memory.
+        /// </summary>
+        private async IAsyncEnumerable<(int Index, DatumResult Result)> ResultsAsync(IEnumerable<int> indices, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            foreach (var window in indices.Chunk(ResultWindow))
+            {
+                var read = new ConcurrentDictionary<int, DatumResult>();
+                await runner.ReadResultsAsync(hashes, window.Where(i => results[i] is null), (i, result) => read[i] = result, cancellationToken);
+                foreach (var i in window)
+                {
+                    yield return (i, results[i] ?? read.GetValueOrDefault(i) ?? throw MissingResult(hashes[i]));
+                }
+            }
         }
 
         private static PipeException MissingResult(string hash) =>

@@ -421,17 +421,22 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         }
     }
 
-    /// <summary>Every entry (files and directories) whose path matches <paramref name="pattern"/>.</summary>
-    public async Task<IReadOnlyList<(string Path, TreeEntry Entry)>> GlobAsync(CommitInfo commit, GlobPattern pattern, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every entry (files and directories) whose path matches <paramref name="pattern"/>, parents before children,
+    /// in name order. Streamed, and each directory decoded one entry at a time: a datum plan over a directory of a
+    /// million files holds the datums, not a second copy of the directory.
+    /// </summary>
+    public async IAsyncEnumerable<(string Path, TreeEntry Entry)> GlobAsync(CommitInfo commit, GlobPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var matches = new List<(string, TreeEntry)>();
         if (pattern.IsMatch(""))
         {
-            matches.Add(("", new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree)));
+            yield return ("", new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree));
         }
 
-        await GlobAsync("", commit.Tree, 1, pattern, matches, cancellationToken);
-        return matches;
+        await foreach (var match in GlobAsync("", commit.Tree, 1, pattern, cancellationToken))
+        {
+            yield return match;
+        }
     }
 
     /// <summary>The file differences from <paramref name="old"/> to <paramref name="new"/>, comparing hashes only.</summary>
@@ -487,24 +492,30 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         }
     }
 
-    private async Task GlobAsync(string path, string treeHash, int depth, GlobPattern pattern, List<(string, TreeEntry)> matches, CancellationToken cancellationToken)
+    private async IAsyncEnumerable<(string Path, TreeEntry Entry)> GlobAsync(
+        string path, string treeHash, int depth, GlobPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (depth > pattern.MaxDepth)
         {
-            return;
+            yield break;
         }
 
-        foreach (var entry in await Content.ReadTreeAsync(treeHash, cancellationToken))
+        var listing = await Content.ReadListingAsync(treeHash, cancellationToken);
+        for (var i = 0; i < listing.Count; i++)
         {
+            var entry = listing[i];
             var entryPath = RepoPath.Combine(path, entry.Name);
             if (pattern.IsMatch(entryPath))
             {
-                matches.Add((entryPath, entry));
+                yield return (entryPath, entry);
             }
 
             if (entry.IsDirectory)
             {
-                await GlobAsync(entryPath, entry.Hash, depth + 1, pattern, matches, cancellationToken);
+                await foreach (var match in GlobAsync(entryPath, entry.Hash, depth + 1, pattern, cancellationToken))
+                {
+                    yield return match;
+                }
             }
         }
     }

@@ -42,6 +42,28 @@ public sealed class FailureTests : IDisposable
         Assert.Contains("in:/b.txt", job.Reason);
     }
 
+    [Theory]
+    [InlineData(65536)]
+    [InlineData(0)]
+    public async Task A_job_writes_its_output_from_results_it_kept_or_reads_back_and_still_names_both_datums_of_a_collision(int keptResults)
+    {
+        // With no result kept in memory, every output is read back from the results index as the output is written.
+        await fx.PutAsync("in", Enumerable.Range(0, 9).ToDictionary(i => $"{i}.txt", i => $"text {i}"));
+        await fx.CreateAsync(EngineFixture.Shell("copy", "cp /pfs/in/* /pfs/out/", new PfsInput("in", "/*")));
+        await fx.CreateAsync(EngineFixture.Shell("clash", "echo x > /pfs/out/same.txt", new PfsInput("in", "/*")));
+        var runner = new JobRunner(fx.Store, fx.Executor, Path.Combine(fx.Root, "scratch")) { KeptResults = keptResults };
+
+        var copy = await runner.RunAsync(await fx.Engine.Registry.GetAsync("copy", default), null, default);
+        var clash = await runner.RunAsync(await fx.Engine.Registry.GetAsync("clash", default), null, default);
+
+        Assert.Equal((JobState.Success, 9), (copy.State, copy.DatumsProcessed));
+        Assert.Equal(Enumerable.Range(0, 9).ToDictionary(i => $"{i}.txt", i => $"text {i}"), await fx.ReadAsync("copy"));
+        Assert.Equal(JobState.Failure, clash.State);
+        Assert.Contains("PIPE4005", clash.Reason);
+        Assert.Contains("in:/0.txt", clash.Reason);
+        Assert.Contains("in:/1.txt", clash.Reason);
+    }
+
     [Fact]
     public async Task A_hanging_transform_times_out_and_an_escaping_symlink_fails_the_datum()
     {

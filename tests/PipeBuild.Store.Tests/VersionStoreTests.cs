@@ -436,7 +436,7 @@ public sealed class VersionStoreTests : IDisposable
         var commit = await t.PutTextAsync("data@master", "dir/sub/d.csv", "d");
 
         async Task<IEnumerable<string>> GlobAsync(string pattern) =>
-            (await Store.GlobAsync(commit, GlobPattern.Parse(pattern), None)).Select(m => m.Path);
+            (await Store.GlobAsync(commit, GlobPattern.Parse(pattern), None).ToListAsync()).Select(m => m.Path);
 
         Assert.Equal([""], await GlobAsync("/"));
         Assert.Equal(["a.csv", "b.json", "dir"], await GlobAsync("/*"));

@@ -81,7 +81,7 @@ internal static class FileCommands
         {
             var reference = s.Ref(s.Get(source));
             var commit = await s.Store.ResolveAsync(reference, ct);
-            var matches = await s.Store.GlobAsync(commit, GlobPattern.Parse(reference.Path ?? "/"), ct);
+            var matches = await s.Store.GlobAsync(commit, GlobPattern.Parse(reference.Path ?? "/"), ct).ToListAsync(ct);
             s.Out.Write(matches.Select(m => FileRow.Of(m.Path, m.Entry)).ToList(), FileRow.Table);
             return ExitCodes.Ok;
         });
