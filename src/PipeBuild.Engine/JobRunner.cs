@@ -22,6 +22,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
     private IObjectStore Objects => store.Objects;
 
+    private ContentStore Content => store.Content;
+
     /// <summary>
     /// How many datum results a job keeps in memory once it has run or read them; writing the output reads the
     /// others back from the results index, a few thousand at a time. A job of a million datums must fit in 1 GiB (P7).
@@ -99,6 +101,44 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     }
 
     private async Task<JobInfo> RunDatumsAsync(
+        PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        var spec = pipeline.Spec;
+        var executed = await ExecuteAsync(pipeline, job, commits, earlier, progress, cancellationToken);
+        job = executed.Job;
+        if (job.DatumsFailed > 0)
+        {
+            return await FinishAsync(job, JobState.Failure, $"{job.DatumsFailed} of {job.DatumsTotal} datum(s) failed; the previous output is unchanged. 'dotnet pipe job logs {job.Id}' shows why.", null);
+        }
+
+        try
+        {
+            var commit = await store.WriteAsync(
+                new CommitRef(spec.Name, spec.OutputBranch, [], null),
+                $"output of job {job.Id}",
+                (editor, ct) => new OutputBuilder(this, executed).BuildAsync(editor, ct),
+                cancellationToken,
+                new CommitOrigin($"pipeline:{spec.Name}", job.Inputs));
+            return await FinishAsync(job, JobState.Success, null, commit.Id);
+        }
+        catch (OutputCollisionException collision)
+        {
+            return await FinishAsync(job, JobState.Failure, collision.Message, null);
+        }
+        catch (FullPlanNeededException) when (executed.Carried)
+        {
+            // Replanning every datum finds every result stored, this job's new ones included: nothing runs again.
+            var (hashes, states) = (executed.Hashes, executed.States);
+            var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] == "success").Select(i => hashes[i]).ToHashSet(StringComparer.Ordinal);
+            return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, job.BytesDownloaded, job.BytesUploaded), progress, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Plans the job's datums, runs those without a stored result and writes the datum table. The datums, the largest
+    /// thing a job holds, are let go when this returns: the output is written from their hashes and results (P7).
+    /// </summary>
+    private async Task<ExecutedDatums> ExecuteAsync(
         PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
         var spec = pipeline.Spec;
@@ -187,34 +227,10 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             BytesDownloaded = downloaded,
             BytesUploaded = uploaded,
             Failures = [.. failures.OrderBy(f => f.Description, StringComparer.Ordinal)],
-            DatumTable = await WriteTableAsync(datums, hashes, states, logs, carried, cancellationToken),
+            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(datums[i].Id, datums[i].Describe(), hashes[i], states[i], logs[i]), carried, cancellationToken),
         };
 
-        if (failed > 0)
-        {
-            return await FinishAsync(job, JobState.Failure, $"{failed} of {total} datum(s) failed; the previous output is unchanged. 'dotnet pipe job logs {job.Id}' shows why.", null);
-        }
-
-        try
-        {
-            var commit = await store.WriteAsync(
-                new CommitRef(spec.Name, spec.OutputBranch, [], null),
-                $"output of job {job.Id}",
-                (editor, ct) => new OutputBuilder(this, datums, hashes, results, previous).BuildAsync(editor, ct),
-                cancellationToken,
-                new CommitOrigin($"pipeline:{spec.Name}", job.Inputs));
-            return await FinishAsync(job, JobState.Success, null, commit.Id);
-        }
-        catch (OutputCollisionException collision)
-        {
-            return await FinishAsync(job, JobState.Failure, collision.Message, null);
-        }
-        catch (FullPlanNeededException) when (carried is not null)
-        {
-            // Replanning every datum finds every result stored, this job's new ones included: nothing runs again.
-            var ran = Enumerable.Range(0, datums.Count).Where(i => states[i] == "success").Select(i => hashes[i]).ToHashSet(StringComparer.Ordinal);
-            return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, downloaded, uploaded), progress, cancellationToken);
-        }
+        return new ExecutedDatums(job, hashes, states, results, previous, carried is not null);
     }
 
     /// <summary>
@@ -271,15 +287,6 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
     }
 
-    /// <summary>The job's datum table; the ids are computed here, in parallel, and not kept.</summary>
-    private Task<FileContent> WriteTableAsync(
-        IReadOnlyList<Datum> datums, string[] hashes, string[] states, string?[] logs, DatumTable.CarriedRows? carried, CancellationToken cancellationToken)
-    {
-        var ids = new string[datums.Count];
-        Parallel.For(0, datums.Count, i => ids[i] = datums[i].Id);
-        return DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(ids[i], datums[i].Describe(), hashes[i], states[i], logs[i]), carried, cancellationToken);
-    }
-
     /// <summary>Reads the stored result of each of <paramref name="indices"/>' datums, a few at a time (each is a small object), and hands it to <paramref name="found"/>.</summary>
     private Task ReadResultsAsync(string[] hashes, IEnumerable<int> indices, Action<int, DatumResult> found, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(
@@ -301,6 +308,12 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
     private sealed class OutputCollisionException(string message) : Exception(message);
 
+    /// <summary>
+    /// A job's datums once run, by plan index: result keys, states and the results kept in memory; the previous
+    /// output; whether rows were carried over from the last job's table (<see cref="PlanAsync"/>).
+    /// </summary>
+    private sealed record ExecutedDatums(JobInfo Job, string[] Hashes, string[] States, DatumResult?[] Results, PreviousOutput? Previous, bool Carried);
+
     /// <summary>What a job planned from changes did before it had to plan every datum: the datums it ran and the bytes they moved.</summary>
     private sealed record EarlierPass(IReadOnlySet<string> Ran, long Downloaded, long Uploaded);
 
@@ -312,8 +325,12 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     /// the datums that came and went when that output is the base, else the whole output from every result.
     /// Two datums writing one path fail the job, naming both.
     /// </summary>
-    private sealed class OutputBuilder(JobRunner runner, IReadOnlyList<Datum> datums, string[] hashes, DatumResult?[] results, PreviousOutput? previous)
+    private sealed class OutputBuilder(JobRunner runner, ExecutedDatums executed)
     {
+        private readonly string[] hashes = executed.Hashes;
+        private readonly DatumResult?[] results = executed.Results;
+        private readonly PreviousOutput? previous = executed.Previous;
+
         public async Task BuildAsync(TreeEditor editor, CancellationToken cancellationToken)
         {
             if (previous is not null && editor.BaseTree == previous.Tree)
@@ -329,14 +346,14 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
 
             await editor.DeleteAsync(RepoPath.Root, cancellationToken);
-            await foreach (var (i, result) in ResultsAsync(Enumerable.Range(0, datums.Count), cancellationToken))
+            await foreach (var (i, result) in ResultsAsync(Enumerable.Range(0, hashes.Length), cancellationToken))
             {
                 foreach (var output in result.Outputs)
                 {
                     // The output started empty: a file already there is an earlier datum's.
                     if (await editor.GetAsync(output.Path, cancellationToken) is { IsDirectory: false })
                     {
-                        throw Collision(await OwnerAsync(output.Path, i, cancellationToken), i, output.Path);
+                        throw await CollisionAsync(await OwnerAsync(output.Path, i, cancellationToken), i, output.Path, cancellationToken);
                     }
 
                     await editor.SetFileAsync(output.Path, output.Content, cancellationToken);
@@ -357,14 +374,14 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
 
             var added = new Dictionary<string, int>(StringComparer.Ordinal);
-            var news = Enumerable.Range(0, datums.Count).Where(i => !previous.Logs.ContainsKey(hashes[i]));
+            var news = Enumerable.Range(0, hashes.Length).Where(i => !previous.Logs.ContainsKey(hashes[i]));
             await foreach (var (i, result) in ResultsAsync(news, cancellationToken))
             {
                 foreach (var output in result.Outputs)
                 {
                     if (!added.TryAdd(output.Path, i))
                     {
-                        throw Collision(added[output.Path], i, output.Path);
+                        throw await CollisionAsync(added[output.Path], i, output.Path, cancellationToken);
                     }
 
                     if (await editor.GetAsync(output.Path, cancellationToken) is { IsDirectory: false })
@@ -374,7 +391,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                             throw new FullPlanNeededException("a kept datum's output is in the way, and the error names it");
                         }
 
-                        throw Collision(await OwnerAsync(output.Path, i, cancellationToken), i, output.Path);
+                        throw await CollisionAsync(await OwnerAsync(output.Path, i, cancellationToken), i, output.Path, cancellationToken);
                     }
 
                     await editor.SetFileAsync(output.Path, output.Content, cancellationToken);
@@ -385,7 +402,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         /// <summary>The other datum that wrote <paramref name="path"/> (only looked up to name it in the error).</summary>
         private async Task<int> OwnerAsync(string path, int other, CancellationToken cancellationToken)
         {
-            await foreach (var (i, result) in ResultsAsync(Enumerable.Range(0, datums.Count).Where(i => i != other), cancellationToken))
+            await foreach (var (i, result) in ResultsAsync(Enumerable.Range(0, hashes.Length).Where(i => i != other), cancellationToken))
             {
                 if (result.Outputs.Any(o => o.Path == path))
                 {
@@ -416,8 +433,13 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         private static PipeException MissingResult(string hash) =>
             new(ErrorCodes.Corrupt, $"the result of datum hash {hash} is missing from the results index; run 'dotnet pipe fsck', then 'dotnet pipe run --force'.");
 
-        private OutputCollisionException Collision(int first, int second, string path) =>
-            new($"error {ErrorCodes.OutputCollision}: datums ({datums[first].Describe()}) and ({datums[second].Describe()}) both wrote /{path}; make output names unique per datum (for example with $PIPE_DATUM_ID or the input file's name).");
+        /// <summary>The error naming both datums, as the job's datum table describes them.</summary>
+        private async Task<OutputCollisionException> CollisionAsync(int first, int second, string path, CancellationToken cancellationToken)
+        {
+            var rows = await DatumTable.ReadAsync(runner.Content, executed.Job.DatumTable!.Value, cancellationToken);
+            string Describe(int i) => rows.First(row => row.Hash == hashes[i]).Description;
+            return new($"error {ErrorCodes.OutputCollision}: datums ({Describe(first)}) and ({Describe(second)}) both wrote /{path}; make output names unique per datum (for example with $PIPE_DATUM_ID or the input file's name).");
+        }
     }
 
     private async Task<(DatumOutcome Outcome, string? LogHash, double Seconds)> RunWithRetriesAsync(
