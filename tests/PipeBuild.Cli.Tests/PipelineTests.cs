@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using System.Globalization;
+using CliWrap.Buffered;
+using PipeBuild.Core;
+
 namespace PipeBuild.Cli.Tests;
 
 /// <summary>Pipelines end to end through the CLI: .pipeproj and JSON specs, automatic runs, incrementality, provenance.</summary>
@@ -232,15 +237,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public async Task Ctrl_c_and_job_kill_stop_a_running_job_and_keep_the_store_consistent()
     {
-        ws.Run("repo", "create", "in").ShouldSucceed();
-        ws.Run("file", "put", "in@master:a.txt", "-f", ws.Write("a.txt", "a")).ShouldSucceed();
-        ws.Write("slow.pipeproj", """
-            <Project Sdk="PipeBuild.Sdk">
-              <PropertyGroup><Command>sleep 60; cp "$in" /pfs/out/</Command></PropertyGroup>
-              <ItemGroup><PipeInput Include="in" Glob="/*" /></ItemGroup>
-            </Project>
-            """);
-        ws.Run("pipeline", "create", "-f", "slow.pipeproj", "--no-run").ShouldSucceed();
+        CreateSlowPipeline();
 
         // Ctrl+C (SIGINT) once the datum runs (not after a fixed delay: a loaded machine starts it late):
         // the job ends killed, nothing is published
@@ -267,6 +264,42 @@ public sealed class PipelineTests : IDisposable
         Assert.NotEqual(0, result.ExitCode);
         Assert.Equal("killed", JsonOutput.Parse(ws.Run("job", "inspect", job!, "--output", "json")).GetProperty("state").GetString());
         ws.Run("fsck").ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_a_running_job_as_ctrl_c_does()
+    {
+        CreateSlowPipeline();
+
+        var run = ws.Command(["run"]).ExecuteBufferedAsync();
+        var job = await RunningJobAsync();
+        Assert.NotNull(job);
+        using (var kill = Process.Start("kill", ["-TERM", run.ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var result = await run.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(ExitCodes.Terminated, result.ExitCode);
+        Assert.Contains("cancelled by SIGTERM", result.StandardError);
+        Assert.DoesNotContain("internal error", result.StandardError);
+        Assert.Equal("killed", JsonOutput.Parse(ws.Run("job", "inspect", job!, "--output", "json")).GetProperty("state").GetString());
+        ws.Run("fsck").ShouldSucceed();
+        ws.Run("file", "list", "slow@master").ShouldFailWith("PIPE5004");
+    }
+
+    /// <summary>Pipeline 'slow', registered without running: its one datum sleeps a minute.</summary>
+    private void CreateSlowPipeline()
+    {
+        ws.Run("repo", "create", "in").ShouldSucceed();
+        ws.Run("file", "put", "in@master:a.txt", "-f", ws.Write("a.txt", "a")).ShouldSucceed();
+        ws.Write("slow.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup><Command>sleep 60; cp "$in" /pfs/out/</Command></PropertyGroup>
+              <ItemGroup><PipeInput Include="in" Glob="/*" /></ItemGroup>
+            </Project>
+            """);
+        ws.Run("pipeline", "create", "-f", "slow.pipeproj", "--no-run").ShouldSucceed();
     }
 
     /// <summary>The id of the job in state running, once one is (up to a minute), or null.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Runtime.InteropServices;
 using PipeBuild.Cli;
 using PipeBuild.Cli.Commands;
 using PipeBuild.Core;
@@ -38,16 +39,25 @@ if (parseResult.Errors.Count > 0)
     return ExitCodes.UserError;
 }
 
+// Ctrl+C (SIGINT) and SIGTERM (kill, a CI runner's timeout, docker stop) stop cleanly: in-flight writes finish or
+// are abandoned before any ref moves, a running job ends killed. System.CommandLine's own handling is off: it
+// would cut the clean-up short after 2 seconds and report a SIGTERM as an internal error.
 using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+PosixSignal? stoppedBy = null;
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true; // stop cleanly: in-flight writes finish or are abandoned before any ref moves
+    context.Cancel = true;
+    stoppedBy ??= context.Signal;
     cancellation.Cancel();
-};
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 try
 {
-    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);
+    return await parseResult.InvokeAsync(
+        new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellation.Token);
 }
 catch (PipeException e)
 {
@@ -61,8 +71,8 @@ catch (PipeException e)
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 {
-    Console.Error.WriteLine("cancelled; the store is unchanged by the interrupted command.");
-    return 130;
+    Console.Error.WriteLine($"cancelled by {stoppedBy}; the store is unchanged by the interrupted command.");
+    return stoppedBy == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
 }
 catch (Exception e)
 {
