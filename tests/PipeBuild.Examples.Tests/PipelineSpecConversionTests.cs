@@ -30,23 +30,24 @@ public sealed class PipelineSpecConversionTests : IDisposable
     [MemberData(nameof(Specs))]
     public void Convert_gives_the_pipeproj_beside_the_spec(string spec)
     {
-        var path = Path.Combine(ExampleScript.RepoRoot, spec);
-        var folder = Path.GetDirectoryName(path)!;
+        // A copy of the spec's folder, so that the converted file sits beside the .pipeproj (relative paths resolve
+        // alike) without writing into examples/, which the template pack tests pack at the same time.
+        var source = Path.GetDirectoryName(Path.Combine(ExampleScript.RepoRoot, spec))!;
+        var folder = Path.Combine(ws.Root, "pipelines");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        var path = Path.Combine(folder, Path.GetFileName(spec));
         var name = JsonNode.Parse(File.ReadAllText(path))!["pipeline"]!["name"]!.GetValue<string>();
         var pipeproj = Path.Combine(folder, name + ".pipeproj");
         Assert.True(File.Exists(pipeproj), $"{spec}: no {name}.pipeproj beside it");
 
-        // convert into the same folder under another name, so relative paths resolve alike
-        var converted = Path.Combine(folder, $".{name}.converted-{Guid.NewGuid():N}.pipeproj");
-        try
-        {
-            ws.Run("pipeline", "convert", path, "--out", converted).ShouldSucceed();
-            Assert.Equal(Evaluate(pipeproj).ToJsonString(), Evaluate(converted).ToJsonString());
-        }
-        finally
-        {
-            File.Delete(converted);
-        }
+        var converted = Path.Combine(folder, $"{name}.converted.pipeproj");
+        ws.Run("pipeline", "convert", path, "--out", converted).ShouldSucceed();
+        Assert.Equal(Evaluate(pipeproj).ToJsonString(), Evaluate(converted).ToJsonString());
     }
 
     public void Dispose() => ws.Dispose();
