@@ -9,18 +9,19 @@ namespace PipeBuild.Evaluation;
 
 /// <summary>
 /// Remembers what evaluating a <c>.pipeproj</c> gave, so that <c>run</c> over an unchanged workspace skips MSBuild
-/// (its start-up is most of a no-op run). An entry is keyed by the file, the <c>-p</c> properties, the environment
-/// (MSBuild reads any variable as a property), the workspace's default branch and this tool's build, and holds the content hash of every file the
-/// evaluation read or probed: any difference evaluates again. Evaluations that are not repeatable
-/// (<see cref="PipeprojEvaluation.Repeatable"/>) are never stored.
+/// (its start-up is most of a no-op run). An entry is keyed by the file, the <c>-p</c> properties, the workspace's
+/// default branch and this tool's build, and holds the content hash of every file the evaluation read or probed and
+/// the value of every environment variable those files could read (MSBuild makes each variable a property; the
+/// files name the properties they read, and <c>MSBUILD*</c> variables steer MSBuild itself): any difference
+/// evaluates again. Other variables (a shell's, a terminal's, a profiler's) do not matter. Evaluations that are not
+/// repeatable (<see cref="PipeprojEvaluation.Repeatable"/>) are never stored.
 /// </summary>
 public sealed class EvaluationCache(string folder)
 {
-    // Shell bookkeeping that changes between two identical commands, and what the MSBuild locator and the
-    // evaluator set for themselves (before the first evaluation they are not set yet).
-    private static readonly HashSet<string> VolatileVariables = new(StringComparer.Ordinal)
+    // What the MSBuild locator and the evaluator set for themselves (before the first evaluation they are not set yet).
+    private static readonly HashSet<string> VolatileVariables = new(StringComparer.OrdinalIgnoreCase)
     {
-        "_", "OLDPWD", "SHLVL", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildSDKsPath",
+        "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildSDKsPath",
     };
 
     public string Folder { get; } = folder;
@@ -30,7 +31,7 @@ public sealed class EvaluationCache(string folder)
     {
         var full = Path.GetFullPath(path);
         var entryPath = Path.Combine(Folder, Key(full, globalProperties, defaultBranch) + ".json");
-        if (TryRead(entryPath) is { } cached && cached.Fingerprint == Fingerprint(cached.Inputs))
+        if (TryRead(entryPath) is { } cached && cached.Fingerprint == Fingerprint(cached.Inputs, cached.Properties))
         {
             return cached.Spec;
         }
@@ -38,7 +39,7 @@ public sealed class EvaluationCache(string folder)
         var evaluation = PipeprojEvaluator.EvaluateWithInputs(full, globalProperties, defaultBranch);
         if (evaluation.Repeatable)
         {
-            Write(entryPath, new EvaluationCacheEntry(evaluation.Inputs, Fingerprint(evaluation.Inputs), evaluation.Spec));
+            Write(entryPath, new EvaluationCacheEntry(evaluation.Inputs, evaluation.Properties, Fingerprint(evaluation.Inputs, evaluation.Properties), evaluation.Spec));
         }
 
         return evaluation.Spec;
@@ -56,19 +57,22 @@ public sealed class EvaluationCache(string folder)
             text.Append("p ").Append(name).Append('=').Append(value).Append('\n');
         }
 
+        return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>The content of every input, or that it is absent, and the environment variables the inputs can read.</summary>
+    private static string Fingerprint(IReadOnlyList<string> inputs, IReadOnlyList<string> properties)
+    {
+        var text = new StringBuilder();
+        var read = new HashSet<string>(properties, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .Select(e => ((string)e.Key, (string?)e.Value)).Where(e => !VolatileVariables.Contains(e.Item1)).OrderBy(e => e.Item1, StringComparer.Ordinal))
+            .Select(e => ((string)e.Key, (string?)e.Value))
+            .Where(e => (read.Contains(e.Item1) || e.Item1.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)) && !VolatileVariables.Contains(e.Item1))
+            .OrderBy(e => e.Item1, StringComparer.Ordinal))
         {
             text.Append("e ").Append(name).Append('=').Append(value).Append('\n');
         }
 
-        return ContentHash.Of(Encoding.UTF8.GetBytes(text.ToString()));
-    }
-
-    /// <summary>The content of every input, or that it is absent.</summary>
-    private static string Fingerprint(IReadOnlyList<string> inputs)
-    {
-        var text = new StringBuilder();
         foreach (var input in inputs)
         {
             text.Append(input).Append(' ');

@@ -59,7 +59,8 @@ internal static partial class PipeprojReader
                     throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
                 }
 
-                return new PipeprojEvaluation(new Mapper(project, path, defaultBranch).Spec(), Inputs(project, sdksDirectory), IsRepeatable(project, sdksDirectory));
+                return new PipeprojEvaluation(
+                    new Mapper(project, path, defaultBranch).Spec(), Inputs(project, sdksDirectory), ReferencedProperties(project), IsRepeatable(project, sdksDirectory));
             }
             finally
             {
@@ -84,6 +85,17 @@ internal static partial class PipeprojReader
 
         return [.. files.Distinct(StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// The names of the properties the project and its imports read (<c>$(Name)</c>, <c>$(Name.Trim())</c>, in
+    /// conditions too). MSBuild makes every environment variable a property, so these are the variables that can
+    /// change the result; other ways of reading the environment are property functions, which make the evaluation
+    /// not <see cref="IsRepeatable">repeatable</see>.
+    /// </summary>
+    private static IReadOnlyList<string> ReferencedProperties(Project project) =>
+        [.. project.Imports.Select(i => i.ImportedProject).Prepend(project.Xml)
+            .SelectMany(file => PropertyReference().Matches(file.RawXml).Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>
     /// False when evaluating the same files again may give another result: an item wildcard (it lists folders) or a
@@ -120,6 +132,9 @@ internal static partial class PipeprojReader
         var code = string.IsNullOrEmpty(e.ErrorCode) ? "" : $" ({e.ErrorCode})";
         return new PipeException(ErrorCodes.MalformedProjectFile, $"{where}: the project file is not valid{code}: {what} {todo}", inner: e);
     }
+
+    [GeneratedRegex(@"\$\(\s*([A-Za-z_][A-Za-z0-9_-]*)", RegexOptions.CultureInvariant)]
+    private static partial Regex PropertyReference();
 
     [GeneratedRegex(@"\s*Line \d+, position \d+\.$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPosition();

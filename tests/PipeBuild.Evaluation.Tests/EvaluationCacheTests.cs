@@ -60,6 +60,32 @@ public sealed class EvaluationCacheTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Environment_variables_the_project_does_not_read_keep_the_entry()
+    {
+        // A profiler, a benchmark tool or another terminal sets variables of its own between two identical runs.
+        var path = files.Write("w/p.pipeproj", Project("<Command>echo $(PIPEBUILD_CACHE_READ)</Command>"));
+        Cache.Evaluate(path, noProperties, "master");
+        var entry = Assert.Single(Directory.GetFiles(Cache.Folder));
+        var json = JsonNode.Parse(File.ReadAllText(entry))!;
+        json["spec"]!["command"]![2] = "from the cache";
+        File.WriteAllText(entry, json.ToJsonString());
+        try
+        {
+            Environment.SetEnvironmentVariable("PIPEBUILD_CACHE_UNREAD", "1");
+            Assert.Equal("from the cache", Cache.Evaluate(path, noProperties, "master").Command[^1]);
+
+            // The name differs in case only: MSBuild's property names ignore case, so the variable is read.
+            Environment.SetEnvironmentVariable("pipebuild_cache_read", "x");
+            Assert.Equal("echo x", Cache.Evaluate(path, noProperties, "master").Command[^1]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PIPEBUILD_CACHE_UNREAD", null);
+            Environment.SetEnvironmentVariable("pipebuild_cache_read", null);
+        }
+    }
+
     [Theory]
     [InlineData("<TransformFile Include=\"*.py\" />", "")]
     [InlineData("", "<Stamp>$([System.DateTime]::Now.Ticks)</Stamp>")]
