@@ -13,6 +13,9 @@ public static class EngineKeys
 
     public static string JobsOf(string pipeline) => $"jobs/{pipeline}/";
 
+    /// <summary>The id of a pipeline's last successful job (outside <see cref="JobsPrefix"/>: it is not a job record).</summary>
+    public static string LastSuccess(string pipeline) => $"last-success/{pipeline}";
+
     public const string ResultsPrefix = "results/";
 
     /// <summary>The results index: one write-once entry per datum hash, shared by every branch and job.</summary>

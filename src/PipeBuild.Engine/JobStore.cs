@@ -1,24 +1,37 @@
+using System.Text;
 using PipeBuild.Core;
 using PipeBuild.Store;
 
 namespace PipeBuild.Engine;
 
-/// <summary>Job records under <c>jobs/PIPELINE/ID</c>.</summary>
+/// <summary>
+/// Job records under <c>jobs/PIPELINE/ID</c>, and the id of each pipeline's last successful job under
+/// <c>last-success/PIPELINE</c>, which every run reads: a pipeline that has run thousands of times (<c>watch</c>, CI)
+/// would otherwise read thousands of records to find it.
+/// </summary>
 public sealed class JobStore(IObjectStore objects)
 {
     public async Task SaveAsync(JobInfo job, CancellationToken cancellationToken)
     {
+        await ReplaceAsync(EngineKeys.Job(job.Pipeline, job.Id), EngineJson.Serialize(job), job.Id, cancellationToken);
+        if (job.State == JobState.Success)
+        {
+            await ReplaceAsync(EngineKeys.LastSuccess(job.Pipeline), Encoding.UTF8.GetBytes(job.Id), job.Id, cancellationToken);
+        }
+    }
+
+    private async Task ReplaceAsync(string key, byte[] content, string jobId, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var key = EngineKeys.Job(job.Pipeline, job.Id);
             var current = await objects.ReadDocumentAsync(key, cancellationToken);
-            if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(job), current?.Version, cancellationToken))
+            if (await objects.TryWriteDocumentAsync(key, content, current?.Version, cancellationToken))
             {
                 return;
             }
         }
 
-        throw new PipeException(ErrorCodes.Contention, $"job {job.Id} kept changing; try again.");
+        throw new PipeException(ErrorCodes.Contention, $"job {jobId} kept changing; try again.");
     }
 
     public async Task<IReadOnlyList<JobInfo>> ListAsync(string? pipeline, CancellationToken cancellationToken)
@@ -39,9 +52,31 @@ public sealed class JobStore(IObjectStore objects)
     public async Task<IReadOnlyList<JobDatum>> GetDatumsAsync(JobInfo job, CancellationToken cancellationToken) =>
         job.DatumTable is { } table ? await DatumTable.ReadAsync(new ContentStore(objects), table, cancellationToken) : [];
 
-    /// <summary>The newest successful job of <paramref name="pipeline"/>, if any.</summary>
-    public async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken) =>
-        (await ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);
+    /// <summary>
+    /// The last successful job of <paramref name="pipeline"/>, if any. A store written before the pointer existed, or a
+    /// pointer naming a job since deleted, falls back to the newest successful record.
+    /// </summary>
+    public async Task<JobInfo?> LastSuccessAsync(string pipeline, CancellationToken cancellationToken)
+    {
+        if (await objects.TryReadAsync(EngineKeys.LastSuccess(pipeline), cancellationToken) is { } id
+            && await objects.TryReadAsync(EngineKeys.Job(pipeline, Encoding.UTF8.GetString(id)), cancellationToken) is { } record
+            && EngineJson.Deserialize<JobInfo>(record) is { State: JobState.Success } job)
+        {
+            return job;
+        }
+
+        return (await ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State == JobState.Success);
+    }
+
+    /// <summary>Deletes every record of <paramref name="pipeline"/>'s jobs (the pipeline is being deleted).</summary>
+    public async Task DeleteAllAsync(string pipeline, CancellationToken cancellationToken)
+    {
+        await objects.DeleteAsync(EngineKeys.LastSuccess(pipeline), cancellationToken);
+        await foreach (var key in objects.ListAsync(EngineKeys.JobsOf(pipeline), cancellationToken))
+        {
+            await objects.DeleteAsync(key, cancellationToken);
+        }
+    }
 
     /// <summary>A job by id or unique id prefix.</summary>
     public async Task<JobInfo> GetAsync(string id, CancellationToken cancellationToken)

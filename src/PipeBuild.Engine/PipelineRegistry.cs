@@ -110,10 +110,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         }
 
         await Objects.DeleteAsync(EngineKeys.Pipeline(pipeline.Name), cancellationToken);
-        await foreach (var key in Objects.ListAsync(EngineKeys.JobsOf(name), cancellationToken))
-        {
-            await Objects.DeleteAsync(key, cancellationToken);
-        }
+        await new JobStore(Objects).DeleteAllAsync(name, cancellationToken);
 
         if (!keepRepo)
         {

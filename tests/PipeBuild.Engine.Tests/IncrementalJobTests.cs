@@ -32,6 +32,28 @@ public sealed class IncrementalJobTests : IDisposable
         Assert.Empty(await fx.Engine.RunAsync([], false, null, default));
     }
 
+    [Fact]
+    public async Task The_last_successful_job_is_found_from_its_pointer_and_without_it()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+        var success = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        await fx.CreateAsync(EngineFixture.Shell("upper", "exit 1", new PfsInput("in", "/*")) with { DatumTries = 1 }, update: true);
+        var failure = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((JobState.Success, JobState.Failure), (success.State, failure.State));
+
+        var pointer = await fx.Store.Objects.TryReadAsync(EngineKeys.LastSuccess("upper"), default);
+        Assert.Equal(success.Id, Encoding.UTF8.GetString(pointer!));
+        Assert.Equal(success.Id, (await fx.Engine.Jobs.LastSuccessAsync("upper", default))?.Id);
+
+        // A store from before the pointer: the job records answer.
+        await fx.Store.Objects.DeleteAsync(EngineKeys.LastSuccess("upper"), default);
+        Assert.Equal(success.Id, (await fx.Engine.Jobs.LastSuccessAsync("upper", default))?.Id);
+
+        await fx.Engine.Registry.DeleteAsync("upper", keepRepo: false, default);
+        Assert.Null(await fx.Engine.Jobs.LastSuccessAsync("upper", default));
+    }
+
     [Theory]
     [InlineData("/*", 2, 2, 2)]
     [InlineData("/*/*", 2, 2, 1)]
