@@ -27,8 +27,14 @@ public static class ObjectCodec
     /// <summary>One tree line, "<c>kind size hash name\n</c>".</summary>
     public static void WriteTreeLine(Stream destination, TreeEntry entry)
     {
-        destination.Write(Encoding.UTF8.GetBytes($"{KindChar(entry.Kind)} {entry.Size.ToString(CultureInfo.InvariantCulture)} {entry.Hash} {entry.Name}\n"));
+        destination.Write(Encoding.UTF8.GetBytes(TreeLine(entry)));
     }
+
+    /// <summary>The length in bytes of <paramref name="entry"/>'s tree line, newline included.</summary>
+    public static int TreeLineLength(TreeEntry entry) => Encoding.UTF8.GetByteCount(TreeLine(entry));
+
+    private static string TreeLine(TreeEntry entry) =>
+        $"{KindChar(entry.Kind)} {entry.Size.ToString(CultureInfo.InvariantCulture)} {entry.Hash} {entry.Name}\n";
 
     /// <summary>The entries in name order (ordinal), as <see cref="EncodeTree"/> wrote them; out of order is corrupt.</summary>
     public static List<TreeEntry> DecodeTree(ReadOnlySpan<byte> data, string hash)

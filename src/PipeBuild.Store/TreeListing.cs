@@ -9,6 +9,7 @@ public sealed class TreeListing
 {
     private readonly byte[] data;
     private readonly List<(int Start, int Length)> lines;
+    private readonly long encodedLength;
 
     public TreeListing(byte[] data, string hash)
     {
@@ -22,6 +23,7 @@ public sealed class TreeListing
             if (length > 0)
             {
                 lines.Add((start, length));
+                encodedLength += length + 1;
             }
 
             start += length + 1;
@@ -88,11 +90,20 @@ public sealed class TreeListing
 
     /// <summary>
     /// Writes this listing with <paramref name="edits"/> applied (in name order; a null entry deletes the name):
-    /// unchanged lines are copied as bytes.
+    /// unchanged lines are copied as bytes, into an array of the object's exact size, measured first (a directory of
+    /// 1,000,000 entries is an 85 MB object: a growing buffer and its copy would hold up to three times that).
     /// </summary>
-    public static byte[] Encode(TreeListing? listing, IEnumerable<KeyValuePair<string, TreeEntry?>> edits)
+    public static byte[] Encode(TreeListing? listing, IReadOnlyCollection<KeyValuePair<string, TreeEntry?>> edits)
     {
-        using var buffer = new MemoryStream(listing?.data.Length ?? 0);
+        var length = listing?.encodedLength ?? 0;
+        foreach (var (name, entry) in edits)
+        {
+            var found = listing?.Find(name) ?? -1;
+            length += (entry is null ? 0 : ObjectCodec.TreeLineLength(entry)) - (found >= 0 ? listing!.lines[found].Length + 1 : 0);
+        }
+
+        var encoded = new byte[length];
+        using var buffer = new MemoryStream(encoded);
         var next = 0;
         foreach (var (name, entry) in edits)
         {
@@ -108,7 +119,7 @@ public sealed class TreeListing
         }
 
         listing?.CopyLines(buffer, next, listing.Count);
-        return buffer.ToArray();
+        return buffer.Position == length ? encoded : throw new InvalidOperationException($"tree encoding wrote {buffer.Position} bytes of {length}");
     }
 
     private ReadOnlySpan<byte> Line(int index) => data.AsSpan(lines[index].Start, lines[index].Length);
