@@ -48,6 +48,12 @@ dotnet build "$ROOT/tool/PipeBuild.Cli" -c Release -nologo -v quiet -clp:ErrorsO
 mkdir -p "$WORK/tool"
 cp -r "$ROOT/artifacts/bin/PipeBuild.Cli/release/." "$WORK/tool/"   # a copy: a rebuild during the run cannot swap it
 PIPE="dotnet $WORK/tool/dotnet-pipe.dll"
+# P2/P3 also time what the RID-specific tool package installs: ReadyToRun code, far less JIT per run
+RID=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
+log "publishing a ReadyToRun build for ${RID:-?} (P2/P3)"
+dotnet publish "$ROOT/tool/PipeBuild.Cli" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true \
+  -o "$WORK/tool-r2r" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the ReadyToRun publish failed"
+PIPE_R2R="dotnet $WORK/tool-r2r/dotnet-pipe.dll"
 VERSION=$($PIPE version --output json | jq -r .version)
 
 hf() { local name=$1; shift; hyperfine --style basic --export-json "$WORK/$name.json" "$@" >&2; }
@@ -135,8 +141,9 @@ cd "$WORK/p2"
 hf p2 --warmup 1 --runs "$P2_RUNS" \
   -n "dotnet pipe run (no-op)" "cd ws && $PIPE run" \
   -n "dotnet pipe run --question" "cd ws && $PIPE run --question" \
-  -n "ninja (no-op)" "ninja -j $JOBS"
-P2_PIPE=$(mean p2 0); P2_Q=$(mean p2 1); P2_NINJA=$(mean p2 2)
+  -n "ninja (no-op)" "ninja -j $JOBS" \
+  -n "dotnet pipe run (no-op, ReadyToRun)" "cd ws && $PIPE_R2R run"
+P2_PIPE=$(mean p2 0); P2_Q=$(mean p2 1); P2_NINJA=$(mean p2 2); P2_R2R=$(mean p2 3)
 P2_RSS=$(cd ws && rss $PIPE run)
 # P3: a new content for one file each run; the put runs the pipeline, which must run exactly one datum
 one=$(find "$WORK/p2/in" -type f -print -quit); name=$(basename "$one")   # -quit: no SIGPIPE under pipefail
@@ -146,8 +153,11 @@ hf p3 --runs "$P2_RUNS" \
   -n "dotnet pipe run (after file put --no-run of 1 changed file)" \
      --prepare "date +%s%N >$(printf %q "$one") && cd ws && $PIPE file put data@master:$name -f $(printf %q "$one") --no-run" \
      "cd ws && $PIPE run" \
-  -n "ninja (1 file changed)" --prepare "date +%s%N >$(printf %q "$one")" "ninja -j $JOBS"
-P3_PUT=$(mean p3 0); P3_PIPE=$(mean p3 1); P3_NINJA=$(mean p3 2)
+  -n "ninja (1 file changed)" --prepare "date +%s%N >$(printf %q "$one")" "ninja -j $JOBS" \
+  -n "dotnet pipe run (ReadyToRun, after file put --no-run of 1 changed file)" \
+     --prepare "date +%s%N >$(printf %q "$one") && cd ws && $PIPE file put data@master:$name -f $(printf %q "$one") --no-run" \
+     "cd ws && $PIPE_R2R run"
+P3_PUT=$(mean p3 0); P3_PIPE=$(mean p3 1); P3_NINJA=$(mean p3 2); P3_R2R=$(mean p3 3)
 P3_JOB=$(last_job ws)
 [[ $P3_JOB == "1/$((P2_FILES - 1))/$P2_FILES" ]] || die "P3: expected exactly one datum to run, the job says ran/reused/total = $P3_JOB"
 
@@ -181,7 +191,9 @@ mkdir -p "$(dirname "$OUT")"
   echo "| P1: $P1_DATUMS tiny datums | $(calc '%.2f' "$P1_PIPE") s ($(calc '%.2f' "$P1_PIPE * 1000 / $P1_DATUMS") ms/datum) | xargs -P $JOBS $(calc '%.2f' "$P1_XARGS") s; snakemake $(calc '%.2f' "$P1_SMK") s | $(calc '%.2f' "$P1_PIPE / $P1_XARGS")x xargs; snakemake $(calc '%.1f' "$P1_SMK / $P1_PIPE")x slower | ≤ 1.5x xargs; ≥ 5x faster than snakemake | $(awk "BEGIN { print ($P1_PIPE <= 1.5 * $P1_XARGS && $P1_SMK >= 5 * $P1_PIPE) ? \"yes\" : \"**no**\" }") |"
   echo "| P1 with DatumBatching | $(calc '%.2f' "$P1_BATCH") s ($(calc '%.2f' "$P1_BATCH * 1000 / $P1_DATUMS") ms/datum) | xargs -P $JOBS $(calc '%.2f' "$P1_XARGS") s | $(calc '%.2f' "$P1_BATCH / $P1_XARGS")x xargs | ≤ 1.5x xargs | $(awk "BEGIN { print ($P1_BATCH <= 1.5 * $P1_XARGS) ? \"yes\" : \"**no**\" }") |"
   echo "| P2: no-op run, $P2_FILES files | $(calc '%.0f' "$P2_PIPE * 1000") ms (run --question $(calc '%.0f' "$P2_Q * 1000") ms) | ninja $(calc '%.0f' "$P2_NINJA * 1000") ms | $(calc '%.2f' "$P2_PIPE / $P2_NINJA")x | < 1 s, ≤ 3x ninja | $(awk "BEGIN { print ($P2_PIPE < 1 && $P2_PIPE <= 3 * $P2_NINJA) ? \"yes\" : \"**no**\" }") |"
+  echo "| P2, ReadyToRun (the tool package) | $(calc '%.0f' "$P2_R2R * 1000") ms | ninja $(calc '%.0f' "$P2_NINJA * 1000") ms | $(calc '%.2f' "$P2_R2R / $P2_NINJA")x | < 1 s, ≤ 3x ninja | $(awk "BEGIN { print ($P2_R2R < 1 && $P2_R2R <= 3 * $P2_NINJA) ? \"yes\" : \"**no**\" }") |"
   echo "| P3: 1 of $P2_FILES files changed | run $(calc '%.0f' "$P3_PIPE * 1000") ms (file put + run $(calc '%.0f' "$P3_PUT * 1000") ms), datums ran/reused/total $P3_JOB | ninja $(calc '%.0f' "$P3_NINJA * 1000") ms | $(calc '%.2f' "$P3_PIPE / $P2_PIPE")x the no-op | exactly 1 datum, < 2x no-op | $(awk "BEGIN { print ($P3_PIPE < 2 * $P2_PIPE) ? \"yes\" : \"**no**\" }") |"
+  echo "| P3, ReadyToRun (the tool package) | run $(calc '%.0f' "$P3_R2R * 1000") ms | ninja $(calc '%.0f' "$P3_NINJA * 1000") ms | $(calc '%.2f' "$P3_R2R / $P2_R2R")x the no-op | < 2x no-op | $(awk "BEGIN { print ($P3_R2R < 2 * $P2_R2R) ? \"yes\" : \"**no**\" }") |"
   echo "| P7: memory | planning $P7_DATUMS datums (run --question): $P7_Q_RSS MiB peak RSS in $P7_Q_SECS s; run of $P7_DATUMS: $P7_RUN_RSS; run of $P1_DATUMS (P1): $P1_RSS MiB; no-op over $P2_FILES: $P2_RSS MiB | | | < 1 GiB | $(awk "BEGIN { print ($P7_Q_RSS < 1024) ? \"yes\" : \"**no**\" }") |"
   echo
   echo "P1 commands: each datum is \`sh -c 'cp IN OUT'\` for every tool (with DatumBatching: \`cp\` from one \`sh\` loop per worker); PipeBuild's time is \`dotnet pipe run\` from a"
