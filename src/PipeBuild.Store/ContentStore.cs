@@ -87,18 +87,20 @@ public sealed class ContentStore(IObjectStore objects)
         return buffer.ToArray();
     }
 
+    /// <summary>Every entry of a directory, in name order.</summary>
     public async Task<List<TreeEntry>> ReadTreeAsync(string hash, CancellationToken cancellationToken) =>
-        hash == EmptyTree ? [] : ObjectCodec.DecodeTree(await ReadVerifiedAsync(hash, cancellationToken), hash);
+        await (await ReadListingAsync(hash, cancellationToken)).EntriesAsync(cancellationToken).ToListAsync(cancellationToken);
 
-    /// <summary>A tree object as a <see cref="TreeListing"/>: entries decoded when asked for.</summary>
+    /// <summary>A directory as a <see cref="TreeListing"/>: parts read and entries decoded when asked for.</summary>
     public async Task<TreeListing> ReadListingAsync(string hash, CancellationToken cancellationToken) =>
-        new(hash == EmptyTree ? [] : await ReadVerifiedAsync(hash, cancellationToken), hash);
+        TreeListing.Read(this, hash == EmptyTree ? [] : await ReadVerifiedAsync(hash, cancellationToken), hash);
 
+    /// <summary>Stores a directory of <paramref name="entries"/> and returns its hash.</summary>
     public async Task<string> WriteTreeAsync(IEnumerable<TreeEntry> entries, CancellationToken cancellationToken) =>
-        await WriteTreeAsync(ObjectCodec.EncodeTree(entries), cancellationToken);
+        (await TreeListing.WriteAsync(this, null, entries.ToDictionary(e => e.Name, e => (TreeEntry?)e, StringComparer.Ordinal).OrderBy(e => e.Key, StringComparer.Ordinal).ToList(), cancellationToken)).Hash;
 
-    /// <summary>Stores an encoded tree object (<see cref="TreeListing.Encode"/>) and returns its hash.</summary>
-    public async Task<string> WriteTreeAsync(byte[] encoded, CancellationToken cancellationToken) =>
+    /// <summary>Stores one encoded tree object (a directory, a part or an index: <see cref="TreeListing"/>) and returns its hash.</summary>
+    public async Task<string> WriteTreeAsync(ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken) =>
         (await PutAsync(encoded, cancellationToken)).Hash;
 
     public async Task<List<FileContent>> ReadChunkListAsync(string hash, CancellationToken cancellationToken) =>

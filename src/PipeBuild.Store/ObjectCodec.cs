@@ -5,9 +5,10 @@ using PipeBuild.Core;
 namespace PipeBuild.Store;
 
 /// <summary>
-/// The byte formats of tree and chunk-list objects. Both are line-based and sorted so the same content always
+/// The byte formats of tree and chunk-list objects. All are line-based and sorted so the same content always
 /// has the same bytes and hash: a tree line is "<c>kind size hash name</c>" (kind f, c or d), a chunk-list
-/// line is "<c>hash size</c>".
+/// line is "<c>hash size</c>", and the index of a large directory's parts (<see cref="TreeListing"/>) has a line
+/// "<c>p size hash count lastName</c>" per part.
 /// </summary>
 public static class ObjectCodec
 {
@@ -94,6 +95,57 @@ public static class ObjectCodec
     public static long DecodeTreeLineSize(ReadOnlySpan<byte> line, string hash) =>
         long.TryParse(line[2..SizeEnd(line, hash)], NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : throw Corrupt(hash, "tree");
 
+    /// <summary>
+    /// Whether a tree line's entry ends a part of a large directory: one name in 2,048 does, chosen by a hash of the
+    /// name's bytes (FNV-1a, fixed forever: it decides stored hashes), so parts are cut where the names say, and an
+    /// edit moves no cut but its own.
+    /// </summary>
+    public static bool IsPartBoundary(ReadOnlySpan<byte> line, string hash)
+    {
+        var hashed = 14695981039346656037UL;
+        foreach (var b in line[(SizeEnd(line, hash) + 2 + ContentHash.HexLength)..])
+        {
+            hashed = (hashed ^ b) * 1099511628211UL;
+        }
+
+        return (hashed & 2047) == 0;
+    }
+
+    /// <summary>Whether a tree object is the index of a large directory's parts rather than a list of entries.</summary>
+    public static bool IsTreeIndex(ReadOnlySpan<byte> data) => data.StartsWith("p "u8);
+
+    /// <summary>The index of a large directory: one line per part, in name order.</summary>
+    public static byte[] EncodeTreeIndex(IEnumerable<TreePart> parts)
+    {
+        using var buffer = new MemoryStream();
+        foreach (var part in parts)
+        {
+            buffer.Write(Encoding.UTF8.GetBytes($"p {part.Size.ToString(CultureInfo.InvariantCulture)} {part.Hash} {part.Count.ToString(CultureInfo.InvariantCulture)} {part.LastName}\n"));
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static List<TreePart> DecodeTreeIndex(ReadOnlySpan<byte> data, string hash)
+    {
+        var parts = new List<TreePart>();
+        foreach (var line in Utf8(data, hash, "tree index").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ', 5);
+            if (fields.Length != 5 || fields[0] != "p" || !ContentHash.IsValid(fields[2])
+                || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+                || !int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count == 0
+                || (parts.Count > 0 && string.CompareOrdinal(parts[^1].LastName, fields[4]) >= 0))
+            {
+                throw Corrupt(hash, "tree index");
+            }
+
+            parts.Add(new TreePart(fields[2], size, count, fields[4]));
+        }
+
+        return parts.Count > 0 ? parts : throw Corrupt(hash, "tree index");
+    }
+
     /// <summary>Where the size field of a tree line ends (checked: the hash and a name follow).</summary>
     private static int SizeEnd(ReadOnlySpan<byte> line, string hash)
     {
@@ -160,6 +212,6 @@ public static class ObjectCodec
         _ => throw Corrupt(hash, "tree"),
     };
 
-    private static PipeException Corrupt(string hash, string what) =>
+    internal static PipeException Corrupt(string hash, string what) =>
         new(ErrorCodes.Corrupt, $"the {what} object {hash} is malformed; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
 }

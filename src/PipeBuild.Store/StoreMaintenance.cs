@@ -138,7 +138,9 @@ public sealed class StoreMaintenance(VersionStore store)
         }
         else if (entry.IsDirectory)
         {
-            foreach (var child in await store.Content.ReadTreeAsync(entry.Hash, cancellationToken))
+            var listing = await store.Content.ReadListingAsync(entry.Hash, cancellationToken);
+            reachable.UnionWith(listing.PartHashes);
+            await foreach (var child in listing.EntriesAsync(cancellationToken))
             {
                 await MarkAsync(child, reachable, cancellationToken);
             }
@@ -170,8 +172,16 @@ public sealed class StoreMaintenance(VersionStore store)
         }
         else if (entry.IsDirectory)
         {
+            var listing = await store.Content.ReadListingAsync(entry.Hash, cancellationToken);
+            var missing = listing.PartHashes.Where(part => !verified.Contains(part)).ToList();
+            problems.AddRange(missing.Select(part => $"{where}{entry.Name} needs tree part {part}, which is missing or corrupt."));
+            if (missing.Count > 0)
+            {
+                return;
+            }
+
             var prefix = entry.Name.Length == 0 ? where : $"{where}{entry.Name}/";
-            foreach (var child in await store.Content.ReadTreeAsync(entry.Hash, cancellationToken))
+            await foreach (var child in listing.EntriesAsync(cancellationToken))
             {
                 await CheckReachableAsync(child, prefix, verified, problems, cancellationToken);
             }

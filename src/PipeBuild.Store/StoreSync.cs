@@ -114,7 +114,14 @@ public sealed class StoreSync(VersionStore source, VersionStore destination, IPr
         }
         else if (entry.IsDirectory)
         {
-            foreach (var child in await source.Content.ReadTreeAsync(entry.Hash, cancellationToken))
+            // The parts of a large directory are plain tree objects: copied as entries with no children of their own.
+            var listing = await source.Content.ReadListingAsync(entry.Hash, cancellationToken);
+            foreach (var part in listing.PartHashes)
+            {
+                await CopyEntryAsync(new TreeEntry("", EntryKind.File, 0, part), cancellationToken);
+            }
+
+            await foreach (var child in listing.EntriesAsync(cancellationToken))
             {
                 await CopyEntryAsync(child, cancellationToken);
             }

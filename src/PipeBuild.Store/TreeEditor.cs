@@ -32,7 +32,7 @@ public sealed class TreeEditor
         }
 
         var parent = await FindDirectoryAsync(RepoPath.Parent(path), create: false, cancellationToken);
-        return parent?.Get(RepoPath.Name(path));
+        return parent is null ? null : await parent.GetAsync(RepoPath.Name(path), cancellationToken);
     }
 
     /// <summary>Puts a file at <paramref name="path"/>, replacing a file there and creating parent directories.</summary>
@@ -45,7 +45,7 @@ public sealed class TreeEditor
 
         var parent = (await FindDirectoryAsync(RepoPath.Parent(path), create: true, cancellationToken))!;
         var name = RepoPath.Name(path);
-        var existing = parent.Get(name);
+        var existing = await parent.GetAsync(name, cancellationToken);
         if (existing is { IsDirectory: true })
         {
             throw new PipeException(ErrorCodes.PathConflict, $"cannot put a file at '{RepoPath.Display(path)}': a directory is there. Delete it first or choose another path.");
@@ -56,7 +56,7 @@ public sealed class TreeEditor
             return;
         }
 
-        parent.Set(name, new TreeEntry(name, file.Kind, file.Size, file.Hash));
+        await parent.SetAsync(name, new TreeEntry(name, file.Kind, file.Size, file.Hash), cancellationToken);
         parent.Loaded.Remove(name);
         MarkDirty(path);
     }
@@ -74,7 +74,7 @@ public sealed class TreeEditor
 
         var parent = await FindDirectoryAsync(RepoPath.Parent(path), create: false, cancellationToken);
         var name = RepoPath.Name(path);
-        if (parent is null || !parent.Remove(name))
+        if (parent is null || !await parent.RemoveAsync(name, cancellationToken))
         {
             return false;
         }
@@ -108,11 +108,11 @@ public sealed class TreeEditor
             var (hash, size) = await SaveAsync(child, cancellationToken);
             if (child.Count == 0)
             {
-                node.Remove(name);
+                await node.RemoveAsync(name, cancellationToken);
             }
             else
             {
-                node.Set(name, new TreeEntry(name, EntryKind.Directory, size, hash));
+                await node.SetAsync(name, new TreeEntry(name, EntryKind.Directory, size, hash), cancellationToken);
             }
         }
 
@@ -149,7 +149,7 @@ public sealed class TreeEditor
                 continue;
             }
 
-            if (node.Get(segment) is { } entry)
+            if (await node.GetAsync(segment, cancellationToken) is { } entry)
             {
                 if (!entry.IsDirectory)
                 {
@@ -180,20 +180,19 @@ public sealed class TreeEditor
     }
 
     /// <summary>
-    /// A directory being edited: its stored listing (read once, decoded only where looked at) and the edits on top,
-    /// kept in name order so saving merges them into the listing's bytes.
+    /// A directory being edited: its stored listing (read once, parts read and entries decoded only where looked at)
+    /// and the edits on top, kept in name order so saving merges them into the parts they touch.
     /// </summary>
     private sealed class DirectoryNode(string? hash)
     {
         private readonly SortedDictionary<string, TreeEntry?> edits = new(StringComparer.Ordinal);
         private TreeListing? listing;
         private bool loaded;
-        private long? size;
 
         public string? Hash { get; private set; } = hash;
 
         /// <summary>The total size of the files under the directory as stored (edits count once saved).</summary>
-        public long Size => size ??= listing?.TotalSize() ?? 0;
+        public long Size => listing?.TotalSize() ?? 0;
 
         public bool Dirty { get; set; }
 
@@ -217,21 +216,13 @@ public sealed class TreeEditor
             return this;
         }
 
-        public TreeEntry? Get(string name)
-        {
-            if (edits.TryGetValue(name, out var edited))
-            {
-                return edited;
-            }
+        public async ValueTask<TreeEntry?> GetAsync(string name, CancellationToken cancellationToken) =>
+            edits.TryGetValue(name, out var edited) ? edited : listing is null ? null : await listing.GetAsync(name, cancellationToken);
 
-            var index = listing?.Find(name) ?? -1;
-            return index >= 0 ? listing![index] : null;
-        }
-
-        public void Set(string name, TreeEntry entry) => Edit(name, entry);
+        public ValueTask<bool> SetAsync(string name, TreeEntry entry, CancellationToken cancellationToken) => EditAsync(name, entry, cancellationToken);
 
         /// <summary>Removes the entry; false when there was none.</summary>
-        public bool Remove(string name) => Edit(name, null);
+        public ValueTask<bool> RemoveAsync(string name, CancellationToken cancellationToken) => EditAsync(name, null, cancellationToken);
 
         public void Clear()
         {
@@ -242,15 +233,14 @@ public sealed class TreeEditor
 
         public async Task SaveAsync(ContentStore content, CancellationToken cancellationToken)
         {
-            var encoded = TreeListing.Encode(listing, edits);
-            Hash = await content.WriteTreeAsync(encoded, cancellationToken);
-            (listing, size, Dirty) = (new TreeListing(encoded, Hash), null, false);
+            listing = await TreeListing.WriteAsync(content, listing, edits, cancellationToken);
+            (Hash, Dirty) = (listing.Hash, false);
             edits.Clear();
         }
 
-        private bool Edit(string name, TreeEntry? entry)
+        private async ValueTask<bool> EditAsync(string name, TreeEntry? entry, CancellationToken cancellationToken)
         {
-            var existing = Get(name);
+            var existing = await GetAsync(name, cancellationToken);
             if (existing is null && entry is null)
             {
                 return false;

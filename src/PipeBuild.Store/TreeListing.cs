@@ -1,137 +1,257 @@
+using System.Runtime.CompilerServices;
+
 namespace PipeBuild.Store;
 
 /// <summary>
-/// A tree object as its bytes and the offsets of its lines, decoding an entry only when asked for it. A directory
-/// of 100,000 entries is one 8 MB object: an edit or a diff that touches a few entries decodes those few (and the
-/// ~17 a binary search probes) and copies or compares the rest as bytes.
+/// A directory's entries. Up to <see cref="SplitAbove"/> entries they are one tree object; a larger directory is an
+/// index of parts, each a tree object cut after an entry whose name is a part boundary
+/// (<see cref="ObjectCodec.IsPartBoundary"/>, one name in 2,048), so the cuts depend on the names alone and the same
+/// entries always give the same objects. An edit rewrites the parts it touches and the index, a diff of two versions
+/// reads only the parts whose hashes differ, a lookup reads one part: the cost of a change no longer grows with the
+/// size of the directory (a 100,000-entry directory is 8 MB as one object, ~170 KB a part).
 /// </summary>
 public sealed class TreeListing
 {
-    private readonly byte[] data;
-    private readonly List<(int Start, int Length)> lines;
-    private readonly long encodedLength;
+    /// <summary>The most entries a directory stores as one tree object.</summary>
+    public const int SplitAbove = 8192;
 
-    public TreeListing(byte[] data, string hash)
+    private readonly ContentStore content;
+    private readonly Slot[] slots;
+
+    private TreeListing(ContentStore content, string hash, Slot[] slots)
     {
-        this.data = data;
+        this.content = content;
         Hash = hash;
-        lines = [];
-        for (var start = 0; start < data.Length;)
-        {
-            var length = data.AsSpan(start).IndexOf((byte)'\n');
-            length = length < 0 ? data.Length - start : length;
-            if (length > 0)
-            {
-                lines.Add((start, length));
-                encodedLength += length + 1;
-            }
-
-            start += length + 1;
-        }
+        this.slots = slots;
     }
 
-    /// <summary>The tree object's hash (named in errors).</summary>
     public string Hash { get; }
 
-    public int Count => lines.Count;
+    public int Count => slots.Sum(s => s.Count);
 
-    public TreeEntry this[int index] => ObjectCodec.DecodeTreeLine(Line(index), Hash);
-
-    public string NameAt(int index) => ObjectCodec.DecodeTreeLineName(Line(index), Hash);
+    /// <summary>The objects of the parts, for an index (none for a directory stored as one object).</summary>
+    public IEnumerable<string> PartHashes => slots.Length == 1 && slots[0].Hash == Hash ? [] : slots.Select(s => s.Hash!);
 
     /// <summary>The total size of the entries (for a directory entry, of the files under it).</summary>
-    public long TotalSize()
+    public long TotalSize() => slots.Sum(s => s.Size);
+
+    /// <summary>Reads the listing of the tree object <paramref name="data"/> (its parts are read when needed).</summary>
+    public static TreeListing Read(ContentStore content, byte[] data, string hash)
     {
-        var total = 0L;
-        for (var i = 0; i < lines.Count; i++)
+        if (!ObjectCodec.IsTreeIndex(data))
         {
-            total += ObjectCodec.DecodeTreeLineSize(Line(i), Hash);
+            return new(content, hash, [Slot.Of(new TreeLines(data, hash))]);
         }
 
-        return total;
+        return new(content, hash, [.. ObjectCodec.DecodeTreeIndex(data, hash).Select(p => new Slot(p.Hash, p.Count, p.Size, p.LastName))]);
     }
 
-    /// <summary>The index of the entry named <paramref name="name"/>, or the bitwise complement of where it would go.</summary>
-    public int Find(string name)
+    /// <summary>The entry named <paramref name="name"/>, or null.</summary>
+    public async ValueTask<TreeEntry?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        int low = 0, high = lines.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var order = string.CompareOrdinal(NameAt(middle), name);
-            if (order == 0)
-            {
-                return middle;
-            }
-
-            (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
-        }
-
-        return ~low;
+        var lines = await LoadAsync(slots[Route(name)], cancellationToken);
+        var index = lines.Find(name);
+        return index >= 0 ? lines[index] : null;
     }
 
-    /// <summary>The entries that differ between two listings by name, in name order: (old, new), null where absent.</summary>
-    public static IEnumerable<(TreeEntry? Old, TreeEntry? New)> Diff(TreeListing? before, TreeListing? after)
+    /// <summary>Every entry, in name order.</summary>
+    public async IAsyncEnumerable<TreeEntry> EntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        int i = 0, j = 0, beforeCount = before?.Count ?? 0, afterCount = after?.Count ?? 0;
-        while (i < beforeCount || j < afterCount)
+        foreach (var slot in slots)
         {
-            if (i < beforeCount && j < afterCount && before!.Line(i).SequenceEqual(after!.Line(j)))
+            foreach (var entry in (await LoadAsync(slot, cancellationToken)).Decode())
             {
-                i++;
-                j++;
-                continue;
+                yield return entry;
             }
-
-            var order = i == beforeCount ? 1 : j == afterCount ? -1 : string.CompareOrdinal(before!.NameAt(i), after!.NameAt(j));
-            yield return (order <= 0 ? before![i++] : null, order >= 0 ? after![j++] : null);
         }
     }
 
     /// <summary>
-    /// Writes this listing with <paramref name="edits"/> applied (in name order; a null entry deletes the name):
-    /// unchanged lines are copied as bytes, into an array of the object's exact size, measured first (a directory of
-    /// 1,000,000 entries is an 85 MB object: a growing buffer and its copy would hold up to three times that).
+    /// The entries that differ between two listings by name, in name order: (old, new), null where absent. Parts with
+    /// the same hash at the same place are skipped unread.
     /// </summary>
-    public static byte[] Encode(TreeListing? listing, IReadOnlyCollection<KeyValuePair<string, TreeEntry?>> edits)
+    public static async IAsyncEnumerable<(TreeEntry? Old, TreeEntry? New)> DiffAsync(
+        TreeListing? before, TreeListing? after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var length = listing?.encodedLength ?? 0;
-        foreach (var (name, entry) in edits)
+        var (left, right) = (new Cursor(before), new Cursor(after));
+        while (true)
         {
-            var found = listing?.Find(name) ?? -1;
-            length += (entry is null ? 0 : ObjectCodec.TreeLineLength(entry)) - (found >= 0 ? listing!.lines[found].Length + 1 : 0);
-        }
-
-        var encoded = new byte[length];
-        using var buffer = new MemoryStream(encoded);
-        var next = 0;
-        foreach (var (name, entry) in edits)
-        {
-            var found = listing?.Find(name) ?? -1;
-            var at = found >= 0 ? found : ~found;
-            listing?.CopyLines(buffer, next, at);
-            if (entry is not null)
+            left.Settle();
+            right.Settle();
+            if (left.AtPartStart && right.AtPartStart && left.Slot is { } a && right.Slot is { } b && a.Hash is not null && a.Hash == b.Hash)
             {
-                ObjectCodec.WriteTreeLine(buffer, entry);
+                left.SkipPart();
+                right.SkipPart();
+                continue;
             }
 
-            next = found >= 0 ? at + 1 : at;
-        }
+            var (l, r) = (await left.LinesAsync(cancellationToken), await right.LinesAsync(cancellationToken));
+            if (l is null && r is null)
+            {
+                yield break;
+            }
 
-        listing?.CopyLines(buffer, next, listing.Count);
-        return buffer.Position == length ? encoded : throw new InvalidOperationException($"tree encoding wrote {buffer.Position} bytes of {length}");
+            if (l is not null && r is not null && TreeLines.SameLine(l, left.Line, r, right.Line))
+            {
+                left.Next();
+                right.Next();
+                continue;
+            }
+
+            var order = l is null ? 1 : r is null ? -1 : string.CompareOrdinal(l.NameAt(left.Line), r!.NameAt(right.Line));
+            yield return (order <= 0 ? left.Take(l!) : null, order >= 0 ? right.Take(r!) : null);
+        }
     }
 
-    private ReadOnlySpan<byte> Line(int index) => data.AsSpan(lines[index].Start, lines[index].Length);
-
-    private void CopyLines(Stream destination, int from, int to)
+    /// <summary>
+    /// Stores <paramref name="listing"/> (null: an empty directory) with <paramref name="edits"/> applied (in name
+    /// order; a null entry deletes the name) and returns the new listing. Parts without edits are kept as they are.
+    /// </summary>
+    public static async Task<TreeListing> WriteAsync(
+        ContentStore content, TreeListing? listing, IReadOnlyCollection<KeyValuePair<string, TreeEntry?>> edits, CancellationToken cancellationToken)
     {
-        if (from < to)
+        var old = listing?.slots ?? [Slot.Of(new TreeLines(Array.Empty<byte>(), null))];
+        var byPart = new List<KeyValuePair<string, TreeEntry?>>[old.Length];
+        foreach (var edit in edits)
         {
-            var start = lines[from].Start;
-            var end = lines[to - 1].Start + lines[to - 1].Length;
-            destination.Write(data, start, end - start);
-            destination.WriteByte((byte)'\n');
+            (byPart[listing?.Route(edit.Key) ?? 0] ??= []).Add(edit);
         }
+
+        var result = new List<Slot>();
+        for (var i = 0; i < old.Length;)
+        {
+            if (byPart[i] is null)
+            {
+                result.Add(old[i++]);
+                continue;
+            }
+
+            // An edited part ends where it did unless its last entry (the boundary) went: then it runs on into the next.
+            var edited = await EditAsync(i++);
+            while (i < old.Length && (edited.Count == 0 || !edited.EndsPart(edited.Count - 1)))
+            {
+                var next = await EditAsync(i++);
+                edited = new TreeLines((byte[])[.. edited.Data.Span, .. next.Data.Span], null);
+            }
+
+            result.AddRange(Split(edited));
+        }
+
+        if (result.Sum(s => s.Count) <= SplitAbove)
+        {
+            var whole = new List<byte>();
+            foreach (var slot in result)
+            {
+                whole.AddRange((await LoadAsync(content, slot, cancellationToken)).Data.Span);
+            }
+
+            var data = whole.ToArray();
+            var hash = await content.WriteTreeAsync(data, cancellationToken);
+            return new(content, hash, [Slot.Of(new TreeLines(data, hash))]);
+        }
+
+        var parts = new List<TreePart>();
+        foreach (var slot in result)
+        {
+            slot.Hash ??= await content.WriteTreeAsync(slot.Lines!.Data, cancellationToken);
+            parts.Add(new TreePart(slot.Hash, slot.Size, slot.Count, slot.LastName!));
+        }
+
+        return new(content, await content.WriteTreeAsync(ObjectCodec.EncodeTreeIndex(parts), cancellationToken), [.. result]);
+
+        async Task<TreeLines> EditAsync(int part) =>
+            new(TreeLines.Encode(await LoadAsync(content, old[part], cancellationToken), (IReadOnlyCollection<KeyValuePair<string, TreeEntry?>>?)byPart[part] ?? []), null);
+    }
+
+    /// <summary>The lines cut after each boundary entry (the last piece may end without one).</summary>
+    private static IEnumerable<Slot> Split(TreeLines lines)
+    {
+        var data = lines.Data;
+        var start = 0;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines.EndsPart(i) || i == lines.Count - 1)
+            {
+                var end = i == lines.Count - 1 ? data.Length : lines.StartOf(i + 1);
+                yield return Slot.Of(new TreeLines(data[start..end], null));
+                start = end;
+            }
+        }
+    }
+
+    /// <summary>The part holding <paramref name="name"/> or where it would go: the first whose last name is not before it.</summary>
+    private int Route(string name)
+    {
+        int low = 0, high = slots.Length - 1;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            (low, high) = string.CompareOrdinal(slots[middle].LastName, name) < 0 ? (middle + 1, high) : (low, middle);
+        }
+
+        return low;
+    }
+
+    private ValueTask<TreeLines> LoadAsync(Slot slot, CancellationToken cancellationToken) => LoadAsync(content, slot, cancellationToken);
+
+    private static async ValueTask<TreeLines> LoadAsync(ContentStore content, Slot slot, CancellationToken cancellationToken)
+    {
+        if (slot.Lines is null)
+        {
+            var lines = new TreeLines(await content.ReadVerifiedAsync(slot.Hash!, cancellationToken), slot.Hash);
+            slot.Lines = lines.Count == slot.Count ? lines : throw ObjectCodec.Corrupt(slot.Hash!, "tree part");
+        }
+
+        return slot.Lines;
+    }
+
+    /// <summary>A part: its object (null until stored), what the index says of it, and its lines once read.</summary>
+    private sealed class Slot(string? hash, int count, long size, string? lastName)
+    {
+        public string? Hash { get; set; } = hash;
+
+        public int Count { get; } = count;
+
+        public long Size { get; } = size;
+
+        /// <summary>The last entry's name; null for an empty directory.</summary>
+        public string? LastName { get; } = lastName;
+
+        public TreeLines? Lines { get; set; }
+
+        public static Slot Of(TreeLines lines) =>
+            new(lines.Hash, lines.Count, lines.TotalSize(), lines.Count > 0 ? lines.NameAt(lines.Count - 1) : null) { Lines = lines };
+    }
+
+    /// <summary>A position in a listing: a part and a line in it.</summary>
+    private sealed class Cursor(TreeListing? listing)
+    {
+        private int part;
+        private TreeLines? lines;
+
+        public int Line { get; private set; }
+
+        public Slot? Slot => listing is not null && part < listing.slots.Length ? listing.slots[part] : null;
+
+        public bool AtPartStart => Line == 0;
+
+        public void SkipPart() => (part, lines, Line) = (part + 1, null, 0);
+
+        /// <summary>Moves past finished parts (and empty ones), so that a part's start can be skipped unread.</summary>
+        public void Settle()
+        {
+            while (Slot is { } slot && Line >= slot.Count)
+            {
+                SkipPart();
+            }
+        }
+
+        /// <summary>The current part's lines (after <see cref="Settle"/>); null at the end.</summary>
+        public async ValueTask<TreeLines?> LinesAsync(CancellationToken cancellationToken) =>
+            Slot is { } slot ? lines ??= await listing!.LoadAsync(slot, cancellationToken) : null;
+
+        public void Next() => Line++;
+
+        public TreeEntry Take(TreeLines current) => current[Line++];
     }
 }

@@ -486,7 +486,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
         var before = old is { IsDirectory: true } ? await Content.ReadListingAsync(old.Hash, cancellationToken) : null;
         var after = @new is { IsDirectory: true } ? await Content.ReadListingAsync(@new.Hash, cancellationToken) : null;
-        foreach (var (left, right) in TreeListing.Diff(before, after))
+        await foreach (var (left, right) in TreeListing.DiffAsync(before, after, cancellationToken))
         {
             await DiffEntriesAsync(left, right, RepoPath.Combine(path, (left ?? right)!.Name), depth + 1, maxDepth, changes, cancellationToken);
         }
@@ -500,10 +500,8 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             yield break;
         }
 
-        var listing = await Content.ReadListingAsync(treeHash, cancellationToken);
-        for (var i = 0; i < listing.Count; i++)
+        await foreach (var entry in (await Content.ReadListingAsync(treeHash, cancellationToken)).EntriesAsync(cancellationToken))
         {
-            var entry = listing[i];
             var entryPath = RepoPath.Combine(path, entry.Name);
             if (pattern.IsMatch(entryPath))
             {

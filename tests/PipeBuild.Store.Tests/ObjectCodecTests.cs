@@ -62,22 +62,10 @@ public sealed class ObjectCodecTests
         };
         TreeEntry[] expected = [edits["a"]!, new("b", EntryKind.File, 1, HashA), edits["e"]!, edits["f"]!, edits["z"]!];
 
-        Assert.Equal(ObjectCodec.EncodeTree(expected), TreeListing.Encode(listing, edits));
-        Assert.Equal(ObjectCodec.EncodeTree([edits["a"]!]), TreeListing.Encode(null, [new("a", edits["a"])]));
+        Assert.Equal(ObjectCodec.EncodeTree(expected), TreeLines.Encode(listing, edits));
+        Assert.Equal(ObjectCodec.EncodeTree([edits["a"]!]), TreeLines.Encode(null, [new("a", edits["a"])]));
     }
 
-    [Fact]
-    public void A_listing_diff_pairs_entries_by_name_and_skips_equal_lines()
-    {
-        var before = Listing("a", "b", "c");
-        var after = new TreeListing(ObjectCodec.EncodeTree([new("b", EntryKind.File, 2, HashB), new("c", EntryKind.File, 1, HashA), new("d", EntryKind.File, 1, HashA)]), "y");
-
-        Assert.Equal(
-            [(before[0], null), (before[1], after[0]), (null, after[2])],
-            TreeListing.Diff(before, after).ToList());
-        Assert.Equal([(null, after[0]), (null, after[1]), (null, after[2])], TreeListing.Diff(null, after).ToList());
-    }
-
-    private static TreeListing Listing(params string[] names) =>
+    private static TreeLines Listing(params string[] names) =>
         new(ObjectCodec.EncodeTree(names.Select(n => new TreeEntry(n, EntryKind.File, 1, HashA))), "x");
 }

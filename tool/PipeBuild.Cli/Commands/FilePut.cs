@@ -77,7 +77,7 @@ internal static class FilePut
             var first = 0;
             if (request.Append && await editor.GetAsync(folder, ct) is { IsDirectory: true } existing)
             {
-                first = (await store.Content.ReadTreeAsync(existing.Hash, ct)).Count;
+                first = (await store.Content.ReadListingAsync(existing.Hash, ct)).Count;
             }
             else if (!request.Append)
             {
