@@ -58,14 +58,15 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         var inputs = spec.Input.Leaves().Select(l => l.Repo).Distinct(StringComparer.Ordinal).ToList();
         foreach (var repo in inputs)
         {
+            var where = spec.InputSources.GetValueOrDefault(repo) ?? spec.SourceFile ?? spec.Name;
             if (repo == spec.Name)
             {
-                throw new PipeException(ErrorCodes.PipelineCycle, $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' reads its own output repo.");
+                throw new PipeException(ErrorCodes.PipelineCycle, $"{where}: pipeline '{spec.Name}' reads its own output repo.");
             }
 
             if ((await store.ListReposAsync(cancellationToken)).All(r => r.Name != repo))
             {
-                throw new PipeException(ErrorCodes.InputRepoMissing, $"{spec.SourceFile ?? spec.Name}: input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
+                throw new PipeException(ErrorCodes.InputRepoMissing, $"{where}: input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
             }
         }
 

@@ -104,6 +104,8 @@ public static class PachydermSpecReader
 
     private sealed class Mapper(LineMap lines, int bom, string defaultBranch)
     {
+        private readonly Dictionary<string, string> inputSources = new(StringComparer.Ordinal);
+
         public PipelineSpec Spec(JsonSpecNode root)
         {
             if (root.Kind != JsonValueKind.Object)
@@ -159,6 +161,7 @@ public static class PachydermSpecReader
                     : [],
                 DatumBatching = transformFields.TryGetValue("datum_batching", out var batching) && Boolean(batching.Value, "transform.datum_batching"),
                 Input = input,
+                InputSources = inputSources,
                 Parallelism = fields.TryGetValue("parallelism_spec", out var parallelism) ? Parallelism(parallelism.Value) : 0,
                 DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : 3,
                 DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value) : null,
@@ -213,6 +216,7 @@ public static class PachydermSpecReader
                 var repoNode = Object(Required(item, fields, "repo", path, "{\"name\": \"data\"}"), $"{path}.repo");
                 var repoName = Required(repoNode, Fields(repoNode, $"{path}.repo", LegacyRepoShape), "name", $"{path}.repo", "\"data\"");
                 var repo = PipelineValidation.Name(String(repoName, $"{path}.repo.name"), "input repo name", At(repoName));
+                inputSources.TryAdd(repo, At(repoName));
                 string? Optional(string field) => fields.TryGetValue(field, out var m) ? String(m.Value, $"{path}.{m.Name}") : null;
                 var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : defaultBranch;
                 var name = Optional("name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", At(fields["name"].Value)) : null;
@@ -233,6 +237,7 @@ public static class PachydermSpecReader
             var fields = Fields(Object(node, path), path, PfsShape);
             var repoNode = Required(node, fields, "repo", path, "\"data\"");
             var repo = PipelineValidation.Name(String(repoNode, $"{path}.repo"), "input repo name", At(repoNode));
+            inputSources.TryAdd(repo, At(repoNode));
             string? Optional(string field) => fields.TryGetValue(field, out var m) ? String(m.Value, $"{path}.{m.Name}") : null;
 
             var branch = Optional("branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", At(fields["branch"].Value)) : defaultBranch;

@@ -152,6 +152,8 @@ internal static partial class PipeprojReader
 
     private sealed class Mapper(Project project, string path, string defaultBranch)
     {
+        private readonly Dictionary<string, string> inputSources = new(StringComparer.Ordinal);
+
         public PipelineSpec Spec()
         {
             // The SDK's own default is the file name; an error about it should say so, not point into Sdk.props.
@@ -182,6 +184,7 @@ internal static partial class PipeprojReader
                 DatumTimeout = DatumTimeout(),
                 DatumBatching = Boolean("DatumBatching"),
                 SourceFile = path,
+                InputSources = inputSources,
                 WorkingDirectory = Path.GetDirectoryName(path),
             };
         }
@@ -251,6 +254,11 @@ internal static partial class PipeprojReader
 
                 var parsed = InputExpression.Parse(e.Value.Trim(), e.Where, defaultBranch);
                 PipelineValidation.Input(parsed, e.Where);
+                foreach (var leaf in parsed.Leaves())
+                {
+                    inputSources.TryAdd(leaf.Repo, e.Where);
+                }
+
                 return parsed;
             }
 
@@ -264,6 +272,7 @@ internal static partial class PipeprojReader
             foreach (var item in items)
             {
                 var (kind, pfs) = PipeInput(item);
+                inputSources.TryAdd(pfs.Repo, Location(item.Xml.Location));
                 var group = groups.FindIndex(g => g.Kind == kind);
                 if (group < 0)
                 {

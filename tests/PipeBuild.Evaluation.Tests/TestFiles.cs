@@ -57,7 +57,7 @@ public sealed class TestFiles : IDisposable
     /// by their JSON; the source file and folder are left out because they name where a spec was read from.
     /// </summary>
     public static string Canonical(PipelineSpec spec) =>
-        JsonSerializer.Serialize(spec with { SourceFile = null, WorkingDirectory = null }, new JsonSerializerOptions { WriteIndented = true });
+        JsonSerializer.Serialize(spec with { SourceFile = null, InputSources = new Dictionary<string, string>(), WorkingDirectory = null }, new JsonSerializerOptions { WriteIndented = true });
 
     public void Dispose()
     {

@@ -56,7 +56,7 @@ public sealed class PipelineSpecConversionTests : IDisposable
     private JsonObject Evaluate(string file)
     {
         var spec = JsonNode.Parse(ws.Run("pipeline", "inspect", "-f", file, "--output", "json").ShouldSucceed().Stdout)!.AsObject();
-        foreach (var origin in new[] { "sourceFile", "transformFiles" })
+        foreach (var origin in new[] { "sourceFile", "inputSources", "transformFiles" })
         {
             spec.Remove(origin);
         }

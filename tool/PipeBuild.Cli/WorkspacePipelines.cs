@@ -43,7 +43,8 @@ internal static class WorkspacePipelines
         foreach (var spec in specs)
         {
             var registered = await session.Engine.Registry.TryGetAsync(spec.Name, cancellationToken);
-            if (registered is null || !EngineJson.Serialize(registered.Spec).AsSpan().SequenceEqual(EngineJson.Serialize(spec)))
+            // Where the inputs are named is for messages: moving a line is not a change of the pipeline.
+            if (registered is null || !EngineJson.Serialize(registered.Spec with { InputSources = spec.InputSources }).AsSpan().SequenceEqual(EngineJson.Serialize(spec)))
             {
                 changes.Add((spec, registered is not null));
             }

@@ -74,4 +74,7 @@ public sealed record PipelineSpec
 
     /// <summary>The file the spec was read from, for messages.</summary>
     public string? SourceFile { get; init; }
+
+    /// <summary>Where in <see cref="SourceFile"/> each input repo is named (<c>file(line,col)</c> by repo), for messages.</summary>
+    public IReadOnlyDictionary<string, string> InputSources { get; init; } = new Dictionary<string, string>();
 }
