@@ -40,6 +40,10 @@ public sealed class LocalExecutor : IDatumExecutor
         try
         {
             var sandbox = await slot.Sandbox.FillAsync(work.Datum, work.Content, cancellationToken);
+
+            // Cancelled while the sandbox filled (Ctrl+C as a datum starts): a process started now would be killed as
+            // it starts, and a shell killed mid-fork can leave its child running (the tree kill is best effort).
+            cancellationToken.ThrowIfCancellationRequested();
             return work.Spec.DatumBatching
                 ? await RunBatchedAsync(slot, sandbox, work, cancellationToken)
                 : await RunProcessAsync(slot, sandbox, work, cancellationToken);
