@@ -139,13 +139,19 @@ public sealed class TreeListing
 
         if (result.Sum(s => s.Count) <= SplitAbove)
         {
-            var whole = new List<byte>();
-            foreach (var slot in result)
+            // A small directory is one edited piece: its bytes are the object, copied only when pieces must be joined.
+            ReadOnlyMemory<byte> data = result.Count == 1 ? (await LoadAsync(content, result[0], cancellationToken)).Data : ReadOnlyMemory<byte>.Empty;
+            if (result.Count > 1)
             {
-                whole.AddRange((await LoadAsync(content, slot, cancellationToken)).Data.Span);
+                var whole = new List<byte>();
+                foreach (var slot in result)
+                {
+                    whole.AddRange((await LoadAsync(content, slot, cancellationToken)).Data.Span);
+                }
+
+                data = whole.ToArray();
             }
 
-            var data = whole.ToArray();
             var hash = await content.WriteTreeAsync(data, cancellationToken);
             return new(content, hash, [Slot.Of(new TreeLines(data, hash))]);
         }
