@@ -245,7 +245,7 @@ public sealed class PipelineTests : IDisposable
         // the job ends killed, nothing is published
         using (var interrupt = new CancellationTokenSource())
         {
-            var interrupted = ws.Command(["run"]).ExecuteAsync(CancellationToken.None, interrupt.Token);
+            var interrupted = ws.InterruptibleCommand(["run"]).ExecuteAsync(CancellationToken.None, interrupt.Token);
             Assert.NotNull(await RunningJobAsync());
             var started = DateTime.UtcNow;
             await interrupt.CancelAsync();

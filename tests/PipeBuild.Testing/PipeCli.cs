@@ -25,4 +25,11 @@ public sealed class PipeCli(string folder)
             .WithWorkingDirectory(folder)
             .WithEnvironmentVariables(e => e.Set("PIPE_WORKSPACE", null).Set("DOTNET_NOLOGO", "1"))
             .WithValidation(CommandResultValidation.None);
+
+    /// <summary>
+    /// The command with SIGINT at its default, as in a terminal, for tests of Ctrl+C: a test runner started in the
+    /// background (<c>cmd &amp;</c> in a script) ignores SIGINT, and a child inherits that, so Ctrl+C would never reach it.
+    /// </summary>
+    public Command InterruptibleCommand(string[] args) =>
+        Command(args).WithTargetFile("env").WithArguments(["--default-signal=INT", "dotnet", ToolPath, .. args]);
 }

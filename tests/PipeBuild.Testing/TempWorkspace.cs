@@ -28,6 +28,9 @@ public sealed class TempWorkspace : IDisposable
 
     public Command Command(string[] args) => cli.Command(args);
 
+    /// <inheritdoc cref="PipeCli.InterruptibleCommand"/>
+    public Command InterruptibleCommand(string[] args) => cli.InterruptibleCommand(args);
+
     /// <summary>Writes a file under the workspace and returns its path.</summary>
     public string Write(string relativePath, string content)
     {
