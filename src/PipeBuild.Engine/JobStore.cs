@@ -52,6 +52,10 @@ public sealed class JobStore(IObjectStore objects)
     public async Task<IReadOnlyList<JobDatum>> GetDatumsAsync(JobInfo job, CancellationToken cancellationToken) =>
         job.DatumTable is { } table ? await DatumTable.ReadAsync(new ContentStore(objects), table, cancellationToken) : [];
 
+    /// <summary>The job's datums without descriptions, in no particular order (<see cref="DatumTable.ReadKeysAsync"/>).</summary>
+    public async Task<IReadOnlyList<DatumKeys>> GetDatumKeysAsync(JobInfo job, CancellationToken cancellationToken) =>
+        job.DatumTable is { } table ? await DatumTable.ReadKeysAsync(new ContentStore(objects), table, cancellationToken) : [];
+
     /// <summary>
     /// The last successful job of <paramref name="pipeline"/>, if any. A store written before the pointer existed, or a
     /// pointer naming a job since deleted, falls back to the newest successful record.

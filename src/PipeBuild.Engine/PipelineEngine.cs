@@ -65,7 +65,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 yield return table;
             }
 
-            foreach (var log in job.Failures.Select(f => f.LogHash).Concat((await Jobs.GetDatumsAsync(job, cancellationToken)).Select(d => d.LogHash)).OfType<string>())
+            foreach (var log in job.Failures.Select(f => f.LogHash).Concat((await Jobs.GetDatumKeysAsync(job, cancellationToken)).Select(d => d.Log?.ToString())).OfType<string>())
             {
                 yield return Log(log);
             }
@@ -121,18 +121,18 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
             ? await runner.ChangesSinceAsync(pipeline.Spec.Input, last, commits, cancellationToken)
             : null;
         var datums = changes?.After ?? await new DatumPlanner(store).PlanAsync(pipeline.Spec.Input, commits, cancellationToken);
-        var lastDatums = changes is not null ? [.. changes.Before.Select(d => new JobDatum(d.Id, d.Describe(), d.Hash(identity), "success"))]
-            : last is null ? [] : await Jobs.GetDatumsAsync(last, cancellationToken);
+        var lastDatums = changes is not null ? [.. changes.Before.Select(d => new DatumKeys(Digest.Parse(d.Id), Digest.Parse(d.Hash(identity)), "success", null))]
+            : last is null ? [] : await Jobs.GetDatumKeysAsync(last, cancellationToken);
         var total = changes is null ? datums.Count : last!.DatumsTotal - changes.Before.Count + changes.After.Count;
-        var previous = lastDatums.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
-        var done = lastDatums.Where(d => d.State != "failed").Select(d => d.Hash).ToHashSet(StringComparer.Ordinal);
+        var previous = lastDatums.Select(d => d.Id).ToHashSet();
+        var done = lastDatums.Where(d => d.State != "failed").Select(d => d.Hash).ToHashSet();
         int added = 0, changed = 0;
         foreach (var datum in datums)
         {
             var hash = datum.Hash(identity);
-            if (!done.Contains(hash) && !await store.Objects.ExistsAsync(EngineKeys.Result(hash), cancellationToken))
+            if (!done.Contains(Digest.Parse(hash)) && !await store.Objects.ExistsAsync(EngineKeys.Result(hash), cancellationToken))
             {
-                if (previous.Contains(datum.Id))
+                if (previous.Contains(Digest.Parse(datum.Id)))
                 {
                     changed++;
                 }
@@ -143,7 +143,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
             }
         }
 
-        var removed = previous.Except(datums.Select(d => d.Id)).Count();
+        var removed = previous.Except(datums.Select(d => Digest.Parse(d.Id))).Count();
         if (commits.Count == 0)
         {
             reasons.Clear();

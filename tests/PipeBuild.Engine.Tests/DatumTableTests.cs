@@ -19,7 +19,7 @@ public sealed class DatumTableTests : IDisposable
         Assert.True(full.Size > DatumTable.DeltaLimit, $"the full table is {full.Size} bytes");
 
         // f00005 changed, f00005x is new (between f00005 and f00006 in plan order), f00010 went.
-        JobDatum[] added = [Row("f00005", "v2", "success"), Row("f00005x", "v1", "success")];
+        JobDatum[] added = [Row("f00005", "v2", "success"), Row("f00005x", "v1", "success") with { LogHash = null }];
         var delta = await DatumTable.WriteAsync(Content, added.Length, i => added[i], Carried(full, Rows - 2, "f00005", "f00005x", "f00010"), default);
 
         Assert.True(delta.Size < 1024, $"the delta is {delta.Size} bytes");
@@ -28,6 +28,7 @@ public sealed class DatumTableTests : IDisposable
         expected[5] = added[0];
         expected.Insert(6, added[1]);
         Assert.Equal(expected, await DatumTable.ReadAsync(Content, delta, default));
+        await AssertKeysAsync(expected, delta);
 
         // The next job folds its change into one delta over the same full table; the previous job's rows count as reused.
         JobDatum[] next = [Row("f00020", "v2", "success")];
@@ -36,9 +37,11 @@ public sealed class DatumTableTests : IDisposable
         expected = [.. expected.Select(r => r with { State = "skipped" })];
         expected[20] = next[0];
         Assert.Equal(expected, await DatumTable.ReadAsync(Content, second, default));
+        await AssertKeysAsync(expected, second);
 
         // The job of the full table still reads as it ran.
         Assert.All(await DatumTable.ReadAsync(Content, full, default), r => Assert.Equal("success", r.State));
+        await AssertKeysAsync(await DatumTable.ReadAsync(Content, full, default), full);
     }
 
     [Fact]
@@ -75,6 +78,15 @@ public sealed class DatumTableTests : IDisposable
 
     private static DatumTable.CarriedRows Carried(FileContent previous, int count, params string[] replanned) =>
         new(previous, [.. replanned.Select(Hash)], count);
+
+    /// <summary>The rows without descriptions read the same as the whole rows, in any order.</summary>
+    private async Task AssertKeysAsync(IEnumerable<JobDatum> expected, FileContent table)
+    {
+        var keys = await DatumTable.ReadKeysAsync(Content, table, default);
+        Assert.Equal(
+            expected.Select(r => (r.Id, r.Hash, r.State, r.LogHash)).Order(),
+            keys.Select(k => (k.Id.ToString(), k.Hash.ToString(), k.State, k.Log?.ToString())).Order());
+    }
 
     private async Task<FileContent> WriteFullAsync() =>
         await DatumTable.WriteAsync(Content, Rows, i => Row(Name(i), "v1", "success"), null, default);
