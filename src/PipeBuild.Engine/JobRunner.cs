@@ -17,9 +17,6 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 {
     private const int ResultWindow = 4096;
 
-    /// <summary>Datums from which a job collects its plan's memory before writing the output.</summary>
-    private const int LargeJob = 100_000;
-
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     private readonly JobStore jobs = new(store.Objects);
 
@@ -109,12 +106,6 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var spec = pipeline.Spec;
         var executed = await ExecuteAsync(pipeline, job, commits, earlier, progress, cancellationToken);
         job = executed.Job;
-        if (executed.Hashes.Length >= LargeJob)
-        {
-            // The plan, about 400 bytes a datum, is garbage now. Handing it back before the output is built, which takes
-            // about 300 bytes a file, keeps the peak at the larger of the two instead of their sum (P7: 1,000,000 datums).
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
         if (job.DatumsFailed > 0)
         {
             return await FinishAsync(job, JobState.Failure, $"{job.DatumsFailed} of {job.DatumsTotal} datum(s) failed; the previous output is unchanged. 'dotnet pipe job logs {job.Id}' shows why.", null);
