@@ -21,7 +21,6 @@ public static class DatumTable
     /// <summary>The largest delta (about 2,000 rows) before a job writes a full table again.</summary>
     public const int DeltaLimit = 256 * 1024;
 
-    private const int HashBytes = ContentHash.HexLength / 2;
     private const string Reused = "skipped";
 
     private static ReadOnlySpan<byte> FullMagic => "pipebuild-datums-v1\n"u8;
@@ -248,8 +247,8 @@ public static class DatumTable
 
     private static void WriteHash(BinaryWriter writer, string hash)
     {
-        Span<byte> bytes = stackalloc byte[HashBytes];
-        Convert.FromHexString(hash, bytes, out _, out _);
+        Span<byte> bytes = stackalloc byte[Digest.Size];
+        Digest.Parse(hash).Write(bytes);
         writer.Write(bytes);
     }
 
