@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace PipeBuild.Core;
 
 /// <summary>
-/// A <see cref="ContentHash"/> held as its 32 bytes, for the collections a job keeps one entry of per datum (result
-/// keys, logs, ids): 32 bytes instead of a 152-byte string, compared without allocating. A job of a million datums
+/// A <see cref="ContentHash"/> held as its 32 bytes, for what is kept one per datum or per file (result keys, logs,
+/// tree entries): 32 bytes instead of a 152-byte string, compared without allocating. A job of a million datums
 /// must fit in 1 GiB (P7).
 /// </summary>
 [StructLayout(LayoutKind.Auto)]
@@ -13,16 +13,22 @@ public readonly record struct Digest(ulong A, ulong B, ulong C, ulong D)
     public const int Size = 32;
 
     /// <exception cref="FormatException"><paramref name="hash"/> is not 64 lowercase hex characters.</exception>
-    public static Digest Parse(ReadOnlySpan<char> hash)
+    public static Digest Parse(ReadOnlySpan<char> hash) =>
+        TryParse(hash, out var digest) ? digest : throw new FormatException($"'{hash}' is not a content hash (64 lowercase hex characters).");
+
+    /// <summary>False when <paramref name="hash"/> is not 64 lowercase hex characters.</summary>
+    public static bool TryParse(ReadOnlySpan<char> hash, out Digest digest)
     {
         if (!ContentHash.IsValid(hash))
         {
-            throw new FormatException($"'{hash}' is not a content hash (64 lowercase hex characters).");
+            digest = default;
+            return false;
         }
 
         Span<byte> bytes = stackalloc byte[Size];
         Convert.FromHexString(hash, bytes, out _, out _);
-        return Read(bytes);
+        digest = Read(bytes);
+        return true;
     }
 
     /// <summary>Null for null, else <see cref="Parse"/>.</summary>

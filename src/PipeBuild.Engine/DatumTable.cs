@@ -186,7 +186,7 @@ public static class DatumTable
             }
 
             reader.BaseStream.Position = DeltaMagic.Length;
-            var @base = new FileContent((EntryKind)reader.ReadByte(), ReadHash(reader), reader.Read7BitEncodedInt64());
+            var @base = new FileContent((EntryKind)reader.ReadByte(), ReadDigest(reader), reader.Read7BitEncodedInt64());
             var dropped = new string[reader.Read7BitEncodedInt()];
             for (var i = 0; i < dropped.Length; i++)
             {

@@ -78,8 +78,9 @@ public static class ObjectCodec
             throw Corrupt(hash, "tree");
         }
 
-        var entryHash = Encoding.Latin1.GetString(line[(sizeEnd + 1)..hashEnd]);
-        if (!ContentHash.IsValid(entryHash))
+        Span<char> hex = stackalloc char[ContentHash.HexLength];
+        Encoding.Latin1.GetChars(line[(sizeEnd + 1)..hashEnd], hex);
+        if (!Digest.TryParse(hex, out var entryHash))
         {
             throw Corrupt(hash, "tree");
         }
@@ -171,12 +172,12 @@ public static class ObjectCodec
         foreach (var line in Lines(data, hash))
         {
             var parts = line.Split(' ');
-            if (parts.Length != 2 || !ContentHash.IsValid(parts[0]) || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var size))
+            if (parts.Length != 2 || !Digest.TryParse(parts[0], out var chunk) || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var size))
             {
                 throw Corrupt(hash, "chunk list");
             }
 
-            chunks.Add(new FileContent(EntryKind.File, parts[0], size));
+            chunks.Add(new FileContent(EntryKind.File, chunk, size));
         }
 
         return chunks;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using PipeBuild.Core;
 
 namespace PipeBuild.Store;
 
@@ -27,9 +28,9 @@ public sealed class StatCache
             {
                 var parts = line.Split('\t', 5);
                 if (parts.Length == 5 && long.TryParse(parts[0], CultureInfo.InvariantCulture, out var size)
-                    && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var ticks) && Enum.TryParse<EntryKind>(parts[2], out var kind))
+                    && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var ticks) && Enum.TryParse<EntryKind>(parts[2], out var kind) && Digest.TryParse(parts[3], out var hash))
                 {
-                    cache.entries[parts[4]] = new Entry(size, ticks, new FileContent(kind, parts[3], size));
+                    cache.entries[parts[4]] = new Entry(size, ticks, new FileContent(kind, hash, size));
                 }
             }
         }

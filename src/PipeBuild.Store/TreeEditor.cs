@@ -56,7 +56,7 @@ public sealed class TreeEditor
             return;
         }
 
-        await parent.SetAsync(name, new TreeEntry(name, file.Kind, file.Size, file.Hash), cancellationToken);
+        await parent.SetAsync(name, new TreeEntry(name, file.Kind, file.Size, file.Digest), cancellationToken);
         parent.Loaded.Remove(name);
         MarkDirty(path);
     }

@@ -28,8 +28,11 @@ public sealed class DigestTests
     [InlineData("ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789")]
     [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde")]
     [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefg")]
-    public void Anything_but_64_lowercase_hex_characters_is_refused(string text) =>
+    public void Anything_but_64_lowercase_hex_characters_is_refused(string text)
+    {
         Assert.Throws<FormatException>(() => Digest.Parse(text));
+        Assert.False(Digest.TryParse(text, out _));
+    }
 
     [Fact]
     public void Null_stays_null() => Assert.Null(Digest.ParseOrNull(null));

@@ -71,6 +71,22 @@ public sealed class DatumTableTests : IDisposable
 
     private static string Name(JobDatum row) => row.Description["in:/".Length..];
 
+    [Fact]
+    public async Task A_job_names_its_table_in_the_json_stores_already_hold()
+    {
+        var table = await WriteFullAsync();
+        var job = new JobInfo { Id = "j", Pipeline = "p", DatumTable = table };
+
+        var json = Encoding.UTF8.GetString(EngineJson.Serialize(job));
+
+        Assert.Contains($"\"datumTable\":{{\"kind\":\"file\",\"size\":{table.Size},\"hash\":\"{table.Hash}\"}}", json, StringComparison.Ordinal);
+        // As jobs written before the hash was held as a digest have it: hash before size.
+        var older = $"{{\"id\":\"j\",\"pipeline\":\"p\",\"datumTable\":{{\"kind\":\"file\",\"hash\":\"{table.Hash}\",\"size\":{table.Size}}}}}";
+        var read = EngineJson.Deserialize<JobInfo>(Encoding.UTF8.GetBytes(older));
+        Assert.Equal(table, read.DatumTable);
+        Assert.Equal(Rows, (await DatumTable.ReadAsync(Content, read.DatumTable!.Value, default)).Count);
+    }
+
     private static string Hash(string text) => ContentHash.Of(Encoding.UTF8.GetBytes(text));
 
     private static JobDatum Row(string name, string version, string state) =>

@@ -23,12 +23,14 @@ public sealed class ObjectCodecTests
     [InlineData("f -1 {a} name\n")]
     [InlineData("f 12 {a}x name\n")]
     [InlineData("f 12 ABC name\n")]
+    [InlineData("f 12 {A} name\n")]
+    [InlineData("f 12 {a62}é name\n")]
     [InlineData("fx 12 {a} name\n")]
     [InlineData("f 1 {a} b\nf 1 {a} a\n")]
     [InlineData("f 1 {a} a\nf 1 {a} a\n")]
     public void A_malformed_tree_line_is_reported_as_corrupt(string line)
     {
-        var e = Assert.Throws<PipeException>(() => ObjectCodec.DecodeTree(Encoding.UTF8.GetBytes(line.Replace("{a}", HashA)), "x"));
+        var e = Assert.Throws<PipeException>(() => ObjectCodec.DecodeTree(Encoding.UTF8.GetBytes(line.Replace("{a}", HashA).Replace("{A}", HashA.ToUpperInvariant()).Replace("{a62}", HashA[..62])), "x"));
         Assert.Equal(ErrorCodes.Corrupt, e.Code);
     }
 
