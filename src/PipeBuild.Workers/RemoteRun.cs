@@ -150,6 +150,12 @@ public sealed class RemoteRun : IAsyncDisposable
             throw new PipeException(code, result.Reason ?? "the worker failed");
         }
 
+        // The hashes become object keys and tree entries: a damaged result must not reach either.
+        if (result.Outputs.Select(o => o.Hash).Prepend(result.LogHash).FirstOrDefault(h => h is not null && !Digest.TryParse(h, out _)) is { } bad)
+        {
+            throw new PipeException(ErrorCodes.Corrupt, $"worker {result.Worker}'s result for job {JobId} names '{bad}', which is not a content hash: the store holds a damaged worker result. Run the pipeline again.");
+        }
+
         var log = result.LogHash is { } hash
             ? Encoding.UTF8.GetString(await content.ReadAllAsync(new FileContent(EntryKind.File, hash, 0), cancellationToken))
             : "";

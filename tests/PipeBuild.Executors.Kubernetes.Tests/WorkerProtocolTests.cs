@@ -91,6 +91,20 @@ public abstract class WorkerProtocolTests : IDisposable
         Assert.Contains("/no/such/program", error.Message);
     }
 
+    [SkippableFact]
+    public async Task A_damaged_worker_result_is_a_corrupt_store_error_that_names_the_hash()
+    {
+        await using var run = await RemoteRun.OpenAsync(Store.Objects, "damaged", Doubler(""), Protocol, default);
+        const string item = "item1"; // no worker runs: the result is written as a damaged store would hold it
+        var result = new WorkResult { Worker = "w1", Succeeded = true, LogHash = "../../escape" };
+        await Store.Objects.PutIfAbsentAsync(WorkerKeys.Result(run.JobId, item), WorkerJson.Serialize(result), default);
+
+        var error = await Assert.ThrowsAsync<PipeException>(() => run.WaitAsync(item, Store.Content, _ => Task.FromResult<string?>(null), default));
+
+        Assert.Equal(ErrorCodes.Corrupt, error.Code);
+        Assert.Contains("'../../escape'", error.Message);
+    }
+
     public void Dispose()
     {
         Dispose(disposing: true);
