@@ -139,7 +139,7 @@ public static class DatumTable
     {
         writer.Write(DeltaMagic);
         writer.Write((byte)@base.Kind);
-        WriteHash(writer, @base.Hash);
+        WriteDigest(writer, @base.Digest);
         writer.Write7BitEncodedInt64(@base.Size);
         writer.Write7BitEncodedInt(dropped.Count);
         foreach (var id in dropped.Order(StringComparer.Ordinal))
@@ -245,10 +245,12 @@ public static class DatumTable
         return new DatumKeys(id, hash, state, log);
     }
 
-    private static void WriteHash(BinaryWriter writer, string hash)
+    private static void WriteHash(BinaryWriter writer, string hash) => WriteDigest(writer, Digest.Parse(hash));
+
+    private static void WriteDigest(BinaryWriter writer, Digest digest)
     {
         Span<byte> bytes = stackalloc byte[Digest.Size];
-        Digest.Parse(hash).Write(bytes);
+        digest.Write(bytes);
         writer.Write(bytes);
     }
 
