@@ -21,8 +21,6 @@ public static class DatumTable
     /// <summary>The largest delta (about 2,000 rows) before a job writes a full table again.</summary>
     public const int DeltaLimit = 256 * 1024;
 
-    private const string Reused = "skipped";
-
     private static ReadOnlySpan<byte> FullMagic => "pipebuild-datums-v1\n"u8;
 
     private static ReadOnlySpan<byte> DeltaMagic => "pipebuild-datums-delta-v1\n"u8;
@@ -83,14 +81,14 @@ public static class DatumTable
         }
 
         var dropped = parsed.Dropped.Select(id => Digest.Parse(id)).Concat(parsed.Rows.Select(r => r.Id)).ToHashSet();
-        return [.. (await ParseAsync(content, @base, ReadKeys, cancellationToken)).Rows.Where(r => !dropped.Contains(r.Id)).Select(r => r with { State = Reused }), .. parsed.Rows];
+        return [.. (await ParseAsync(content, @base, ReadKeys, cancellationToken)).Rows.Where(r => !dropped.Contains(r.Id)).Select(r => r with { State = DatumState.Skipped }), .. parsed.Rows];
     }
 
     /// <summary>The stored objects a table needs: itself, and the full table a delta builds on.</summary>
     public static async Task<IReadOnlyList<FileContent>> ObjectsAsync(ContentStore content, FileContent table, CancellationToken cancellationToken) =>
         table.Size <= DeltaLimit && (await ParseAsync(content, table, ReadDatum, cancellationToken)).Base is { } @base ? [table, @base] : [table];
 
-    private static JobDatum AsReused(JobDatum row) => row.State == Reused ? row : row with { State = Reused };
+    private static JobDatum AsReused(JobDatum row) => row.State == DatumState.Skipped ? row : row with { State = DatumState.Skipped };
 
     /// <summary>Two sequences of rows in plan order (a depth-first walk of the matched paths) merged into one.</summary>
     private static IEnumerable<JobDatum> Merge(IEnumerable<JobDatum> kept, IEnumerable<JobDatum> added)
@@ -157,7 +155,7 @@ public static class DatumTable
         {
             WriteHash(writer, datum.Id);
             WriteHash(writer, datum.Hash);
-            writer.Write(datum.State);
+            writer.Write(datum.State.Name());
             writer.Write(datum.LogHash is not null);
             if (datum.LogHash is not null)
             {
@@ -195,7 +193,7 @@ public static class DatumTable
 
             return new Parsed<TRow>(@base, dropped, ReadRows(reader, readRow));
         }
-        catch (EndOfStreamException)
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
         {
             throw Corrupt(table);
         }
@@ -223,14 +221,7 @@ public static class DatumTable
     private static DatumKeys ReadKeys(BinaryReader reader, out string? description, bool withDescription = true)
     {
         var (id, hash) = (ReadDigest(reader), ReadDigest(reader));
-        var state = reader.ReadString() switch
-        {
-            // one instance of each, not a string per row
-            "success" => "success",
-            Reused => Reused,
-            "failed" => "failed",
-            var other => other,
-        };
+        var state = DatumStates.TryParse(reader.ReadString()) ?? throw new InvalidDataException("a datum state this version does not know");
         var log = reader.ReadBoolean() ? ReadDigest(reader) : (Digest?)null;
         if (withDescription)
         {

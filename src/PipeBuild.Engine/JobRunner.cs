@@ -20,13 +20,15 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     private readonly JobStore jobs = new(store.Objects);
 
+    private JobPlanner Planner => new(store, jobs);
+
     private IObjectStore Objects => store.Objects;
 
     private ContentStore Content => store.Content;
 
     /// <summary>
     /// How many datum results a job keeps in memory once it has run or read them; writing the output reads the
-    /// others back from the results index, a few thousand at a time. A job of a million datums must fit in 1 GiB (P7).
+    /// others back from the results index, a few thousand at a time. A job of a million datums must fit in 1 GiB (docs/benchmarks.md).
     /// </summary>
     public int KeptResults { get; init; } = 1 << 16;
 
@@ -79,26 +81,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     public static string InputIdentity(Core.Pipelines.PipelineInput input) => ContentHash.Of(EngineJson.Serialize(input));
 
     /// <summary>The head commit of every input branch (skipping empty ones), and the provenance they carry.</summary>
-    public async Task<(Dictionary<string, CommitInfo> Commits, IReadOnlyList<CommitProvenance> Provenance)> ReadInputsAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
-    {
-        var commits = new Dictionary<string, CommitInfo>(StringComparer.Ordinal);
-        var provenance = new List<CommitProvenance>();
-        foreach (var leaf in pipeline.Spec.Input.Leaves())
-        {
-            var branch = await store.TryGetBranchAsync(leaf.Repo, leaf.Branch, cancellationToken);
-            if (branch?.Head is not { } head)
-            {
-                continue;
-            }
-
-            var commit = await store.GetCommitAsync(leaf.Repo, head, cancellationToken);
-            commits[leaf.InputName] = commit;
-            provenance.Add(new CommitProvenance(leaf.Repo, leaf.Branch, commit.Id));
-            provenance.AddRange(commit.Provenance);
-        }
-
-        return (commits, [.. provenance.Distinct()]);
-    }
+    public Task<JobInputs> ReadInputsAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
+        Planner.ReadInputsAsync(pipeline.Spec, cancellationToken);
 
     private async Task<JobInfo> RunDatumsAsync(
         PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
@@ -129,25 +113,21 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         {
             // Replanning every datum finds every result stored, this job's new ones included: nothing runs again.
             var (hashes, states) = (executed.Hashes, executed.States);
-            var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] == "success").Select(i => hashes[i]).ToHashSet();
+            var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] == DatumState.Success).Select(i => hashes[i]).ToHashSet();
             return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, job.BytesDownloaded, job.BytesUploaded), progress, cancellationToken);
         }
     }
 
     /// <summary>
     /// Plans the job's datums, runs those without a stored result and writes the datum table. The datums, the largest
-    /// thing a job holds, are let go when this returns: the output is written from their hashes and results (P7).
+    /// thing a job holds, are let go when this returns: the output is written from their hashes and results
+    /// (docs/benchmarks.md, a million datums).
     /// </summary>
     private async Task<ExecutedDatums> ExecuteAsync(
         PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
         var spec = pipeline.Spec;
-        var (datums, previous, carried) = await PlanAsync(spec, job, commits, fromChanges: earlier is null, cancellationToken);
-        var identity = job.TransformHash!;
-        var results = new DatumResult?[datums.Count];
-        var states = new string[datums.Count];
-        var hashes = new Digest[datums.Count];
-        var logs = new Digest?[datums.Count];
+        var results = new ConcurrentDictionary<int, DatumResult>();
         var kept = 0;
         void Keep(int i, DatumResult result)
         {
@@ -157,34 +137,16 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
         }
 
-        Parallel.For(0, datums.Count, i => hashes[i] = Digest.Parse(datums[i].Hash(identity)));
-        for (var i = 0; i < datums.Count; i++)
-        {
-            if (previous is { Partial: false } && previous.Logs.TryGetValue(hashes[i], out var log))
-            {
-                // In the output already: its result is read only if the output has to be rebuilt.
-                states[i] = "skipped";
-                logs[i] = log;
-            }
-        }
-
-        await ReadResultsAsync(
-            hashes,
-            Enumerable.Range(0, datums.Count).Where(i => states[i] is null),
-            (i, stored) =>
-            {
-                (states[i], logs[i]) = ("skipped", Digest.ParseOrNull(stored.LogHash));
-                Keep(i, stored);
-            },
-            cancellationToken);
-
+        var last = await jobs.LastSuccessAsync(spec.Name, cancellationToken);
+        var plan = await Planner.PlanAsync(spec, last, job.TransformHash!, job.InputHash!, commits, fromChanges: earlier is null, Keep, cancellationToken);
+        var (datums, hashes, states, logs) = (plan.Datums, plan.Hashes, plan.States, plan.Logs);
         for (var i = 0; earlier is not null && i < datums.Count; i++)
         {
-            states[i] = earlier.Ran.Contains(hashes[i]) ? "success" : states[i];
+            states[i] = earlier.Ran.Contains(hashes[i]) ? DatumState.Success : states[i];
         }
 
-        int processed = states.Count(s => s == "success"), skipped = states.Count(s => s == "skipped") + (carried?.Count ?? 0), failed = 0;
-        var total = datums.Count + (carried?.Count ?? 0);
+        int processed = states.Count(s => s == DatumState.Success), skipped = plan.Reused, failed = 0;
+        var total = plan.Total;
         long downloaded = earlier?.Downloaded ?? 0, uploaded = earlier?.Uploaded ?? 0;
         var failures = new ConcurrentBag<DatumFailure>();
         void Report() => progress?.Report(new JobProgress(spec.Name, job.Id, total, processed, skipped, failed));
@@ -192,7 +154,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
         var parallelism = spec.Parallelism > 0 ? spec.Parallelism : Environment.ProcessorCount;
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, datums.Count).Where(i => states[i] is null),
+            plan.ToRun,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
@@ -204,13 +166,13 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                     var result = new DatumResult(outcome.Outputs, logHash, seconds);
                     await Objects.PutIfAbsentAsync(EngineKeys.Result(hashes[i].ToString()), EngineJson.Serialize(result), ct);
                     Keep(i, result);
-                    states[i] = "success";
+                    states[i] = DatumState.Success;
                     Interlocked.Add(ref uploaded, outcome.BytesWritten);
                     Interlocked.Increment(ref processed);
                 }
                 else
                 {
-                    states[i] = "failed";
+                    states[i] = DatumState.Failed;
                     failures.Add(new DatumFailure(datums[i].Id, datums[i].Describe(), outcome.Reason ?? "failed", logHash));
                     Interlocked.Increment(ref failed);
                 }
@@ -227,92 +189,19 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             BytesDownloaded = downloaded,
             BytesUploaded = uploaded,
             Failures = [.. failures.OrderBy(f => f.Description, StringComparer.Ordinal)],
-            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(datums[i].Id, datums[i].Describe(), hashes[i].ToString(), states[i], logs[i]?.ToString()), carried, cancellationToken),
+            DatumTable = await DatumTable.WriteAsync(store.Content, datums.Count, i => new JobDatum(datums[i].Id, datums[i].Describe(), hashes[i].ToString(), states[i]!.Value, logs[i]?.ToString()), plan.Carried, cancellationToken),
         };
 
-        return new ExecutedDatums(job, hashes, states, results, previous, carried is not null);
+        return new ExecutedDatums(job, hashes, [.. states.Select(s => s!.Value)], results, plan.Previous, plan.Carried is not null);
     }
-
-    /// <summary>
-    /// The datums this job decides, what it knows of the previous output, and the rows it carries over. When the
-    /// last successful job read the same input definition under the same transform and its output is still the
-    /// branch head, only the datums whose matches changed since its input commit are planned, and the rest of its
-    /// table is carried over unread (<see cref="DatumPlanner.PlanChangesAsync"/>): the outputs to drop are those of
-    /// the changed datums as they were. Otherwise every datum is planned.
-    /// </summary>
-    private async Task<(IReadOnlyList<Datum> Datums, PreviousOutput? Previous, DatumTable.CarriedRows? Carried)> PlanAsync(
-        Core.Pipelines.PipelineSpec spec, JobInfo job, Dictionary<string, CommitInfo> commits, bool fromChanges, CancellationToken cancellationToken)
-    {
-        var planner = new DatumPlanner(store);
-        var branch = await store.TryGetBranchAsync(spec.Name, spec.OutputBranch, cancellationToken);
-        if (branch?.Head is not { } head || await jobs.LastSuccessAsync(spec.Name, cancellationToken) is not { DatumTable: { } table } last || last.OutputCommit != head)
-        {
-            return (await planner.PlanAsync(spec.Input, commits, cancellationToken), null, null);
-        }
-
-        var tree = (await store.GetCommitAsync(spec.Name, head, cancellationToken)).Tree;
-        if (fromChanges && last.TransformHash == job.TransformHash && last.InputHash == job.InputHash
-            && await ChangesSinceAsync(spec.Input, last, commits, cancellationToken) is { } changes)
-        {
-            var before = changes.Before.ToDictionary(d => Digest.Parse(d.Hash(job.TransformHash!)), _ => (Digest?)null);
-            var carried = new DatumTable.CarriedRows(table, [.. changes.Ids], last.DatumsTotal - changes.Before.Count);
-            return (changes.After, new PreviousOutput(tree, before, Partial: true), carried);
-        }
-
-        var logs = new Dictionary<Digest, Digest?>();
-        foreach (var datum in await jobs.GetDatumKeysAsync(last, cancellationToken))
-        {
-            logs[datum.Hash] = datum.Log;
-        }
-
-        return (await planner.PlanAsync(spec.Input, commits, cancellationToken), new PreviousOutput(tree, logs, false), null);
-    }
-
-    /// <summary>The plan's changes since <paramref name="last"/>'s input commit, when the input is one repo glob and that commit can still be read.</summary>
-    public async Task<DatumChanges?> ChangesSinceAsync(Core.Pipelines.PipelineInput input, JobInfo last, Dictionary<string, CommitInfo> commits, CancellationToken cancellationToken)
-    {
-        if (input is not Core.Pipelines.PfsInput pfs || !commits.TryGetValue(pfs.InputName, out var now)
-            || last.Inputs.FirstOrDefault(i => i.Repo == pfs.Repo && i.Branch == pfs.Branch) is not { } then)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await new DatumPlanner(store).PlanChangesAsync(pfs, await store.GetCommitAsync(pfs.Repo, then.Commit, cancellationToken), now, cancellationToken);
-        }
-        catch (PipeException e) when (e.Code is ErrorCodes.CommitNotFound or ErrorCodes.Corrupt)
-        {
-            return null; // that commit was deleted (and perhaps collected): plan every datum
-        }
-    }
-
-    /// <summary>Reads the stored result of each of <paramref name="indices"/>' datums, a few at a time (each is a small object), and hands it to <paramref name="found"/>.</summary>
-    private Task ReadResultsAsync(Digest[] hashes, IEnumerable<int> indices, Action<int, DatumResult> found, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            indices,
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                if (await Objects.TryReadAsync(EngineKeys.Result(hashes[i].ToString()), ct) is { } stored)
-                {
-                    found(i, EngineJson.Deserialize<DatumResult>(stored));
-                }
-            });
-
-    /// <summary>
-    /// The output of the last successful job, the branch head when the job was planned: its tree, and the result key
-    /// and log of each of its datums; with <see cref="Partial"/>, only of those the job replans, without logs.
-    /// </summary>
-    private sealed record PreviousOutput(string Tree, Dictionary<Digest, Digest?> Logs, bool Partial);
 
     private sealed class OutputCollisionException(string message) : Exception(message);
 
     /// <summary>
     /// A job's datums once run, by plan index: result keys, states and the results kept in memory; the previous
-    /// output; whether rows were carried over from the last job's table (<see cref="PlanAsync"/>).
+    /// output; whether rows were carried over from the last job's table (<see cref="JobPlanner.PlanAsync"/>).
     /// </summary>
-    private sealed record ExecutedDatums(JobInfo Job, Digest[] Hashes, string[] States, DatumResult?[] Results, PreviousOutput? Previous, bool Carried);
+    private sealed record ExecutedDatums(JobInfo Job, Digest[] Hashes, DatumState[] States, IReadOnlyDictionary<int, DatumResult> Results, PreviousOutput? Previous, bool Carried);
 
     /// <summary>What a job planned from changes did before it had to plan every datum: the datums it ran and the bytes they moved.</summary>
     private sealed record EarlierPass(IReadOnlySet<Digest> Ran, long Downloaded, long Uploaded);
@@ -328,7 +217,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     private sealed class OutputBuilder(JobRunner runner, ExecutedDatums executed)
     {
         private readonly Digest[] hashes = executed.Hashes;
-        private readonly DatumResult?[] results = executed.Results;
+        private readonly IReadOnlyDictionary<int, DatumResult> results = executed.Results;
         private readonly PreviousOutput? previous = executed.Previous;
 
         public async Task BuildAsync(TreeEditor editor, CancellationToken cancellationToken)
@@ -422,10 +311,10 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             foreach (var window in indices.Chunk(ResultWindow))
             {
                 var read = new ConcurrentDictionary<int, DatumResult>();
-                await runner.ReadResultsAsync(hashes, window.Where(i => results[i] is null), (i, result) => read[i] = result, cancellationToken);
+                await JobPlanner.ReadResultsAsync(runner.Objects, hashes, window.Where(i => !results.ContainsKey(i)), (i, result) => read[i] = result, cancellationToken);
                 foreach (var i in window)
                 {
-                    yield return (i, results[i] ?? read.GetValueOrDefault(i) ?? throw MissingResult(hashes[i]));
+                    yield return (i, results.GetValueOrDefault(i) ?? read.GetValueOrDefault(i) ?? throw MissingResult(hashes[i]));
                 }
             }
         }

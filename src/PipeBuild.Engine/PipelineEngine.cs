@@ -74,89 +74,48 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         static FileContent Log(string hash) => new(EntryKind.File, hash, 0);
     }
 
-    /// <summary>Says, per pipeline, whether it is up to date and why not, without running anything.</summary>
-    public async Task<IReadOnlyList<PipelineStatus>> StatusAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Says, per pipeline in run order, whether <c>run</c> would start a job of it and why (<see cref="StalenessChain"/>),
+    /// with what the job would do with the datums, without running anything. <paramref name="pending"/> are definitions
+    /// not registered yet, judged as <c>run</c> would once it has registered them.
+    /// </summary>
+    public async Task<IReadOnlyList<PipelineStatus>> StatusAsync(IReadOnlyList<PipelineDocument> pending, CancellationToken cancellationToken)
     {
-        var statuses = new List<PipelineStatus>();
-        foreach (var pipeline in PipelineGraph.Order(await Registry.ListAsync(cancellationToken)))
+        var byName = (await Registry.ListAsync(cancellationToken)).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var document in pending)
         {
-            statuses.Add(await StatusAsync(pipeline, cancellationToken));
+            byName[document.Name] = document;
+        }
+
+        var statuses = new List<PipelineStatus>();
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pipeline in PipelineGraph.Order([.. byName.Values]))
+        {
+            var status = await Staleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), running, countDatums: true, cancellationToken);
+            if (status.WillRun)
+            {
+                running.Add(pipeline.Name);
+            }
+
+            statuses.Add(status);
         }
 
         return statuses;
     }
 
-    public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
+    /// <summary>Every registered pipeline's status, in run order.</summary>
+    public Task<IReadOnlyList<PipelineStatus>> StatusAsync(CancellationToken cancellationToken) => StatusAsync([], cancellationToken);
+
+    /// <summary>One pipeline's status (<see cref="StatusAsync(IReadOnlyList{PipelineDocument}, CancellationToken)"/>), upstream pipelines considered.</summary>
+    public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
+        (await StatusAsync([pipeline], cancellationToken)).Single(s => s.Pipeline == pipeline.Name);
+
+    private StalenessChain Staleness => new(store, Jobs);
+
+    private async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
         await using var executor = executorFor(pipeline.Spec.Executor);
-        var runner = new JobRunner(store, executor, scratchRoot);
-        var (commits, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
-        var last = await Jobs.LastSuccessAsync(pipeline.Name, cancellationToken);
-        var identity = await runner.IdentityAsync(pipeline, cancellationToken);
-        var reasons = new List<string>();
-        if (last is null)
-        {
-            reasons.Add("never run successfully");
-        }
-        else
-        {
-            if (last.TransformHash != identity)
-            {
-                reasons.Add("definition changed (command, environment, image or its digest, or a TransformFile)");
-            }
-
-            if (last.InputHash != JobRunner.InputIdentity(pipeline.Spec.Input))
-            {
-                reasons.Add("input definition changed (repos, branches, globs or keys)");
-            }
-
-            foreach (var input in inputs.Except(last.Inputs))
-            {
-                reasons.Add($"input {input.Repo}@{input.Branch} is at {input.Commit}");
-            }
-        }
-
-        // Like a job: from the changes since the last successful job's input when it can, else every datum.
-        var changes = last is not null && last.TransformHash == identity && last.InputHash == JobRunner.InputIdentity(pipeline.Spec.Input)
-            ? await runner.ChangesSinceAsync(pipeline.Spec.Input, last, commits, cancellationToken)
-            : null;
-        var datums = changes?.After ?? await new DatumPlanner(store).PlanAsync(pipeline.Spec.Input, commits, cancellationToken);
-        var lastDatums = changes is not null ? [.. changes.Before.Select(d => new DatumKeys(Digest.Parse(d.Id), Digest.Parse(d.Hash(identity)), "success", null))]
-            : last is null ? [] : await Jobs.GetDatumKeysAsync(last, cancellationToken);
-        var total = changes is null ? datums.Count : last!.DatumsTotal - changes.Before.Count + changes.After.Count;
-        var previous = lastDatums.Select(d => d.Id).ToHashSet();
-        var done = lastDatums.Where(d => d.State != "failed").Select(d => d.Hash).ToHashSet();
-        int added = 0, changed = 0;
-        foreach (var datum in datums)
-        {
-            var hash = datum.Hash(identity);
-            if (!done.Contains(Digest.Parse(hash)) && !await store.Objects.ExistsAsync(EngineKeys.Result(hash), cancellationToken))
-            {
-                if (previous.Contains(Digest.Parse(datum.Id)))
-                {
-                    changed++;
-                }
-                else
-                {
-                    added++;
-                }
-            }
-        }
-
-        var removed = previous.Except(datums.Select(d => Digest.Parse(d.Id))).Count();
-        if (commits.Count == 0)
-        {
-            reasons.Clear();
-            reasons.Add("waiting: no input branch has a commit yet");
-            return new PipelineStatus(pipeline.Name, true, reasons, 0, 0, 0, 0);
-        }
-
-        if (added + changed + removed > 0)
-        {
-            reasons.Add($"{added} datum(s) new, {changed} changed, {removed} removed");
-        }
-
-        return new PipelineStatus(pipeline.Name, reasons.Count == 0, reasons, total, added, changed, removed);
+        return await new JobRunner(store, executor, scratchRoot).IdentityAsync(pipeline, cancellationToken);
     }
 
     private async Task<IReadOnlyList<JobInfo>> RunInOrderAsync(IReadOnlyList<PipelineDocument> pipelines, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
@@ -171,7 +130,9 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
-            if (!force && await IsUpToDateAsync(pipeline, cancellationToken))
+            // Upstream jobs of this pass have already written their output: the chain sees their commits as they are.
+            var status = await Staleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken);
+            if (status.Step == StalenessStep.Waiting || (!force && !status.WillRun))
             {
                 continue;
             }
@@ -179,13 +140,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
             // The engine owns every executor it asks for and disposes it after use: an executor with remote
             // workers closes the run and lets them go.
             await using var executor = executorFor(pipeline.Spec.Executor);
-            var runner = new JobRunner(store, executor, scratchRoot);
-            if ((await runner.ReadInputsAsync(pipeline, cancellationToken)).Commits.Count == 0)
-            {
-                continue; // nothing to read yet
-            }
-
-            var job = await runner.RunAsync(pipeline, progress, cancellationToken);
+            var job = await new JobRunner(store, executor, scratchRoot).RunAsync(pipeline, progress, cancellationToken);
             jobs.Add(job);
             if (job.State != JobState.Success)
             {
@@ -195,25 +150,6 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
         return jobs;
     }
-
-    /// <summary>Cheap check: same transform, input definition and input commits as the last successful job.</summary>
-    private async Task<bool> IsUpToDateAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
-    {
-        var last = await Jobs.LastSuccessAsync(pipeline.Name, cancellationToken);
-        await using var executor = executorFor(pipeline.Spec.Executor);
-        var runner = new JobRunner(store, executor, scratchRoot);
-        if (last is null || last.TransformHash != await runner.IdentityAsync(pipeline, cancellationToken) || last.InputHash != JobRunner.InputIdentity(pipeline.Spec.Input))
-        {
-            return false;
-        }
-
-        var (_, inputs) = await runner.ReadInputsAsync(pipeline, cancellationToken);
-        return inputs.SequenceEqual(last.Inputs) && await OutputStillAtAsync(pipeline.Spec, last.OutputCommit, cancellationToken);
-    }
-
-    private async Task<bool> OutputStillAtAsync(Core.Pipelines.PipelineSpec spec, string? commit, CancellationToken cancellationToken) =>
-        (await store.TryGetBranchAsync(spec.Name, spec.OutputBranch, cancellationToken))?.Head == commit;
-
 
     private static List<PipelineDocument> WithUpstream(IReadOnlyList<PipelineDocument> all, IReadOnlyCollection<string> names)
     {

@@ -73,19 +73,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         var others = (await ListAsync(cancellationToken)).Where(p => p.Name != spec.Name).ToList();
         PipelineGraph.EnsureAcyclic([.. others, new PipelineDocument { Name = spec.Name, InputRepos = inputs, Spec = spec }]);
 
-        var previous = existing is null ? null : EngineJson.Deserialize<PipelineDocument>(existing.Content);
-        var now = time.GetUtcNow();
-        var document = new PipelineDocument
-        {
-            Name = spec.Name,
-            InputRepos = inputs,
-            Spec = spec,
-            Created = previous?.Created ?? now,
-            Updated = now,
-            Version = (previous?.Version ?? 0) + 1,
-            Salt = reprocess == Reprocess.All ? Guid.NewGuid().ToString("N") : null,
-            PinnedIdentity = reprocess == Reprocess.None && previous is not null ? previous.EffectiveIdentity() : null,
-        };
+        var document = Document(spec, existing is null ? null : EngineJson.Deserialize<PipelineDocument>(existing.Content), reprocess);
 
         if (existing is null && (await store.ListReposAsync(cancellationToken)).All(r => r.Name != spec.Name))
         {
@@ -99,6 +87,13 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
 
         return document;
     }
+
+    /// <summary>
+    /// The document <see cref="SaveAsync"/> would register for <paramref name="spec"/> now, without registering it or
+    /// checking its inputs: what <c>run --question</c> judges a changed definition file by.
+    /// </summary>
+    public async Task<PipelineDocument> PreviewAsync(PipelineSpec spec, Reprocess reprocess, CancellationToken cancellationToken) =>
+        Document(spec, await TryGetAsync(spec.Name, cancellationToken), reprocess);
 
     /// <summary>Deletes a pipeline (and, unless <paramref name="keepRepo"/>, its output repo).</summary>
     public async Task DeleteAsync(string name, bool keepRepo, CancellationToken cancellationToken)
@@ -117,5 +112,21 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         {
             await store.DeleteRepoAsync(name, force: true, cancellationToken);
         }
+    }
+
+    private PipelineDocument Document(PipelineSpec spec, PipelineDocument? previous, Reprocess reprocess)
+    {
+        var now = time.GetUtcNow();
+        return new PipelineDocument
+        {
+            Name = spec.Name,
+            InputRepos = [.. spec.Input.Leaves().Select(l => l.Repo).Distinct(StringComparer.Ordinal)],
+            Spec = spec,
+            Created = previous?.Created ?? now,
+            Updated = now,
+            Version = (previous?.Version ?? 0) + 1,
+            Salt = reprocess == Reprocess.All ? Guid.NewGuid().ToString("N") : null,
+            PinnedIdentity = reprocess == Reprocess.None && previous is not null ? previous.EffectiveIdentity() : null,
+        };
     }
 }

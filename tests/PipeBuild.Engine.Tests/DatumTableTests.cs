@@ -19,28 +19,28 @@ public sealed class DatumTableTests : IDisposable
         Assert.True(full.Size > DatumTable.DeltaLimit, $"the full table is {full.Size} bytes");
 
         // f00005 changed, f00005x is new (between f00005 and f00006 in plan order), f00010 went.
-        JobDatum[] added = [Row("f00005", "v2", "success"), Row("f00005x", "v1", "success") with { LogHash = null }];
+        JobDatum[] added = [Row("f00005", "v2", DatumState.Success), Row("f00005x", "v1", DatumState.Success) with { LogHash = null }];
         var delta = await DatumTable.WriteAsync(Content, added.Length, i => added[i], Carried(full, Rows - 2, "f00005", "f00005x", "f00010"), default);
 
         Assert.True(delta.Size < 1024, $"the delta is {delta.Size} bytes");
         Assert.Equal([delta, full], await DatumTable.ObjectsAsync(Content, delta, default));
-        var expected = Enumerable.Range(0, Rows).Select(Name).Where(n => n != "f00010").Select(n => Row(n, "v1", "skipped")).ToList();
+        var expected = Enumerable.Range(0, Rows).Select(Name).Where(n => n != "f00010").Select(n => Row(n, "v1", DatumState.Skipped)).ToList();
         expected[5] = added[0];
         expected.Insert(6, added[1]);
         Assert.Equal(expected, await DatumTable.ReadAsync(Content, delta, default));
         await AssertKeysAsync(expected, delta);
 
         // The next job folds its change into one delta over the same full table; the previous job's rows count as reused.
-        JobDatum[] next = [Row("f00020", "v2", "success")];
+        JobDatum[] next = [Row("f00020", "v2", DatumState.Success)];
         var second = await DatumTable.WriteAsync(Content, 1, i => next[i], Carried(delta, Rows - 1, "f00020"), default);
         Assert.Equal([second, full], await DatumTable.ObjectsAsync(Content, second, default));
-        expected = [.. expected.Select(r => r with { State = "skipped" })];
+        expected = [.. expected.Select(r => r with { State = DatumState.Skipped })];
         expected[20] = next[0];
         Assert.Equal(expected, await DatumTable.ReadAsync(Content, second, default));
         await AssertKeysAsync(expected, second);
 
         // The job of the full table still reads as it ran.
-        Assert.All(await DatumTable.ReadAsync(Content, full, default), r => Assert.Equal("success", r.State));
+        Assert.All(await DatumTable.ReadAsync(Content, full, default), r => Assert.Equal(DatumState.Success, r.State));
         await AssertKeysAsync(await DatumTable.ReadAsync(Content, full, default), full);
     }
 
@@ -48,13 +48,13 @@ public sealed class DatumTableTests : IDisposable
     public async Task A_delta_past_the_limit_is_written_as_a_full_table()
     {
         var full = await WriteFullAsync();
-        var changed = Enumerable.Range(0, Rows).Where(i => i % 4 != 0).Select(i => Row(Name(i), "v2", "success")).ToArray();
+        var changed = Enumerable.Range(0, Rows).Where(i => i % 4 != 0).Select(i => Row(Name(i), "v2", DatumState.Success)).ToArray();
 
         var table = await DatumTable.WriteAsync(Content, changed.Length, i => changed[i], Carried(full, Rows - changed.Length, [.. changed.Select(r => Name(r))]), default);
 
         Assert.Equal([table], await DatumTable.ObjectsAsync(Content, table, default));
         Assert.Equal(
-            Enumerable.Range(0, Rows).Select(i => i % 4 != 0 ? Row(Name(i), "v2", "success") : Row(Name(i), "v1", "skipped")),
+            Enumerable.Range(0, Rows).Select(i => i % 4 != 0 ? Row(Name(i), "v2", DatumState.Success) : Row(Name(i), "v1", DatumState.Skipped)),
             await DatumTable.ReadAsync(Content, table, default));
     }
 
@@ -89,7 +89,7 @@ public sealed class DatumTableTests : IDisposable
 
     private static string Hash(string text) => ContentHash.Of(Encoding.UTF8.GetBytes(text));
 
-    private static JobDatum Row(string name, string version, string state) =>
+    private static JobDatum Row(string name, string version, DatumState state) =>
         new(Hash(name), $"in:/{name}", Hash(name + version), state, Hash("log " + name + version));
 
     private static DatumTable.CarriedRows Carried(FileContent previous, int count, params string[] replanned) =>
@@ -105,5 +105,5 @@ public sealed class DatumTableTests : IDisposable
     }
 
     private async Task<FileContent> WriteFullAsync() =>
-        await DatumTable.WriteAsync(Content, Rows, i => Row(Name(i), "v1", "success"), null, default);
+        await DatumTable.WriteAsync(Content, Rows, i => Row(Name(i), "v1", DatumState.Success), null, default);
 }

@@ -90,8 +90,9 @@ public sealed class IncrementalJobTests : IDisposable
         var table = await fx.Engine.Jobs.GetDatumsAsync(job, default);
         Assert.Equal(planned.Select(d => (d.Id, d.Describe(), d.Hash(job.TransformHash!))), table.Select(d => (d.Id, d.Description, d.Hash)));
         Assert.Equal((JobState.Success, planned.Count), (job.State, job.DatumsTotal));
-        Assert.Equal((planned.Count, added, changed, removed), (status.Datums, status.New, status.Changed, status.Removed));
-        Assert.Equal(job.DatumsTotal - job.DatumsProcessed, table.Count(d => d.State == "skipped"));
+        Assert.Equal((planned.Count, added, changed, removed), (status.Datums!.Total, status.Datums.New, status.Datums.Changed, status.Datums.Removed));
+        Assert.Equal((job.DatumsProcessed, job.DatumsSkipped), (status.Datums.Run, status.Datums.Reused));
+        Assert.Equal(job.DatumsTotal - job.DatumsProcessed, table.Count(d => d.State == DatumState.Skipped));
         Assert.True(job.DatumsProcessed is > 0 && job.DatumsProcessed < planned.Count, $"{job.DatumsProcessed} of {planned.Count} datums ran");
 
         // The output equals that of a pipeline planning every datum from scratch.
@@ -109,7 +110,7 @@ public sealed class IncrementalJobTests : IDisposable
         Assert.Equal(1, (await fx.Engine.RunAsync([], false, null, default)).Single().DatumsTotal);
 
         await fx.CreateAsync(spec with { Input = new PfsInput("in", "/*/*") }, update: true);
-        Assert.Contains("input definition changed (repos, branches, globs or keys)", (await fx.Engine.StatusAsync(default)).Single().Reasons);
+        Assert.Equal(StalenessStep.InputDefinition, (await fx.Engine.StatusAsync(default)).Single().Step);
         var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
         Assert.Equal((2, 2), (job.DatumsTotal, job.DatumsProcessed));
         Assert.Equal(2, (await fx.ReadAsync("count")).Count);
@@ -184,15 +185,16 @@ public sealed class IncrementalJobTests : IDisposable
     {
         await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
         await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
-        Assert.Contains("never run successfully", (await fx.Engine.StatusAsync(default)).Single().Reasons);
+        Assert.Equal(("never run successfully", StalenessStep.NeverRun), ((await fx.Engine.StatusAsync(default)).Single().Reason, (await fx.Engine.StatusAsync(default)).Single().Step));
         await fx.Engine.RunAsync([], false, null, default);
         Assert.True((await fx.Engine.StatusAsync(default)).Single().UpToDate);
 
         await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "A2", ["c.txt"] = "c" });
         var status = (await fx.Engine.StatusAsync(default)).Single();
         Assert.False(status.UpToDate);
-        Assert.Equal((1, 1, 0), (status.New, status.Changed, status.Removed));
-        Assert.Contains(status.Reasons, r => r.StartsWith("input in@master", StringComparison.Ordinal));
+        Assert.Equal((1, 1, 0, 1), (status.Datums!.New, status.Datums.Changed, status.Datums.Removed, status.Datums.Reused));
+        Assert.Equal(StalenessStep.InputCommits, status.Step);
+        Assert.StartsWith("input in@master is at ", status.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -242,7 +244,7 @@ public sealed class IncrementalJobTests : IDisposable
         var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
         Assert.Equal((3, 1, 2), (job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped));
         Assert.Equal(["a.txt", "b.txt", "c.txt"], (await fx.ReadAsync("upper")).Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["success", "skipped", "skipped"], (await fx.Engine.Jobs.GetDatumsAsync(job, default)).OrderBy(d => d.State == "success" ? 0 : 1).Select(d => d.State));
+        Assert.Equal([DatumState.Success, DatumState.Skipped, DatumState.Skipped], (await fx.Engine.Jobs.GetDatumsAsync(job, default)).OrderBy(d => d.State).Select(d => d.State));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal static class JobCommands
         var list = Cli.Command("list", "List a job's datums: what each read, its result key, and whether it ran, was reused or failed.", [job], async (s, ct) =>
         {
             var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
-            s.Out.Write(await s.Engine.Jobs.GetDatumsAsync(info, ct), d => (["DATUM", "STATE", "INPUTS", "RESULT KEY"], d.Select(x => new[] { x.Id, x.State, x.Description, x.Hash[..16] })));
+            s.Out.Write(await s.Engine.Jobs.GetDatumsAsync(info, ct), d => (["DATUM", "STATE", "INPUTS", "RESULT KEY"], d.Select(x => new[] { x.Id, x.State.Name(), x.Description, x.Hash[..16] })));
             return ExitCodes.Ok;
         });
         return Cli.Group("datum", "Inspect datums.", list);
@@ -60,11 +60,11 @@ internal static class JobCommands
         {
             var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
             var datums = (await s.Engine.Jobs.GetDatumsAsync(info, ct)).Where(d => d.LogHash is not null && (s.Get(datum) is not { } id || d.Id.StartsWith(id, StringComparison.Ordinal)))
-                .OrderBy(d => d.State == "failed" ? 0 : 1).ToList();
+                .OrderBy(d => d.State == DatumState.Failed ? 0 : 1).ToList();
             foreach (var d in datums)
             {
                 var log = Encoding.UTF8.GetString(await s.Store.Content.ReadAllAsync(new FileContent(EntryKind.File, d.LogHash!, 0), ct));
-                Console.Out.WriteLine($"=== datum {d.Id[..12]} ({d.Description}) {d.State} ===");
+                Console.Out.WriteLine($"=== datum {d.Id[..12]} ({d.Description}) {d.State.Name()} ===");
                 Console.Out.Write(log);
             }
 

@@ -144,7 +144,7 @@ internal static class PipelineCommands
             Renderer.Table(["FIELD", "VALUE"],
             [
                 .. Rows(pipeline.Spec), ["Version", pipeline.Version.ToString()],
-                ["Up to date", status.UpToDate ? "yes" : "no: " + string.Join("; ", status.Reasons)],
+                ["Up to date", status.UpToDate ? "yes" : "no: " + status.Why],
             ]);
             return ExitCodes.Ok;
         });

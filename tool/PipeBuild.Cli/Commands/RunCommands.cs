@@ -86,23 +86,25 @@ internal static class RunCommands
         return JobReporter.ExitCode(jobs);
     }
 
-    /// <summary>The engine's status, plus the workspace's .pipeproj files that are new or changed since registered.</summary>
+    /// <summary>
+    /// The engine's status, the workspace's .pipeproj files that are new or changed since registered judged as
+    /// <c>run</c> will once it has registered them.
+    /// </summary>
     private static async Task<IReadOnlyList<PipelineStatus>> StatusWithDefinitionsAsync(Session s, IReadOnlyList<PipelineSpec> specs, CancellationToken ct)
     {
-        var statuses = (await s.Engine.StatusAsync(ct)).ToList();
-        foreach (var (spec, exists) in await WorkspacePipelines.FindChangesAsync(s, specs, ct))
+        var changes = await WorkspacePipelines.FindChangesAsync(s, specs, ct);
+        var pending = new List<PipelineDocument>();
+        foreach (var (spec, _) in changes)
+        {
+            pending.Add(await s.Engine.Registry.PreviewAsync(spec, Reprocess.Changed, ct));
+        }
+
+        var statuses = (await s.Engine.StatusAsync(pending, ct)).ToList();
+        foreach (var (spec, exists) in changes)
         {
             var file = Path.GetRelativePath(s.Workspace.Root, spec.SourceFile!);
             var index = statuses.FindIndex(x => x.Pipeline == spec.Name);
-            var reason = exists ? $"{file} changed since it was registered" : $"{file} is not registered yet";
-            if (index < 0)
-            {
-                statuses.Add(new PipelineStatus(spec.Name, false, [reason], 0, 0, 0, 0));
-            }
-            else
-            {
-                statuses[index] = statuses[index] with { UpToDate = false, Reasons = [reason, .. statuses[index].Reasons] };
-            }
+            statuses[index] = statuses[index] with { Reason = $"{file} {(exists ? "changed since it was registered" : "is not registered yet")}; {statuses[index].Reason}" };
         }
 
         return statuses;
@@ -110,5 +112,5 @@ internal static class RunCommands
 
     private static void WriteStatus(Session s, IReadOnlyList<PipelineStatus> statuses) =>
         s.Out.Write(statuses, x => (["PIPELINE", "STATUS", "DATUMS", "WHY"],
-            x.Select(p => new[] { p.Pipeline, p.UpToDate ? "up to date" : "out of date", p.Datums.ToString(), string.Join("; ", p.Reasons) })));
+            x.Select(p => new[] { p.Pipeline, p.UpToDate ? "up to date" : "out of date", p.Datums?.Total.ToString() ?? "-", p.Why })));
 }

@@ -1,0 +1,118 @@
+using PipeBuild.Core;
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// The one decision of whether a pipeline is out of date, and why: a chain of checks in a fixed order, each against
+/// the pipeline's last successful job, the status being the first that holds (docs/architecture.md):
+/// waiting (no input commit) → never run → transform identity → input definition → upstream runs first → input
+/// commits → output branch moved → up to date. Then, for a pipeline that would run, what its job would do with the
+/// datums, planned by the job's own planner (<see cref="JobPlanner"/>). <c>run</c>, <c>status</c>,
+/// <c>run --question</c>, <c>watch</c> and the MSBuild tasks all decide through it.
+/// </summary>
+public sealed class StalenessChain(VersionStore store, JobStore jobs)
+{
+    private readonly JobPlanner planner = new(store, jobs);
+
+    /// <param name="identity">the pipeline's transform identity with what its executor adds (<see cref="JobRunner.IdentityAsync"/>)</param>
+    /// <param name="upstreamRunning">pipelines that run before this one in the same pass</param>
+    /// <param name="countDatums">whether to plan the datums of a pipeline that would run (a plan's cost; <c>run</c> leaves it to the job)</param>
+    public async Task<PipelineStatus> CheckAsync(
+        PipelineDocument pipeline, string identity, IReadOnlySet<string> upstreamRunning, bool countDatums, CancellationToken cancellationToken)
+    {
+        var spec = pipeline.Spec;
+        var inputs = await planner.ReadInputsAsync(spec, cancellationToken);
+        var last = await jobs.LastSuccessAsync(pipeline.Name, cancellationToken);
+        var inputHash = JobRunner.InputIdentity(spec.Input);
+        var (step, reason) = await DecideAsync(pipeline, identity, inputHash, inputs, last, cancellationToken);
+
+        var upstream = pipeline.InputRepos.Where(upstreamRunning.Contains).ToList();
+        if (upstream.Count > 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.UpToDate)
+        {
+            (step, reason) = (StalenessStep.Upstream, $"{Pipelines(upstream)} {string.Join(", ", upstream)} {(upstream.Count == 1 ? "runs" : "run")} first: a new input commit");
+        }
+
+        var status = new PipelineStatus(pipeline.Name, step, reason);
+        if (!countDatums || !status.WillRun || upstream.Count > 0)
+        {
+            return status; // an upstream job changes the input the datums would be planned from
+        }
+
+        return status with { Datums = await CountDatumsAsync(pipeline, identity, inputHash, inputs, last, cancellationToken) };
+    }
+
+    private async Task<(StalenessStep, string)> DecideAsync(
+        PipelineDocument pipeline, string identity, string inputHash, JobInputs inputs, JobInfo? last, CancellationToken cancellationToken)
+    {
+        var spec = pipeline.Spec;
+        if (inputs.Commits.Count == 0)
+        {
+            return (StalenessStep.Waiting, "waiting: no input branch has a commit yet");
+        }
+
+        if (last is null)
+        {
+            return (StalenessStep.NeverRun, "never run successfully");
+        }
+
+        var job = $"job {Short(last.Id)}";
+        if (last.TransformHash != identity)
+        {
+            return (StalenessStep.Transform, $"transform changed since {job} (command, environment, image or its digest, or a transform file)");
+        }
+
+        if (last.InputHash != inputHash)
+        {
+            return (StalenessStep.InputDefinition, $"input definition changed since {job} (repos, branches, globs or keys)");
+        }
+
+        if (!inputs.Provenance.SequenceEqual(last.Inputs))
+        {
+            if (inputs.Provenance.Except(last.Inputs).FirstOrDefault() is not { } moved)
+            {
+                return (StalenessStep.InputCommits, $"input commits differ from those {job} read");
+            }
+
+            var then = last.Inputs.FirstOrDefault(i => i.Repo == moved.Repo && i.Branch == moved.Branch);
+            return (StalenessStep.InputCommits, $"input {moved.Repo}@{moved.Branch} is at {Short(moved.Commit)}; {job} read {(then is null ? "none of it" : Short(then.Commit))}");
+        }
+
+        var output = (await store.TryGetBranchAsync(spec.Name, spec.OutputBranch, cancellationToken))?.Head;
+        if (output != last.OutputCommit)
+        {
+            return (StalenessStep.OutputBranch, $"output branch {spec.Name}@{spec.OutputBranch} is at {(output is null ? "no commit" : Short(output))}; {job} wrote {(last.OutputCommit is { } c ? Short(c) : "none")}");
+        }
+
+        return (StalenessStep.UpToDate, $"up to date with {job}");
+    }
+
+    /// <summary>Plans the job as it would run and counts its datums: run (new, changed), reused, and removed since the last successful job.</summary>
+    private async Task<DatumCounts> CountDatumsAsync(
+        PipelineDocument pipeline, string identity, string inputHash, JobInputs inputs, JobInfo? last, CancellationToken cancellationToken)
+    {
+        var plan = await planner.PlanAsync(pipeline.Spec, last, identity, inputHash, inputs.Commits, fromChanges: true, found: null, cancellationToken);
+        var previous = plan.Changes is { } changes ? changes.Before.Select(d => Digest.Parse(d.Id)).ToHashSet()
+            : last is { DatumTable: not null } ? (await jobs.GetDatumKeysAsync(last, cancellationToken)).Select(d => d.Id).ToHashSet()
+            : [];
+        int added = 0, changed = 0;
+        foreach (var i in plan.ToRun)
+        {
+            if (previous.Contains(Digest.Parse(plan.Datums[i].Id)))
+            {
+                changed++;
+            }
+            else
+            {
+                added++;
+            }
+        }
+
+        previous.ExceptWith(plan.Datums.Select(d => Digest.Parse(d.Id)));
+        return new DatumCounts(plan.Total, added, changed, plan.Reused, previous.Count);
+    }
+
+    private static string Pipelines(IReadOnlyCollection<string> names) => names.Count == 1 ? "pipeline" : "pipelines";
+
+    private static string Short(string id) => id.Length > 12 ? id[..12] : id;
+}
