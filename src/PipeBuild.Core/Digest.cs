@@ -5,7 +5,7 @@ namespace PipeBuild.Core;
 /// <summary>
 /// A <see cref="ContentHash"/> held as its 32 bytes, for what is kept one per datum or per file (result keys, logs,
 /// tree entries): 32 bytes instead of a 152-byte string, compared without allocating. A job of a million datums
-/// must fit in 1 GiB (P7).
+/// must fit in 1 GiB (docs/benchmarks.md).
 /// </summary>
 [StructLayout(LayoutKind.Auto)]
 public readonly record struct Digest(ulong A, ulong B, ulong C, ulong D)

@@ -1,6 +1,6 @@
 namespace PipeBuild.Core;
 
-/// <summary>Process exit codes of <c>dotnet pipe</c> (DESIGN §6).</summary>
+/// <summary>Process exit codes of <c>dotnet pipe</c> (docs/cli.md).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

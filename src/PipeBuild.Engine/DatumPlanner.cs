@@ -147,7 +147,7 @@ public sealed class DatumPlanner(VersionStore store)
             files.Add(new DatumFile(filePath, file.Content));
         }
 
-        // An exact-size array, not the list: a job holds every datum at once (P7: a million of them).
+        // An exact-size array, not the list: a job holds every datum at once (docs/benchmarks.md: a million of them).
         var keyTemplate = input.JoinOn ?? input.GroupBy;
         return new DatumInput(input.InputName, input.Repo, input.Branch, commit.Id, path, files.ToArray())
         {

@@ -114,7 +114,7 @@ public static class DatumTable
     private static async Task<FileContent> StoreAsync(ContentStore content, Action<BinaryWriter> write, CancellationToken cancellationToken)
     {
         // A temporary file, not a MemoryStream: a table of a million rows is about 100 MB, which a job holding every
-        // datum has no room for twice over (P7).
+        // datum has no room for twice over (docs/benchmarks.md: a million datums).
         await using var buffer = new FileStream(
             Path.Combine(Path.GetTempPath(), $"pipe-datums-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))

@@ -7,7 +7,10 @@ public static class EngineKeys
 {
     public const string JobsPrefix = "jobs/";
 
-    public static string Pipeline(string name) => StoreKeys.Pipeline(name);
+    public const string PipelinesPrefix = "pipelines/";
+
+    /// <summary>A registered pipeline's document (<see cref="PipelineDocument"/>).</summary>
+    public static string Pipeline(string name) => PipelinesPrefix + name;
 
     public static string Job(string pipeline, string id) => $"jobs/{pipeline}/{id}";
 

@@ -3,8 +3,7 @@ using PipeBuild.Core.Pipelines;
 namespace PipeBuild.Engine;
 
 /// <summary>
-/// A registered pipeline as stored under <c>pipelines/NAME</c>. <see cref="InputRepos"/> is read by the store
-/// too (a repo in use cannot be deleted). <see cref="Salt"/> (set by <c>update --reprocess</c>) and
+/// A registered pipeline as stored under <c>pipelines/NAME</c> (<see cref="EngineKeys.Pipeline"/>). <see cref="Salt"/> (set by <c>update --reprocess</c>) and
 /// <see cref="PinnedIdentity"/> (set by <c>update --no-reprocess</c>) adjust which stored results count.
 /// </summary>
 public sealed record PipelineDocument

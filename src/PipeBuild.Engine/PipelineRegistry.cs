@@ -14,7 +14,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     public async Task<IReadOnlyList<PipelineDocument>> ListAsync(CancellationToken cancellationToken)
     {
         var pipelines = new List<PipelineDocument>();
-        await foreach (var key in Objects.ListAsync(StoreKeys.PipelinesPrefix, cancellationToken))
+        await foreach (var key in Objects.ListAsync(EngineKeys.PipelinesPrefix, cancellationToken))
         {
             if (await Objects.TryReadAsync(key, cancellationToken) is { } data)
             {
@@ -95,11 +95,15 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     public async Task<PipelineDocument> PreviewAsync(PipelineSpec spec, Reprocess reprocess, CancellationToken cancellationToken) =>
         Document(spec, await TryGetAsync(spec.Name, cancellationToken), reprocess);
 
+    /// <summary>The pipelines reading <paramref name="repo"/>: what the store asks before it deletes a repo (<see cref="VersionStore.DeleteRepoAsync"/>).</summary>
+    public async Task<IReadOnlyList<string>> ReadersOfAsync(string repo, CancellationToken cancellationToken) =>
+        [.. (await ListAsync(cancellationToken)).Where(p => p.InputRepos.Contains(repo)).Select(p => p.Name)];
+
     /// <summary>Deletes a pipeline (and, unless <paramref name="keepRepo"/>, its output repo).</summary>
     public async Task DeleteAsync(string name, bool keepRepo, CancellationToken cancellationToken)
     {
         var pipeline = await GetAsync(name, cancellationToken);
-        var readers = (await ListAsync(cancellationToken)).Where(p => p.InputRepos.Contains(name)).Select(p => p.Name).ToList();
+        var readers = await ReadersOfAsync(name, cancellationToken);
         if (readers.Count > 0 && !keepRepo)
         {
             throw new PipeException(ErrorCodes.RepoInUse, $"pipeline(s) {string.Join(", ", readers)} read the output of '{name}'; delete them first or pass --keep-repo.");
@@ -110,7 +114,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
 
         if (!keepRepo)
         {
-            await store.DeleteRepoAsync(name, force: true, cancellationToken);
+            await store.DeleteRepoAsync(name, readers: null, cancellationToken);
         }
     }
 

@@ -11,7 +11,7 @@ namespace PipeBuild.Store;
 [JsonSerializable(typeof(CommitInfo))]
 [JsonSerializable(typeof(RepoInfo))]
 [JsonSerializable(typeof(BranchDocument))]
-[JsonSerializable(typeof(PipelineInputsDocument))]
+[JsonSerializable(typeof(StoreFormatDocument))]
 public sealed partial class StoreJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);

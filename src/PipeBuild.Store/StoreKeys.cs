@@ -3,9 +3,11 @@ namespace PipeBuild.Store;
 /// <summary>The key layout inside an <see cref="IObjectStore"/> (the same locally and on S3).</summary>
 public static class StoreKeys
 {
+    /// <summary>The store's format version (<see cref="StoreFormat"/>).</summary>
+    public const string Format = "format";
+
     public const string ObjectsPrefix = "objects/";
     public const string ReposPrefix = "repos/";
-    public const string PipelinesPrefix = "pipelines/";
 
     /// <summary>Content objects fan out on the first two hex digits, as git does, to keep folders small.</summary>
     public static string Object(string hash) => $"objects/{hash[..2]}/{hash[2..]}";
@@ -26,5 +28,4 @@ public static class StoreKeys
 
     public static string OpenCommitsOf(string repo) => $"open/{repo}/";
 
-    public static string Pipeline(string name) => PipelinesPrefix + name;
 }

@@ -57,8 +57,11 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         return [.. repos.OrderBy(r => r.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>Deletes a repo and its history. Refused while a pipeline reads it, unless <paramref name="force"/>.</summary>
-    public async Task DeleteRepoAsync(string name, bool force, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a repo and its history. Refused while <paramref name="readers"/> names something that reads it (the
+    /// engine's pipelines: the store knows nothing of them); null deletes it whoever reads it.
+    /// </summary>
+    public async Task DeleteRepoAsync(string name, RepoReaders? readers, CancellationToken cancellationToken)
     {
         var repoDocument = await objects.ReadDocumentAsync(StoreKeys.Repo(Names.Validate(name, "repo")), cancellationToken);
         if (repoDocument is null)
@@ -67,15 +70,11 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             return;
         }
 
-        if (!force)
+        if (readers is not null && await readers(name, cancellationToken) is { Count: > 0 } reading)
         {
-            var readers = await PipelinesReadingAsync(name, cancellationToken);
-            if (readers.Count > 0)
-            {
-                throw new PipeException(
-                    ErrorCodes.RepoInUse,
-                    $"repo '{name}' is an input of pipeline(s) {string.Join(", ", readers.Select(r => $"'{r}'"))}. Delete those pipelines first, or pass --force.");
-            }
+            throw new PipeException(
+                ErrorCodes.RepoInUse,
+                $"repo '{name}' is an input of pipeline(s) {string.Join(", ", reading.Select(r => $"'{r}'"))}. Delete those pipelines first, or pass --force.");
         }
 
         // The repo document goes first: once it is gone the repo is gone for every reader, and a crash
@@ -691,21 +690,6 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
         return n <= chain.Count ? chain[^n]
             : throw new PipeException(ErrorCodes.CommitNotFound, $"'{reference}' asks for commit {n} but the history has {chain.Count}.");
-    }
-
-    private async Task<IReadOnlyList<string>> PipelinesReadingAsync(string repo, CancellationToken cancellationToken)
-    {
-        var readers = new List<string>();
-        await foreach (var key in objects.ListAsync(StoreKeys.PipelinesPrefix, cancellationToken))
-        {
-            var document = await objects.TryReadAsync(key, cancellationToken);
-            if (document is not null && StoreJson.Deserialize<PipelineInputsDocument>(document) is { } pipeline && pipeline.InputRepos.Contains(repo))
-            {
-                readers.Add(pipeline.Name);
-            }
-        }
-
-        return readers;
     }
 
     private async Task RemoveLeftoversAsync(string repo, CancellationToken cancellationToken)

@@ -94,6 +94,16 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_store_of_a_newer_format_is_refused_and_left_as_it_is()
+    {
+        File.WriteAllText(Path.Combine(ws.Root, ".pipe", "format"), """{"format":99}""");
+        var before = ws.StoreFingerprint();
+        var result = ws.Run("file", "list", "data@master").ShouldFailWith("PIPE5107");
+        Assert.Contains("the store has format 99, written by a newer dotnet pipe; this one reads format 1 and older", result.Stderr);
+        Assert.Equal(before, ws.StoreFingerprint());
+    }
+
+    [Fact]
     public void Outside_a_workspace_the_error_says_how_to_make_one()
     {
         using var bare = new TempWorkspace(init: false);

@@ -11,6 +11,8 @@ public sealed class VersionStoreTests : IDisposable
 
     // ---- repos ----------------------------------------------------------------------------------------
 
+    private static readonly RepoReaders NoReaders = (_, _) => Task.FromResult<IReadOnlyList<string>>([]);
+
     [Fact]
     public async Task ReposAreCreatedListedAndDeleted()
     {
@@ -21,7 +23,7 @@ public sealed class VersionStoreTests : IDisposable
         Assert.Equal("first", (await Store.GetRepoAsync("alpha", None)).Description);
         Assert.Equal(alpha, await Store.GetRepoAsync("alpha", None));
 
-        await Store.DeleteRepoAsync("zeta", force: false, None);
+        await Store.DeleteRepoAsync("zeta", NoReaders, None);
 
         Assert.Equal(["alpha"], (await Store.ListReposAsync(None)).Select(r => r.Name));
     }
@@ -59,7 +61,7 @@ public sealed class VersionStoreTests : IDisposable
     public async Task UnknownReposAreNotFound()
     {
         await AssertFailsAsync(ErrorCodes.RepoNotFound, () => Store.GetRepoAsync("nope", None));
-        await AssertFailsAsync(ErrorCodes.RepoNotFound, () => Store.DeleteRepoAsync("nope", force: false, None));
+        await AssertFailsAsync(ErrorCodes.RepoNotFound, () => Store.DeleteRepoAsync("nope", NoReaders, None));
         await AssertFailsAsync(ErrorCodes.RepoNotFound, () => t.ResolveAsync("nope@master"));
         await AssertFailsAsync(ErrorCodes.RepoNotFound, () => t.PutTextAsync("nope@master", "a.txt", "a"));
     }
@@ -74,7 +76,7 @@ public sealed class VersionStoreTests : IDisposable
         await Store.StartCommitAsync("data", "master", null, None);
         await t.PutTextAsync("other@master", "c.txt", "c");
 
-        await Store.DeleteRepoAsync("data", force: false, None);
+        await Store.DeleteRepoAsync("data", NoReaders, None);
 
         Assert.Empty(await t.ListAsync(StoreKeys.BranchesOf("data")));
         Assert.Empty(await t.ListAsync(StoreKeys.CommitsOf("data")));
@@ -106,14 +108,14 @@ public sealed class VersionStoreTests : IDisposable
         await t.CreateRepoAsync("data");
         await t.CreateRepoAsync("unrelated");
         await t.PutTextAsync("data@master", "a.txt", "a");
-        await t.Objects.TryWriteDocumentAsync(StoreKeys.Pipeline("p"), StoreJson.Serialize(new PipelineInputsDocument("p", ["data"])), null, None);
+        RepoReaders readers = (repo, _) => Task.FromResult<IReadOnlyList<string>>(repo == "data" ? ["p"] : []);
 
-        var error = await AssertFailsAsync(ErrorCodes.RepoInUse, () => Store.DeleteRepoAsync("data", force: false, None));
+        var error = await AssertFailsAsync(ErrorCodes.RepoInUse, () => Store.DeleteRepoAsync("data", readers, None));
         Assert.Contains("'p'", error.Message, StringComparison.Ordinal);
         Assert.Equal("a", await t.ReadTextAsync("data@master:/a.txt"));
 
-        await Store.DeleteRepoAsync("unrelated", force: false, None);
-        await Store.DeleteRepoAsync("data", force: true, None);
+        await Store.DeleteRepoAsync("unrelated", readers, None);
+        await Store.DeleteRepoAsync("data", readers: null, None);
 
         Assert.Empty(await Store.ListReposAsync(None));
     }

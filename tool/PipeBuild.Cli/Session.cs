@@ -19,7 +19,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
 
     public Workspace Workspace => workspace ??= Workspace.Find(parseResult.GetValue(GlobalOptions.Workspace));
 
-    public VersionStore Store => store ??= new VersionStore(objects = Workspace.OpenObjectStore());
+    public VersionStore Store => store ??= Open();
 
     public PipelineEngine Engine => engine ??= new PipelineEngine(Store, name => ExecutorFactory.Create(name, this), Path.Combine(Workspace.MetadataPath, "tmp", "jobs"));
 
@@ -56,6 +56,17 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     public T Get<T>(Option<T> option) => parseResult.GetValue(option)!;
 
     public T Get<T>(Argument<T> argument) => parseResult.GetValue(argument)!;
+
+    /// <summary>
+    /// Opens the workspace's store after checking its format (<see cref="StoreFormat"/>). Waited on synchronously:
+    /// <see cref="Store"/> is a property every command reads, and the CLI has no synchronization context to deadlock.
+    /// </summary>
+    private VersionStore Open()
+    {
+        objects = Workspace.OpenObjectStore();
+        StoreFormat.CheckAsync(objects, CancellationToken.None).GetAwaiter().GetResult();
+        return new VersionStore(objects);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -59,7 +59,7 @@ internal static class RepoCommands
         var force = new Option<bool>("--force") { Description = "Delete even if a pipeline reads the repo." };
         return Cli.Command("delete", "Delete a repo and its history.", [name, force], async (s, ct) =>
         {
-            await s.Store.DeleteRepoAsync(s.Get(name), s.Get(force), ct);
+            await s.Store.DeleteRepoAsync(s.Get(name), s.Get(force) ? null : s.Engine.Registry.ReadersOfAsync, ct);
             s.Out.Result(new DeletedResult(s.Get(name)), $"deleted repo '{s.Get(name)}'");
             return ExitCodes.Ok;
         });

@@ -29,6 +29,7 @@ internal static class StoreCommands
                 throw new PipeException(ErrorCodes.SyncTarget, $"'{s.Get(other)}' is this workspace's own store ({otherObjects.Location}); name another store.");
             }
 
+            await StoreFormat.CheckAsync(otherObjects, ct);
             var otherStore = new VersionStore(otherObjects);
             var (from, to) = push ? (s.Store, otherStore) : (otherStore, s.Store);
             var progress = Console.IsErrorRedirected ? null : new Progress<string>(branch => Renderer.Note($"syncing {branch}"));

@@ -31,6 +31,8 @@ internal static class WorkspaceCommands
                     // Reaches the bucket now (so bad credentials fail init, not the first put) and records how it swaps documents.
                     writes = await s3.GetWriteModeAsync(ct) == S3WriteMode.ConditionalWrites ? "conditional writes" : "leases (the server ignores conditional writes)";
                 }
+
+                await StoreFormat.InitializeAsync(objects, ct);
             }
 
             Workspace.Init(root, config);
