@@ -173,60 +173,96 @@ public sealed partial class DatumSandbox
         }
         catch (PipeException e) when (e.Code == ErrorCodes.OutputEscapesSandbox)
         {
-            return DatumOutcome.Failed(e.Message, log, BytesRead);
+            return DatumOutcome.Failed($"error {e.Code}: {e.Message}", log, BytesRead);
         }
     }
 
     /// <summary>
     /// Stores every file under <c>pfs/out</c>. A symlink is followed only if it stays inside the sandbox
-    /// (Pachyderm lets a transform link an input into its output); anything else fails the datum.
+    /// (Pachyderm lets a transform link an input into its output); anything else fails the datum. Every file is
+    /// opened by its path beneath the sandbox, never through a link leaving it (<see cref="ContainedFile"/>): a
+    /// linked folder in the middle of a path, or a file swapped for a link while this runs, reads nothing of the host.
+    /// A hard link names a file the transform could read anyway: on this machine (local executor) it runs as the
+    /// user; in a container it can only link files of its own mounts, and the host mounts only the sandbox there.
     /// </summary>
     public async Task<IReadOnlyList<OutputFile>> CollectAsync(ContentStore content, CancellationToken cancellationToken, bool mounted = false)
     {
         var outputs = new List<OutputFile>();
-        var root = Path.GetFullPath(Root) + Path.DirectorySeparatorChar;
-        foreach (var entry in new DirectoryInfo(Out).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        var root = Path.GetFullPath(Root);
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+        foreach (var entry in new DirectoryInfo(Out).EnumerateFileSystemInfos("*", options))
         {
             var relative = Path.GetRelativePath(Out, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            var source = entry.FullName;
-            if (entry.Attributes.HasFlag(FileAttributes.ReparsePoint) && entry.LinkTarget is { } link)
-            {
-                var resolved = mounted && link.StartsWith("/pfs/", StringComparison.Ordinal)
-                    ? Path.GetFullPath(MapPfs(link))
-                    : entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-                if (resolved is null || !resolved.StartsWith(root, StringComparison.Ordinal))
-                {
-                    throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} is a symlink to '{link}', outside /pfs; write files into /pfs/out instead.");
-                }
-
-                if (Directory.Exists(resolved))
-                {
-                    throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} links to a folder; link files, not folders.");
-                }
-
-                source = resolved;
-            }
-            else if (entry is DirectoryInfo)
+            var link = entry.LinkTarget;
+            if (link is null && entry is DirectoryInfo)
             {
                 continue;
             }
 
-            var path = RepoPath.Normalize(relative);
-            FileContent stored;
-            if (source == entry.FullName && ((FileInfo)entry).Length <= ContentDefinedChunker.MinSize)
+            // The path to open, relative to the sandbox root: the entry itself, or where its link points.
+            var target = link is null ? $"out/{relative}" : LinkInSandbox(root, entry, link, relative, mounted);
+            var (handle, refusal) = ContainedFile.Open(root, target, throughLinks: link is not null);
+            using (handle)
             {
-                // A small file in one read, stored as one object (what the chunker would make of it too).
-                stored = await content.WriteAsync(File.ReadAllBytes(source), cancellationToken);
-            }
-            else
-            {
-                await using var stream = File.OpenRead(source);
-                stored = await content.WriteAsync(stream, null, cancellationToken);
-            }
+                if (handle is null)
+                {
+                    throw new PipeException(ErrorCodes.OutputEscapesSandbox, refusal switch
+                    {
+                        ContainedFile.Refusal.Missing when link is not null => $"/pfs/out/{relative} is a symlink to '{link}', which does not exist.",
+                        ContainedFile.Refusal.Missing => $"/pfs/out/{relative} disappeared while the outputs were collected.",
+                        ContainedFile.Refusal.NotAFile => $"/pfs/out/{relative} is not a regular file{(link is null ? "" : $" (it links to '{link}')")}: a folder link, FIFO, socket or device is not content.",
+                        _ when link is not null => $"/pfs/out/{relative} is a symlink to '{link}', which leads outside /pfs; write files into /pfs/out, or link only to files under /pfs.",
+                        _ => $"/pfs/out/{relative} was replaced by a symlink, or a folder on its path is one, while the outputs were collected.",
+                    });
+                }
 
-            outputs.Add(new OutputFile(path, stored.Kind, stored.Hash, stored.Size));
+                outputs.Add(await StoreAsync(content, RepoPath.Normalize(relative), handle, cancellationToken));
+            }
         }
 
         return [.. outputs.OrderBy(o => o.Path, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Where a link in <c>/pfs/out</c> points, relative to the sandbox root, or an error if it points outside it.
+    /// A container's links name <c>/pfs/...</c>; a local transform's name the sandbox's own path, or are relative.
+    /// </summary>
+    private string LinkInSandbox(string root, FileSystemInfo entry, string link, string relative, bool mounted)
+    {
+        var resolved = mounted && (link == "/pfs" || link.StartsWith("/pfs/", StringComparison.Ordinal))
+            ? MapPfs(link)
+            : Path.Combine(Path.GetDirectoryName(entry.FullName)!, link);
+        var inside = Path.GetRelativePath(root, Path.GetFullPath(resolved));
+        if (inside == "." || inside == ".." || inside.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(inside))
+        {
+            throw new PipeException(ErrorCodes.OutputEscapesSandbox, $"/pfs/out/{relative} is a symlink to '{link}', outside /pfs; write files into /pfs/out instead.");
+        }
+
+        return inside.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private static async Task<OutputFile> StoreAsync(ContentStore content, string path, SafeFileHandle handle, CancellationToken cancellationToken)
+    {
+        FileContent stored;
+        var length = RandomAccess.GetLength(handle);
+        if (length <= ContentDefinedChunker.MinSize)
+        {
+            // A small file in one read, stored as one object (what the chunker would make of it too).
+            var bytes = new byte[length];
+            var read = 0;
+            while (read < bytes.Length && RandomAccess.Read(handle, bytes.AsSpan(read), read) is var n and > 0)
+            {
+                read += n;
+            }
+
+            stored = await content.WriteAsync(bytes.AsMemory(0, read), cancellationToken);
+        }
+        else
+        {
+            await using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            stored = await content.WriteAsync(stream, null, cancellationToken);
+        }
+
+        return new OutputFile(path, stored.Kind, stored.Hash, stored.Size);
     }
 }

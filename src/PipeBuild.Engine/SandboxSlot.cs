@@ -159,9 +159,11 @@ public sealed class SandboxSlot(string folder) : IDisposable
     {
         while (OperatingSystem.IsLinux() && spares.TryPop(out var spare))
         {
-            if (UnixFiles.LinkCount(spare) != 1)
+            if (!UnixFiles.IsPlainFile(spare))
             {
-                File.Delete(spare); // linked from elsewhere (a transform's hard link): not ours to rewrite
+                // Linked from elsewhere (a transform's hard link): not ours to rewrite; or a FIFO, socket or device a
+                // transform left, which opening to write would block on or reach through.
+                File.Delete(spare);
                 continue;
             }
 

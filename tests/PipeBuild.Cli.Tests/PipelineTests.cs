@@ -223,7 +223,7 @@ public sealed class PipelineTests : IDisposable
 
         var question = ws.Run("run", "--question");
         Assert.Equal(1, question.ExitCode);
-        Assert.Contains("sum.pipeproj is not registered yet", question.Stdout);
+        Assert.Contains("sum.pipeproj is not registered yet; never run successfully; 2 datum(s) new, 0 changed, 0 removed, 0 reused", question.Stdout);
         var run = ws.Run("run").ShouldSucceed();
         Assert.Contains("registered pipeline 'sum'", run.Stderr);
         Assert.Contains("sum: success, 2 datum(s) ran", run.Stdout);
@@ -232,7 +232,9 @@ public sealed class PipelineTests : IDisposable
 
         // editing the transform's code changes its identity: every datum reruns
         File.AppendAllText(Path.Combine(ws.Root, "sum", "sum.cs"), "// changed\n");
-        Assert.Contains("definition changed", ws.Run("status").ShouldSucceed().Stdout);
+        var status = ws.Run("status").ShouldSucceed().Stdout;
+        Assert.Contains("transform changed since job", status);
+        Assert.Contains("0 datum(s) new, 2 changed, 0 removed, 0 reused", status);
         Assert.Contains("sum: success, 2 datum(s) ran", ws.Run("run").ShouldSucceed().Stdout);
     }
 

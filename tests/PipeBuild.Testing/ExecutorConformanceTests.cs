@@ -115,6 +115,40 @@ public abstract class ExecutorConformanceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task No_link_trick_makes_the_host_store_its_own_files()
+    {
+        RequireComponents();
+        var host = Directory.CreateTempSubdirectory("pipe-host-").FullName;
+        try
+        {
+            var marker = $"HOST-SECRET-{Guid.NewGuid():N}";
+            var secret = Path.Combine(host, "secret.txt");
+            File.WriteAllText(secret, marker + "\n");
+            var mayRun = EscapeAttempts.MayRun(hardLink: Image is not null);
+            await Fx.PutAsync("attack", EscapeAttempts.MustFail.Concat(mayRun).ToDictionary());
+            await Fx.CreateAsync(Shell("escape", "sh \"$attack\"", new PfsInput("attack", "/*")) with { Env = [new("SECRET", secret)] });
+
+            var job = await Fx.RunOneAsync("escape");
+
+            var failures = job.Failures.ToDictionary(f => f.Description[("attack:/".Length)..], f => f.Reason);
+            Assert.All(EscapeAttempts.MustFail.Keys, name =>
+                Assert.True(failures.TryGetValue(name, out var reason) && reason.StartsWith("error PIPE4008: /pfs/out/", StringComparison.Ordinal), $"{name}: {reason ?? "the datum succeeded"}"));
+            Assert.True(EscapeAttempts.MustFail.Count >= 30, "the corpus has at least 30 escape attempts");
+
+            // Nothing of the host anywhere in the store: not in an output, a result, a log, nor an unreferenced object.
+            var leaks = Directory.EnumerateFiles(Path.Combine(Fx.Root, ".pipe"), "*", SearchOption.AllDirectories)
+                .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}tmp{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                .Where(file => File.ReadAllText(file) is var text && (text.Contains(marker, StringComparison.Ordinal) || text.Contains("root:x:0:0", StringComparison.Ordinal)))
+                .ToList();
+            Assert.True(leaks.Count == 0, $"host bytes stored in {string.Join(", ", leaks)}");
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public async Task A_datum_over_its_timeout_is_stopped_and_fails()
     {
         RequireComponents();
