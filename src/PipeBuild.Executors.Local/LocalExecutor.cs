@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using CliWrap;
@@ -117,10 +118,13 @@ public sealed class LocalExecutor : IDatumExecutor
             timeout.CancelAfter(limit);
         }
 
+        var processes = new DatumProcesses();
+        var environment = Environment(work, slot, sandbox, perDatum: true);
+        environment[DatumProcesses.Variable] = processes.Token;
         var command = Cli.Wrap(slot.Program(spec))
             .WithArguments(spec.Command.Skip(1).Select(sandbox.MapPfs))
             .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
-            .WithEnvironmentVariables(Environment(work, slot, sandbox, perDatum: true))
+            .WithEnvironmentVariables(environment)
             .WithStandardInputPipe(spec.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(string.Concat(spec.Stdin.Select(line => sandbox.MapPfs(line) + "\n"))))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => Append(log, line)))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append(log, line)))
@@ -129,7 +133,7 @@ public sealed class LocalExecutor : IDatumExecutor
         int exitCode;
         try
         {
-            exitCode = (await command.ExecuteAsync(timeout.Token)).ExitCode;
+            exitCode = await RunToEndAsync(command, processes, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -139,8 +143,39 @@ public sealed class LocalExecutor : IDatumExecutor
         {
             throw new PipeException(ErrorCodes.TransformStartFailed, $"{spec.SourceFile ?? spec.Name}: cannot start '{spec.Command[0]}': {e.Message}. Check the pipeline's Command.");
         }
+        finally
+        {
+            processes.KillLeftovers();
+        }
 
         return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the transform and returns its exit code once it and everything it started have ended: when its own
+    /// process exits, what it left running is killed (<see cref="DatumProcesses"/>), so nothing outlives the datum or
+    /// changes <c>/pfs/out</c> while it is collected, and a background process holding the output pipes open does not
+    /// keep the datum waiting.
+    /// </summary>
+    private static async Task<int> RunToEndAsync(Command command, DatumProcesses processes, CancellationToken cancellationToken)
+    {
+        var running = command.ExecuteAsync(cancellationToken);
+        try
+        {
+            using var main = Process.GetProcessById(running.ProcessId);
+            await Task.WhenAny(running.Task, main.WaitForExitAsync(cancellationToken));
+        }
+        catch (ArgumentException)
+        {
+            // it has exited already
+        }
+        catch (OperationCanceledException)
+        {
+            // the command's own task reports the cancellation
+        }
+
+        processes.KillLeftovers();
+        return (await running).ExitCode;
     }
 
     private static async Task<DatumOutcome> RunBatchedAsync(LocalSlot slot, DatumSandbox sandbox, DatumWork work, CancellationToken cancellationToken)

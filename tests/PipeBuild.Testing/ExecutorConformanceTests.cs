@@ -149,6 +149,34 @@ public abstract class ExecutorConformanceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Nothing_the_transform_started_outlives_its_datum()
+    {
+        RequireComponents();
+        var seconds = 600 + Random.Shared.Next(9000); // a sleep no other test runs: how its processes are found
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        var script = $"""
+            setsid sh -c 'sleep {seconds}; echo late > /pfs/out/late.txt' &
+            (sleep {seconds} &)
+            nohup sleep {seconds} >/dev/null 2>&1 &
+            sleep {seconds} > /dev/null 2>&1 &
+            echo done > /pfs/out/done.txt
+            """;
+        await Fx.CreateAsync(Shell("detach", script, new PfsInput("data", "/*")));
+
+        var clock = Stopwatch.StartNew();
+        var job = await Fx.RunOneAsync("detach");
+
+        Assert.Equal(JobState.Success, job.State);
+        Assert.Equal(["done.txt"], (await Fx.ReadAsync("detach")).Keys);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds / 2), $"the datum waited for its background processes ({clock.Elapsed})");
+        var left = Directory.EnumerateDirectories("/proc")
+            .Select(folder => Path.Combine(folder, "cmdline"))
+            .Where(file => { try { return File.ReadAllText(file).Contains($"sleep\0{seconds}", StringComparison.Ordinal); } catch (IOException) { return false; } })
+            .ToList();
+        Assert.True(left.Count == 0, $"{left.Count} process(es) of the datum still run: {string.Join(", ", left)}");
+    }
+
+    [SkippableFact]
     public async Task A_datum_over_its_timeout_is_stopped_and_fails()
     {
         RequireComponents();
