@@ -38,7 +38,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     public async Task<PipelineDocument> SaveAsync(PipelineSpec spec, bool update, Reprocess reprocess, CancellationToken cancellationToken)
     {
         Names.Validate(spec.Name, "pipeline");
-        if (spec.Executor != "local")
+        if (spec.Executor != ExecutorNames.Local)
         {
             DatumBatching.ThrowIfUnsupported(spec, spec.Executor);
         }

@@ -163,7 +163,7 @@ public static class PachydermSpecReader
                 Input = input,
                 InputSources = inputSources,
                 Parallelism = fields.TryGetValue("parallelism_spec", out var parallelism) ? Parallelism(parallelism.Value) : 0,
-                DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : 3,
+                DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : PipelineSpec.DefaultDatumTries,
                 DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value) : null,
                 Cpus = limits?.TryGetValue("cpu", out var cpu) == true ? Cpus(cpu.Value) : null,
                 Memory = limits?.TryGetValue("memory", out var memory) == true ? Memory(memory.Value) : null,

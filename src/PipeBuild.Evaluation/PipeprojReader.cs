@@ -20,7 +20,6 @@ internal static partial class PipeprojReader
     /// <summary>Read by MSBuild's default SDK resolver on every resolution; it looks for NAME/Sdk below it.</summary>
     private const string SdksPathVariable = "MSBuildSDKsPath";
 
-    private static readonly string[] Executors = ["local", "docker", "kubernetes"];
 
     // The SDK path is process-wide state (an environment variable), so evaluations take turns.
     private static readonly Lock Gate = new();
@@ -172,7 +171,7 @@ internal static partial class PipeprojReader
                 Env = Env(),
                 Image = Property("Image")?.Value.Trim(),
                 Parallelism = Integer("Parallelism", 0, 0, "Use a whole number of workers, or 0 for one per processor."),
-                DatumTries = Integer("DatumTries", 3, 1, "Use a whole number of tries, at least 1."),
+                DatumTries = Integer("DatumTries", PipelineSpec.DefaultDatumTries, 1, "Use a whole number of tries, at least 1."),
                 Executor = Executor(),
                 Network = Network(),
                 Cpus = Quantity("Cpus", (string text, out double value) => ResourceQuantities.TryParseCpus(text, out value), "a CPU count", ResourceQuantities.CpusHint),
@@ -396,13 +395,13 @@ internal static partial class PipeprojReader
         {
             if (Property("Executor") is not { } executor)
             {
-                return "local";
+                return ExecutorNames.Local;
             }
 
             var value = executor.Value.Trim().ToLowerInvariant();
-            if (!Executors.Contains(value))
+            if (!ExecutorNames.All.Contains(value))
             {
-                throw PipelineErrors.Invalid(executor.Where, $"Executor '{executor.Value.Trim()}' is not supported.", "Use local, docker or kubernetes.");
+                throw PipelineErrors.Invalid(executor.Where, $"Executor '{executor.Value.Trim()}' is not supported.", $"Use {ExecutorNames.Listed}.");
             }
 
             return value;

@@ -57,7 +57,7 @@ public static class PipeprojWriter
         Property(xml, "PipelineName", spec.Name);
         Property(xml, "Description", spec.Description is null ? null : MultilineText.Format(spec.Description.Split('\n'), PropertyIndent + "  ", PropertyIndent));
         Property(xml, "Image", spec.Image);
-        Property(xml, "Executor", spec.Executor == "local" ? null : spec.Executor);
+        Property(xml, "Executor", spec.Executor == ExecutorNames.Local ? null : spec.Executor);
         Property(xml, "Network", spec.Network);
         Property(xml, "Cpus", spec.Cpus is { } cpus ? ResourceQuantities.FormatCpus(cpus) : null);
         Property(xml, "Memory", spec.Memory is { } memory ? ResourceQuantities.FormatMemory(memory) : null);
@@ -76,7 +76,7 @@ public static class PipeprojWriter
         }
 
         Property(xml, "Parallelism", spec.Parallelism == 0 ? null : spec.Parallelism.ToString(CultureInfo.InvariantCulture));
-        Property(xml, "DatumTries", spec.DatumTries == 3 ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
+        Property(xml, "DatumTries", spec.DatumTries == PipelineSpec.DefaultDatumTries ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
         Property(xml, "DatumBatching", spec.DatumBatching ? "true" : null);
         Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
         Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));

@@ -30,7 +30,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     private readonly ConcurrentDictionary<string, string> imageIds = new(StringComparer.Ordinal);
     private DockerClient? client;
 
-    public string Name => "docker";
+    public string Name => ExecutorNames.Docker;
 
     public async ValueTask<string?> ResolveIdentityAsync(PipelineSpec spec, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 using PipeBuild.Store;
 using PipeBuild.Workers;
@@ -24,7 +25,7 @@ public sealed class KubernetesExecutor : IDatumExecutor
         workers = new WorkerPoolExecutor(objects, pool, options.Protocol);
     }
 
-    public string Name => "kubernetes";
+    public string Name => ExecutorNames.Kubernetes;
 
     public Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
     {

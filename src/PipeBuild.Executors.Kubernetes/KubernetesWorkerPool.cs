@@ -5,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Store;
 using PipeBuild.Workers;
 
@@ -24,7 +25,7 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
     private IKubernetes? client;
     private string? defaultNamespace;
 
-    public string Name => "kubernetes";
+    public string Name => ExecutorNames.Kubernetes;
 
     public async Task StartAsync(RemoteRun run, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using System.Text;
 using CliWrap;
 using CliWrap.Exceptions;
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 
 namespace PipeBuild.Executors.Local;
@@ -28,7 +29,7 @@ public sealed class LocalExecutor : IDatumExecutor
     private readonly string prefix = "slot-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "-";
     private int made;
 
-    public string Name => "local";
+    public string Name => ExecutorNames.Local;
 
     public async Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 using PipeBuild.Executors.Docker;
 using PipeBuild.Executors.Kubernetes;
@@ -11,12 +12,12 @@ internal static class ExecutorFactory
 {
     public static IDatumExecutor Create(string name, Session session) => name switch
     {
-        "local" => new LocalExecutor(),
-        "docker" => new DockerExecutor(),
-        "kubernetes" => Kubernetes(session),
+        ExecutorNames.Local => new LocalExecutor(),
+        ExecutorNames.Docker => new DockerExecutor(),
+        ExecutorNames.Kubernetes => Kubernetes(session),
         _ => throw new PipeException(
             ErrorCodes.ExecutorUnavailable,
-            $"executor '{name}' is not available; use <Executor>local</Executor>, docker or kubernetes."),
+            $"executor '{name}' is not available; use <Executor>{ExecutorNames.Local}</Executor>, {ExecutorNames.Docker} or {ExecutorNames.Kubernetes}."),
     };
 
     /// <summary>
@@ -26,7 +27,7 @@ internal static class ExecutorFactory
     public static async Task StopWorkersAsync(Session session, JobInfo job, CancellationToken cancellationToken)
     {
         if (job.State == JobState.Killed && session.Workspace.Config.Store != "local"
-            && await session.Engine.Registry.TryGetAsync(job.Pipeline, cancellationToken) is { Spec.Executor: "kubernetes" } pipeline)
+            && await session.Engine.Registry.TryGetAsync(job.Pipeline, cancellationToken) is { Spec.Executor: ExecutorNames.Kubernetes } pipeline)
         {
             await using var executor = Kubernetes(session);
             foreach (var name in await executor.DeleteJobsAsync(pipeline.Spec.Kubernetes.Namespace, job.Id, cancellationToken))

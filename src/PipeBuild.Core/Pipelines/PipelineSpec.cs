@@ -42,10 +42,13 @@ public sealed record PipelineSpec
     /// <summary>Workers; 0 means one per processor.</summary>
     public int Parallelism { get; init; }
 
-    public int DatumTries { get; init; } = 3;
+    /// <summary>How many times a datum is tried before it fails, unless a pipeline says otherwise (Pachyderm's default).</summary>
+    public const int DefaultDatumTries = 3;
 
-    /// <summary>local, docker or kubernetes.</summary>
-    public string Executor { get; init; } = "local";
+    public int DatumTries { get; init; } = DefaultDatumTries;
+
+    /// <summary>One of <see cref="ExecutorNames.All"/>.</summary>
+    public string Executor { get; init; } = ExecutorNames.Local;
 
     /// <summary>Namespace, service account, resources, ... for the kubernetes executor.</summary>
     public KubernetesSettings Kubernetes { get; init; } = new();

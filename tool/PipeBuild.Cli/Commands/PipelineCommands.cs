@@ -56,9 +56,9 @@ internal static class PipelineCommands
         var noRun = new Option<bool>("--no-run") { Description = "Register only; do not run the pipeline now." };
         var executor = new Option<string?>("--executor")
         {
-            Description = "Where datums run, overriding the file's Executor: local (a process) or docker (a container of the pipeline's image).",
+            Description = "Where datums run, overriding the file's Executor: local (a process), docker (a container of the pipeline's image) or kubernetes (a Job of worker pods; an S3 store).",
         };
-        executor.AcceptOnlyFromAmong("local", "docker", "kubernetes");
+        executor.AcceptOnlyFromAmong([.. ExecutorNames.All]);
         Symbol[] symbols = update ? [file, properties, executor, reprocess, noReprocess, noRun] : [file, properties, executor, noRun];
         var description = update
             ? "Change a pipeline's definition and bring its output up to date (a changed transform reruns every datum unless --no-reprocess)."
