@@ -17,55 +17,66 @@ namespace PipeBuild.Evaluation;
 /// </summary>
 internal static partial class PipeprojReader
 {
-    /// <summary>Read by MSBuild's default SDK resolver on every resolution; it looks for NAME/Sdk below it.</summary>
-    private const string SdksPathVariable = "MSBuildSDKsPath";
-
-
-    // The SDK path is process-wide state (an environment variable), so evaluations take turns.
-    private static readonly Lock Gate = new();
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static PipeprojEvaluation Read(string path, IReadOnlyDictionary<string, string> globalProperties, string sdksDirectory, string defaultBranch)
     {
         var globals = new Dictionary<string, string>(globalProperties, StringComparer.OrdinalIgnoreCase);
-        lock (Gate)
+        // A new collection each time: its cache of parsed files would otherwise serve a file as it was at
+        // the first evaluation, and nothing of one evaluation should leak into the next.
+        using var collection = new ProjectCollection(globals, loggers: null, ToolsetDefinitionLocations.Default);
+        Project project;
+        try
         {
-            var previous = Environment.GetEnvironmentVariable(SdksPathVariable);
-            Environment.SetEnvironmentVariable(SdksPathVariable, sdksDirectory);
-            try
+            var xml = ProjectRootElement.Open(path, collection);
+            ImportBundledSdk(xml, sdksDirectory);
+            project = Project.FromProjectRootElement(xml, new ProjectOptions
             {
-                // A new collection each time: its cache of parsed files would otherwise serve a file as it was at
-                // the first evaluation, and nothing of one evaluation should leak into the next.
-                using var collection = new ProjectCollection(globals, loggers: null, ToolsetDefinitionLocations.Default);
-                Project project;
-                try
-                {
-                    project = Project.FromFile(path, new ProjectOptions
-                    {
-                        ProjectCollection = collection,
-                        GlobalProperties = globals,
-                        LoadSettings = ProjectLoadSettings.Default,
-                        EvaluationContext = EvaluationContext.Create(EvaluationContext.SharingPolicy.Isolated),
-                    });
-                }
-                catch (InvalidProjectFileException e)
-                {
-                    throw Malformed(e, path);
-                }
-                catch (ArgumentException e)
-                {
-                    // MSBuild refuses invalid global property names this way.
-                    throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
-                }
-
-                return new PipeprojEvaluation(
-                    new Mapper(project, path, defaultBranch).Spec(), Inputs(project, sdksDirectory), ReferencedProperties(project), IsRepeatable(project, sdksDirectory));
-            }
-            finally
-            {
-                Environment.SetEnvironmentVariable(SdksPathVariable, previous);
-            }
+                ProjectCollection = collection,
+                GlobalProperties = globals,
+                LoadSettings = ProjectLoadSettings.Default,
+                EvaluationContext = EvaluationContext.Create(EvaluationContext.SharingPolicy.Isolated),
+            });
         }
+        catch (InvalidProjectFileException e)
+        {
+            throw Malformed(e, path);
+        }
+        catch (ArgumentException e)
+        {
+            // MSBuild refuses invalid global property names this way.
+            throw PipelineErrors.Invalid(path, $"invalid -p property: {e.Message.TrimEnd('.')}.", "Use -p:Name=Value with a valid MSBuild property name.");
+        }
+
+        return new PipeprojEvaluation(
+            new Mapper(project, path, defaultBranch).Spec(), Inputs(project, sdksDirectory), ReferencedProperties(project), IsRepeatable(project, sdksDirectory));
+    }
+
+    /// <summary>
+    /// <c>&lt;Project Sdk="PipeBuild.Sdk"&gt;</c> imports the SDK bundled with the tool, as MSBuild would import an SDK it
+    /// resolved: its Sdk.props first and its Sdk.targets last. Done on the parsed project, so evaluation changes no
+    /// process-wide state (MSBuild's own resolver would need MSBuildSDKsPath, an environment variable, set for it,
+    /// and every thread and child process would see it). Other SDKs are resolved by MSBuild as usual.
+    /// </summary>
+    private static void ImportBundledSdk(ProjectRootElement xml, string sdksDirectory)
+    {
+        if (xml.Sdk.Split('/')[0].Trim() != PipeprojWriter.SdkName)
+        {
+            return;
+        }
+
+        var sdk = Path.Combine(sdksDirectory, PipeprojWriter.SdkName, "Sdk");
+        xml.Sdk = "";
+        var props = xml.CreateImportElement(Path.Combine(sdk, "Sdk.props"));
+        if (xml.FirstChild is { } first)
+        {
+            xml.InsertBeforeChild(props, first);
+        }
+        else
+        {
+            xml.AppendChild(props);
+        }
+
+        xml.AppendChild(xml.CreateImportElement(Path.Combine(sdk, "Sdk.targets")));
     }
 
     /// <summary>
