@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using PipeBuild.Core;
+using PipeBuild.Engine;
 using PipeBuild.Store;
 using PipeBuild.Store.Local;
 using PipeBuild.Store.S3;
@@ -50,7 +51,7 @@ internal static class WorkspaceCommands
         });
 
     public static Command Fsck() =>
-        Cli.Command("fsck", "Verify every object's hash and that every branch, commit and tree is complete.", [], async (s, ct) =>
+        Cli.Command("fsck", "Verify every object's hash, that every branch, commit and tree is complete, and that job records, datum tables, stored results and last-success pointers name what exists.", [], async (s, ct) =>
         {
             if (s.Store.Objects is LocalObjectStore local)
             {
@@ -63,7 +64,9 @@ internal static class WorkspaceCommands
                 Directory.Delete(s3Cache, recursive: true); // fsck verifies the store itself, not local copies of it
             }
 
-            var report = await new StoreMaintenance(s.Store).FsckAsync(ct);
+            var store = await new StoreMaintenance(s.Store).FsckAsync(ct);
+            var engine = await new EngineFsck(s.Store).RunAsync(ct);
+            var report = new FsckResult(store.Objects, store.Commits, engine.Jobs, engine.Results, [.. store.Problems, .. engine.Problems]);
             if (s.Out.IsJson)
             {
                 s.Out.Json(report);
@@ -75,9 +78,8 @@ internal static class WorkspaceCommands
                     Console.Out.WriteLine($"problem: {problem}");
                 }
 
-                Console.Out.WriteLine(report.IsClean
-                    ? $"ok: {report.Objects} objects and {report.Commits} commits verified."
-                    : $"{report.Problems.Count} problem(s) in {report.Objects} objects and {report.Commits} commits.");
+                var checkedAll = $"{report.Objects} objects, {report.Commits} commits, {report.Jobs} job records and {report.Results} datum results";
+                Console.Out.WriteLine(report.IsClean ? $"ok: {checkedAll} verified." : $"{report.Problems.Count} problem(s) in {checkedAll}.");
             }
 
             if (!report.IsClean)

@@ -27,7 +27,7 @@ namespace PipeBuild.Cli;
 [JsonSerializable(typeof(IReadOnlyList<CommitInfo>))]
 [JsonSerializable(typeof(List<FileRow>))]
 [JsonSerializable(typeof(IReadOnlyList<FileChange>))]
-[JsonSerializable(typeof(FsckReport))]
+[JsonSerializable(typeof(FsckResult))]
 [JsonSerializable(typeof(GcReport))]
 [JsonSerializable(typeof(SyncReport))]
 [JsonSerializable(typeof(PipelineDocument))]
