@@ -40,12 +40,16 @@ public sealed class JobPlanner(VersionStore store, JobStore jobs)
     /// pipeline's last successful job). Every datum with a stored result is marked <see cref="DatumState.Skipped"/>;
     /// the others are left to run. <paramref name="found"/> sees each stored result read on the way.
     /// </summary>
-    /// <param name="fromChanges">whether the job may plan only the datums changed since <paramref name="last"/>'s input (see <see cref="ChooseAsync"/>)</param>
+    /// <param name="ranBefore">
+    /// the result keys of the datums an earlier pass of this job ran, when that pass, planned from changes, could not
+    /// finish its output: every datum is planned, and those are marked <see cref="DatumState.Success"/>; null for a
+    /// first pass, which may plan only the datums changed since <paramref name="last"/>'s input (see <see cref="ChooseAsync"/>)
+    /// </param>
     public async Task<JobPlan> PlanAsync(
-        PipelineSpec spec, JobInfo? last, string identity, string inputHash, IReadOnlyDictionary<string, CommitInfo> commits, bool fromChanges,
+        PipelineSpec spec, JobInfo? last, string identity, string inputHash, IReadOnlyDictionary<string, CommitInfo> commits, IReadOnlySet<Digest>? ranBefore,
         Action<int, DatumResult>? found, CancellationToken cancellationToken)
     {
-        var (datums, previous, carried, changes) = await ChooseAsync(spec, last, identity, inputHash, commits, fromChanges, cancellationToken);
+        var (datums, previous, carried, changes) = await ChooseAsync(spec, last, identity, inputHash, commits, fromChanges: ranBefore is null, cancellationToken);
         var hashes = new Digest[datums.Count];
         var states = new DatumState?[datums.Count];
         var logs = new Digest?[datums.Count];
@@ -70,6 +74,11 @@ public sealed class JobPlanner(VersionStore store, JobStore jobs)
                 found?.Invoke(i, stored);
             },
             cancellationToken);
+        for (var i = 0; ranBefore is not null && i < datums.Count; i++)
+        {
+            states[i] = ranBefore.Contains(hashes[i]) ? DatumState.Success : states[i];
+        }
+
         return new JobPlan(datums, hashes, states, logs, previous, carried, changes);
     }
 
@@ -146,7 +155,8 @@ public sealed record JobInputs(Dictionary<string, CommitInfo> Commits, IReadOnly
 
 /// <summary>
 /// A planned job: its datums in plan order with their result keys, the state of each already decided
-/// (<see cref="DatumState.Skipped"/> where a stored result is reused; null where the datum has to run) and its log,
+/// (<see cref="DatumState.Skipped"/> where a stored result is reused, <see cref="DatumState.Success"/> where an
+/// earlier pass of the job ran it; null where the datum has to run) and its log,
 /// the previous output it edits, the rows it carries over from the last job's table unread, and, when planned from
 /// changes, the datums as they were and are.
 /// </summary>

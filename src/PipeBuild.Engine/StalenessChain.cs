@@ -91,7 +91,7 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs)
     private async Task<DatumCounts> CountDatumsAsync(
         PipelineDocument pipeline, string identity, string inputHash, JobInputs inputs, JobInfo? last, CancellationToken cancellationToken)
     {
-        var plan = await planner.PlanAsync(pipeline.Spec, last, identity, inputHash, inputs.Commits, fromChanges: true, found: null, cancellationToken);
+        var plan = await planner.PlanAsync(pipeline.Spec, last, identity, inputHash, inputs.Commits, ranBefore: null, found: null, cancellationToken);
         var previous = plan.Changes is { } changes ? changes.Before.Select(d => Digest.Parse(d.Id)).ToHashSet()
             : last is { DatumTable: not null } ? (await jobs.GetDatumKeysAsync(last, cancellationToken)).Select(d => d.Id).ToHashSet()
             : [];

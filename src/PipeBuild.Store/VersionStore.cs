@@ -311,7 +311,24 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     /// run more than once when another writer moves the branch meanwhile, so it must only describe changes.
     /// </summary>
     public async Task<CommitInfo> WriteAsync(
-        CommitRef target, string? description, Func<TreeEditor, CancellationToken, Task> edit, CancellationToken cancellationToken, CommitOrigin? origin = null)
+        CommitRef target, string? description, Func<TreeEditor, CancellationToken, Task> edit, CancellationToken cancellationToken, CommitOrigin? origin = null) =>
+        (await TryWriteAsync(
+            target,
+            description,
+            async (editor, ct) =>
+            {
+                await edit(editor, ct);
+                return true;
+            },
+            cancellationToken,
+            origin))!; // an edit that never declines always writes
+
+    /// <summary>
+    /// <see cref="WriteAsync"/> with an edit that may decline, having seen the tree it would edit: when
+    /// <paramref name="edit"/> returns false, nothing is written and the result is null.
+    /// </summary>
+    public async Task<CommitInfo?> TryWriteAsync(
+        CommitRef target, string? description, Func<TreeEditor, CancellationToken, Task<bool>> edit, CancellationToken cancellationToken, CommitOrigin? origin = null)
     {
         origin ??= CommitOrigin.User;
         var repo = target.Repo;
@@ -326,8 +343,8 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var (branch, openId) = await ResolveWriteTargetAsync(target, cancellationToken);
             if (openId is not null)
             {
-                var written = await TryWriteOpenAsync(repo, openId, edit, cancellationToken);
-                if (written is not null)
+                var (done, written) = await TryWriteOpenAsync(repo, openId, edit, cancellationToken);
+                if (done)
                 {
                     return written;
                 }
@@ -337,7 +354,11 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
             var parent = branch?.Branch.Head is { } head ? await GetCommitAsync(repo, head, cancellationToken) : null;
             var editor = new TreeEditor(Content, parent?.Tree ?? ContentStore.EmptyTree);
-            await edit(editor, cancellationToken);
+            if (!await edit(editor, cancellationToken))
+            {
+                return null;
+            }
+
             var (tree, size) = await editor.SaveAsync(cancellationToken);
             var commit = NewCommit(repo, target.Base, parent, description) with { Tree = tree, Size = size, Origin = origin.Origin, Provenance = origin.Provenance };
             var commitKey = StoreKeys.Commit(repo, commit.Id);
@@ -519,27 +540,32 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
     // ---- internals ------------------------------------------------------------------------------------
 
-    private async Task<CommitInfo?> TryWriteOpenAsync(string repo, string id, Func<TreeEditor, CancellationToken, Task> edit, CancellationToken cancellationToken)
+    /// <summary>Edits an open commit; not <c>Done</c> when it was finished or written meanwhile (the caller re-reads the branch), no commit when the edit declined.</summary>
+    private async Task<(bool Done, CommitInfo? Written)> TryWriteOpenAsync(string repo, string id, Func<TreeEditor, CancellationToken, Task<bool>> edit, CancellationToken cancellationToken)
     {
         var key = StoreKeys.OpenCommit(repo, id);
         var document = await objects.ReadDocumentAsync(key, cancellationToken);
         if (document is null)
         {
-            return null; // finished meanwhile: the caller re-reads the branch
+            return (false, null); // finished meanwhile
         }
 
         var commit = StoreJson.Deserialize<CommitInfo>(document.Content);
         if (!commit.IsOpen)
         {
             await FreezeAsync(commit, cancellationToken); // a finish is under way (or crashed): complete it
-            return null;
+            return (false, null);
         }
 
         var editor = new TreeEditor(Content, commit.Tree);
-        await edit(editor, cancellationToken);
+        if (!await edit(editor, cancellationToken))
+        {
+            return (true, null);
+        }
+
         var (tree, size) = await editor.SaveAsync(cancellationToken);
         var updated = commit with { Tree = tree, Size = size };
-        return await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(updated), document.Version, cancellationToken) ? updated : null;
+        return await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(updated), document.Version, cancellationToken) ? (true, updated) : (false, null);
     }
 
     /// <summary>

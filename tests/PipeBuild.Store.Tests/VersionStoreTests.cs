@@ -284,6 +284,28 @@ public sealed class VersionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ADeclinedEditWritesNothing()
+    {
+        await t.CreateRepoAsync("data");
+        var head = await t.PutTextAsync("data@master", "a.txt", "a");
+        string? seen = null;
+        async Task<bool> Decline(TreeEditor editor, CancellationToken ct)
+        {
+            seen = editor.BaseTree;
+            await editor.DeleteAsync(RepoPath.Root, ct); // an edit under way, then dropped
+            return false;
+        }
+
+        Assert.Null(await Store.TryWriteAsync(CommitRef.Parse("data@master"), null, Decline, None));
+        Assert.Equal(head.Tree, seen);
+        Assert.Equal([head.Id], (await Store.ListCommitsAsync("data", "master", 100, None)).Select(c => c.Id));
+
+        var open = await Store.StartCommitAsync("data", "master", null, None);
+        Assert.Null(await Store.TryWriteAsync(CommitRef.Parse("data@master"), null, Decline, None));
+        Assert.Equal(["a.txt"], await t.FilesAsync(await t.ResolveAsync($"data@{open.Id}")));
+    }
+
+    [Fact]
     public async Task OnlyAnOpenCommitCanBeFinished()
     {
         await t.CreateRepoAsync("data");
