@@ -18,6 +18,17 @@ public class PipeException : Exception
 
     public int ExitCode { get; }
 
-    /// <summary>The line the CLI prints: <c>error PIPE5001: repo 'x' not found. ...</c>.</summary>
-    public override string ToString() => $"error {Code}: {Message}";
+    /// <summary>The file (and <c>(line,col)</c>) the error is about, when it is about one; the message starts with it.</summary>
+    public string? Origin { get; private init; }
+
+    /// <summary>An error about a place in a file: <paramref name="origin"/> is <c>FILE</c> or <c>FILE(LINE,COL)</c>.</summary>
+    public static PipeException At(string origin, string code, string message, Exception? inner = null) =>
+        new(code, $"{origin}: {message}", ExitCodes.UserError, inner) { Origin = origin };
+
+    /// <summary>
+    /// The line the CLI prints, in MSBuild's canonical form so that MSBuild, editors and CI annotate the place:
+    /// <c>FILE(LINE,COL): error PIPE2002: message</c>, or <c>error PIPE5001: message</c> when there is no place.
+    /// </summary>
+    public override string ToString() =>
+        Origin is null ? $"error {Code}: {Message}" : $"{Origin}: error {Code}: {Message[(Origin.Length + 2)..]}";
 }

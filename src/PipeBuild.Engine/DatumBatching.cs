@@ -12,9 +12,9 @@ public static class DatumBatching
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.DatumBatching)
         {
-            throw new PipeException(
+            throw spec.Error(
                 ErrorCodes.DatumBatchingUnsupported,
-                $"{spec.SourceFile ?? spec.Name}: DatumBatching works with the local executor only, and this pipeline runs on the {executor} executor. Remove <DatumBatching> (or \"datum_batching\"), or use <Executor>local</Executor>.");
+                $"DatumBatching works with the local executor only, and this pipeline runs on the {executor} executor. Remove <DatumBatching> (or \"datum_batching\"), or use <Executor>local</Executor>.");
         }
     }
 }

@@ -47,7 +47,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         var existing = await Objects.ReadDocumentAsync(key, cancellationToken);
         if (existing is not null && !update)
         {
-            throw new PipeException(ErrorCodes.PipelineExists, $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' already exists. Use 'dotnet pipe pipeline update -f ...' to change it.");
+            throw spec.Error(ErrorCodes.PipelineExists, $"pipeline '{spec.Name}' already exists. Use 'dotnet pipe pipeline update -f ...' to change it.");
         }
 
         if (existing is null && update)
@@ -61,12 +61,12 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             var where = spec.InputSources.GetValueOrDefault(repo) ?? spec.SourceFile ?? spec.Name;
             if (repo == spec.Name)
             {
-                throw new PipeException(ErrorCodes.PipelineCycle, $"{where}: pipeline '{spec.Name}' reads its own output repo.");
+                throw PipeException.At(where, ErrorCodes.PipelineCycle, $"pipeline '{spec.Name}' reads its own output repo.");
             }
 
             if ((await store.ListReposAsync(cancellationToken)).All(r => r.Name != repo))
             {
-                throw new PipeException(ErrorCodes.InputRepoMissing, $"{where}: input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
+                throw PipeException.At(where, ErrorCodes.InputRepoMissing, $"input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
             }
         }
 

@@ -57,7 +57,7 @@ public static class TransformIdentity
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PipeException(ErrorCodes.SourceUnreadable, $"{spec.SourceFile ?? spec.Name}: cannot read TransformFile '{path}': {e.Message}");
+            throw spec.Error(ErrorCodes.SourceUnreadable, $"cannot read TransformFile '{path}': {e.Message}");
         }
     }
 }

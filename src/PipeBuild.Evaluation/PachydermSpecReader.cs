@@ -87,12 +87,12 @@ public static class PachydermSpecReader
             var why = e.Message;
             var cut = why.IndexOf(" LineNumber:", StringComparison.Ordinal);
             why = (cut > 0 ? why[..cut] : why).Trim();
-            throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{where}: the pipeline spec is not valid JSON: {why} Fix the JSON at that position.", inner: e);
+            throw PipeException.At(where.ToString(), ErrorCodes.MalformedJsonSpec, $"the pipeline spec is not valid JSON: {why} Fix the JSON at that position.", e);
         }
 
         if (values.Count == 0)
         {
-            throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{file}: the file has no pipeline spec. Write a JSON object such as {{\"pipeline\": {{\"name\": \"x\"}}, \"transform\": {{...}}, \"input\": {{...}}}}.");
+            throw PipeException.At(file, ErrorCodes.MalformedJsonSpec, $"the file has no pipeline spec. Write a JSON object such as {{\"pipeline\": {{\"name\": \"x\"}}, \"transform\": {{...}}, \"input\": {{...}}}}.");
         }
 
         var mapper = new Mapper(lines, bom, defaultBranch);
@@ -110,7 +110,7 @@ public static class PachydermSpecReader
         {
             if (root.Kind != JsonValueKind.Object)
             {
-                throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{At(root)}: a pipeline spec must be a JSON object, not {Describe(root)}. Write {{\"pipeline\": {{\"name\": \"x\"}}, ...}}.");
+                throw PipeException.At(At(root), ErrorCodes.MalformedJsonSpec, $"a pipeline spec must be a JSON object, not {Describe(root)}. Write {{\"pipeline\": {{\"name\": \"x\"}}, ...}}.");
             }
 
             var fields = Fields(root, "", Top);
@@ -130,7 +130,7 @@ public static class PachydermSpecReader
 
             if (fields.TryGetValue("output_branch", out var outputBranch) && String(outputBranch.Value, "output_branch") != defaultBranch)
             {
-                throw new PipeException(ErrorCodes.UnsupportedSpecField, $"{At(outputBranch.Value)}: 'output_branch' \"{outputBranch.Value.Text}\" is not supported: PipeBuild writes a pipeline's output to the workspace's default branch, {defaultBranch}. Remove the field.");
+                throw PipeException.At(At(outputBranch.Value), ErrorCodes.UnsupportedSpecField, $"'output_branch' \"{outputBranch.Value.Text}\" is not supported: PipeBuild writes a pipeline's output to the workspace's default branch, {defaultBranch}. Remove the field.");
             }
 
             if (fields.TryGetValue("input", out var both) && fields.ContainsKey("inputs"))
@@ -329,7 +329,7 @@ public static class PachydermSpecReader
                 {
                     if (!fields.TryAdd(key, member))
                     {
-                        throw new PipeException(ErrorCodes.MalformedJsonSpec, $"{At(member.Offset)}: '{full}' appears twice. Keep one.");
+                        throw PipeException.At(At(member.Offset), ErrorCodes.MalformedJsonSpec, $"'{full}' appears twice. Keep one.");
                     }
                 }
                 else if (!shape.Ignored.Contains(key))

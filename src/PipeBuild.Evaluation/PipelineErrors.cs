@@ -6,8 +6,8 @@ namespace PipeBuild.Evaluation;
 internal static class PipelineErrors
 {
     public static PipeException Invalid(SourceLocation where, string what, string todo) =>
-        new(ErrorCodes.InvalidPipelineValue, $"{where}: {what} {todo}");
+        PipeException.At(where.ToString(), ErrorCodes.InvalidPipelineValue, $"{what} {todo}");
 
     public static PipeException Invalid(string where, string what, string todo) =>
-        new(ErrorCodes.InvalidPipelineValue, $"{where}: {what} {todo}");
+        PipeException.At(where, ErrorCodes.InvalidPipelineValue, $"{what} {todo}");
 }

@@ -140,7 +140,7 @@ internal static partial class PipeprojReader
             _ => "Fix the file at that position.",
         };
         var code = string.IsNullOrEmpty(e.ErrorCode) ? "" : $" ({e.ErrorCode})";
-        return new PipeException(ErrorCodes.MalformedProjectFile, $"{where}: the project file is not valid{code}: {what} {todo}", inner: e);
+        return PipeException.At(where.ToString(), ErrorCodes.MalformedProjectFile, $"the project file is not valid{code}: {what} {todo}", e);
     }
 
     [GeneratedRegex(@"\$\(\s*([A-Za-z_][A-Za-z0-9_-]*)", RegexOptions.CultureInvariant)]

@@ -178,9 +178,9 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
         catch (DockerApiException e)
         {
-            throw new PipeException(
+            throw spec.Error(
                 ErrorCodes.ContainerStartFailed,
-                $"{spec.SourceFile ?? spec.Name}: cannot start '{spec.Command[0]}' in image '{spec.Image}': {EngineMessage(e)}. Check that the Command exists in the image.");
+                $"cannot start '{spec.Command[0]}' in image '{spec.Image}': {EngineMessage(e)}. Check that the Command exists in the image.");
         }
 
         using var output = stream;
@@ -240,9 +240,9 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
     private static string RequireImage(PipelineSpec spec) =>
         string.IsNullOrWhiteSpace(spec.Image)
-            ? throw new PipeException(
+            ? throw spec.Error(
                 ErrorCodes.ImageNotSet,
-                $"{spec.SourceFile ?? spec.Name}: pipeline '{spec.Name}' runs under the docker executor but names no image. Set <Image>NAME:TAG</Image> (or transform.image in a JSON spec).")
+                $"pipeline '{spec.Name}' runs under the docker executor but names no image. Set <Image>NAME:TAG</Image> (or transform.image in a JSON spec).")
             : spec.Image;
 
     /// <summary>The image's id (its config digest), pulled first if the engine does not have it.</summary>
@@ -266,9 +266,9 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
 
         return await TryInspectImageAsync(docker, image, cancellationToken)
-            ?? throw new PipeException(
+            ?? throw spec.Error(
                 ErrorCodes.ImageUnavailable,
-                $"{spec.SourceFile ?? spec.Name}: image '{image}' is not on the container engine and cannot be pulled: {(errors.Count > 0 ? errors[^1] : "no such image")}. "
+                $"image '{image}' is not on the container engine and cannot be pulled: {(errors.Count > 0 ? errors[^1] : "no such image")}. "
                 + "Build or load it there (docker build, docker load, podman import), or fix <Image>.");
     }
 

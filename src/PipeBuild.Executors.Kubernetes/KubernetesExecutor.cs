@@ -32,16 +32,16 @@ public sealed class KubernetesExecutor : IDatumExecutor
         DatumBatching.ThrowIfUnsupported(work.Spec, Name);
         if (IsLocal(options.StoreLocation))
         {
-            throw new PipeException(
+            throw work.Spec.Error(
                 ErrorCodes.KubernetesNeedsSharedStore,
-                $"{work.Spec.SourceFile ?? work.Spec.Name}: the kubernetes executor needs a store its pods can reach, and this workspace's store is local ({options.StoreLocation}). Use an S3 store (dotnet pipe init --store s3://bucket/prefix), or <Executor>local</Executor>.");
+                $"the kubernetes executor needs a store its pods can reach, and this workspace's store is local ({options.StoreLocation}). Use an S3 store (dotnet pipe init --store s3://bucket/prefix), or <Executor>local</Executor>.");
         }
 
         if (string.IsNullOrWhiteSpace(work.Spec.Image))
         {
-            throw new PipeException(
+            throw work.Spec.Error(
                 ErrorCodes.KubernetesNoImage,
-                $"{work.Spec.SourceFile ?? work.Spec.Name}: the kubernetes executor runs the pipeline's Image, and it has none. Set <Image> to an image with the .NET SDK and 'dotnet pipe' (docs/kubernetes.md).");
+                $"the kubernetes executor runs the pipeline's Image, and it has none. Set <Image> to an image with the .NET SDK and 'dotnet pipe' (docs/kubernetes.md).");
         }
 
         return workers.RunAsync(work, cancellationToken);

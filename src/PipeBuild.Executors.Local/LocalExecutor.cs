@@ -35,7 +35,7 @@ public sealed class LocalExecutor : IDatumExecutor
     {
         if (work.Spec.DatumBatching && OperatingSystem.IsWindows())
         {
-            throw new PipeException(ErrorCodes.DatumBatchingNeedsUnix, $"{work.Spec.SourceFile ?? work.Spec.Name}: DatumBatching needs Linux or macOS (a named pipe carries the acknowledgements). Remove <DatumBatching>.");
+            throw work.Spec.Error(ErrorCodes.DatumBatchingNeedsUnix, $"DatumBatching needs Linux or macOS (a named pipe carries the acknowledgements). Remove <DatumBatching>.");
         }
 
         var slot = await TakeAsync(work);
@@ -142,7 +142,7 @@ public sealed class LocalExecutor : IDatumExecutor
         }
         catch (Exception e) when (e is Win32Exception or CliWrapException)
         {
-            throw new PipeException(ErrorCodes.TransformStartFailed, $"{spec.SourceFile ?? spec.Name}: cannot start '{spec.Command[0]}': {e.Message}. Check the pipeline's Command.");
+            throw spec.Error(ErrorCodes.TransformStartFailed, $"cannot start '{spec.Command[0]}': {e.Message}. Check the pipeline's Command.");
         }
         finally
         {

@@ -93,15 +93,15 @@ public static class TransformPackageResolver
             }
         }
 
-        var where = $"{spec.SourceFile ?? spec.Name}: TransformPackage '{identity.Id}' {identity.Version}";
+        var what = $"TransformPackage '{identity.Id}' {identity.Version}";
         if (failures.Count > 0)
         {
-            throw new PipeException(ErrorCodes.PackageSourceFailed, $"{where} could not be fetched ({string.Join("; ", failures)}). Check the sources in the nuget.config nearest the pipeline.");
+            throw spec.Error(ErrorCodes.PackageSourceFailed, $"{what} could not be fetched ({string.Join("; ", failures)}). Check the sources in the nuget.config nearest the pipeline.");
         }
 
-        throw new PipeException(
+        throw spec.Error(
             ErrorCodes.TransformPackageNotFound,
-            $"{where} was not found in {(sources.Count == 0 ? "any package source (none configured)" : string.Join(", ", sources.Select(s => s.Source)))}. Check the id and version, or add the feed that has it to the nuget.config nearest the pipeline.");
+            $"{what} was not found in {(sources.Count == 0 ? "any package source (none configured)" : string.Join(", ", sources.Select(s => s.Source)))}. Check the id and version, or add the feed that has it to the nuget.config nearest the pipeline.");
     }
 
     /// <summary>The commands of the tool package's <c>tools/TFM/any/DotnetToolSettings.xml</c>, for the TFM nearest this runtime.</summary>
@@ -115,9 +115,9 @@ public static class TransformPackageResolver
         var nearest = new FrameworkReducer().GetNearest(runtime, candidates.Keys);
         if (nearest is null)
         {
-            throw new PipeException(
+            throw spec.Error(
                 ErrorCodes.NotAToolPackage,
-                $"{spec.SourceFile ?? spec.Name}: TransformPackage '{identity.Id}' {identity.Version} is not a .NET tool package for {runtime.GetShortFolderName()} (no tools/<framework>/any/DotnetToolSettings.xml in {folder}). Pack the transform with <PackAsTool>true</PackAsTool>.");
+                $"TransformPackage '{identity.Id}' {identity.Version} is not a .NET tool package for {runtime.GetShortFolderName()} (no tools/<framework>/any/DotnetToolSettings.xml in {folder}). Pack the transform with <PackAsTool>true</PackAsTool>.");
         }
 
         var any = Path.Combine(candidates[nearest], "any");

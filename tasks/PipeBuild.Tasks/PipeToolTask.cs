@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using PipeBuild.Core;
 using Task = Microsoft.Build.Utilities.Task;
@@ -13,14 +12,13 @@ namespace PipeBuild.Tasks;
 /// </summary>
 /// <remarks>
 /// The tasks run the tool that ships in the package rather than loading the engine into MSBuild:
-/// evaluating a <c>.pipeproj</c> again inside a running build would need the process-wide SDK path that
-/// <c>PipeBuild.Evaluation</c> sets (and Microsoft.Build.Locator cannot run there at all); handing the task the
-/// evaluated items would lose the file(line,col) of every value and duplicate the mapping to a pipeline; and the
+/// evaluating a <c>.pipeproj</c> again inside a running build would load a second copy of MSBuild's evaluation into
+/// the build's nodes (Microsoft.Build.Locator cannot run there at all); handing the task the evaluated items would lose the file(line,col) of every value and duplicate the mapping to a pipeline; and the
 /// store and executor a workspace names (with their client libraries) would load into long-lived, reused MSBuild
 /// nodes. One process per task call (about 0.4 s when nothing is out of date) buys one code path: a build
 /// registers exactly the pipeline <c>dotnet pipe run</c> would, with the same locks, checks and messages.
 /// </remarks>
-public abstract partial class PipeToolTask : Task, ICancelableTask
+public abstract class PipeToolTask : Task, ICancelableTask
 {
     private Process? process;
     private volatile bool cancelled;
@@ -209,34 +207,15 @@ public abstract partial class PipeToolTask : Task, ICancelableTask
 
     private static string Quote(string word) => word.Length > 0 && !word.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'') ? word : $"\"{word.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 
-    /// <summary><c>error PIPEnnnn: FILE(LINE,COL): message</c> (position optional) becomes an MSBuild error at that place.</summary>
+    /// <summary>
+    /// A line of the tool's stderr, read as MSBuild reads any tool's: an error in canonical form
+    /// (<c>FILE(LINE,COL): error PIPEnnnn: message</c>) is logged at its place; one without a place belongs to the
+    /// pipeline's project.
+    /// </summary>
     private void LogToolLine(string line)
     {
-        var error = ToolError().Match(line);
-        if (!error.Success)
-        {
-            Log.LogMessage(line.StartsWith("registered ", StringComparison.Ordinal) || line.StartsWith("updated ", StringComparison.Ordinal) ? MessageImportance.High : MessageImportance.Normal, line);
-            return;
-        }
-
-        var code = error.Groups["code"].Value;
-        var message = error.Groups["message"].Value;
-        var located = Located().Match(message);
-        if (located.Success && Path.IsPathRooted(located.Groups["file"].Value) && File.Exists(located.Groups["file"].Value))
-        {
-            var lineNumber = located.Groups["line"].Success ? int.Parse(located.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-            var column = located.Groups["column"].Success ? int.Parse(located.Groups["column"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-            Log.LogError(null, code, null, located.Groups["file"].Value, lineNumber, column, 0, 0, located.Groups["message"].Value);
-        }
-        else
-        {
-            LogPipeError(code.Length > 0 ? code : ErrorCodes.ToolFailed, message);
-        }
+        var text = DefaultFile is { } file && line.StartsWith("error ", StringComparison.Ordinal) ? $"{file}: {line}" : line;
+        var importance = line.StartsWith("registered ", StringComparison.Ordinal) || line.StartsWith("updated ", StringComparison.Ordinal) ? MessageImportance.High : MessageImportance.Normal;
+        Log.LogMessageFromText(text, importance);
     }
-
-    [GeneratedRegex(@"^(?:error (?<code>PIPE\d{4})|internal error): (?<message>.*)$", RegexOptions.CultureInvariant)]
-    private static partial Regex ToolError();
-
-    [GeneratedRegex(@"^(?<file>[^()]+?)(?:\((?<line>\d+),(?<column>\d+)\))?: (?<message>.+)$", RegexOptions.CultureInvariant)]
-    private static partial Regex Located();
 }

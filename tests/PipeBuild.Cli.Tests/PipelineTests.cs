@@ -184,9 +184,9 @@ public sealed class PipelineTests : IDisposable
         var malformed = ws.Run("pipeline", "create", "-f", "broken.pipeproj").ShouldFailWith("PIPE2001");
         Assert.Contains("broken.pipeproj(", malformed.Stderr);
         ws.Write("missing.pipeproj", "<Project Sdk=\"PipeBuild.Sdk\">\n  <PropertyGroup><Command>true</Command></PropertyGroup>\n  <ItemGroup><PipeInput Include=\"nope\" Glob=\"/*\" /></ItemGroup>\n</Project>");
-        Assert.Contains("missing.pipeproj(3,14): input repo 'nope' does not exist", ws.Run("pipeline", "create", "-f", "missing.pipeproj").ShouldFailWith("PIPE4003").Stderr);
+        Assert.Contains("missing.pipeproj(3,14): error PIPE4003: input repo 'nope' does not exist", ws.Run("pipeline", "create", "-f", "missing.pipeproj").ShouldFailWith("PIPE4003").Stderr);
         ws.Write("missing.json", "{\n  \"pipeline\": { \"name\": \"m\" },\n  \"transform\": { \"cmd\": [\"true\"] },\n  \"input\": { \"pfs\": { \"glob\": \"/*\",\n    \"repo\": \"nope\" } }\n}");
-        Assert.Contains("missing.json(5,13): input repo 'nope' does not exist", ws.Run("pipeline", "create", "-f", "missing.json").ShouldFailWith("PIPE4003").Stderr);
+        Assert.Contains("missing.json(5,13): error PIPE4003: input repo 'nope' does not exist", ws.Run("pipeline", "create", "-f", "missing.json").ShouldFailWith("PIPE4003").Stderr);
         ws.Write("bad.json", "{ \"pipeline\": { \"name\": \"x\" }, ");
         ws.Run("pipeline", "create", "-f", "bad.json").ShouldFailWith("PIPE2003");
         ws.Run("job", "inspect", "ffff").ShouldFailWith("PIPE4006");

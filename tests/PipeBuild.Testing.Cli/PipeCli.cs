@@ -1,9 +1,10 @@
+using System.Text;
 using CliWrap;
-using CliWrap.Buffered;
+using PipeBuild.Cli;
 
 namespace PipeBuild.Testing;
 
-/// <summary>The built <c>dotnet pipe</c> run in <paramref name="folder"/>, as a user there would run it.</summary>
+/// <summary><c>dotnet pipe</c> run in <paramref name="folder"/>, as a user there would run it.</summary>
 public sealed class PipeCli(string folder)
 {
     public static readonly string ToolPath = Path.Combine(AppContext.BaseDirectory, "dotnet-pipe.dll");
@@ -12,13 +13,32 @@ public sealed class PipeCli(string folder)
 
     public PipeResult Run(params string[] args) => RunAsync(args).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Runs the tool in this process: the same code as the packaged tool from its argument parsing to its exit code,
+    /// with stdout and stderr captured, <see cref="Folder"/> as the working folder and no <c>PIPE_WORKSPACE</c>.
+    /// Tests of what only a process shows (signals, kill -9, the packaged tool's exit) use <see cref="Command"/>.
+    /// </summary>
     public async Task<PipeResult> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var result = await Command(args).ExecuteBufferedAsync(cancellationToken);
-        return new PipeResult(result.ExitCode, result.StandardOutput, result.StandardError);
+        using var stdout = new MemoryStream();
+        await using var output = new StreamWriter(stdout, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
+        var error = new StringWriter();
+        var console = new PipeConsole
+        {
+            Out = TextWriter.Synchronized(output),
+            Error = TextWriter.Synchronized(error),
+            OpenStandardOutput = () => stdout,
+            WorkingDirectory = folder,
+            Variable = name => name == "PIPE_WORKSPACE" ? null : Environment.GetEnvironmentVariable(name),
+        };
+
+        // On the thread pool: the tool's awaits must not queue on a test framework's synchronization context that
+        // a blocking Run() holds.
+        var exitCode = await Task.Run(() => PipeTool.RunAsync(args, console, cancellationToken), CancellationToken.None);
+        return new PipeResult(exitCode, Encoding.UTF8.GetString(stdout.ToArray()), error.ToString());
     }
 
-    /// <summary>The command, to run with other options (environment, cancellation, streaming output).</summary>
+    /// <summary>The packaged tool as a process, to run with other options (environment, cancellation, streaming output).</summary>
     public Command Command(string[] args) =>
         CliWrap.Cli.Wrap("dotnet")
             .WithArguments([ToolPath, .. args])

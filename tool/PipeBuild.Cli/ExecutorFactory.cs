@@ -32,11 +32,11 @@ internal static class ExecutorFactory
             await using var executor = Kubernetes(session);
             foreach (var name in await executor.DeleteJobsAsync(pipeline.Spec.Kubernetes.Namespace, job.Id, cancellationToken))
             {
-                Console.Error.WriteLine($"deleted Kubernetes Job {name}");
+                session.Out.Note($"deleted Kubernetes Job {name}");
             }
         }
     }
 
     private static KubernetesExecutor Kubernetes(Session session) =>
-        new(session.Store.Objects, new KubernetesExecutorOptions(session.Workspace.Config.Store) { Log = Console.Error });
+        new(session.Store.Objects, new KubernetesExecutorOptions(session.Workspace.Config.Store) { Log = session.Console.Error });
 }

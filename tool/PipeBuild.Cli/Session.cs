@@ -5,7 +5,10 @@ using PipeBuild.Store;
 
 namespace PipeBuild.Cli;
 
-/// <summary>What a command runs against: the parsed command line, the workspace and its store (opened on first use).</summary>
+/// <summary>
+/// What a command runs against: the parsed command line, the console it was started with, the workspace and its
+/// store (opened on first use).
+/// </summary>
 internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
 {
     private Workspace? workspace;
@@ -15,9 +18,12 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
 
     public ParseResult Parse => parseResult;
 
-    public Renderer Out { get; } = new(parseResult.GetValue(GlobalOptions.Output));
+    /// <summary>The streams, folder and environment of this run (<see cref="PipeTool"/> passes them in).</summary>
+    public PipeConsole Console { get; } = ((PipeInvocation)parseResult.InvocationConfiguration).Console;
 
-    public Workspace Workspace => workspace ??= Workspace.Find(parseResult.GetValue(GlobalOptions.Workspace));
+    public Renderer Out => field ??= new(parseResult.GetValue(GlobalOptions.Output), Console);
+
+    public Workspace Workspace => workspace ??= Workspace.Find(parseResult.GetValue(GlobalOptions.Workspace), Console);
 
     public VersionStore Store => store ??= Open();
 
@@ -34,7 +40,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
             return Core.ExitCodes.Ok;
         }
 
-        var jobs = await JobReporter.RunAsync(progress => Engine.RunDownstreamAsync(repo, progress, cancellationToken));
+        var jobs = await JobReporter.RunAsync(Console, progress => Engine.RunDownstreamAsync(repo, progress, cancellationToken));
         // stdout carries the write's own result (maybe JSON); the downstream jobs are reported on stderr.
         JobReporter.Summarize(Console.Error, jobs);
         return JobReporter.ExitCode(jobs);
@@ -51,7 +57,10 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     /// and <c>inspect -f</c> need no workspace).
     /// </summary>
     public string PipelineDefaultBranch =>
-        (workspace ?? Workspace.TryFind(parseResult.GetValue(GlobalOptions.Workspace), out _))?.Config.DefaultBranch ?? CommitRef.DefaultBranch;
+        (workspace ?? Workspace.TryFind(parseResult.GetValue(GlobalOptions.Workspace), Console, out _))?.Config.DefaultBranch ?? CommitRef.DefaultBranch;
+
+    /// <summary>A path from the command line, absolute (relative paths are relative to the console's folder).</summary>
+    public string FullPath(string path) => Console.FullPath(path);
 
     public T Get<T>(Option<T> option) => parseResult.GetValue(option)!;
 

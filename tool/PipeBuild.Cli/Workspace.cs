@@ -27,16 +27,16 @@ internal sealed class Workspace
 
     public static string ConfigPath(string root) => Path.Combine(root, MetadataFolder, "config.json");
 
-    public static Workspace Find(string? explicitRoot) =>
-        TryFind(explicitRoot, out var start) ?? throw new PipeException(
+    public static Workspace Find(string? explicitRoot, PipeConsole console) =>
+        TryFind(explicitRoot, console, out var start) ?? throw new PipeException(
             ErrorCodes.NoWorkspace,
             $"no PipeBuild workspace at or above '{start}'. Run 'dotnet pipe init' to make one here, or pass --workspace DIR.");
 
     /// <summary>The workspace at or above <paramref name="start"/> (which defaults to PIPE_WORKSPACE, else the current folder), or null.</summary>
-    public static Workspace? TryFind(string? explicitRoot, out string start)
+    public static Workspace? TryFind(string? explicitRoot, PipeConsole console, out string start)
     {
-        start = explicitRoot ?? Environment.GetEnvironmentVariable("PIPE_WORKSPACE") ?? Directory.GetCurrentDirectory();
-        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+        start = explicitRoot ?? console.Variable("PIPE_WORKSPACE") ?? console.WorkingDirectory;
+        for (var dir = new DirectoryInfo(console.FullPath(start)); dir is not null; dir = dir.Parent)
         {
             var config = ConfigPath(dir.FullName);
             if (File.Exists(config))
@@ -53,13 +53,14 @@ internal sealed class Workspace
         return null;
     }
 
+    /// <summary>Makes <paramref name="root"/> (an absolute path) a workspace.</summary>
     public static Workspace Init(string root, WorkspaceConfig config)
     {
         EnsureNone(root);
         var path = ConfigPath(root);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         config.Save(path);
-        return new Workspace(Path.GetFullPath(root), config);
+        return new Workspace(root, config);
     }
 
     /// <summary>A store without a workspace folder, for a worker in a pod that only knows where the store is.</summary>

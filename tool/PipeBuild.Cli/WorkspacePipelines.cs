@@ -21,11 +21,11 @@ internal static class WorkspacePipelines
     {
         var specs = new List<PipelineSpec>();
         var cache = new EvaluationCache(Path.Combine(session.Workspace.MetadataPath, "cache", "evaluation"));
-        foreach (var file in files.Count > 0 ? files.Select(Path.GetFullPath) : Find(session.Workspace.Root))
+        foreach (var file in files.Count > 0 ? files.Select(session.FullPath) : Find(session.Workspace.Root))
         {
             foreach (var spec in PipelineLoader.LoadAll(file, properties, session.DefaultBranch, cache))
             {
-                specs.Add(await ResolvePackagesAsync(spec, cancellationToken));
+                specs.Add(await ResolvePackagesAsync(session, spec, cancellationToken));
             }
         }
 
@@ -33,8 +33,8 @@ internal static class WorkspacePipelines
     }
 
     /// <summary>Downloads (or finds in the NuGet cache) the spec's TransformPackages: their hashes are part of its identity.</summary>
-    public static Task<PipelineSpec> ResolvePackagesAsync(PipelineSpec spec, CancellationToken cancellationToken) =>
-        TransformPackageResolver.ResolveAsync(spec, Console.Error.WriteLine, cancellationToken);
+    public static Task<PipelineSpec> ResolvePackagesAsync(Session session, PipelineSpec spec, CancellationToken cancellationToken) =>
+        TransformPackageResolver.ResolveAsync(spec, session.Out.Note, cancellationToken);
 
     /// <summary>Every spec whose definition differs from the registered one (or is not registered yet).</summary>
     public static async Task<IReadOnlyList<(PipelineSpec Spec, bool Exists)>> FindChangesAsync(Session session, IReadOnlyList<PipelineSpec> specs, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ internal static class WorkspacePipelines
             foreach (var (spec, exists) in ready.Count > 0 ? ready : pending)
             {
                 await session.Engine.Registry.SaveAsync(spec, exists, Reprocess.Changed, cancellationToken);
-                Console.Error.WriteLine($"{(exists ? "updated" : "registered")} pipeline '{spec.Name}' from {Path.GetRelativePath(session.Workspace.Root, spec.SourceFile!)}");
+                session.Out.Note($"{(exists ? "updated" : "registered")} pipeline '{spec.Name}' from {Path.GetRelativePath(session.Workspace.Root, spec.SourceFile!)}");
             }
 
             pending.RemoveAll(p => (ready.Count > 0 ? ready : pending).Contains(p));

@@ -80,4 +80,8 @@ public sealed record PipelineSpec
 
     /// <summary>Where in <see cref="SourceFile"/> each input repo is named (<c>file(line,col)</c> by repo), for messages.</summary>
     public IReadOnlyDictionary<string, string> InputSources { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>An error about this pipeline: at its <see cref="SourceFile"/> when it has one, else named by its name.</summary>
+    public PipeException Error(string code, string message, Exception? inner = null) =>
+        SourceFile is { } file ? PipeException.At(file, code, message, inner) : new PipeException(code, $"{Name}: {message}", ExitCodes.UserError, inner);
 }

@@ -29,7 +29,7 @@ internal static class FileCommands
             [target, files, recursive, append, overwrite, commitFlag, split, datums, bytes, headers, message, parallelism, noRun], async (s, ct) =>
             {
                 var reference = s.Ref(s.Get(target));
-                var request = new PutRequest(reference, s.Get(files), s.Get(recursive), s.Get(append), s.Get(split), s.Get(datums), s.Get(bytes), s.Get(headers));
+                var request = new PutRequest(reference, [.. s.Get(files).Select(f => FilePut.IsLocal(f) ? s.FullPath(f) : f)], s.Get(recursive), s.Get(append), s.Get(split), s.Get(datums), s.Get(bytes), s.Get(headers));
                 await s.Store.EnsureWritableAsync(reference, ct);
                 var entries = await FilePut.StoreSourcesAsync(s, request, s.Get(parallelism), ct);
                 var commit = await s.Store.WriteAsync(reference, s.Get(message), (editor, token) => FilePut.ApplyAsync(s.Store, editor, request, entries, token), ct);
@@ -52,7 +52,7 @@ internal static class FileCommands
             var commit = await s.Store.ResolveAsync(reference, ct);
             var path = reference.NormalizedPath;
             var entry = await s.Store.GetExistingEntryAsync(commit, path, ct);
-            await FileGet.RunAsync(s.Store, commit, path, entry, s.Get(recursive), s.Get(output), ct);
+            await FileGet.RunAsync(s, path, entry, s.Get(recursive), s.Get(output) is { } target ? s.FullPath(target) : null, ct);
             return ExitCodes.Ok;
         }, formatOption: false);
     }
@@ -109,7 +109,7 @@ internal static class FileCommands
             {
                 foreach (var change in changes)
                 {
-                    Console.Out.WriteLine(RepoPath.Display(change.Path));
+                    s.Console.Out.WriteLine(RepoPath.Display(change.Path));
                 }
             }
             else

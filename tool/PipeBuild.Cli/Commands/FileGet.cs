@@ -9,8 +9,10 @@ namespace PipeBuild.Cli.Commands;
 /// </summary>
 internal static class FileGet
 {
-    public static async Task RunAsync(VersionStore store, CommitInfo commit, string path, TreeEntry entry, bool recursive, string? output, CancellationToken ct)
+    /// <summary>Gets <paramref name="entry"/> to stdout, or to <paramref name="output"/> (an absolute path).</summary>
+    public static async Task RunAsync(Session session, string path, TreeEntry entry, bool recursive, string? output, CancellationToken ct)
     {
+        var store = session.Store;
         if (entry.IsDirectory && !recursive)
         {
             throw new PipeException(ErrorCodes.NotAFile, $"'{RepoPath.Display(path)}' is a folder; pass -r and -o DIR to get everything in it.");
@@ -23,25 +25,27 @@ internal static class FileGet
                 throw new PipeException(ErrorCodes.InvalidArguments, "getting a folder needs -o DIR (where to write it).");
             }
 
-            await using var stdout = Console.OpenStandardOutput();
+            await session.Console.Out.FlushAsync(ct);
+            var stdout = session.Console.OpenStandardOutput(); // not disposed: stdout outlives the command
             await store.Content.CopyToAsync(entry.Content, stdout, null, ct);
+            await stdout.FlushAsync(ct);
             return;
         }
 
         if (!entry.IsDirectory)
         {
             var destination = Directory.Exists(output) ? Path.Combine(output, RepoPath.Name(path)) : output;
-            await Progress.RunAsync($"getting {RepoPath.Display(path)}", entry.Size, async progress =>
+            await Progress.RunAsync(session.Console, $"getting {RepoPath.Display(path)}", entry.Size, async progress =>
             {
-                await WriteFileAsync(store, entry.Content, Path.GetFullPath(destination), progress, ct);
+                await WriteFileAsync(store, entry.Content, destination, progress, ct);
                 return true;
             });
             return;
         }
 
-        var root = Path.GetFullPath(output);
+        var root = output;
         Directory.CreateDirectory(root);
-        await Progress.RunAsync($"getting {RepoPath.Display(path)}", entry.Size, async progress =>
+        await Progress.RunAsync(session.Console, $"getting {RepoPath.Display(path)}", entry.Size, async progress =>
         {
             await foreach (var (filePath, file) in store.WalkFilesAsync(path, entry, ct))
             {

@@ -23,7 +23,7 @@ internal static class FilePut
             var source = request.Sources[0];
             var folder = request.IntoFolder || basePath.Length == 0 ? RepoPath.Combine(basePath, RepoPath.Normalize(NameOf(source))) : basePath;
             byte[] data;
-            await using (var stream = await OpenRemoteOrStdinAsync(source, ct) ?? OpenLocal(source))
+            await using (var stream = await OpenRemoteOrStdinAsync(session.Console, source, ct) ?? OpenLocal(source))
             {
                 using var buffer = new MemoryStream();
                 await stream.CopyToAsync(buffer, ct);
@@ -44,10 +44,10 @@ internal static class FilePut
         var local = new List<SourceFile>();
         foreach (var source in request.Sources)
         {
-            if (source == "-" || IsUrl(source))
+            if (!IsLocal(source))
             {
                 var path = request.IntoFolder || basePath.Length == 0 ? RepoPath.Combine(basePath, RepoPath.Normalize(NameOf(source))) : basePath;
-                await using var stream = (await OpenRemoteOrStdinAsync(source, ct))!;
+                await using var stream = (await OpenRemoteOrStdinAsync(session.Console, source, ct))!;
                 files.Add((path, await content.WriteAsync(stream, null, ct)));
                 continue;
             }
@@ -59,7 +59,7 @@ internal static class FilePut
 
         var ingester = new LocalSourceIngester(content, session.Workspace.OpenStatCache(), parallelism);
         var total = local.Sum(f => f.File.Length);
-        files.AddRange(await Progress.RunAsync($"storing {local.Count} file(s)", total, progress => ingester.IngestAsync(local, progress, ct)));
+        files.AddRange(await Progress.RunAsync(session.Console, $"storing {local.Count} file(s)", total, progress => ingester.IngestAsync(local, progress, ct)));
         var duplicate = files.GroupBy(f => f.Item1, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -105,6 +105,9 @@ internal static class FilePut
         }
     }
 
+    /// <summary>Whether <paramref name="source"/> is a local path (not <c>-</c> for stdin, nor a URL).</summary>
+    public static bool IsLocal(string source) => source != "-" && !IsUrl(source);
+
     private static bool IsUrl(string source) =>
         source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
@@ -130,11 +133,11 @@ internal static class FilePut
         }
     }
 
-    private static async Task<Stream?> OpenRemoteOrStdinAsync(string source, CancellationToken ct)
+    private static async Task<Stream?> OpenRemoteOrStdinAsync(PipeConsole console, string source, CancellationToken ct)
     {
         if (source == "-")
         {
-            return Console.OpenStandardInput();
+            return console.OpenStandardInput();
         }
 
         if (!IsUrl(source))

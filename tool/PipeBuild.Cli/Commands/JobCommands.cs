@@ -64,8 +64,8 @@ internal static class JobCommands
             foreach (var d in datums)
             {
                 var log = Encoding.UTF8.GetString(await s.Store.Content.ReadAllAsync(new FileContent(EntryKind.File, d.LogHash!, 0), ct));
-                Console.Out.WriteLine($"=== datum {d.Id[..12]} ({d.Description}) {d.State.Name()} ===");
-                Console.Out.Write(log);
+                s.Console.Out.WriteLine($"=== datum {d.Id[..12]} ({d.Description}) {d.State.Name()} ===");
+                s.Console.Out.Write(log);
             }
 
             return ExitCodes.Ok;
@@ -78,7 +78,7 @@ internal static class JobCommands
         return Cli.Command("restart", "Run the job's pipeline again: failed datums retry, successful ones are reused.", [job], async (s, ct) =>
         {
             var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
-            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync([info.Pipeline], force: true, progress, ct));
+            var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([info.Pipeline], force: true, progress, ct));
             return RunCommands.Report(s, jobs);
         });
     }

@@ -25,7 +25,7 @@ internal static class NextDatumCommand
             [status],
             (s, _) =>
             {
-                var ack = Environment.GetEnvironmentVariable("PIPE_DATUM_ACK");
+                var ack = s.Console.Variable("PIPE_DATUM_ACK");
                 if (string.IsNullOrEmpty(ack))
                 {
                     throw new PipeException(ErrorCodes.NotInBatchedTransform, "next-datum only works inside the transform of a pipeline with DatumBatching ($PIPE_DATUM_ACK is not set). Set <DatumBatching>true</DatumBatching> and call it from the pipeline's Command.");
@@ -41,13 +41,13 @@ internal static class NextDatumCommand
                     channel.Write(System.Text.Encoding.ASCII.GetBytes($"{s.Get(status)}\n"));
                 }
 
-                if (Console.In.ReadLine() is not { } line)
+                if (s.Console.In.ReadLine() is not { } line)
                 {
                     return Task.FromResult(NoMoreDatums);
                 }
 
                 File.WriteAllBytes(pending, []);
-                Console.Out.WriteLine(line);
+                s.Console.Out.WriteLine(line);
                 return Task.FromResult(ExitCodes.Ok);
             },
             formatOption: false);

@@ -18,12 +18,13 @@ internal static class PipelineCommands
     /// </summary>
     public static PipelineSpec Load(Session s, string file, string[] properties)
     {
-        if (!File.Exists(file))
+        var path = s.FullPath(file);
+        if (!File.Exists(path))
         {
             throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
         }
 
-        return PipelineLoader.Load(Path.GetFullPath(file), ParseProperties(properties), s.PipelineDefaultBranch);
+        return PipelineLoader.Load(path, ParseProperties(properties), s.PipelineDefaultBranch);
     }
 
     /// <summary><c>-p:Name=Value</c> words as a dictionary (names case-insensitive, as in MSBuild).</summary>
@@ -70,7 +71,7 @@ internal static class PipelineCommands
                 throw new PipeException(ErrorCodes.InvalidArguments, "--reprocess and --no-reprocess cannot be used together.");
             }
 
-            var spec = await WorkspacePipelines.ResolvePackagesAsync(Load(s, s.Get(file), s.Get(properties) ?? []), ct);
+            var spec = await WorkspacePipelines.ResolvePackagesAsync(s, Load(s, s.Get(file), s.Get(properties) ?? []), ct);
             spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
             var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
             if (!s.Get(noRun))
@@ -83,7 +84,7 @@ internal static class PipelineCommands
             var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
             if (!s.Out.IsJson)
             {
-                Console.Out.WriteLine($"{(update ? "updated" : "created")} pipeline '{pipeline.Name}' (version {pipeline.Version}), output repo '{pipeline.Name}'");
+                s.Console.Out.WriteLine($"{(update ? "updated" : "created")} pipeline '{pipeline.Name}' (version {pipeline.Version}), output repo '{pipeline.Name}'");
             }
 
             if (s.Get(noRun))
@@ -97,7 +98,7 @@ internal static class PipelineCommands
             }
 
             // A new output (a retrained model) is a write to the pipeline's repo: what reads it follows, as after a put.
-            var jobs = await JobReporter.RunAsync(async progress => (IReadOnlyList<JobInfo>)[
+            var jobs = await JobReporter.RunAsync(s.Console, async progress => (IReadOnlyList<JobInfo>)[
                 .. await s.Engine.RunAsync([pipeline.Name], force: false, progress, ct),
                 .. await s.Engine.RunDownstreamAsync(pipeline.Name, progress, ct)]);
             return RunCommands.Report(s, jobs);
@@ -141,7 +142,7 @@ internal static class PipelineCommands
             }
 
             var status = await s.Engine.StatusAsync(pipeline, ct);
-            Renderer.Table(["FIELD", "VALUE"],
+            s.Out.Table(["FIELD", "VALUE"],
             [
                 .. Rows(pipeline.Spec), ["Version", pipeline.Version.ToString()],
                 ["Up to date", status.UpToDate ? "yes" : "no: " + status.Why],
@@ -180,15 +181,15 @@ internal static class PipelineCommands
         {
             var loaded = Load(s, s.Get(spec), []);
             var text = PipeprojWriter.Write(loaded);
-            var target = s.Get(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(s.Get(spec)))!, loaded.Name + ".pipeproj");
+            var target = s.Get(output) is { } named ? (named == "-" ? named : s.FullPath(named)) : Path.Combine(Path.GetDirectoryName(s.FullPath(s.Get(spec)))!, loaded.Name + ".pipeproj");
             if (target == "-")
             {
-                Console.Out.Write(text);
+                s.Console.Out.Write(text);
             }
             else
             {
                 File.WriteAllText(target, text);
-                Console.Out.WriteLine($"wrote {target}");
+                s.Console.Out.WriteLine($"wrote {target}");
             }
 
             return Task.FromResult(ExitCodes.Ok);

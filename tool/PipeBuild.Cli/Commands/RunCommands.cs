@@ -29,10 +29,10 @@ internal static class RunCommands
             }
 
             await WorkspacePipelines.SyncAsync(s, specs, ct);
-            var jobs = await JobReporter.RunAsync(progress => s.Engine.RunAsync(wanted, s.Get(force), progress, ct));
+            var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync(wanted, s.Get(force), progress, ct));
             if (jobs.Count == 0 && !s.Out.IsJson)
             {
-                Console.Out.WriteLine("everything is up to date");
+                s.Console.Out.WriteLine("everything is up to date");
             }
 
             return Report(s, jobs);
@@ -59,11 +59,11 @@ internal static class RunCommands
         var interval = new Option<double>("--interval") { Description = "Seconds between checks.", DefaultValueFactory = _ => 2 };
         return Cli.Command("watch", "Keep every pipeline up to date until Ctrl+C.", [interval], async (s, ct) =>
         {
-            Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
+            s.Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
             while (!ct.IsCancellationRequested)
             {
                 var jobs = await s.Engine.RunAsync([], force: false, null, ct);
-                JobReporter.Summarize(Console.Out, jobs);
+                JobReporter.Summarize(s.Console.Out, jobs);
                 await Task.Delay(TimeSpan.FromSeconds(s.Get(interval)), ct);
             }
 
@@ -80,7 +80,7 @@ internal static class RunCommands
         }
         else
         {
-            JobReporter.Summarize(Console.Out, jobs);
+            JobReporter.Summarize(s.Console.Out, jobs);
         }
 
         return JobReporter.ExitCode(jobs);

@@ -23,7 +23,7 @@ internal static class StoreCommands
             : ("pull", "Copy STORE's history into this workspace.");
         return Cli.Command(name, description, [other, endpoint], async (s, ct) =>
         {
-            await using var otherObjects = Open(s.Workspace, s.Get(other), s.Get(endpoint));
+            await using var otherObjects = Open(s.Workspace, s.Console, s.Get(other), s.Get(endpoint));
             if (otherObjects.Location == s.Store.Objects.Location)
             {
                 throw new PipeException(ErrorCodes.SyncTarget, $"'{s.Get(other)}' is this workspace's own store ({otherObjects.Location}); name another store.");
@@ -32,7 +32,7 @@ internal static class StoreCommands
             await StoreFormat.CheckAsync(otherObjects, ct);
             var otherStore = new VersionStore(otherObjects);
             var (from, to) = push ? (s.Store, otherStore) : (otherStore, s.Store);
-            var progress = Console.IsErrorRedirected ? null : new Progress<string>(branch => Renderer.Note($"syncing {branch}"));
+            var progress = s.Console.IsErrorRedirected ? null : new Progress<string>(branch => s.Out.Note($"syncing {branch}"));
             var report = await new StoreSync(from, to, progress).RunAsync(ct);
             s.Out.Write(report, r => (["REPOS", "COMMITS COPIED", "OBJECTS COPIED", "BYTES", "BRANCHES MOVED", "BRANCHES AHEAD THERE"],
                 [[r.Repos.ToString(), r.Commits.ToString(), r.Objects.ToString(), Cli.Bytes(r.Bytes), string.Join(",", r.BranchesMoved), string.Join(",", r.BranchesAhead)]]));
@@ -40,14 +40,14 @@ internal static class StoreCommands
         });
     }
 
-    private static IObjectStore Open(Workspace workspace, string store, string? endpoint)
+    private static IObjectStore Open(Workspace workspace, PipeConsole console, string store, string? endpoint)
     {
         if (S3StoreUrl.IsS3(store))
         {
             return new S3ObjectStore(Workspace.S3Options(workspace.Root, workspace.Config, S3StoreUrl.Parse(store), endpoint));
         }
 
-        var root = Path.GetFullPath(store);
+        var root = console.FullPath(store);
         var config = Workspace.ConfigPath(root);
         if (!File.Exists(config))
         {

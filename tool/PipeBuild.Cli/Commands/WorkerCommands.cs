@@ -20,18 +20,18 @@ internal static class WorkerCommands
             [job, store, name, scratch],
             async (s, ct) =>
             {
-                var jobId = s.Get(job) ?? Environment.GetEnvironmentVariable("PIPE_WORKER_JOB");
+                var jobId = s.Get(job) ?? s.Console.Variable("PIPE_WORKER_JOB");
                 if (string.IsNullOrWhiteSpace(jobId))
                 {
                     throw new PipeException(ErrorCodes.WorkerJobRequired, "the worker needs a job id. Pass --job ID or set PIPE_WORKER_JOB (the kubernetes executor's Job does).");
                 }
 
-                var worker = s.Get(name) ?? Environment.GetEnvironmentVariable("PIPE_WORKER_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
-                var location = s.Get(store) ?? Environment.GetEnvironmentVariable("PIPE_STORE");
+                var worker = s.Get(name) ?? s.Console.Variable("PIPE_WORKER_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+                var location = s.Get(store) ?? s.Console.Variable("PIPE_STORE");
                 await using var objects = location is null ? null : Workspace.ForStore(location).OpenObjectStore();
-                var options = new WorkerOptions(jobId, worker, s.Get(scratch) ?? Path.Combine(Path.GetTempPath(), "pipebuild-worker", worker));
+                var options = new WorkerOptions(jobId, worker, s.Get(scratch) is { } folder ? s.FullPath(folder) : Path.Combine(Path.GetTempPath(), "pipebuild-worker", worker));
                 await using var executor = new LocalExecutor(); // its disposal removes the sandbox folders it kept
-                await new Worker(objects ?? s.Store.Objects, executor, options, Console.Out).RunAsync(ct);
+                await new Worker(objects ?? s.Store.Objects, executor, options, s.Console.Out).RunAsync(ct);
                 return ExitCodes.Ok;
             },
             formatOption: false);

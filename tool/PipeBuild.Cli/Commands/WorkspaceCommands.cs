@@ -19,7 +19,7 @@ internal static class WorkspaceCommands
         var branch = new Option<string>("--default-branch") { Description = "The branch a reference without @BRANCH names, pipeline inputs without a Branch read, and pipelines write to.", DefaultValueFactory = _ => CommitRef.DefaultBranch };
         return Cli.Command("init", "Make the current folder (or DIR) a PipeBuild workspace.", [directory, store, endpoint, branch], async (s, ct) =>
         {
-            var root = Path.GetFullPath(s.Get(directory) ?? s.Parse.GetValue(GlobalOptions.Workspace) ?? Directory.GetCurrentDirectory());
+            var root = s.FullPath(s.Get(directory) ?? s.Parse.GetValue(GlobalOptions.Workspace) ?? ".");
             var config = new WorkspaceConfig(s.Get(store), Names.Validate(s.Get(branch), "branch"), s.Get(endpoint));
             Workspace.EnsureNone(root);
             string? writes = null;
@@ -75,11 +75,11 @@ internal static class WorkspaceCommands
             {
                 foreach (var problem in report.Problems)
                 {
-                    Console.Out.WriteLine($"problem: {problem}");
+                    s.Console.Out.WriteLine($"problem: {problem}");
                 }
 
                 var checkedAll = $"{report.Objects} objects, {report.Commits} commits, {report.Jobs} job records and {report.Results} datum results";
-                Console.Out.WriteLine(report.IsClean ? $"ok: {checkedAll} verified." : $"{report.Problems.Count} problem(s) in {checkedAll}.");
+                s.Console.Out.WriteLine(report.IsClean ? $"ok: {checkedAll} verified." : $"{report.Problems.Count} problem(s) in {checkedAll}.");
             }
 
             if (!report.IsClean)

@@ -7,16 +7,15 @@ namespace PipeBuild.Cli;
 internal static class JobReporter
 {
     /// <summary>Runs <paramref name="work"/> with a progress display when stderr is a terminal.</summary>
-    public static async Task<IReadOnlyList<JobInfo>> RunAsync(Func<IProgress<JobProgress>?, Task<IReadOnlyList<JobInfo>>> work)
+    public static async Task<IReadOnlyList<JobInfo>> RunAsync(PipeConsole console, Func<IProgress<JobProgress>?, Task<IReadOnlyList<JobInfo>>> work)
     {
-        if (Console.IsErrorRedirected)
+        if (console.IsErrorRedirected)
         {
             return await work(null);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         IReadOnlyList<JobInfo> jobs = [];
-        await console.Progress()
+        await Progress.Terminal(console).Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>

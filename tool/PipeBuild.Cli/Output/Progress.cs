@@ -7,16 +7,15 @@ internal static class Progress
 {
     private const long ShowAbove = 32L * 1024 * 1024;
 
-    public static async Task<T> RunAsync<T>(string label, long totalBytes, Func<IProgress<long>?, Task<T>> work)
+    public static async Task<T> RunAsync<T>(PipeConsole console, string label, long totalBytes, Func<IProgress<long>?, Task<T>> work)
     {
-        if (Console.IsErrorRedirected || totalBytes < ShowAbove)
+        if (console.IsErrorRedirected || totalBytes < ShowAbove)
         {
             return await work(null);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         T result = default!;
-        await console.Progress()
+        await Terminal(console).Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
@@ -26,6 +25,10 @@ internal static class Progress
             });
         return result;
     }
+
+    /// <summary>Spectre's console on stderr, for live displays on a terminal.</summary>
+    public static IAnsiConsole Terminal(PipeConsole console) =>
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Error) });
 
     private sealed class Reporter(ProgressTask task) : IProgress<long>
     {

@@ -5,8 +5,10 @@ using Spectre.Console;
 namespace PipeBuild.Cli;
 
 /// <summary>Writes results as aligned tables (for people) or JSON (for scripts); progress and notes go to stderr.</summary>
-internal sealed class Renderer(OutputFormat format)
+internal sealed class Renderer(OutputFormat format, PipeConsole console)
 {
+    private IAnsiConsole? tables;
+
     public OutputFormat Format => format;
 
     public bool IsJson => format == OutputFormat.Json;
@@ -25,10 +27,10 @@ internal sealed class Renderer(OutputFormat format)
     }
 
     public void Json<T>(T value) =>
-        Console.Out.WriteLine(JsonSerializer.Serialize(value, (JsonTypeInfo<T>?)CliJson.Default.GetTypeInfo(typeof(T))
+        console.Out.WriteLine(JsonSerializer.Serialize(value, (JsonTypeInfo<T>?)CliJson.Default.GetTypeInfo(typeof(T))
             ?? throw new InvalidOperationException($"{typeof(T)} is not registered in {nameof(CliJson)}.")));
 
-    public static void Table(string[] headers, IEnumerable<string[]> rows)
+    public void Table(string[] headers, IEnumerable<string[]> rows)
     {
         var grid = new Table().NoBorder().HideRowSeparators();
         grid.Border = TableBorder.None;
@@ -42,7 +44,7 @@ internal sealed class Renderer(OutputFormat format)
             grid.AddRow(row.Select(Markup.Escape).ToArray());
         }
 
-        Console.Stdout.Write(grid);
+        (tables ??= CreateTables()).Write(grid);
     }
 
     /// <summary>Prints <paramref name="value"/> as JSON, or <paramref name="text"/> for people.</summary>
@@ -54,7 +56,7 @@ internal sealed class Renderer(OutputFormat format)
         }
         else
         {
-            Console.Out.WriteLine(text);
+            console.Out.WriteLine(text);
         }
     }
 
@@ -63,34 +65,28 @@ internal sealed class Renderer(OutputFormat format)
     {
         if (!IsJson)
         {
-            Console.Out.WriteLine(text);
+            console.Out.WriteLine(text);
         }
     }
 
-    public static void Note(string text) => System.Console.Error.WriteLine(text);
+    /// <summary>A line for people on stderr, in either format.</summary>
+    public void Note(string text) => console.Error.WriteLine(text);
 
-    private static class Console
+    private IAnsiConsole CreateTables()
     {
-        public static readonly IAnsiConsole Stdout = CreateStdout();
-
-        public static TextWriter Out => System.Console.Out;
-
-        private static IAnsiConsole CreateStdout()
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(System.Console.Out),
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
-            });
+            Out = new AnsiConsoleOutput(console.Out),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
 
-            // Piped output is read by scripts: never wrap a row.
-            if (System.Console.IsOutputRedirected)
-            {
-                console.Profile.Width = 1000;
-            }
-
-            return console;
+        // Piped output is read by scripts: never wrap a row.
+        if (console.IsOutputRedirected)
+        {
+            ansi.Profile.Width = 1000;
         }
+
+        return ansi;
     }
 }

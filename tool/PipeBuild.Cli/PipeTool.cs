@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using PipeBuild.Cli.Commands;
+using PipeBuild.Core;
+
+namespace PipeBuild.Cli;
+
+/// <summary>
+/// <c>dotnet pipe</c> as a function: parses the words, runs the command against a <see cref="PipeConsole"/> and
+/// returns the exit code. Errors are printed in MSBuild's canonical form (<c>FILE(LINE,COL): error PIPEnnnn: message</c>,
+/// or <c>error PIPEnnnn: message</c> without a place), so MSBuild and editors read them as any tool's.
+/// Cancellation (Ctrl+C, SIGTERM) is the caller's to report: <see cref="OperationCanceledException"/> propagates.
+/// </summary>
+public static class PipeTool
+{
+    private static readonly RootCommand Root = CreateRoot();
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, PipeConsole console, CancellationToken cancellationToken)
+    {
+        var parseResult = Root.Parse(LegacySyntax.Rewrite([.. args]));
+        var verbose = parseResult.GetValue(GlobalOptions.Verbose);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                console.Error.WriteLine($"error {ErrorCodes.InvalidArguments}: {error.Message}");
+            }
+
+            var path = new List<string>();
+            for (var result = parseResult.CommandResult; result.Parent is CommandResult parent; result = parent)
+            {
+                path.Insert(0, result.Command.Name);
+            }
+
+            console.Error.WriteLine($"Run 'dotnet pipe {string.Join(' ', path)}{(path.Count > 0 ? " " : "")}--help' for usage.");
+            return ExitCodes.UserError;
+        }
+
+        try
+        {
+            return await parseResult.InvokeAsync(new PipeInvocation(console), cancellationToken);
+        }
+        catch (PipeException e)
+        {
+            console.Error.WriteLine(e.ToString());
+            if (verbose)
+            {
+                console.Error.WriteLine(e.StackTrace);
+            }
+
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            console.Error.WriteLine($"internal error: {e.Message}{(verbose ? Environment.NewLine + e : " (run with --verbose for details)")}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>Built once: parsing does not change the tree, so concurrent runs share it.</summary>
+    private static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("dotnet pipe: versioned, incremental data pipelines for .NET (Pachyderm's model on MSBuild).");
+        root.Options.Add(GlobalOptions.Workspace);
+        root.Options.Add(GlobalOptions.Verbose);
+        foreach (var command in new[]
+        {
+            WorkspaceCommands.Init(), WorkspaceCommands.Version(), WorkspaceCommands.Fsck(), WorkspaceCommands.Gc(),
+            RepoCommands.Create(), BranchCommands.Create(), CommitCommands.Create(), FileCommands.Create(),
+            PipelineCommands.Create(), JobCommands.Create(), JobCommands.Datums(),
+            RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(), StoreCommands.Create(),
+            WorkerCommands.Worker(), NextDatumCommand.NextDatum(),
+        })
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+}
+
+/// <summary>
+/// How a command finds its <see cref="PipeConsole"/>: System.CommandLine hands every action the invocation's
+/// configuration, whose help and parse output then go to the same writers.
+/// </summary>
+internal sealed class PipeInvocation : InvocationConfiguration
+{
+    public PipeInvocation(PipeConsole console)
+    {
+        Console = console;
+        Output = console.Out;
+        Error = console.Error;
+        EnableDefaultExceptionHandler = false;
+        ProcessTerminationTimeout = null; // the tool handles SIGINT/SIGTERM itself (Program.cs)
+    }
+
+    public PipeConsole Console { get; }
+}
