@@ -42,6 +42,45 @@ public abstract class ExecutorConformanceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Every_executor_gives_a_datum_the_same_variables_with_paths_under_its_pfs()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.PutAsync("config", new Dictionary<string, string> { ["c.txt"] = "conf\n" });
+        const string script = """
+            show() { eval "v=\${$1-unset}"; case $v in "$PIPE_PFS"*) v="PFS${v#"$PIPE_PFS"}";; esac; echo "$1=$v"; }
+            for n in PIPE_PIPELINE PIPE_PFS data config OUT SEED; do show $n; done > /pfs/out/env.txt
+            echo "ids=$PIPE_JOB_ID $PACH_JOB_ID $PIPE_DATUM_ID $PACH_DATUM_ID" >> /pfs/out/env.txt
+            [ "$(cd /pfs && pwd -P)" = "$(cd "$PIPE_PFS" && pwd -P)" ] && echo same-pfs >> /pfs/out/env.txt
+            cat "$data" "$config/c.txt" >> /pfs/out/env.txt
+            """;
+        var input = new CrossInput([new PfsInput("data", "/*"), new PfsInput("config", "/")]);
+        await Fx.CreateAsync(Shell("envs", script, input) with { Env = [new("OUT", "/pfs/out"), new("SEED", "7"), new("PIPE_DATUM_ID", "mine"), new("data", "mine")] });
+
+        var job = await Fx.RunOneAsync("envs");
+
+        Assert.True(job.State == JobState.Success, job.Failures.FirstOrDefault()?.Reason);
+        var datum = Assert.Single(await Fx.Engine.Jobs.GetDatumsAsync(job, default)).Id;
+        Assert.Equal(
+            $"PIPE_PIPELINE=envs\nPIPE_PFS=PFS\ndata=PFS/data/a.txt\nconfig=PFS/config\nOUT=PFS/out\nSEED=7\nids={job.Id} {job.Id} {datum} {datum}\nsame-pfs\nalpha\nconf\n",
+            (await Fx.ReadAsync("envs"))["env.txt"]);
+    }
+
+    [SkippableFact]
+    public async Task A_group_datum_sees_every_part_of_its_input()
+    {
+        RequireComponents();
+        await Fx.PutAsync("parts", new Dictionary<string, string> { ["x-1.txt"] = "one\n", ["x-2.txt"] = "two\n" });
+        const string script = "cat /pfs/parts/x-1.txt /pfs/parts/x-2.txt > /pfs/out/x.txt; echo \"${parts#\"$PIPE_PFS\"}\" >> /pfs/out/x.txt";
+        await Fx.CreateAsync(Shell("group", script, new GroupInput([new PfsInput("parts", "/(*)-*.txt") { GroupBy = "$1" }])));
+
+        var job = await Fx.RunOneAsync("group");
+
+        Assert.True(job.State == JobState.Success, job.Failures.FirstOrDefault()?.Reason);
+        Assert.Equal("one\ntwo\n/parts/x-2.txt\n", (await Fx.ReadAsync("group"))["x.txt"]);
+    }
+
+    [SkippableFact]
     public async Task Feeds_stdin_lines_to_the_transform()
     {
         RequireComponents();
