@@ -15,7 +15,7 @@ public abstract class ExecutorConformanceTests : IDisposable
 {
     private EngineFixture? fixture;
 
-    protected EngineFixture Fx => fixture ??= new EngineFixture(CreateExecutor());
+    protected EngineFixture Fx => fixture ??= new EngineFixture(CreateExecutor);
 
     /// <summary>The image pipelines name (container executors run it; the local executor ignores it).</summary>
     protected virtual string? Image => null;
@@ -253,7 +253,7 @@ public abstract class ExecutorConformanceTests : IDisposable
 
     public void Dispose()
     {
-        fixture?.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
 
@@ -267,7 +267,16 @@ public abstract class ExecutorConformanceTests : IDisposable
         }
     }
 
-    protected abstract IDatumExecutor CreateExecutor();
+    /// <summary>The executor under test; <paramref name="fixture"/>'s folder and store exist already.</summary>
+    protected abstract IDatumExecutor CreateExecutor(EngineFixture fixture);
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            fixture?.Dispose();
+        }
+    }
 
     /// <summary>Skips (or in CI fails) the test when what the executor needs is missing.</summary>
     protected virtual void RequireComponents()
