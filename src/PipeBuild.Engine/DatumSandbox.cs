@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
@@ -11,7 +10,7 @@ namespace PipeBuild.Engine;
 /// a transform can never alter the store) and an empty <c>pfs/out</c>. Executors that run on this machine
 /// (local, docker) share it; <see cref="CollectAsync"/> stores what the transform wrote.
 /// </summary>
-public sealed partial class DatumSandbox
+public sealed class DatumSandbox
 {
     internal const UnixFileMode ReadOnlyMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -145,15 +144,6 @@ public sealed partial class DatumSandbox
     }
 
     /// <summary>
-    /// Rewrites the path <c>/pfs</c> (alone or followed by <c>/...</c>) in a command argument, stdin line or
-    /// environment value to this sandbox: <c>cd /pfs</c> and <c>'/pfs/out'</c> are, <c>/data/pfs</c> and <c>/pfs2</c> are not.
-    /// </summary>
-    public string MapPfs(string text) => PfsPath().Replace(text, Root.Replace("$", "$$", StringComparison.Ordinal));
-
-    [GeneratedRegex(@"(?<![\w.\-/~$})])/pfs(?![\w.\-])", RegexOptions.CultureInvariant)]
-    private static partial Regex PfsPath();
-
-    /// <summary>
     /// The outcome of a transform that exited with <paramref name="exitCode"/>: a failure unless the code is 0 or
     /// accepted, else success with what it wrote (or a failure if an output escapes the sandbox).
     /// </summary>
@@ -230,7 +220,7 @@ public sealed partial class DatumSandbox
     private string LinkInSandbox(string root, FileSystemInfo entry, string link, string relative, bool mounted)
     {
         var resolved = mounted && (link == "/pfs" || link.StartsWith("/pfs/", StringComparison.Ordinal))
-            ? MapPfs(link)
+            ? DatumEnvironment.MapPfs(link, Root)
             : Path.Combine(Path.GetDirectoryName(entry.FullName)!, link);
         var inside = Path.GetRelativePath(root, Path.GetFullPath(resolved));
         if (inside == "." || inside == ".." || inside.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(inside))

@@ -52,6 +52,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         // The image the job's identity was computed with, even if the tag moved since.
         var image = imageIds.TryGetValue(name, out var resolved) ? resolved : await ResolveImageAsync(docker, spec, name, cancellationToken);
         var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
+        var environment = DatumEnvironment.For(work, DatumEnvironment.ContainerPfs);
         var log = new ContainerLog();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (spec.DatumTimeout is { } limit)
@@ -65,8 +66,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             string? id = null;
             try
             {
-                id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, sandbox, image), timeout.Token), "create a container")).ID;
-                exitCode = await RunContainerAsync(docker, id, spec, log, attempt == StartAttempts, timeout.Token);
+                id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, environment, sandbox, image), timeout.Token), "create a container")).ID;
+                exitCode = await RunContainerAsync(docker, id, spec, environment.Stdin, log, attempt == StartAttempts, timeout.Token);
                 break;
             }
             catch (TransientStartException)
@@ -100,26 +101,11 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         return ValueTask.CompletedTask;
     }
 
-    internal static CreateContainerParameters CreateParameters(DatumWork work, DatumSandbox sandbox, string image)
+    internal static CreateContainerParameters CreateParameters(DatumWork work, DatumEnvironment environment, DatumSandbox sandbox, string image)
     {
         var spec = work.Spec;
-        var environment = new List<string>
-        {
-            $"PIPE_DATUM_ID={work.Datum.Id}",
-            $"PIPE_JOB_ID={work.JobId}",
-            $"PIPE_PIPELINE={spec.Name}",
-            $"PACH_DATUM_ID={work.Datum.Id}",
-            $"PACH_JOB_ID={work.JobId}",
-            "PIPE_PFS=/pfs",
-        };
-
-        // As in Pachyderm, an environment variable named after each input holds its datum's path.
-        environment.AddRange(work.Datum.Inputs.Select(input => $"{input.Name}=/pfs/{input.Name}/{input.MatchedPath}".TrimEnd('/')));
-        environment.AddRange(spec.Env.Select(e => $"{e.Key}={e.Value}"));
-
-        var mounts = work.Datum.Inputs
-            .Select(input => new Mount { Type = "bind", Source = Path.Combine(sandbox.Root, input.Name), Target = $"/pfs/{input.Name}", ReadOnly = true })
-            .Append(new Mount { Type = "bind", Source = sandbox.Out, Target = "/pfs/out" })
+        var mounts = environment.Mounts(sandbox)
+            .Select(m => new Mount { Type = "bind", Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly })
             .ToList();
 
         // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
@@ -137,15 +123,15 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
             // Pachyderm's cmd replaces the image's entrypoint as well as its command.
             Entrypoint = [spec.Command[0]],
-            Cmd = [.. spec.Command.Skip(1)],
-            Env = environment,
+            Cmd = [.. environment.Arguments],
+            Env = [.. environment.Variables.Select(v => $"{v.Key}={v.Value}")],
             WorkingDir = workingDirectory,
             User = CallingUser.ContainerUser,
             AttachStdout = true,
             AttachStderr = true,
-            AttachStdin = spec.Stdin.Count > 0,
-            OpenStdin = spec.Stdin.Count > 0,
-            StdinOnce = spec.Stdin.Count > 0,
+            AttachStdin = environment.Stdin.Count > 0,
+            OpenStdin = environment.Stdin.Count > 0,
+            StdinOnce = environment.Stdin.Count > 0,
             Labels = new Dictionary<string, string>
             {
                 [ContainerLabels.Owner] = ContainerLabels.CurrentOwner,
@@ -165,12 +151,13 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
     /// <summary>Starts the container, feeds stdin, streams the log, returns the exit code.</summary>
     /// <param name="lastAttempt">a failure to start that another container may not meet is final, not <see cref="TransientStartException"/></param>
-    private static async Task<long> RunContainerAsync(DockerClient docker, string id, PipelineSpec spec, ContainerLog log, bool lastAttempt, CancellationToken cancellationToken)
+    private static async Task<long> RunContainerAsync(
+        DockerClient docker, string id, PipelineSpec spec, IReadOnlyList<string> stdin, ContainerLog log, bool lastAttempt, CancellationToken cancellationToken)
     {
         MultiplexedStream stream;
         try
         {
-            stream = await AttachAndStartAsync(docker, id, spec.Stdin.Count > 0, cancellationToken);
+            stream = await AttachAndStartAsync(docker, id, stdin.Count > 0, cancellationToken);
         }
         catch (DockerApiException e) when (!lastAttempt && e.ResponseBody?.Contains("broken pipe", StringComparison.Ordinal) == true)
         {
@@ -184,9 +171,9 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
 
         using var output = stream;
-        if (spec.Stdin.Count > 0)
+        if (stdin.Count > 0)
         {
-            var input = Encoding.UTF8.GetBytes(string.Concat(spec.Stdin.Select(line => line + "\n")));
+            var input = Encoding.UTF8.GetBytes(string.Concat(stdin.Select(line => line + "\n")));
             await output.WriteAsync(input, 0, input.Length, cancellationToken);
             output.CloseWrite();
         }

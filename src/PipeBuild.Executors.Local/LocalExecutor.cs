@@ -46,9 +46,10 @@ public sealed class LocalExecutor : IDatumExecutor
             // Cancelled while the sandbox filled (Ctrl+C as a datum starts): a process started now would be killed as
             // it starts, and a shell killed mid-fork can leave its child running (the tree kill is best effort).
             cancellationToken.ThrowIfCancellationRequested();
+            var environment = DatumEnvironment.For(work, sandbox.Root);
             return work.Spec.DatumBatching
-                ? await RunBatchedAsync(slot, sandbox, work, cancellationToken)
-                : await RunProcessAsync(slot, sandbox, work, cancellationToken);
+                ? await RunBatchedAsync(slot, sandbox, environment, work, cancellationToken)
+                : await RunProcessAsync(slot, sandbox, environment, work, cancellationToken);
         }
         finally
         {
@@ -67,49 +68,26 @@ public sealed class LocalExecutor : IDatumExecutor
         free.Clear();
     }
 
-    /// <summary>The environment every datum's process gets; a batched process gets the per-datum part on its stdin instead.</summary>
-    private static Dictionary<string, string?> Environment(DatumWork work, LocalSlot slot, DatumSandbox sandbox, bool perDatum)
+    /// <summary>
+    /// A datum's process environment: the TransformPackages' launchers (PATH, PIPE_TOOL_*), then the datum's
+    /// variables (<see cref="DatumEnvironment"/>); a batched process gets only the job's, the datum's part coming on its stdin.
+    /// </summary>
+    private static Dictionary<string, string?> Environment(LocalSlot slot, PipelineSpec spec, IEnumerable<KeyValuePair<string, string>> variables)
     {
-        var spec = work.Spec;
-        var environment = new Dictionary<string, string?>
-        {
-            ["PIPE_JOB_ID"] = work.JobId,
-            ["PIPE_PIPELINE"] = spec.Name,
-            ["PACH_JOB_ID"] = work.JobId,
-            ["PIPE_PFS"] = sandbox.Root,
-        };
-        if (perDatum)
-        {
-            environment["PIPE_DATUM_ID"] = work.Datum.Id;
-            environment["PACH_DATUM_ID"] = work.Datum.Id;
-            foreach (var (name, path) in InputPaths(work, sandbox))
-            {
-                environment[name] = path;
-            }
-        }
-
-        foreach (var (name, value) in slot.Tools(spec))
+        var environment = slot.Tools(spec).ToDictionary(t => t.Key, string? (t) => t.Value);
+        foreach (var (name, value) in variables)
         {
             environment[name] = value;
-        }
-
-        foreach (var (name, value) in spec.Env)
-        {
-            environment[name] = sandbox.MapPfs(value);
         }
 
         return environment;
     }
 
-    /// <summary>As in Pachyderm, each input's name stands for its datum's path.</summary>
-    private static IEnumerable<(string Name, string Path)> InputPaths(DatumWork work, DatumSandbox sandbox) =>
-        work.Datum.Inputs.Select(input => (input.Name, Path.Combine(sandbox.Root, input.Name, input.MatchedPath)));
-
     /// <summary>The line a batched transform reads for a datum: its id, then NAME=PATH per input, separated by tabs.</summary>
-    private static string DatumLine(DatumWork work, DatumSandbox sandbox) =>
-        string.Join('\t', InputPaths(work, sandbox).Select(p => $"{p.Name}={p.Path}").Prepend(work.Datum.Id));
+    private static string DatumLine(DatumWork work, DatumEnvironment environment) =>
+        string.Join('\t', environment.Inputs.Select(p => $"{p.Key}={p.Value}").Prepend(work.Datum.Id));
 
-    private static async Task<DatumOutcome> RunProcessAsync(LocalSlot slot, DatumSandbox sandbox, DatumWork work, CancellationToken cancellationToken)
+    private static async Task<DatumOutcome> RunProcessAsync(LocalSlot slot, DatumSandbox sandbox, DatumEnvironment datumEnvironment, DatumWork work, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
         var log = new StringBuilder();
@@ -120,13 +98,13 @@ public sealed class LocalExecutor : IDatumExecutor
         }
 
         var processes = new DatumProcesses();
-        var environment = Environment(work, slot, sandbox, perDatum: true);
+        var environment = Environment(slot, spec, datumEnvironment.Variables);
         environment[DatumProcesses.Variable] = processes.Token;
         var command = Cli.Wrap(slot.Program(spec))
-            .WithArguments(spec.Command.Skip(1).Select(sandbox.MapPfs))
+            .WithArguments(datumEnvironment.Arguments)
             .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
             .WithEnvironmentVariables(environment)
-            .WithStandardInputPipe(spec.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(string.Concat(spec.Stdin.Select(line => sandbox.MapPfs(line) + "\n"))))
+            .WithStandardInputPipe(datumEnvironment.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(string.Concat(datumEnvironment.Stdin.Select(line => line + "\n"))))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => Append(log, line)))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append(log, line)))
             .WithValidation(CommandResultValidation.None);
@@ -179,7 +157,7 @@ public sealed class LocalExecutor : IDatumExecutor
         return (await running).ExitCode;
     }
 
-    private static async Task<DatumOutcome> RunBatchedAsync(LocalSlot slot, DatumSandbox sandbox, DatumWork work, CancellationToken cancellationToken)
+    private static async Task<DatumOutcome> RunBatchedAsync(LocalSlot slot, DatumSandbox sandbox, DatumEnvironment environment, DatumWork work, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
         if (slot.Batch is { } stale && (stale.HasExited || stale.JobId != work.JobId))
@@ -190,14 +168,14 @@ public sealed class LocalExecutor : IDatumExecutor
 
         slot.Batch ??= BatchProcess.Start(
             slot.Program(spec),
-            spec.Command.Skip(1).Select(sandbox.MapPfs),
+            environment.Arguments,
             spec.WorkingDirectory ?? Directory.GetCurrentDirectory(),
-            Environment(work, slot, sandbox, perDatum: false),
-            spec.Stdin.Select(sandbox.MapPfs),
+            Environment(slot, spec, environment.JobVariables),
+            environment.Stdin,
             slot.Sandbox.Folder,
             work.JobId);
 
-        var result = await slot.Batch.RunDatumAsync(DatumLine(work, sandbox), spec.DatumTimeout, cancellationToken);
+        var result = await slot.Batch.RunDatumAsync(DatumLine(work, environment), spec.DatumTimeout, cancellationToken);
         if (result.Status is { } status)
         {
             return await sandbox.OutcomeAsync(status, spec, result.Log, work.Content, cancellationToken);

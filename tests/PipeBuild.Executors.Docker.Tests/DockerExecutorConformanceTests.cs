@@ -11,7 +11,7 @@ public sealed class DockerExecutorConformanceTests : ExecutorConformanceTests
 {
     protected override string? Image => TestEngine.Busybox;
 
-    protected override IDatumExecutor CreateExecutor() => new DockerExecutor();
+    protected override IDatumExecutor CreateExecutor(EngineFixture fixture) => new DockerExecutor();
 
     protected override void RequireComponents() => TestEngine.Require();
 

@@ -143,7 +143,8 @@ public sealed class DockerExecutorTests : IDisposable
         var spec = Shell("limits", "true") with { Cpus = 1.5, Memory = 512L << 20, Network = "bridge" };
         var sandbox = await DatumSandbox.CreateAsync(Path.Combine(fx.Root, "scratch"), new Datum([]), fx.Store.Content, default);
 
-        var parameters = DockerExecutor.CreateParameters(new DatumWork(spec, new Datum([]), "job0", 1, fx.Store.Content, ""), sandbox, "sha256:0");
+        var work = new DatumWork(spec, new Datum([]), "job0", 1, fx.Store.Content, "");
+        var parameters = DockerExecutor.CreateParameters(work, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), sandbox, "sha256:0");
 
         Assert.Equal(1_500_000_000, parameters.HostConfig.NanoCPUs);
         Assert.Equal(512L << 20, parameters.HostConfig.Memory);

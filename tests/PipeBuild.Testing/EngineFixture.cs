@@ -15,10 +15,17 @@ namespace PipeBuild.Testing;
 public sealed class EngineFixture : IDisposable
 {
     public EngineFixture(IDatumExecutor? executor = null)
+        : this(_ => executor ?? new LocalExecutor())
+    {
+    }
+
+    /// <param name="createExecutor">makes the executor once <see cref="Root"/> and <see cref="Store"/> exist (a worker
+    /// pool's workers reach the store themselves)</param>
+    public EngineFixture(Func<EngineFixture, IDatumExecutor> createExecutor)
     {
         Root = Directory.CreateTempSubdirectory("pipe-engine-").FullName;
         Store = new VersionStore(new LocalObjectStore(Path.Combine(Root, ".pipe")));
-        Executor = executor ?? new LocalExecutor();
+        Executor = createExecutor(this);
         // The engine disposes each executor it is handed after use; the fixture's one lives as long as the fixture.
         Engine = new PipelineEngine(Store, _ => new Borrowed(Executor), Path.Combine(Root, ".pipe", "tmp"));
     }

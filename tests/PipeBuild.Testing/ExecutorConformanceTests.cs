@@ -15,7 +15,7 @@ public abstract class ExecutorConformanceTests : IDisposable
 {
     private EngineFixture? fixture;
 
-    protected EngineFixture Fx => fixture ??= new EngineFixture(CreateExecutor());
+    protected EngineFixture Fx => fixture ??= new EngineFixture(CreateExecutor);
 
     /// <summary>The image pipelines name (container executors run it; the local executor ignores it).</summary>
     protected virtual string? Image => null;
@@ -39,6 +39,45 @@ public abstract class ExecutorConformanceTests : IDisposable
         var datumA = (await Fx.Engine.Jobs.GetDatumsAsync(job, default)).Single(d => d.Description == "data:/a.txt").Id;
         Assert.Equal($"alpha\npipeline=env\ndatum={datumA}\njob={job.Id}\ngreeting=hello\n", outputs["a.txt"]);
         Assert.StartsWith("beta\npipeline=env\n", outputs["b.txt"]);
+    }
+
+    [SkippableFact]
+    public async Task Every_executor_gives_a_datum_the_same_variables_with_paths_under_its_pfs()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.PutAsync("config", new Dictionary<string, string> { ["c.txt"] = "conf\n" });
+        const string script = """
+            show() { eval "v=\${$1-unset}"; case $v in "$PIPE_PFS"*) v="PFS${v#"$PIPE_PFS"}";; esac; echo "$1=$v"; }
+            for n in PIPE_PIPELINE PIPE_PFS data config OUT SEED; do show $n; done > /pfs/out/env.txt
+            echo "ids=$PIPE_JOB_ID $PACH_JOB_ID $PIPE_DATUM_ID $PACH_DATUM_ID" >> /pfs/out/env.txt
+            [ "$(cd /pfs && pwd -P)" = "$(cd "$PIPE_PFS" && pwd -P)" ] && echo same-pfs >> /pfs/out/env.txt
+            cat "$data" "$config/c.txt" >> /pfs/out/env.txt
+            """;
+        var input = new CrossInput([new PfsInput("data", "/*"), new PfsInput("config", "/")]);
+        await Fx.CreateAsync(Shell("envs", script, input) with { Env = [new("OUT", "/pfs/out"), new("SEED", "7"), new("PIPE_DATUM_ID", "mine"), new("data", "mine")] });
+
+        var job = await Fx.RunOneAsync("envs");
+
+        Assert.True(job.State == JobState.Success, job.Failures.FirstOrDefault()?.Reason);
+        var datum = Assert.Single(await Fx.Engine.Jobs.GetDatumsAsync(job, default)).Id;
+        Assert.Equal(
+            $"PIPE_PIPELINE=envs\nPIPE_PFS=PFS\ndata=PFS/data/a.txt\nconfig=PFS/config\nOUT=PFS/out\nSEED=7\nids={job.Id} {job.Id} {datum} {datum}\nsame-pfs\nalpha\nconf\n",
+            (await Fx.ReadAsync("envs"))["env.txt"]);
+    }
+
+    [SkippableFact]
+    public async Task A_group_datum_sees_every_part_of_its_input()
+    {
+        RequireComponents();
+        await Fx.PutAsync("parts", new Dictionary<string, string> { ["x-1.txt"] = "one\n", ["x-2.txt"] = "two\n" });
+        const string script = "cat /pfs/parts/x-1.txt /pfs/parts/x-2.txt > /pfs/out/x.txt; echo \"${parts#\"$PIPE_PFS\"}\" >> /pfs/out/x.txt";
+        await Fx.CreateAsync(Shell("group", script, new GroupInput([new PfsInput("parts", "/(*)-*.txt") { GroupBy = "$1" }])));
+
+        var job = await Fx.RunOneAsync("group");
+
+        Assert.True(job.State == JobState.Success, job.Failures.FirstOrDefault()?.Reason);
+        Assert.Equal("one\ntwo\n/parts/x-2.txt\n", (await Fx.ReadAsync("group"))["x.txt"]);
     }
 
     [SkippableFact]
@@ -214,7 +253,7 @@ public abstract class ExecutorConformanceTests : IDisposable
 
     public void Dispose()
     {
-        fixture?.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
 
@@ -228,7 +267,16 @@ public abstract class ExecutorConformanceTests : IDisposable
         }
     }
 
-    protected abstract IDatumExecutor CreateExecutor();
+    /// <summary>The executor under test; <paramref name="fixture"/>'s folder and store exist already.</summary>
+    protected abstract IDatumExecutor CreateExecutor(EngineFixture fixture);
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            fixture?.Dispose();
+        }
+    }
 
     /// <summary>Skips (or in CI fails) the test when what the executor needs is missing.</summary>
     protected virtual void RequireComponents()
