@@ -25,7 +25,7 @@ public sealed class JobStore(IObjectStore objects)
         for (var attempt = 0; attempt < 20; attempt++)
         {
             var current = await objects.ReadDocumentAsync(key, cancellationToken);
-            if (await objects.TryWriteDocumentAsync(key, content, current?.Version, cancellationToken))
+            if (await objects.TryWriteDocumentAsync(key, content, current?.Version, cancellationToken) is not null)
             {
                 return;
             }

@@ -80,7 +80,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             await store.CreateRepoAsync(spec.Name, $"output of pipeline {spec.Name}", cancellationToken);
         }
 
-        if (!await Objects.TryWriteDocumentAsync(key, EngineJson.Serialize(document), existing?.Version, cancellationToken))
+        if (await Objects.TryWriteDocumentAsync(key, EngineJson.Serialize(document), existing?.Version, cancellationToken) is null)
         {
             throw new PipeException(ErrorCodes.Contention, $"pipeline '{spec.Name}' was changed by someone else meanwhile; try again.");
         }

@@ -67,20 +67,20 @@ public sealed class LocalObjectStore : IObjectStore
         return content is null ? null : new StoredDocument(content, VersionOf(content));
     }
 
-    public Task<bool> TryWriteDocumentAsync(
+    public Task<string?> TryWriteDocumentAsync(
         string key, ReadOnlyMemory<byte> content, string? expectedVersion, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         using var fileLock = FileLock.Acquire(path + ".lock", cancellationToken);
         if (CurrentVersion(path) != expectedVersion)
         {
-            return Task.FromResult(false);
+            return Task.FromResult<string?>(null);
         }
 
         var temp = WriteTemp(path, content.Span, durable: true);
         File.Move(temp, path, overwrite: true);
         FileSync.Directory(Path.GetDirectoryName(path)!);
-        return Task.FromResult(true);
+        return Task.FromResult<string?>(VersionOf(content.Span));
     }
 
     public Task<bool> TryDeleteDocumentAsync(string key, string expectedVersion, CancellationToken cancellationToken)

@@ -111,7 +111,7 @@ public sealed class S3ObjectStore : IObjectStore
                 return false;
             }
 
-            return await WriteAsync(key, content, null, null, "writes an object", cancellationToken);
+            return await WriteAsync(key, content, null, null, "writes an object", cancellationToken) is not null;
         }
 
         if (existing is not null)
@@ -121,16 +121,16 @@ public sealed class S3ObjectStore : IObjectStore
 
         if (await GetWriteModeAsync(cancellationToken) == S3WriteMode.ConditionalWrites)
         {
-            return await WriteAsync(key, content, "*", null, "writes an object", cancellationToken);
+            return await WriteAsync(key, content, "*", null, "writes an object", cancellationToken) is not null;
         }
 
-        return await UnderLeaseAsync(key, null, t => WriteAsync(key, content, null, null, "writes an object", t), cancellationToken);
+        return await UnderLeaseAsync(key, null, t => WriteAsync(key, content, null, null, "writes an object", t), cancellationToken) is not null;
     }
 
     public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken) =>
         await GetAsync(key, "reads a document", cancellationToken) is { } found ? new StoredDocument(found.Data, found.ETag) : null;
 
-    public async Task<bool> TryWriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersion, CancellationToken cancellationToken)
+    public async Task<string?> TryWriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersion, CancellationToken cancellationToken)
     {
         if (await GetWriteModeAsync(cancellationToken) == S3WriteMode.ConditionalWrites)
         {
@@ -161,8 +161,8 @@ public sealed class S3ObjectStore : IObjectStore
         return await UnderLeaseAsync(key, expectedVersion, async t =>
         {
             await DeleteAsync(key, t);
-            return true;
-        }, cancellationToken);
+            return expectedVersion;
+        }, cancellationToken) is not null;
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -255,10 +255,11 @@ public sealed class S3ObjectStore : IObjectStore
     }
 
     /// <summary>
-    /// The lease path of a compare-and-swap: fails at once when the key's version is not the expected one (null:
-    /// absent), else takes the key's lease, checks the version again, and writes while the lease is held.
+    /// The lease path of a compare-and-swap: fails at once (null) when the key's version is not the expected one
+    /// (null: absent), else takes the key's lease, checks the version again, and writes while the lease is held;
+    /// returns what <paramref name="write"/> returned.
     /// </summary>
-    private async Task<bool> UnderLeaseAsync(string key, string? expectedVersion, Func<CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
+    private async Task<string?> UnderLeaseAsync(string key, string? expectedVersion, Func<CancellationToken, Task<string?>> write, CancellationToken cancellationToken)
     {
         async Task<bool> UnchangedAsync(CancellationToken t) => (await HeadAsync(key, "checks a document", t))?.ETag == expectedVersion;
 
@@ -267,17 +268,17 @@ public sealed class S3ObjectStore : IObjectStore
             await using var lease = await leases.AcquireAsync(key, UnchangedAsync, cancellationToken);
             if (lease is null || !await UnchangedAsync(cancellationToken))
             {
-                return false;
+                return null;
             }
 
-            var written = false;
+            string? written = null;
             if (await lease.RunAsync(async t => written = await write(t), cancellationToken))
             {
                 return written;
             }
         }
 
-        return false;
+        return null;
     }
 
     private async Task<S3WriteMode> ProbeAsync(CancellationToken cancellationToken)
@@ -287,8 +288,8 @@ public sealed class S3ObjectStore : IObjectStore
         try
         {
             await WriteAsync(key, "1"u8.ToArray(), null, null, "probes the server", cancellationToken);
-            var refusesCreate = !await TryConditionAsync(() => WriteAsync(key, "2"u8.ToArray(), "*", null, "probes the server", cancellationToken));
-            var refusesReplace = !await TryConditionAsync(() => WriteAsync(key, "3"u8.ToArray(), null, NoSuchVersion, "probes the server", cancellationToken));
+            var refusesCreate = !await TryConditionAsync(async () => await WriteAsync(key, "2"u8.ToArray(), "*", null, "probes the server", cancellationToken) is not null);
+            var refusesReplace = !await TryConditionAsync(async () => await WriteAsync(key, "3"u8.ToArray(), null, NoSuchVersion, "probes the server", cancellationToken) is not null);
             var refusesDelete = !await TryConditionAsync(() => requests.RunAsync("probes the server", async (_, t) =>
             {
                 try
@@ -338,10 +339,10 @@ public sealed class S3ObjectStore : IObjectStore
     }
 
     /// <summary>
-    /// Writes an object; false when the server refused a condition. A retried write whose earlier attempt landed
-    /// (its answer lost) finds its own bytes in place and counts as written.
+    /// Writes an object and returns its ETag; null when the server refused a condition. A retried write whose earlier
+    /// attempt landed (its answer lost) finds its own bytes in place and counts as written.
     /// </summary>
-    private async Task<bool> WriteAsync(string key, ReadOnlyMemory<byte> content, string? ifNoneMatch, string? ifMatch, string what, CancellationToken cancellationToken)
+    private async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string? ifNoneMatch, string? ifMatch, string what, CancellationToken cancellationToken)
     {
         if (content.Length > options.MultipartThreshold)
         {
@@ -354,7 +355,7 @@ public sealed class S3ObjectStore : IObjectStore
         {
             try
             {
-                await client.PutObjectAsync(
+                var response = await client.PutObjectAsync(
                     new PutObjectRequest
                     {
                         BucketName = url.Bucket,
@@ -366,16 +367,16 @@ public sealed class S3ObjectStore : IObjectStore
                         IfMatch = ifMatch,
                     },
                     t);
-                return true;
+                return string.IsNullOrEmpty(response.ETag) ? etag : response.ETag;
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || (ifMatch is not null && IsNoSuchKey(e)))
             {
-                return attempt > 1 && (await HeadAsync(key, what, t))?.ETag == etag;
+                return attempt > 1 && (await HeadAsync(key, what, t))?.ETag == etag ? etag : null;
             }
         }, cancellationToken);
     }
 
-    private async Task<bool> WriteMultipartAsync(string key, ReadOnlyMemory<byte> content, string? ifNoneMatch, string what, CancellationToken cancellationToken)
+    private async Task<string?> WriteMultipartAsync(string key, ReadOnlyMemory<byte> content, string? ifNoneMatch, string what, CancellationToken cancellationToken)
     {
         var objectKey = url.KeyOf(key);
         var upload = await requests.RunAsync(what, (_, t) => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = url.Bucket, Key = objectKey }, t), cancellationToken);
@@ -397,17 +398,17 @@ public sealed class S3ObjectStore : IObjectStore
             {
                 try
                 {
-                    await client.CompleteMultipartUploadAsync(
+                    return (await client.CompleteMultipartUploadAsync(
                         new CompleteMultipartUploadRequest { BucketName = url.Bucket, Key = objectKey, UploadId = upload.UploadId, PartETags = [.. parts], IfNoneMatch = ifNoneMatch },
-                        t);
-                    return true;
+                        t)).ETag;
                 }
                 catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || (attempt > 1 && IsNoSuchUpload(e)))
                 {
-                    return IsNoSuchUpload(e); // completed by the earlier attempt whose answer was lost
+                    // completed by the earlier attempt whose answer was lost
+                    return IsNoSuchUpload(e) ? (await HeadAsync(key, what, t))?.ETag : null;
                 }
             }, cancellationToken);
-            if (!completed)
+            if (completed is null)
             {
                 await AbortAsync(objectKey, upload.UploadId);
             }

@@ -28,9 +28,10 @@ public interface IObjectStore : IAsyncDisposable
 
     /// <summary>
     /// Writes a document if its current version is <paramref name="expectedVersion"/> (null: only if it does
-    /// not exist). Returns false, changing nothing, when another writer got there first.
+    /// not exist). Returns the version written, for the writer's next compare-and-swap without reading the document
+    /// back; null, changing nothing, when another writer got there first.
     /// </summary>
-    Task<bool> TryWriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersion, CancellationToken cancellationToken);
+    Task<string?> TryWriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>Deletes a document if its current version is <paramref name="expectedVersion"/>.</summary>
     Task<bool> TryDeleteDocumentAsync(string key, string expectedVersion, CancellationToken cancellationToken);

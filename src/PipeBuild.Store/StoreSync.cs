@@ -157,7 +157,7 @@ public sealed class StoreSync(VersionStore source, VersionStore destination, IPr
             }
 
             await To.FlushAsync(cancellationToken);
-            if (await To.TryWriteDocumentAsync(key, StoreJson.Serialize(new BranchDocument(head, null)), current?.Version, cancellationToken))
+            if (await To.TryWriteDocumentAsync(key, StoreJson.Serialize(new BranchDocument(head, null)), current?.Version, cancellationToken) is not null)
             {
                 return Move.Moved;
             }

@@ -25,7 +25,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     {
         Names.Validate(name, "repo");
         var repo = new RepoInfo(name, time.GetUtcNow(), description);
-        if (!await objects.TryWriteDocumentAsync(StoreKeys.Repo(name), StoreJson.Serialize(repo), null, cancellationToken))
+        if (await objects.TryWriteDocumentAsync(StoreKeys.Repo(name), StoreJson.Serialize(repo), null, cancellationToken) is null)
         {
             throw new PipeException(ErrorCodes.RepoExists, $"repo '{name}' already exists. Use another name, or 'dotnet pipe repo delete {name}' first.");
         }
@@ -144,7 +144,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
             var document = new BranchDocument(target ?? current?.Branch.Head, null);
             await objects.FlushAsync(cancellationToken);
-            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken))
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken) is not null)
             {
                 return ToBranch(repo, branch, document);
             }
@@ -252,7 +252,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var openKey = StoreKeys.OpenCommit(repo, commit.Id);
             await objects.TryWriteDocumentAsync(openKey, StoreJson.Serialize(commit), null, cancellationToken);
             var document = new BranchDocument(current?.Branch.Head, commit.Id);
-            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken))
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken) is not null)
             {
                 return commit;
             }
@@ -289,7 +289,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             }
 
             var document = isOpenHere ? branch.Value.Branch with { Open = null } : new BranchDocument(commit.Parent, null);
-            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(commit.Repo, commit.Branch), StoreJson.Serialize(document), branch.Value.Version, cancellationToken))
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(commit.Repo, commit.Branch), StoreJson.Serialize(document), branch.Value.Version, cancellationToken) is not null)
             {
                 if (isOpenHere)
                 {
@@ -365,7 +365,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             await objects.PutIfAbsentAsync(commitKey, StoreJson.Serialize(commit), cancellationToken);
             await objects.FlushAsync(cancellationToken);
             var document = new BranchDocument(commit.Id, null);
-            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, target.Base), StoreJson.Serialize(document), branch?.Version, cancellationToken))
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, target.Base), StoreJson.Serialize(document), branch?.Version, cancellationToken) is not null)
             {
                 return commit;
             }
@@ -565,7 +565,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
         var (tree, size) = await editor.SaveAsync(cancellationToken);
         var updated = commit with { Tree = tree, Size = size };
-        return await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(updated), document.Version, cancellationToken) ? (true, updated) : (false, null);
+        return await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(updated), document.Version, cancellationToken) is not null ? (true, updated) : (false, null);
     }
 
     /// <summary>
@@ -592,7 +592,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             if (marked.IsOpen)
             {
                 marked = marked with { Finished = time.GetUtcNow(), Description = description ?? marked.Description };
-                if (!await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(marked), open.Version, cancellationToken))
+                if (await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(marked), open.Version, cancellationToken) is null)
                 {
                     continue;
                 }
@@ -622,7 +622,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var branch = await objects.ReadDocumentAsync(key, cancellationToken);
             if (branch is not null && StoreJson.Deserialize<BranchDocument>(branch.Content).Open == commit.Id)
             {
-                if (!await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(new BranchDocument(commit.Id, null)), branch.Version, cancellationToken))
+                if (await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(new BranchDocument(commit.Id, null)), branch.Version, cancellationToken) is null)
                 {
                     continue;
                 }

@@ -52,13 +52,9 @@ public sealed class RemoteRun : IAsyncDisposable
             Alive = time.GetUtcNow(),
         };
         var key = WorkerKeys.Run(jobId);
-        if (!await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(document), null, cancellationToken))
-        {
-            throw new PipeException(ErrorCodes.Contention, $"job {jobId} already has a worker run in {objects.Location}; run the pipeline again.");
-        }
-
-        var stored = await objects.ReadDocumentAsync(key, cancellationToken);
-        var run = new RemoteRun(objects, document, stored!.Version, options.PollInterval, time);
+        var version = await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(document), null, cancellationToken)
+            ?? throw new PipeException(ErrorCodes.Contention, $"job {jobId} already has a worker run in {objects.Location}; run the pipeline again.");
+        var run = new RemoteRun(objects, document, version, options.PollInterval, time);
         run.heartbeat = run.BeatAsync(options.Lease / 3);
         return run;
     }
@@ -140,7 +136,7 @@ public sealed class RemoteRun : IAsyncDisposable
             return false;
         }
 
-        return await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(run with { Closed = true }), stored.Version, cancellationToken);
+        return await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(run with { Closed = true }), stored.Version, cancellationToken) is not null;
     }
 
     private async Task<DatumOutcome> OutcomeAsync(WorkResult result, ContentStore content, CancellationToken cancellationToken)
@@ -194,10 +190,11 @@ public sealed class RemoteRun : IAsyncDisposable
             while (true)
             {
                 var next = change(document);
-                if (await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(next), version, cancellationToken))
+                // The version comes back from the write: reading the document back would fail the whole heartbeat
+                // whenever that read fails (a server whose PUT is not atomic serves a torn body for a while).
+                if (await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(next), version, cancellationToken) is { } written)
                 {
-                    document = next;
-                    version = (await objects.ReadDocumentAsync(key, cancellationToken))!.Version;
+                    (document, version) = (next, written);
                     return;
                 }
 

@@ -223,16 +223,8 @@ public sealed class Worker(IObjectStore objects, IDatumExecutor executor, Worker
     }
 
     /// <summary>Writes a claim by compare-and-swap; returns its new version, or null when another writer won.</summary>
-    private async Task<string?> WriteClaimAsync(string key, WorkClaim claim, string? expected, CancellationToken cancellationToken)
-    {
-        if (!await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(claim), expected, cancellationToken))
-        {
-            return null;
-        }
-
-        var stored = await objects.ReadDocumentAsync(key, cancellationToken);
-        return stored is not null && WorkerJson.Deserialize<WorkClaim>(stored.Content) == claim ? stored.Version : null;
-    }
+    private Task<string?> WriteClaimAsync(string key, WorkClaim claim, string? expected, CancellationToken cancellationToken) =>
+        objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(claim), expected, cancellationToken);
 
     private void Log(string message) => log.WriteLine($"worker {options.Name}: {message}");
 

@@ -288,7 +288,7 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
     private static JsonNode? Env(JsonNode container, string name) => container["env"]!.AsArray().FirstOrDefault(e => e!["name"]!.GetValue<string>() == name);
 
     private async Task WriteRunAsync(WorkRun run) =>
-        Assert.True(await store.Objects.TryWriteDocumentAsync(WorkerKeys.Run(run.JobId), WorkerJson.Serialize(run), null, default));
+        Assert.NotNull(await store.Objects.TryWriteDocumentAsync(WorkerKeys.Run(run.JobId), WorkerJson.Serialize(run), null, default));
 
     private async Task<WorkRun?> ReadRunAsync(string jobId) =>
         await store.Objects.TryReadAsync(WorkerKeys.Run(jobId), default) is { } data ? WorkerJson.Deserialize<WorkRun>(data) : null;

@@ -48,18 +48,18 @@ public sealed class S3StoreTests : IDisposable
 
         await using (var trusting = new S3ObjectStore(S3TestServer.Options(url)))
         {
-            Assert.True(await trusting.TryWriteDocumentAsync("docs/branch", Bytes("v1"), null, None));
+            Assert.NotNull(await trusting.TryWriteDocumentAsync("docs/branch", Bytes("v1"), null, None));
             var v1 = (await trusting.ReadDocumentAsync("docs/branch", None))!.Version;
-            Assert.True(await trusting.TryWriteDocumentAsync("docs/branch", Bytes("v2"), v1, None));
-            Assert.True(await trusting.TryWriteDocumentAsync("docs/branch", Bytes("stale"), v1, None)); // v2 lost
+            Assert.NotNull(await trusting.TryWriteDocumentAsync("docs/branch", Bytes("v2"), v1, None));
+            Assert.NotNull(await trusting.TryWriteDocumentAsync("docs/branch", Bytes("stale"), v1, None)); // v2 lost
         }
 
         await using var leased = S3TestServer.NewStore("leased");
-        Assert.True(await leased.TryWriteDocumentAsync("docs/branch", Bytes("v1"), null, None));
+        Assert.NotNull(await leased.TryWriteDocumentAsync("docs/branch", Bytes("v1"), null, None));
         var version = (await leased.ReadDocumentAsync("docs/branch", None))!.Version;
-        Assert.True(await leased.TryWriteDocumentAsync("docs/branch", Bytes("v2"), version, None));
-        Assert.False(await leased.TryWriteDocumentAsync("docs/branch", Bytes("stale"), version, None));
-        Assert.False(await leased.TryWriteDocumentAsync("docs/branch", Bytes("again"), null, None));
+        Assert.NotNull(await leased.TryWriteDocumentAsync("docs/branch", Bytes("v2"), version, None));
+        Assert.Null(await leased.TryWriteDocumentAsync("docs/branch", Bytes("stale"), version, None));
+        Assert.Null(await leased.TryWriteDocumentAsync("docs/branch", Bytes("again"), null, None));
         Assert.Equal("v2", Encoding.UTF8.GetString((await leased.ReadDocumentAsync("docs/branch", None))!.Content));
     }
 
@@ -74,7 +74,7 @@ public sealed class S3StoreTests : IDisposable
         await store.WriteLeaseAsync("leases/docs/x/deadwriter", new S3LeaseBody(false, 1, "gone/1", DateTimeOffset.UtcNow.AddSeconds(2)), None);
 
         var started = DateTime.UtcNow;
-        Assert.True(await store.TryWriteDocumentAsync("docs/x", Bytes("after"), null, None));
+        Assert.NotNull(await store.TryWriteDocumentAsync("docs/x", Bytes("after"), null, None));
 
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
         Assert.Equal("after", Encoding.UTF8.GetString((await store.ReadDocumentAsync("docs/x", None))!.Content));
@@ -98,7 +98,7 @@ public sealed class S3StoreTests : IDisposable
         Assert.True(await StaysTornAsync(raw, url.Bucket, url.KeyOf(entry)), "s3rver did not leave the entry torn");
 
         var started = DateTime.UtcNow;
-        Assert.True(await store.TryWriteDocumentAsync("docs/t", Bytes("after"), null, None));
+        Assert.NotNull(await store.TryWriteDocumentAsync("docs/t", Bytes("after"), null, None));
 
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
         Assert.Equal("after", Encoding.UTF8.GetString((await store.ReadDocumentAsync("docs/t", None))!.Content));

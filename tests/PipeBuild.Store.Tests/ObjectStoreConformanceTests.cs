@@ -77,13 +77,14 @@ public abstract class ObjectStoreConformanceTests
         await using var store = await CreateStoreAsync();
         const string key = "docs/created";
 
-        Assert.True(await store.TryWriteDocumentAsync(key, Bytes("one"), null, None));
-        Assert.False(await store.TryWriteDocumentAsync(key, Bytes("two"), null, None));
+        var written = await store.TryWriteDocumentAsync(key, Bytes("one"), null, None);
+        Assert.Null(await store.TryWriteDocumentAsync(key, Bytes("two"), null, None));
 
         var document = await store.ReadDocumentAsync(key, None);
         Assert.NotNull(document);
         Assert.Equal("one", Text(document.Content));
         Assert.False(string.IsNullOrEmpty(document.Version));
+        Assert.Equal(document.Version, written); // the write says which version it wrote
     }
 
     [Fact]
@@ -94,9 +95,10 @@ public abstract class ObjectStoreConformanceTests
         await store.TryWriteDocumentAsync(key, Bytes("v1"), null, None);
         var v1 = (await store.ReadDocumentAsync(key, None))!.Version;
 
-        Assert.True(await store.TryWriteDocumentAsync(key, Bytes("v2"), v1, None));
+        var written = await store.TryWriteDocumentAsync(key, Bytes("v2"), v1, None);
         var v2 = (await store.ReadDocumentAsync(key, None))!.Version;
-        Assert.False(await store.TryWriteDocumentAsync(key, Bytes("stale"), v1, None));
+        Assert.Equal(v2, written);
+        Assert.Null(await store.TryWriteDocumentAsync(key, Bytes("stale"), v1, None));
 
         var document = (await store.ReadDocumentAsync(key, None))!;
         Assert.NotEqual(v1, v2);
@@ -112,7 +114,7 @@ public abstract class ObjectStoreConformanceTests
         await store.TryWriteDocumentAsync("docs/other", Bytes("x"), null, None);
         var someVersion = (await store.ReadDocumentAsync("docs/other", None))!.Version;
 
-        Assert.False(await store.TryWriteDocumentAsync("docs/absent", Bytes("x"), someVersion, None));
+        Assert.Null(await store.TryWriteDocumentAsync("docs/absent", Bytes("x"), someVersion, None));
 
         Assert.Null(await store.ReadDocumentAsync("docs/absent", None));
     }
@@ -135,7 +137,7 @@ public abstract class ObjectStoreConformanceTests
         Assert.False(await store.TryDeleteDocumentAsync(key, current, None));
 
         // Gone means gone: it can be created afresh.
-        Assert.True(await store.TryWriteDocumentAsync(key, Bytes("v3"), null, None));
+        Assert.NotNull(await store.TryWriteDocumentAsync(key, Bytes("v3"), null, None));
         Assert.Equal("v3", Text((await store.ReadDocumentAsync(key, None))?.Content));
     }
 
@@ -219,7 +221,7 @@ public abstract class ObjectStoreConformanceTests
             {
                 var document = (await store.ReadDocumentAsync(key, None))!;
                 var next = Number(document.Content) + 1;
-                if (await store.TryWriteDocumentAsync(key, Bytes(next.ToString(CultureInfo.InvariantCulture)), document.Version, None))
+                if (await store.TryWriteDocumentAsync(key, Bytes(next.ToString(CultureInfo.InvariantCulture)), document.Version, None) is not null)
                 {
                     done++;
                 }
