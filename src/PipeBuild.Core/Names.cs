@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace PipeBuild.Core;
 
-/// <summary>Validation of repo, branch and pipeline names (Pachyderm's rule: letters, digits, '_' and '-').</summary>
+/// <summary>
+/// Validation of repo, branch and pipeline names (Pachyderm's rule: letters, digits, '_' and '-'), not starting with
+/// '-': a command line would read such a name as an option.
+/// </summary>
 public static partial class Names
 {
     public const int MaxLength = 63;
@@ -17,13 +20,13 @@ public static partial class Names
         {
             throw new PipeException(
                 ErrorCodes.InvalidName,
-                $"invalid {kind} name '{name}': use 1 to {MaxLength} letters, digits, '_' or '-'.");
+                $"invalid {kind} name '{name}': use 1 to {MaxLength} letters, digits, '_' or '-', not starting with '-'.");
         }
 
         return name!;
     }
 
     // \z, not $: "$" also matches before a trailing newline, which would let "master\n" through.
-    [GeneratedRegex(@"^[A-Za-z0-9_-]+\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ValidName();
 }

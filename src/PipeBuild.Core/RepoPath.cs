@@ -9,6 +9,9 @@ public static class RepoPath
 {
     public const string Root = "";
 
+    /// <summary>The longest name of one segment, in UTF-8 bytes: NAME_MAX of Linux and macOS (Windows allows 255 UTF-16 units).</summary>
+    public const int MaxNameBytes = 255;
+
     public static string Normalize(string? path)
     {
         if (string.IsNullOrEmpty(path))
@@ -37,6 +40,11 @@ public static class RepoPath
         if (name.Contains('\uFFFD') || HasLoneSurrogate(name))
         {
             throw new PipeException(ErrorCodes.NonUtf8Name, $"invalid path '{shown}': the name is not valid UTF-8; rename the file.");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+        {
+            throw new PipeException(ErrorCodes.InvalidPath, $"invalid path '{shown}': a name may have at most {MaxNameBytes} bytes (UTF-8), as on every common file system, so that 'file get' can write it.");
         }
 
         foreach (var c in name)

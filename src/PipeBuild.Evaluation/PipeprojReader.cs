@@ -146,6 +146,10 @@ internal static partial class PipeprojReader
     [GeneratedRegex(@"\$\(\s*([A-Za-z_][A-Za-z0-9_-]*)", RegexOptions.CultureInvariant)]
     private static partial Regex PropertyReference();
 
+    /// <summary><c>$(</c> followed by neither a property name (then <c>)</c> or <c>.</c>) nor a static property function <c>$([</c>.</summary>
+    [GeneratedRegex(@"\$\((?!\s*\[)(?!\s*[A-Za-z_][A-Za-z0-9_-]*\s*[).])[^)\r\n]*\)?", RegexOptions.CultureInvariant)]
+    private static partial Regex NotAPropertyReference();
+
     [GeneratedRegex(@"\s*Line \d+, position \d+\.$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPosition();
 
@@ -223,6 +227,21 @@ internal static partial class PipeprojReader
             project.GetProperty(name)?.Xml?.ContainingProject.FullPath is { } file
             && project.GetProperty("UsingPipeBuildSdk")?.Xml?.ContainingProject.FullPath == file;
 
+        /// <summary>
+        /// A shell's <c>$(...)</c> written into a property is an MSBuild property reference, and one whose name is not
+        /// a property name evaluates to nothing: <c>/pfs/out/$(basename "$f")</c> would silently become <c>/pfs/out/</c>.
+        /// </summary>
+        private void ThrowOnShellSubstitution(string name, string where)
+        {
+            if (project.GetProperty(name)?.Xml?.Value is { } written && NotAPropertyReference().Match(written) is { Success: true } reference)
+            {
+                throw PipelineErrors.Invalid(
+                    where,
+                    $"{name} has '{reference.Value}', which MSBuild reads as a property reference and replaces with nothing.",
+                    $"For the shell's command substitution write %24({reference.Value[2..]} (%24 is MSBuild's escape for $), or use backquotes.");
+            }
+        }
+
         private IReadOnlyList<string> Command(out IReadOnlyList<string> stdin)
         {
             stdin = Property("Stdin") is { } text ? MultilineText.Lines(text.Value) : [];
@@ -231,6 +250,7 @@ internal static partial class PipeprojReader
                 throw PipelineErrors.Invalid(path, "the pipeline has no Command.", "Add <Command>...</Command> to a PropertyGroup: the command line that runs one datum, e.g. python3 train.py /pfs/data /pfs/out.");
             }
 
+            ThrowOnShellSubstitution("Command", command.Where);
             var line = string.Join('\n', MultilineText.Lines(command.Value));
             var shell = Property("CommandShell")?.Value.Trim() ?? "sh";
             if (!shell.Equals("none", StringComparison.OrdinalIgnoreCase))

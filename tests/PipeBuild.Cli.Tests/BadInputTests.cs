@@ -1,8 +1,14 @@
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+
 namespace PipeBuild.Cli.Tests;
 
 /// <summary>Every kind of bad input: a clear PIPE error, exit code 1, and a store left exactly as it was.</summary>
 public sealed class BadInputTests : IDisposable
 {
+    private static readonly Regex ResourceKey = new(@"\b[A-Z][A-Za-z]+_[A-Z][A-Za-z]+(?:_[A-Za-z]+)*\b", RegexOptions.CultureInvariant);
+
     private readonly TempWorkspace ws = new();
     private readonly string file;
 
@@ -11,6 +17,19 @@ public sealed class BadInputTests : IDisposable
         ws.Run("repo", "create", "data").ShouldSucceed();
         file = ws.Write("in/a.csv", "x,y\n1,2\n");
         ws.Run("file", "put", "data@master:a.csv", "-f", file).ShouldSucceed();
+        ws.Write("rsp", "sneaky"); // were '@rsp' read as a response file, 'repo create @rsp' would create 'sneaky'
+        ws.Write("bad/subst.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup>
+                <Command>for f in /pfs/data/*; do cp "$f" /pfs/out/$(basename "$f"); done</Command>
+              </PropertyGroup>
+              <ItemGroup>
+                <PipeInput Include="data" Glob="/*" />
+              </ItemGroup>
+            </Project>
+            """);
+        ws.Write("bad/empty.pipeproj", "");
+        ws.Write("bad/truncated.pipeproj", "<Project>\n");
     }
 
     public static TheoryData<string, string[]> Cases() => new()
@@ -38,6 +57,44 @@ public sealed class BadInputTests : IDisposable
         { "PIPE1001", ["file", "put", "data@master:a.csv"] },
         { "PIPE1001", ["no-such-command"] },
         { "PIPE5004", ["branch", "delete", "data@nobranch"] },
+
+        // limits of numeric options
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "line", "--target-file-datums", "0"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "line", "--target-file-datums", "-1"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "line", "--target-file-bytes", "-1"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "csv", "--header-records", "-1"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--parallelism", "0"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--parallelism", "-3"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "xml"] },
+        { "PIPE1001", ["gc", "--grace", "-1"] },
+        { "PIPE1001", ["commit", "list", "data", "-n", "0"] },
+
+        // names a command line would misread, and response files
+        { "PIPE5003", ["repo", "create", "--", "-x"] },
+        { "PIPE5003", ["repo", "create", "@rsp"] },
+        { "PIPE5003", ["repo", "create", ""] },
+        { "PIPE5003", ["repo", "create", "a/b"] },
+        { "PIPE5003", ["repo", "create", new string('r', 64)] },
+
+        // paths
+        { "PIPE5010", ["file", "put", $"data@master:{new string('x', 300)}.csv", "-f", "in/a.csv"] },
+        { "PIPE5010", ["file", "put", $"data@master:dir/{new string('é', 128)}", "-f", "in/a.csv"] },
+        { "PIPE5010", ["file", "list", "data@master:../x"] },
+        { "PIPE1001", ["file", "get", "data@master:/", "-r", "-o", "in/a.csv"] },
+
+        // references
+        { "PIPE5006", ["commit", "inspect", "data@master^^^^^^"] },
+        { "PIPE5004", ["branch", "create", "data@dev", "--head", "nope"] },
+        { "PIPE5004", ["file", "diff", "data@master", "data@nope"] },
+        { "PIPE4006", ["job", "inspect", "nosuchjob"] },
+        { "PIPE4001", ["pipeline", "inspect", "nope"] },
+        { "PIPE1002", ["--workspace", "/nonexistent", "repo", "list"] },
+
+        // pipeline files
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/subst.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/empty.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/truncated.pipeproj"] },
+        { "PIPE1005", ["pipeline", "create", "-f", "bad/missing.pipeproj"] },
     };
 
     [Theory]
@@ -45,8 +102,32 @@ public sealed class BadInputTests : IDisposable
     public void Bad_input_is_a_clear_error_and_changes_nothing(string code, string[] args)
     {
         var before = ws.StoreFingerprint();
-        ws.Run(args).ShouldFailWith(code);
+        var result = ws.Run(args).ShouldFailWith(code);
+        Assert.DoesNotMatch(ResourceKey, result.Stderr); // words, not a .NET resource key such as IO_FileExists_Name
         Assert.Equal(before, ws.StoreFingerprint());
+    }
+
+    [Fact]
+    public async Task The_packaged_tool_prints_the_runtimes_messages_in_words()
+    {
+        // In a process of its own, as users run it: a trimmed build of the runtime's messages printed resource keys.
+        var result = await ws.Command(["pipeline", "create", "-f", "bad/empty.pipeproj"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error PIPE2001:", result.StandardError);
+        Assert.Contains("Root element is missing", result.StandardError);
+        Assert.DoesNotMatch(ResourceKey, result.StandardError);
+    }
+
+    [Fact]
+    public void A_shell_substitution_in_a_command_shows_the_escape_that_keeps_it()
+    {
+        var error = ws.Run("pipeline", "create", "-f", "bad/subst.pipeproj").ShouldFailWith("PIPE2002").Stderr;
+        Assert.Contains("subst.pipeproj(3,5): error PIPE2002: Command has '$(basename \"$f\")'", error);
+        Assert.Contains("write %24(basename \"$f\")", error);
+
+        ws.Write("bad/subst.pipeproj", File.ReadAllText(Path.Combine(ws.Root, "bad", "subst.pipeproj")).Replace("$(basename", "%24(basename", StringComparison.Ordinal));
+        ws.Run("pipeline", "create", "-f", "bad/subst.pipeproj").ShouldSucceed();
+        Assert.Equal("x,y\n1,2\n", ws.Run("file", "get", "subst@master:a.csv").ShouldSucceed().Stdout);
     }
 
     [Fact]

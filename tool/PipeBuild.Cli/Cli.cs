@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
 
 namespace PipeBuild.Cli;
 
@@ -45,6 +47,20 @@ internal static class Cli
             return await action(session, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Refuses a value below <paramref name="minimum"/> as a usage error that names the option.</summary>
+    public static Option<T> AtLeast<T>(this Option<T> option, T minimum)
+        where T : INumber<T>
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is var value && value < minimum)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at least {minimum} (got {value})."));
+            }
+        });
+        return option;
     }
 
     public static Command WithAliases(this Command command, params string[] aliases)

@@ -15,9 +15,12 @@ public static class PipeTool
 {
     private static readonly RootCommand Root = CreateRoot();
 
+    /// <summary>No response files: an argument such as a repo named "@rsp" is a word, never the contents of a file.</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, PipeConsole console, CancellationToken cancellationToken)
     {
-        var parseResult = Root.Parse(LegacySyntax.Rewrite([.. args]));
+        var parseResult = Root.Parse(LegacySyntax.Rewrite([.. args]), Parsing);
         var verbose = parseResult.GetValue(GlobalOptions.Verbose);
         if (parseResult.Errors.Count > 0)
         {

@@ -41,7 +41,7 @@ internal static class CommitCommands
     private static Command List()
     {
         var target = new Argument<string>("repo[@branch]");
-        var number = new Option<int>("--number", "-n") { Description = "At most this many commits.", DefaultValueFactory = _ => 1000 };
+        var number = new Option<int>("--number", "-n") { Description = "At most this many commits.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
         return Cli.Command("list", "List commits, newest first.", [target, number], async (s, ct) =>
         {
             var text = s.Get(target);
@@ -76,7 +76,7 @@ internal static class CommitCommands
     private static Command Wait()
     {
         var target = new Argument<string>("repo@ref");
-        var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds (0: wait forever).", DefaultValueFactory = _ => 0 };
+        var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds (0: wait forever).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         return Cli.Command("wait", "Wait until a commit is finished.", [target, timeout], async (s, ct) =>
         {
             var reference = s.Ref(s.Get(target));

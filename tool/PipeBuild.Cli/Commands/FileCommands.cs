@@ -19,12 +19,12 @@ internal static class FileCommands
         var overwrite = new Option<bool>("--overwrite", "-o") { Description = "Replace the file (the default; accepted for pachctl compatibility)." };
         var commitFlag = new Option<bool>("-c") { Description = "Accepted for pachctl v1 compatibility: every put is committed unless the branch has an open commit." };
         var split = new Option<SplitFormat?>("--split") { Description = "Split the source into numbered files: line, json or csv." };
-        var datums = new Option<int>("--target-file-datums") { Description = "With --split: records per file.", DefaultValueFactory = _ => 1 };
-        var bytes = new Option<long>("--target-file-bytes") { Description = "With --split: close a file once it has this many bytes (0: no limit)." };
-        var headers = new Option<int>("--header-records") { Description = "With --split csv: leading records repeated at the top of every file." };
+        var datums = new Option<int>("--target-file-datums") { Description = "With --split: records per file.", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var bytes = new Option<long>("--target-file-bytes") { Description = "With --split: close a file once it has this many bytes (0: no limit)." }.AtLeast(0L);
+        var headers = new Option<int>("--header-records") { Description = "With --split csv: leading records repeated at the top of every file." }.AtLeast(0);
         var message = new Option<string?>("--message", "-m") { Description = "Description of the commit this put makes." };
         var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
-        var parallelism = new Option<int>("--parallelism") { Description = "Files read and stored at once.", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
+        var parallelism = new Option<int>("--parallelism") { Description = "Files read and stored at once.", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) }.AtLeast(1);
         return Cli.Command("put", "Put files into a repo: each put is a new commit (or goes into the branch's open commit).",
             [target, files, recursive, append, overwrite, commitFlag, split, datums, bytes, headers, message, parallelism, noRun], async (s, ct) =>
             {

@@ -44,6 +44,11 @@ internal static class FileGet
         }
 
         var root = output;
+        if (File.Exists(root))
+        {
+            throw new PipeException(ErrorCodes.InvalidArguments, $"-o {root} is a file; getting a folder needs -o DIR (a folder, or a path that does not exist yet).");
+        }
+
         Directory.CreateDirectory(root);
         await Progress.RunAsync(session.Console, $"getting {RepoPath.Display(path)}", entry.Size, async progress =>
         {
