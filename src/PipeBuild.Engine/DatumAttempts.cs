@@ -38,7 +38,7 @@ internal sealed class DatumAttempts(IDatumExecutor executor, ContentStore conten
             }
         }
 
-        var logHash = log.Length == 0 ? null : (await content.WriteAsync(Encoding.UTF8.GetBytes(log.ToString()), cancellationToken)).Hash;
+        var logHash = log.Length == 0 ? null : await content.WriteObjectAsync(Encoding.UTF8.GetBytes(log.ToString()), cancellationToken);
         return (outcome, logHash, clock.Elapsed.TotalSeconds);
     }
 }

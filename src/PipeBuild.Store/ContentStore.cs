@@ -55,6 +55,13 @@ public sealed class ContentStore(IObjectStore objects)
         return await WriteAsync(stream, null, cancellationToken);
     }
 
+    /// <summary>
+    /// Stores content as one object whatever its size, for content referenced by its hash alone (a datum's log): the
+    /// hash of a chunk list would not say that it is one, so a reader would print the list and gc would keep only it.
+    /// </summary>
+    public async Task<string> WriteObjectAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        (await PutAsync(content, cancellationToken)).Hash;
+
     /// <summary>Whether content with this hash is stored completely (a chunk list is written after its chunks).</summary>
     public Task<bool> ContainsAsync(string hash, CancellationToken cancellationToken) =>
         objects.ExistsAsync(StoreKeys.Object(hash), cancellationToken);

@@ -163,7 +163,7 @@ public sealed class Worker(IObjectStore objects, IDatumExecutor executor, Worker
         try
         {
             var outcome = await executor.RunAsync(new DatumWork(run.Spec, item.Datum, JobId, item.Try, content, scratch), lost.Token);
-            var logHash = outcome.Log.Length == 0 ? null : (await content.WriteAsync(Encoding.UTF8.GetBytes(outcome.Log), cancellationToken)).Hash;
+            var logHash = outcome.Log.Length == 0 ? null : await content.WriteObjectAsync(Encoding.UTF8.GetBytes(outcome.Log), cancellationToken);
             result = new WorkResult
             {
                 Worker = options.Name,

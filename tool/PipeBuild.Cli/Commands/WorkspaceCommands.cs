@@ -96,7 +96,11 @@ internal static class WorkspaceCommands
         return Cli.Command("gc", "Remove objects that no commit, stored datum result or job record reaches.", [grace], async (s, ct) =>
         {
             var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct, s.Engine.ContentRootsAsync(ct));
-            File.Delete(Path.Combine(s.Workspace.MetadataPath, "cache", "stat")); // it may name collected objects
+            var statCache = Path.Combine(s.Workspace.MetadataPath, "cache", "stat");
+            if (File.Exists(statCache))
+            {
+                File.Delete(statCache); // it may name collected objects
+            }
             s.Out.Write(report, r => (["REACHABLE", "REMOVED", "FREED", "KEPT (YOUNG)"], [[r.Reachable.ToString(), r.Removed.ToString(), Cli.Bytes(r.BytesRemoved), r.KeptYoung.ToString()]]));
             return ExitCodes.Ok;
         });
