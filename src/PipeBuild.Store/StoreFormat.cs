@@ -48,9 +48,9 @@ public static class StoreFormat
     {
         try
         {
-            return StoreJson.Deserialize<StoreFormatDocument>(content)?.Format;
+            return StoreJson.Deserialize<StoreFormatDocument>(content, StoreKeys.Format).Format;
         }
-        catch (JsonException)
+        catch (PipeException e) when (e.Code == ErrorCodes.Corrupt)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PipeBuild.Core;
 
 namespace PipeBuild.Store;
 
@@ -16,5 +17,21 @@ public sealed partial class StoreJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);
 
-    public static T Deserialize<T>(ReadOnlySpan<byte> data) => (T)JsonSerializer.Deserialize(data, typeof(T), Default)!;
+    /// <summary>Reads the document stored under <paramref name="key"/>; damaged content is a PIPE error naming the key.</summary>
+    public static T Deserialize<T>(ReadOnlySpan<byte> data, string key)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, typeof(T), Default) is T value
+                ? value
+                : throw Damaged(key, "it is empty (null)");
+        }
+        catch (JsonException e)
+        {
+            throw Damaged(key, $"not valid JSON: {e.Message}");
+        }
+    }
+
+    private static PipeException Damaged(string key, string reason) =>
+        new(ErrorCodes.Corrupt, $"the store document '{key}' is damaged ({reason}); run 'dotnet pipe fsck', and restore it from a copy of the store or 'store sync'.", ExitCodes.InternalError);
 }

@@ -34,29 +34,39 @@ public sealed class StoreMaintenance(VersionStore store)
         }
 
         var commits = 0;
-        foreach (var repo in await store.ListReposAsync(cancellationToken))
+        await foreach (var repoKey in Objects.ListAsync(StoreKeys.ReposPrefix, cancellationToken))
         {
-            foreach (var branch in await store.ListBranchesAsync(repo.Name, cancellationToken))
+            // A damaged document is reported and the check goes on: fsck is what a user runs when things fail.
+            var repo = repoKey[StoreKeys.ReposPrefix.Length..];
+            try
             {
-                foreach (var id in new[] { branch.Head, branch.Open }.OfType<string>())
+                await store.GetRepoAsync(repo, cancellationToken);
+                foreach (var branch in await store.ListBranchesAsync(repo, cancellationToken))
                 {
-                    if (!await Objects.ExistsAsync(StoreKeys.Commit(repo.Name, id), cancellationToken)
-                        && !await Objects.ExistsAsync(StoreKeys.OpenCommit(repo.Name, id), cancellationToken))
+                    foreach (var id in new[] { branch.Head, branch.Open }.OfType<string>())
                     {
-                        problems.Add($"branch {repo.Name}@{branch.Name} points at commit {id}, which does not exist.");
+                        if (!await Objects.ExistsAsync(StoreKeys.Commit(repo, id), cancellationToken)
+                            && !await Objects.ExistsAsync(StoreKeys.OpenCommit(repo, id), cancellationToken))
+                        {
+                            problems.Add($"branch {repo}@{branch.Name} points at commit {id}, which does not exist.");
+                        }
                     }
                 }
             }
+            catch (PipeException e) when (e.Code == ErrorCodes.Corrupt)
+            {
+                problems.Add(e.Message);
+            }
 
-            await foreach (var commit in CommitsAsync(repo.Name, cancellationToken))
+            await foreach (var commit in CommitsAsync(repo, cancellationToken, problems))
             {
                 commits++;
-                if (commit.Parent is { } parent && !await Objects.ExistsAsync(StoreKeys.Commit(repo.Name, parent), cancellationToken))
+                if (commit.Parent is { } parent && !await Objects.ExistsAsync(StoreKeys.Commit(repo, parent), cancellationToken))
                 {
-                    problems.Add($"commit {repo.Name}@{commit.Id} has parent {parent}, which does not exist.");
+                    problems.Add($"commit {repo}@{commit.Id} has parent {parent}, which does not exist.");
                 }
 
-                await CheckReachableAsync(new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree), $"{repo.Name}@{commit.Id}:/", verified, problems, cancellationToken);
+                await CheckReachableAsync(new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree), $"{repo}@{commit.Id}:/", verified, problems, cancellationToken);
             }
         }
 
@@ -108,16 +118,35 @@ public sealed class StoreMaintenance(VersionStore store)
         return new GcReport(reachable.Count, removed, bytes, young);
     }
 
-    private async IAsyncEnumerable<CommitInfo> CommitsAsync(string repo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Every commit of <paramref name="repo"/>. A damaged commit document is an error, or, given
+    /// <paramref name="problems"/> (fsck), one more problem and the walk goes on; gc must stop instead, since it would
+    /// collect what the unreadable commit holds.
+    /// </summary>
+    private async IAsyncEnumerable<CommitInfo> CommitsAsync(
+        string repo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, List<string>? problems = null)
     {
         foreach (var prefix in new[] { StoreKeys.CommitsOf(repo), StoreKeys.OpenCommitsOf(repo) })
         {
             await foreach (var key in Objects.ListAsync(prefix, cancellationToken))
             {
-                if (await Objects.TryReadAsync(key, cancellationToken) is { } data)
+                if (await Objects.TryReadAsync(key, cancellationToken) is not { } data)
                 {
-                    yield return StoreJson.Deserialize<CommitInfo>(data);
+                    continue;
                 }
+
+                CommitInfo commit;
+                try
+                {
+                    commit = StoreJson.Deserialize<CommitInfo>(data, key);
+                }
+                catch (PipeException e) when (problems is not null && e.Code == ErrorCodes.Corrupt)
+                {
+                    problems.Add(e.Message);
+                    continue;
+                }
+
+                yield return commit;
             }
         }
     }

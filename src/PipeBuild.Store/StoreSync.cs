@@ -140,7 +140,7 @@ public sealed class StoreSync(VersionStore source, VersionStore destination, IPr
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await To.ReadDocumentAsync(key, cancellationToken);
-            var document = current is null ? null : StoreJson.Deserialize<BranchDocument>(current.Content);
+            var document = current is null ? null : StoreJson.Deserialize<BranchDocument>(current.Content, key);
             if (document?.Head == head)
             {
                 return Move.UpToDate;

@@ -39,7 +39,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         Names.Validate(name, "repo");
         var document = await objects.ReadDocumentAsync(StoreKeys.Repo(name), cancellationToken)
             ?? throw new PipeException(ErrorCodes.RepoNotFound, $"repo '{name}' not found. 'dotnet pipe repo list' shows the repos; 'dotnet pipe repo create {name}' makes it.");
-        return StoreJson.Deserialize<RepoInfo>(document.Content);
+        return StoreJson.Deserialize<RepoInfo>(document.Content, StoreKeys.Repo(name));
     }
 
     public async Task<IReadOnlyList<RepoInfo>> ListReposAsync(CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var document = await objects.ReadDocumentAsync(key, cancellationToken);
             if (document is not null)
             {
-                repos.Add(StoreJson.Deserialize<RepoInfo>(document.Content));
+                repos.Add(StoreJson.Deserialize<RepoInfo>(document.Content, key));
             }
         }
 
@@ -205,7 +205,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         var data = await objects.TryReadAsync(StoreKeys.Commit(repo, id), cancellationToken)
             ?? await objects.TryReadAsync(StoreKeys.OpenCommit(repo, id), cancellationToken)
             ?? throw new PipeException(ErrorCodes.CommitNotFound, $"commit {id} of repo '{repo}' not found; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
-        return StoreJson.Deserialize<CommitInfo>(data);
+        return StoreJson.Deserialize<CommitInfo>(data, StoreKeys.Commit(repo, id));
     }
 
     /// <summary>The commits of a branch (or of every branch), newest first.</summary>
@@ -550,7 +550,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             return (false, null); // finished meanwhile
         }
 
-        var commit = StoreJson.Deserialize<CommitInfo>(document.Content);
+        var commit = StoreJson.Deserialize<CommitInfo>(document.Content, key);
         if (!commit.IsOpen)
         {
             await FreezeAsync(commit, cancellationToken); // a finish is under way (or crashed): complete it
@@ -580,7 +580,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var finished = await objects.TryReadAsync(StoreKeys.Commit(repo, id), cancellationToken);
             if (finished is not null)
             {
-                var commit = StoreJson.Deserialize<CommitInfo>(finished);
+                var commit = StoreJson.Deserialize<CommitInfo>(finished, StoreKeys.Commit(repo, id));
                 await CompleteFinishAsync(repo, commit, cancellationToken);
                 return commit;
             }
@@ -588,7 +588,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var key = StoreKeys.OpenCommit(repo, id);
             var open = await objects.ReadDocumentAsync(key, cancellationToken)
                 ?? throw new PipeException(ErrorCodes.CommitNotFound, $"open commit {id} of repo '{repo}' not found.");
-            var marked = StoreJson.Deserialize<CommitInfo>(open.Content);
+            var marked = StoreJson.Deserialize<CommitInfo>(open.Content, key);
             if (marked.IsOpen)
             {
                 marked = marked with { Finished = time.GetUtcNow(), Description = description ?? marked.Description };
@@ -620,7 +620,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         {
             var key = StoreKeys.Branch(repo, commit.Branch);
             var branch = await objects.ReadDocumentAsync(key, cancellationToken);
-            if (branch is not null && StoreJson.Deserialize<BranchDocument>(branch.Content).Open == commit.Id)
+            if (branch is not null && StoreJson.Deserialize<BranchDocument>(branch.Content, key).Open == commit.Id)
             {
                 if (await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(new BranchDocument(commit.Id, null)), branch.Version, cancellationToken) is null)
                 {
@@ -648,11 +648,11 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             return null;
         }
 
-        var value = StoreJson.Deserialize<BranchDocument>(document.Content);
+        var value = StoreJson.Deserialize<BranchDocument>(document.Content, StoreKeys.Branch(repo, branch));
         if (value.Open is { } open && await objects.TryReadAsync(StoreKeys.Commit(repo, open), cancellationToken) is { } finished)
         {
             // A finish was interrupted after freezing the commit: complete it, then read again.
-            await CompleteFinishAsync(repo, StoreJson.Deserialize<CommitInfo>(finished), cancellationToken);
+            await CompleteFinishAsync(repo, StoreJson.Deserialize<CommitInfo>(finished, StoreKeys.Commit(repo, open)), cancellationToken);
             return await ReadBranchAsync(repo, branch, cancellationToken);
         }
 

@@ -184,6 +184,30 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(before, ws.StoreFingerprint());
     }
 
+    [Theory]
+    [InlineData("refs/data/master", "garbage{{")]
+    [InlineData("refs/data/master", "null")]
+    [InlineData("repos/data", "")]
+    [InlineData("commits/data/HEAD", "{\"id\":")]
+    public void A_damaged_store_document_is_named_by_fsck_and_is_a_clear_error_elsewhere(string document, string content)
+    {
+        var head = JsonOutput.Parse(ws.Run("commit", "inspect", "data@master", "--output", "json")).GetProperty("id").GetString()!;
+        var key = document.Replace("HEAD", head, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(ws.PipeFolder, key), content);
+
+        var fsck = ws.Run("fsck");
+        Assert.NotEqual(0, fsck.ExitCode);
+        Assert.Contains($"problem: the store document '{key}' is damaged", fsck.Stdout + fsck.Stderr);
+        Assert.Contains("error PIPE5016: the store at", fsck.Stderr);
+        foreach (var command in new[] { new[] { "file", "list", "data@master" }, ["commit", "list", "data"] })
+        {
+            var result = ws.Run(command);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("error PIPE5016: the store document", result.Stderr);
+            Assert.DoesNotContain("   at ", result.Stderr);
+        }
+    }
+
     [Fact]
     public void Outside_a_workspace_the_error_says_how_to_make_one()
     {
