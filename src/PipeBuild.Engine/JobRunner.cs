@@ -59,10 +59,16 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             await jobs.SaveAsync(job with { State = JobState.Failure, Finished = time.GetUtcNow(), Reason = e.ToString() }, CancellationToken.None);
             throw;
         }
+        catch (OperationCanceledException) when (killed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Killed from another shell ('dotnet pipe job kill'): not an error of this command, a job that ended so.
+            var ended = job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = "killed by 'dotnet pipe job kill'; the previous output is unchanged" };
+            await jobs.SaveAsync(ended, CancellationToken.None);
+            return ended;
+        }
         catch (OperationCanceledException)
         {
-            var state = cancellationToken.IsCancellationRequested ? "cancelled" : "killed";
-            await jobs.SaveAsync(job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = $"{state}; the previous output is unchanged" }, CancellationToken.None);
+            await jobs.SaveAsync(job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = "cancelled; the previous output is unchanged" }, CancellationToken.None);
             throw;
         }
         finally
