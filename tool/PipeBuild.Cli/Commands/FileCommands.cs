@@ -19,6 +19,7 @@ internal static class FileCommands
         var overwrite = new Option<bool>("--overwrite", "-o") { Description = "Replace the file (the default; accepted for pachctl compatibility)." };
         var commitFlag = new Option<bool>("-c") { Description = "Accepted for pachctl v1 compatibility: every put is committed unless the branch has an open commit." };
         var split = new Option<SplitFormat?>("--split") { Description = "Split the source into numbered files: line, json or csv." };
+        split.AcceptOnlyFromAmong("line", "json", "csv");
         var datums = new Option<int>("--target-file-datums") { Description = "With --split: records per file.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var bytes = new Option<long>("--target-file-bytes") { Description = "With --split: close a file once it has this many bytes (0: no limit)." }.AtLeast(0L);
         var headers = new Option<int>("--header-records") { Description = "With --split csv: leading records repeated at the top of every file." }.AtLeast(0);
