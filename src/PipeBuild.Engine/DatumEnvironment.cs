@@ -55,6 +55,9 @@ public sealed partial class DatumEnvironment
     /// <summary>The pipeline's <c>Stdin</c> lines, <c>/pfs</c> mapped.</summary>
     public IReadOnlyList<string> Stdin { get; }
 
+    /// <summary>What the transform reads on stdin: each of <see cref="Stdin"/> ended by a newline ("" when none).</summary>
+    public string StdinText => string.Concat(Stdin.Select(line => line + "\n"));
+
     /// <summary>Each input's name and its datum's path, in the datum's order (a group's input once per part).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Inputs { get; }
 

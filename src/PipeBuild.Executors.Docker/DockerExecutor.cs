@@ -67,7 +67,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             try
             {
                 id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, environment, sandbox, image), timeout.Token), "create a container")).ID;
-                exitCode = await RunContainerAsync(docker, id, spec, environment.Stdin, log, attempt == StartAttempts, timeout.Token);
+                exitCode = await RunContainerAsync(docker, id, spec, environment.StdinText, log, attempt == StartAttempts, timeout.Token);
                 break;
             }
             catch (TransientStartException)
@@ -152,12 +152,12 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     /// <summary>Starts the container, feeds stdin, streams the log, returns the exit code.</summary>
     /// <param name="lastAttempt">a failure to start that another container may not meet is final, not <see cref="TransientStartException"/></param>
     private static async Task<long> RunContainerAsync(
-        DockerClient docker, string id, PipelineSpec spec, IReadOnlyList<string> stdin, ContainerLog log, bool lastAttempt, CancellationToken cancellationToken)
+        DockerClient docker, string id, PipelineSpec spec, string stdin, ContainerLog log, bool lastAttempt, CancellationToken cancellationToken)
     {
         MultiplexedStream stream;
         try
         {
-            stream = await AttachAndStartAsync(docker, id, stdin.Count > 0, cancellationToken);
+            stream = await AttachAndStartAsync(docker, id, stdin.Length > 0, cancellationToken);
         }
         catch (DockerApiException e) when (!lastAttempt && e.ResponseBody?.Contains("broken pipe", StringComparison.Ordinal) == true)
         {
@@ -171,9 +171,9 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         }
 
         using var output = stream;
-        if (stdin.Count > 0)
+        if (stdin.Length > 0)
         {
-            var input = Encoding.UTF8.GetBytes(string.Concat(stdin.Select(line => line + "\n")));
+            var input = Encoding.UTF8.GetBytes(stdin);
             await output.WriteAsync(input, 0, input.Length, cancellationToken);
             output.CloseWrite();
         }

@@ -104,7 +104,7 @@ public sealed class LocalExecutor : IDatumExecutor
             .WithArguments(datumEnvironment.Arguments)
             .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
             .WithEnvironmentVariables(environment)
-            .WithStandardInputPipe(datumEnvironment.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(string.Concat(datumEnvironment.Stdin.Select(line => line + "\n"))))
+            .WithStandardInputPipe(datumEnvironment.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(datumEnvironment.StdinText))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => Append(log, line)))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append(log, line)))
             .WithValidation(CommandResultValidation.None);
