@@ -51,25 +51,31 @@ internal sealed class S3ObjectCache(string folder, long maxBytes)
 
         lock (sizeLock)
         {
-            size = (size ?? MeasureSize()) + data.Length;
-            if (size > maxBytes)
+            try
             {
-                size = Trim(maxBytes * 3 / 4);
+                size = (size ?? MeasureSize()) + data.Length;
+                if (size > maxBytes)
+                {
+                    size = Trim(maxBytes * 3 / 4);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                size = null; // the folder changed under us (removed by a user): measure again next time
             }
         }
     }
 
     private string PathOf(string hash) => Path.Combine(folder, hash[..2], hash[2..]);
 
-    private long MeasureSize() =>
-        Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+    private long MeasureSize() => Files().Sum(f => f.Length);
 
     /// <summary>Deletes the least recently used files until at most <paramref name="target"/> bytes remain.</summary>
     private long Trim(long target)
     {
-        var files = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).OrderBy(f => f.LastWriteTimeUtc).ToList();
+        var files = Files().OrderBy(f => f.Used).ToList();
         var total = files.Sum(f => f.Length);
-        foreach (var file in files)
+        foreach (var (file, length, _) in files)
         {
             if (total <= target)
             {
@@ -79,7 +85,7 @@ internal sealed class S3ObjectCache(string folder, long maxBytes)
             try
             {
                 file.Delete();
-                total -= file.Length;
+                total -= length;
             }
             catch (IOException)
             {
@@ -88,5 +94,34 @@ internal sealed class S3ObjectCache(string folder, long maxBytes)
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// The cached files with their size and last use. Other processes share the folder: a file listed may be
+    /// renamed (a temporary file landing) or trimmed before it is examined, and is then skipped, not an error.
+    /// </summary>
+    private IEnumerable<(FileInfo File, long Length, DateTime Used)> Files()
+    {
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            long length;
+            DateTime used;
+            try
+            {
+                length = file.Length;
+                used = file.LastWriteTimeUtc;
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            yield return (file, length, used);
+        }
     }
 }

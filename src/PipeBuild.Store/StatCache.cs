@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using PipeBuild.Core;
 
@@ -67,7 +68,7 @@ public sealed class StatCache
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp-" + Environment.ProcessId;
+        var temp = $"{path}.tmp-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}"; // one per writer, also within a process
         File.WriteAllText(temp, text.ToString());
         File.Move(temp, path, overwrite: true);
         changed = false;
