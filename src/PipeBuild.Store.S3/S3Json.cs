@@ -5,7 +5,6 @@ namespace PipeBuild.Store.S3;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(S3StoreDescriptor))]
-[JsonSerializable(typeof(S3LeaseBody))]
 internal sealed partial class S3Json : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using PipeBuild.Core;
 
@@ -6,17 +7,19 @@ namespace PipeBuild.Store.S3;
 
 /// <summary>
 /// Mutual exclusion per key on a server without conditional writes: Lamport's bakery algorithm over lease
-/// entries <c>leases/KEY/ENTRY</c>, one per writer, so that no two writers ever write the same object (servers
-/// such as s3rver overwrite in place, and a read racing an overwrite can see anything). To take the lease:
+/// entries under <c>leases/KEY/</c>, written only by their writer, so that no two writers ever write the same
+/// object (servers such as s3rver overwrite in place, and a read racing an overwrite can see anything). A
+/// writer's state is in its entries' names, so one listing shows the whole queue and no entry is ever read:
+/// <c>c.NAME</c> while it chooses its number, <c>n.NUMBER.NAME</c> once it has one. To take the lease:
 /// <list type="number">
-/// <item>write the own entry as "choosing"; list the key's entries and read them; write the own entry again with
-/// a number one above the highest seen;</item>
-/// <item>list and read the entries again until, in one pass, none is choosing and none has a lower (number, name):
-/// then the lease is held. A waiting writer rewrites its entry so that it does not expire while it queues.</item>
+/// <item>write <c>c.NAME</c>; list the queue; write <c>n.N.NAME</c> with N one above the highest number seen;
+/// delete <c>c.NAME</c>;</item>
+/// <item>list the queue until, in one listing, no other writer is choosing and none has a lower (number, name):
+/// then the lease is held. A waiting writer rewrites its entry so that it does not expire while it queues, and
+/// lists less often the more writers are ahead of it.</item>
 /// </list>
-/// The bakery algorithm is correct even when a read that overlaps a write returns garbage (here: retried until
-/// the body matches its ETag). Entries of crashed writers expire (<see cref="S3LeaseTiming"/>); a holder therefore
-/// starts its write only within <see cref="S3LeaseTiming.HoldLimit"/> of its entry's last write. docs/s3.md has more.
+/// Entries of crashed writers expire (<see cref="S3LeaseTiming"/>); a holder therefore starts its write only within
+/// <see cref="S3LeaseTiming.HoldLimit"/> of its entry's last write. docs/s3.md has more.
 /// </summary>
 internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
 {
@@ -28,7 +31,16 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
     /// </summary>
     private const string Anchor = "anchor";
 
-    private static readonly string Owner = $"{Environment.MachineName}/{Environment.ProcessId}";
+    private const string Choosing = "c.";
+    private const string Numbered = "n.";
+
+    /// <summary>Entries are compared as (number, name); the number is written zero-padded so names sort as numbers do.</summary>
+    private const string NumberFormat = "D12";
+
+    public static string ChoosingEntry(string key, string name) => $"{Prefix}{key}/{Choosing}{name}";
+
+    public static string NumberedEntry(string key, long number, string name) =>
+        $"{Prefix}{key}/{Numbered}{number.ToString(NumberFormat, CultureInfo.InvariantCulture)}.{name}";
 
     /// <summary>
     /// Takes the lease of <paramref name="key"/>, or returns null as soon as <paramref name="stillNeeded"/> says
@@ -38,29 +50,32 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
     {
         var queue = $"{Prefix}{key}/";
         var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var entry = queue + name;
+        var choosing = ChoosingEntry(key, name);
+        string? numbered = null;
         var observed = new Dictionary<string, Observed>(StringComparer.Ordinal);
         var started = Stopwatch.GetTimestamp();
         var held = false;
         try
         {
             await store.WriteLeaseAnchorAsync(queue + Anchor, cancellationToken);
-            var writtenAt = await WriteEntryAsync(entry, choosing: true, 0, cancellationToken);
-            var others = await ReadOthersAsync(queue, name, observed, cancellationToken);
-            var number = 1 + others.Values.Select(o => o.Number).DefaultIfEmpty(0).Max();
-            writtenAt = await WriteEntryAsync(entry, choosing: false, number, cancellationToken);
+            await store.WriteLeaseAsync(choosing, cancellationToken);
+            var number = 1 + (await ReadQueueAsync(queue, name, observed, cancellationToken)).Select(w => w.Number).DefaultIfEmpty(0).Max();
+            numbered = NumberedEntry(key, number, name);
+            var writtenAt = await WriteEntryAsync(numbered, cancellationToken);
+            await store.ReleaseLeaseAsync(choosing);
             for (var round = 0; ; round++)
             {
-                others = await ReadOthersAsync(queue, name, observed, cancellationToken);
-                if (!others.Any(o => o.Value.Choosing || (o.Value.Number, o.Key).CompareTo((number, name)) < 0))
+                var ahead = (await ReadQueueAsync(queue, name, observed, cancellationToken))
+                    .Count(w => w.Choosing || (w.Number, w.Name).CompareTo((number, name)) < 0);
+                if (ahead == 0)
                 {
                     if (Stopwatch.GetElapsedTime(writtenAt) < timing.HoldLimit)
                     {
                         held = true;
-                        return new S3Lease(store, entry, key, writtenAt, timing);
+                        return new S3Lease(store, numbered, key, writtenAt, timing);
                     }
 
-                    writtenAt = await WriteEntryAsync(entry, choosing: false, number, cancellationToken); // slow pass: renew, check again
+                    writtenAt = await WriteEntryAsync(numbered, cancellationToken); // slow pass: renew, check again
                     continue;
                 }
 
@@ -71,7 +86,7 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
                         $"waited {timing.AcquireTimeout.TotalSeconds:0} s for the lease of '{key}' in {store.Location}, which other writers kept holding. Try again; a lease left by a crashed writer expires after {(timing.TimeToLive + timing.ClockSkew).TotalSeconds:0} s.");
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 30 + (10 * Math.Min(round, 10)))), cancellationToken);
+                await Task.Delay(PollDelay(round, ahead), cancellationToken);
                 if (!await stillNeeded(cancellationToken))
                 {
                     return null;
@@ -79,7 +94,7 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
 
                 if (Stopwatch.GetElapsedTime(writtenAt) > timing.Refresh)
                 {
-                    writtenAt = await WriteEntryAsync(entry, choosing: false, number, cancellationToken);
+                    writtenAt = await WriteEntryAsync(numbered, cancellationToken);
                 }
             }
         }
@@ -87,61 +102,87 @@ internal sealed class S3Leases(S3ObjectStore store, S3LeaseTiming timing)
         {
             if (!held)
             {
-                await store.ReleaseLeaseAsync(entry);
+                await store.ReleaseLeaseAsync(choosing);
+                if (numbered is not null)
+                {
+                    await store.ReleaseLeaseAsync(numbered);
+                }
             }
         }
     }
 
-    /// <summary>Writes the own entry; returns when the write started (the entry counts from then on).</summary>
-    private async Task<long> WriteEntryAsync(string entry, bool choosing, long number, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long a waiting writer sleeps before it lists the queue again: longer the more writers are ahead of it
+    /// (each of them takes at least a few requests), so that a long queue does not load the server with listings
+    /// that cannot succeed; never so long that the entry would expire between two passes.
+    /// </summary>
+    private TimeSpan PollDelay(int round, int ahead)
+    {
+        var ms = Random.Shared.Next(10, 30 + (10 * Math.Min(round, 10))) + (40 * (ahead - 1));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, timing.Refresh.TotalMilliseconds / 2));
+    }
+
+    /// <summary>Writes an own entry; returns when the write started (the entry counts from then on).</summary>
+    private async Task<long> WriteEntryAsync(string entry, CancellationToken cancellationToken)
     {
         var at = Stopwatch.GetTimestamp();
-        await store.WriteLeaseAsync(entry, new S3LeaseBody(choosing, number, Owner, DateTimeOffset.UtcNow + timing.TimeToLive), cancellationToken);
+        await store.WriteLeaseAsync(entry, cancellationToken);
         return at;
     }
 
     /// <summary>
-    /// The live entries of other writers; an entry unchanged for the time to live, or past its expiry, is dead.
-    /// An entry is read again only when the listing shows a new ETag.
+    /// The live writers in the queue other than <paramref name="own"/>. An entry is dead once its last write is
+    /// older than the time to live by the observer's clock (it has not changed since it was first seen that long
+    /// ago), or by the server's clock with the clock skew allowed. A name this version does not write (an older
+    /// tool's entry, or garbage) counts as choosing: it blocks until it expires, which is always safe.
     /// </summary>
-    private async Task<Dictionary<string, S3LeaseBody>> ReadOthersAsync(
-        string queue, string own, Dictionary<string, Observed> observed, CancellationToken cancellationToken)
+    private async Task<List<Writer>> ReadQueueAsync(string queue, string own, Dictionary<string, Observed> observed, CancellationToken cancellationToken)
     {
-        var live = new Dictionary<string, S3LeaseBody>(StringComparer.Ordinal);
-        await foreach (var (key, listedETag) in store.ListWithETagsAsync(queue, cancellationToken))
+        var live = new List<Writer>();
+        var now = DateTimeOffset.UtcNow;
+        await foreach (var (key, modified) in store.ListWithTimesAsync(queue, cancellationToken))
         {
-            var name = key[queue.Length..];
-            if (name == own || name == Anchor)
+            var entry = key[queue.Length..];
+            if (entry == Anchor)
             {
                 continue;
             }
 
-            var known = observed.TryGetValue(name, out var seen);
-            if (!known || seen!.ETag != listedETag || seen.Torn)
+            if (!observed.TryGetValue(entry, out var seen) || seen.Modified != modified)
             {
-                if (await store.ReadLeaseAsync(key, cancellationToken) is not { } found)
-                {
-                    continue; // released meanwhile
-                }
-
-                // Unreadable (not written by PipeBuild) or torn: it counts as choosing, so it blocks until its owner
-                // writes it again or it expires. A torn entry is read again on the next pass; it keeps the time it was
-                // first seen as it is listed now, so that one left torn by a crashed writer expires too.
-                var since = found.Torn && known && seen!.ETag == listedETag ? seen.Since : Stopwatch.GetTimestamp();
-                seen = new Observed(found.Torn ? listedETag : found.ETag, since, found.Body ?? new S3LeaseBody(true, 0, "?", DateTimeOffset.MaxValue), found.Torn);
-                observed[name] = seen;
+                observed[entry] = seen = new Observed(modified, Stopwatch.GetTimestamp());
             }
 
-            var expired = Stopwatch.GetElapsedTime(seen.Since) > timing.TimeToLive
-                || (seen.Body.Expires != DateTimeOffset.MaxValue && DateTimeOffset.UtcNow > seen.Body.Expires + timing.ClockSkew);
-            if (!expired)
+            if (Stopwatch.GetElapsedTime(seen.Since) > timing.TimeToLive || (modified is { } m && now > m + timing.TimeToLive + timing.ClockSkew))
             {
-                live[name] = seen.Body;
+                continue;
+            }
+
+            var writer = Parse(entry);
+            if (writer.Name != own)
+            {
+                live.Add(writer);
             }
         }
 
         return live;
     }
 
-    private sealed record Observed(string ETag, long Since, S3LeaseBody Body, bool Torn = false);
+    private static Writer Parse(string entry)
+    {
+        if (entry.StartsWith(Choosing, StringComparison.Ordinal))
+        {
+            return new Writer(entry[Choosing.Length..], true, 0);
+        }
+
+        var parts = entry.Split('.');
+        return parts is [_, var number, var name] && entry.StartsWith(Numbered, StringComparison.Ordinal)
+            && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? new Writer(name, false, n)
+            : new Writer(entry, true, 0);
+    }
+
+    private sealed record Writer(string Name, bool Choosing, long Number);
+
+    private sealed record Observed(DateTimeOffset? Modified, long Since);
 }

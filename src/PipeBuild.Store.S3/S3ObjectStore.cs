@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -23,6 +24,7 @@ public sealed class S3ObjectStore : IObjectStore
 
     /// <summary>How long a read that keeps finding the object torn reads it again before it counts as failed.</summary>
     private static readonly TimeSpan TornReadPatience = TimeSpan.FromSeconds(2);
+    private static readonly byte[] LeaseOwner = Encoding.UTF8.GetBytes($"{Environment.MachineName}/{Environment.ProcessId}");
     private readonly S3StoreOptions options;
     private readonly S3StoreUrl url;
     private readonly IAmazonS3 client;
@@ -167,16 +169,14 @@ public sealed class S3ObjectStore : IObjectStore
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (key, _) in ListWithETagsAsync(prefix, cancellationToken))
+        await foreach (var (key, _) in ListWithTimesAsync(prefix, cancellationToken))
         {
             yield return key;
         }
     }
 
     public async Task<DateTimeOffset?> GetLastModifiedAsync(string key, CancellationToken cancellationToken) =>
-        await HeadAsync(key, "checks an object", cancellationToken) is { LastModified: { } modified }
-            ? new DateTimeOffset(DateTime.SpecifyKind(modified.ToUniversalTime(), DateTimeKind.Utc))
-            : null;
+        await HeadAsync(key, "checks an object", cancellationToken) is { LastModified: { } modified } ? UtcOf(modified) : null;
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         requests.RunAsync("deletes an object", (_, t) => client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = url.Bucket, Key = url.KeyOf(key) }, t), cancellationToken);
@@ -191,30 +191,8 @@ public sealed class S3ObjectStore : IObjectStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>
-    /// Reads a lease entry once; <c>Torn</c> when the read is torn. The caller treats such an entry as choosing and
-    /// reads it again on its next pass rather than waiting here: on s3rver an entry can stay torn until its owner
-    /// writes it again (a writer killed mid-PUT leaves a partial body under the old MD5), and the bakery algorithm
-    /// allows a read that overlaps a write to return anything.
-    /// </summary>
-    internal async Task<(S3LeaseBody? Body, string ETag, bool Torn)?> ReadLeaseAsync(string leaseKey, CancellationToken cancellationToken)
-    {
-        var found = await requests.RunAsync("reads a lease", async (_, t) =>
-        {
-            try
-            {
-                return await GetOnceAsync(leaseKey, t) is { } read ? ((byte[] Data, string ETag, bool Torn)?)(read.Data, read.ETag, false) : null;
-            }
-            catch (S3TornReadException)
-            {
-                return ([], "", true);
-            }
-        }, cancellationToken);
-        return found is { } f ? (f.Torn ? null : S3Json.TryDeserialize<S3LeaseBody>(f.Data), f.ETag, f.Torn) : null;
-    }
-
-    /// <summary>The keys under <paramref name="prefix"/> with their ETags (a changed ETag means a changed object).</summary>
-    internal async IAsyncEnumerable<(string Key, string ETag)> ListWithETagsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The keys under <paramref name="prefix"/> with when each was last written, by the server's clock (null: not said).</summary>
+    internal async IAsyncEnumerable<(string Key, DateTimeOffset? Modified)> ListWithTimesAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var request = new ListObjectsV2Request { BucketName = url.Bucket, Prefix = url.KeyOf(prefix) };
         var strip = url.Prefix.Length == 0 ? 0 : url.Prefix.Length + 1;
@@ -223,7 +201,7 @@ public sealed class S3ObjectStore : IObjectStore
             var page = await requests.RunAsync("lists keys", (_, t) => client.ListObjectsV2Async(request, t), cancellationToken);
             foreach (var item in page.S3Objects ?? [])
             {
-                yield return (item.Key[strip..], item.ETag);
+                yield return (item.Key[strip..], UtcOf(item.LastModified));
             }
 
             request.ContinuationToken = page.NextContinuationToken;
@@ -239,8 +217,9 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    internal Task WriteLeaseAsync(string leaseKey, S3LeaseBody body, CancellationToken cancellationToken) =>
-        WriteAsync(leaseKey, S3Json.Serialize(body), null, null, "writes a lease", cancellationToken);
+    /// <summary>Writes a lease entry; its name is its state, its body only says which process wrote it.</summary>
+    internal Task WriteLeaseAsync(string leaseKey, CancellationToken cancellationToken) =>
+        WriteAsync(leaseKey, LeaseOwner, null, null, "writes a lease", cancellationToken);
 
     internal async Task ReleaseLeaseAsync(string leaseKey)
     {
@@ -280,6 +259,9 @@ public sealed class S3ObjectStore : IObjectStore
 
         return null;
     }
+
+    private static DateTimeOffset? UtcOf(DateTime? time) =>
+        time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc)) : null;
 
     private async Task<S3WriteMode> ProbeAsync(CancellationToken cancellationToken)
     {
