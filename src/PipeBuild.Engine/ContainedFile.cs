@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using PipeBuild.Store;
 
 namespace PipeBuild.Engine;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using PipeBuild.Core;
 using PipeBuild.Engine;
+using PipeBuild.Store;
 
 namespace PipeBuild.Executors.Local;
 

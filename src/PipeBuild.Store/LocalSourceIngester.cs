@@ -22,6 +22,9 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
             var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
             return [.. root.EnumerateFiles("*", options)
                 .Select(f => new SourceFile(f, RepoPath.Normalize(RepoPath.Combine(target, Path.GetRelativePath(root.FullName, f.FullName).Replace('\\', '/')))))
+                .Select(s => IsSpecial(s.File)
+                    ? throw new PipeException(ErrorCodes.SourceUnreadable, $"'{s.File.FullName}' is not a regular file (a named pipe, socket or device), which a folder put cannot take; put it alone with -f to read it as a stream.")
+                    : s)
                 .OrderBy(f => f.RepoPath, StringComparer.Ordinal)];
         }
 
@@ -31,7 +34,22 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
             throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{source}': no such file or folder.");
         }
 
-        return [new SourceFile(file, target.Length > 0 ? target : RepoPath.Normalize(file.Name))];
+        return [new SourceFile(file, target.Length > 0 ? target : RepoPath.Normalize(file.Name), IsSpecial(file))];
+    }
+
+    /// <summary>Opens a local source for reading; a named pipe or device as a stream that cancellation can still stop.</summary>
+    public static async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return IsSpecial(new FileInfo(path))
+                ? await SpecialFileStream.OpenAsync(path, cancellationToken)
+                : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{path}': {e.Message}");
+        }
     }
 
     /// <summary>Stores every file; reports bytes as they are read.</summary>
@@ -42,29 +60,42 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
         await Parallel.ForEachAsync(
             Enumerable.Range(0, files.Count),
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (i, ct) => results[i] = (files[i].RepoPath, await IngestAsync(files[i].File, progress, ct)));
+            async (i, ct) => results[i] = (files[i].RepoPath, await IngestAsync(files[i], progress, ct)));
         cache?.Save();
         return results;
     }
 
-    private async Task<FileContent> IngestAsync(FileInfo file, IProgress<long>? progress, CancellationToken cancellationToken)
+    private async Task<FileContent> IngestAsync(SourceFile source, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        if (cache?.TryGet(file) is { } known && await content.ContainsAsync(known.Hash, cancellationToken))
+        var file = source.File;
+        if (!source.IsSpecial && cache?.TryGet(file) is { } known && await content.ContainsAsync(known.Hash, cancellationToken))
         {
             progress?.Report(known.Size);
             return known;
         }
 
+        await using var stream = await OpenAsync(file.FullName, cancellationToken);
+        FileContent stored;
         try
         {
-            await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            var stored = await content.WriteAsync(stream, progress, cancellationToken);
-            cache?.Set(file, stored);
-            return stored;
+            stored = await content.WriteAsync(stream, progress, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file.FullName}': {e.Message}");
         }
+
+        if (!source.IsSpecial)
+        {
+            cache?.Set(file, stored);
+        }
+
+        return stored;
     }
+
+    /// <summary>
+    /// Whether a file is a named pipe, socket or device. Those report a size of 0, so only empty files pay for the
+    /// extra system call: a folder of a million files is not slowed down.
+    /// </summary>
+    private static bool IsSpecial(FileInfo file) => file.Length == 0 && UnixFiles.IsRegularFile(file.FullName) == false;
 }

@@ -23,7 +23,7 @@ internal static class FilePut
             var source = request.Sources[0];
             var folder = request.IntoFolder || basePath.Length == 0 ? RepoPath.Combine(basePath, RepoPath.Normalize(NameOf(source))) : basePath;
             byte[] data;
-            await using (var stream = await OpenRemoteOrStdinAsync(session.Console, source, ct) ?? OpenLocal(source))
+            await using (var stream = await OpenRemoteOrStdinAsync(session.Console, source, ct) ?? await LocalSourceIngester.OpenAsync(source, ct))
             {
                 using var buffer = new MemoryStream();
                 await stream.CopyToAsync(buffer, ct);
@@ -119,18 +119,6 @@ internal static class FilePut
         }
 
         return IsUrl(source) ? Path.GetFileName(new Uri(source).AbsolutePath) : Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
-    }
-
-    private static Stream OpenLocal(string source)
-    {
-        try
-        {
-            return File.OpenRead(source);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{source}': {e.Message}");
-        }
     }
 
     private static async Task<Stream?> OpenRemoteOrStdinAsync(PipeConsole console, string source, CancellationToken ct)

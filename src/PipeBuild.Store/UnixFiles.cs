@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace PipeBuild.Engine;
+namespace PipeBuild.Store;
 
 /// <summary>The file system calls .NET has no API for: a file's type and hard link count, and making a FIFO.</summary>
 public static partial class UnixFiles
