@@ -71,6 +71,7 @@ public static class ErrorCodes
     public const string SplitFailed = "PIPE5019";
     public const string PathConflict = "PIPE5020";
     public const string CommitHasChildren = "PIPE5021";
+    public const string StoreFull = "PIPE5022";
 
     public const string InvalidStoreUrl = "PIPE5101";
     public const string S3Unreachable = "PIPE5102";

@@ -14,6 +14,10 @@ namespace PipeBuild.Store.Local;
 public sealed class LocalObjectStore : IObjectStore
 {
     private const string TempMarker = ".tmp-";
+
+    // The errno values .NET reports as the HResult of an IOException on Linux: ENOSPC, EDQUOT.
+    private const int DiskFull = 28;
+    private const int QuotaExceeded = 122;
     private readonly string root;
     private readonly ConcurrentDictionary<string, bool> knownDirectories = new(StringComparer.Ordinal);
 
@@ -199,13 +203,26 @@ public sealed class LocalObjectStore : IObjectStore
         }
 
         var temp = path + TempMarker + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, content.Length))
+        try
         {
+            using var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None);
             RandomAccess.Write(handle, content, 0);
             if (durable)
             {
                 RandomAccess.FlushToDisk(handle);
             }
+        }
+        catch (IOException e)
+        {
+            File.Delete(temp); // half an entry would stay until gc
+            if (e.HResult is DiskFull or QuotaExceeded)
+            {
+                throw new PipeException(
+                    ErrorCodes.StoreFull,
+                    $"no space left for the store in {root} ({e.Message}). Nothing was committed: free some space (`dotnet pipe gc` removes what the interrupted command stored) and run the command again.");
+            }
+
+            throw;
         }
 
         return temp;
