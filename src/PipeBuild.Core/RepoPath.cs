@@ -31,30 +31,14 @@ public static class RepoPath
     /// <summary>Throws unless <paramref name="name"/> is a valid single path segment.</summary>
     public static void ValidateSegment(string name, string? fullPath = null)
     {
-        var shown = fullPath ?? name;
-        if (name is "." or ".." || name.Length == 0)
+        if (SegmentProblem(name) is { } problem)
         {
-            throw new PipeException(ErrorCodes.InvalidPath, $"invalid path '{shown}': '.' and '..' segments are not allowed in a repo path.");
-        }
-
-        if (name.Contains('\uFFFD') || HasLoneSurrogate(name))
-        {
-            throw new PipeException(ErrorCodes.NonUtf8Name, $"invalid path '{shown}': the name is not valid UTF-8; rename the file.");
-        }
-
-        if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
-        {
-            throw new PipeException(ErrorCodes.InvalidPath, $"invalid path '{shown}': a name may have at most {MaxNameBytes} bytes (UTF-8), as on every common file system, so that 'file get' can write it.");
-        }
-
-        foreach (var c in name)
-        {
-            if (char.IsControl(c) || c == '\\' || c == '/')
-            {
-                throw new PipeException(ErrorCodes.InvalidPath, $"invalid path '{shown}': control characters and '\\' are not allowed in names.");
-            }
+            throw new PipeException(problem.Code, $"invalid path '{fullPath ?? name}': {problem.Message}");
         }
     }
+
+    /// <summary>Whether <paramref name="name"/> is a valid single path segment (what a tree entry may be named).</summary>
+    public static bool IsValidSegment(string name) => SegmentProblem(name) is null;
 
     public static string Combine(string parent, string child) =>
         parent.Length == 0 ? child : child.Length == 0 ? parent : parent + "/" + child;
@@ -86,6 +70,34 @@ public static class RepoPath
 
     /// <summary>The display form used in output: always with a leading '/'.</summary>
     public static string Display(string path) => "/" + path;
+
+    private static (string Code, string Message)? SegmentProblem(string name)
+    {
+        if (name is "." or ".." || name.Length == 0)
+        {
+            return (ErrorCodes.InvalidPath, "'.' and '..' segments are not allowed in a repo path.");
+        }
+
+        if (name.Contains('\uFFFD') || HasLoneSurrogate(name))
+        {
+            return (ErrorCodes.NonUtf8Name, "the name is not valid UTF-8; rename the file.");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+        {
+            return (ErrorCodes.InvalidPath, $"a name may have at most {MaxNameBytes} bytes (UTF-8), as on every common file system, so that 'file get' can write it.");
+        }
+
+        foreach (var c in name)
+        {
+            if (char.IsControl(c) || c == '\\' || c == '/')
+            {
+                return (ErrorCodes.InvalidPath, "control characters and '\\' are not allowed in names.");
+            }
+        }
+
+        return null;
+    }
 
     private static bool HasLoneSurrogate(string s)
     {

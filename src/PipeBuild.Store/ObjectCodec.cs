@@ -85,12 +85,12 @@ public static class ObjectCodec
             throw Corrupt(hash, "tree");
         }
 
-        return new TreeEntry(Utf8(line[(hashEnd + 1)..], hash, "tree"), ParseKind((char)line[0], hash), size, entryHash);
+        return new TreeEntry(EntryName(line[(hashEnd + 1)..], hash), ParseKind((char)line[0], hash), size, entryHash);
     }
 
     /// <summary>The name on one line of the tree object <paramref name="hash"/>.</summary>
     public static string DecodeTreeLineName(ReadOnlySpan<byte> line, string hash) =>
-        Utf8(line[(SizeEnd(line, hash) + 2 + ContentHash.HexLength)..], hash, "tree");
+        EntryName(line[(SizeEnd(line, hash) + 2 + ContentHash.HexLength)..], hash);
 
     /// <summary>The size on one line of the tree object <paramref name="hash"/>.</summary>
     public static long DecodeTreeLineSize(ReadOnlySpan<byte> line, string hash) =>
@@ -185,6 +185,22 @@ public static class ObjectCodec
 
     private static IEnumerable<string> Lines(ReadOnlySpan<byte> data, string hash) =>
         Utf8(data, hash, "chunk list").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// A tree entry's name, which must be one valid path segment: a tree naming "..", "/etc" or "a/../../x" (made by
+    /// hand, or by a store that was tampered with) is refused wherever it is read, by fsck, sync and file get alike.
+    /// </summary>
+    private static string EntryName(ReadOnlySpan<byte> data, string hash)
+    {
+        var name = Utf8(data, hash, "tree");
+        return RepoPath.IsValidSegment(name)
+            ? name
+            : throw new PipeException(ErrorCodes.Corrupt, $"the tree object {hash} has an entry named '{Printable(name)}', which is not a valid name (one path segment, not '.' or '..'); run 'dotnet pipe fsck'.", ExitCodes.InternalError);
+    }
+
+    /// <summary>A name as it may be shown on a terminal: control characters (escape sequences) written as \uXXXX.</summary>
+    private static string Printable(string name) =>
+        string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     private static string Utf8(ReadOnlySpan<byte> data, string hash, string what)
     {

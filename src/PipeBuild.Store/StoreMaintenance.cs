@@ -201,18 +201,25 @@ public sealed class StoreMaintenance(VersionStore store)
         }
         else if (entry.IsDirectory)
         {
-            var listing = await store.Content.ReadListingAsync(entry.Hash, cancellationToken);
-            var missing = listing.PartHashes.Where(part => !verified.Contains(part)).ToList();
-            problems.AddRange(missing.Select(part => $"{where}{entry.Name} needs tree part {part}, which is missing or corrupt."));
-            if (missing.Count > 0)
+            try
             {
-                return;
-            }
+                var listing = await store.Content.ReadListingAsync(entry.Hash, cancellationToken);
+                var missing = listing.PartHashes.Where(part => !verified.Contains(part)).ToList();
+                problems.AddRange(missing.Select(part => $"{where}{entry.Name} needs tree part {part}, which is missing or corrupt."));
+                if (missing.Count > 0)
+                {
+                    return;
+                }
 
-            var prefix = entry.Name.Length == 0 ? where : $"{where}{entry.Name}/";
-            await foreach (var child in listing.EntriesAsync(cancellationToken))
+                var prefix = entry.Name.Length == 0 ? where : $"{where}{entry.Name}/";
+                await foreach (var child in listing.EntriesAsync(cancellationToken))
+                {
+                    await CheckReachableAsync(child, prefix, verified, problems, cancellationToken);
+                }
+            }
+            catch (PipeException e) when (e.Code == ErrorCodes.Corrupt)
             {
-                await CheckReachableAsync(child, prefix, verified, problems, cancellationToken);
+                problems.Add($"{where}{entry.Name}: {e.Message}"); // a malformed tree (its bytes match its hash): reported, the rest still checked
             }
         }
     }

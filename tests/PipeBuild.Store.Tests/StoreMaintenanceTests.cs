@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using PipeBuild.Core;
 
 namespace PipeBuild.Store.Tests;
@@ -95,6 +96,38 @@ public sealed class StoreMaintenanceTests : IDisposable
         var report = await maintenance.FsckAsync(None);
 
         Assert.Contains(report.Problems, p => p.Contains(entry.Hash, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("/abs")]
+    [InlineData("a/../../x")]
+    [InlineData("a\u001b]0;title\u0007")]
+    public async Task ATreeEntryThatIsNotOnePathSegmentIsReportedByFsckAndRefusedBySync(string name)
+    {
+        await FillAsync();
+        var head = await t.ResolveAsync("data@master");
+        var lines = Encoding.UTF8.GetString(await t.Content.ReadVerifiedAsync(head.Tree, None)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var first = lines[0].Split(' ', 4); // KIND SIZE HASH NAME; renamed first, the names stay in order
+        lines[0] = $"{first[0]} {first[1]} {first[2]} {name}";
+        var forged = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        var forgedHash = ContentHash.Of(forged);
+        await t.Objects.PutIfAbsentAsync(StoreKeys.Object(forgedHash), forged, None);
+        var commitFile = Path.Combine(t.Root, StoreKeys.Commit("data", head.Id).Replace('/', Path.DirectorySeparatorChar));
+        var commit = JsonNode.Parse(await File.ReadAllTextAsync(commitFile))!;
+        commit["tree"] = forgedHash;
+        await File.WriteAllTextAsync(commitFile, commit.ToJsonString());
+
+        var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
+
+        Assert.Contains(report.Problems, p => p.Contains(forgedHash, StringComparison.Ordinal) && p.Contains("not a valid name", StringComparison.Ordinal));
+        Assert.Equal(4, report.Commits); // every commit still checked
+        Assert.DoesNotContain(report.Problems, p => p.Contains('\u001b', StringComparison.Ordinal)); // never an escape sequence on the terminal
+
+        using var copy = new TestStore();
+        var refused = await Assert.ThrowsAsync<PipeException>(() => new StoreSync(t.Versions, copy.Versions).RunAsync(None));
+        Assert.Equal(ErrorCodes.Corrupt, refused.Code);
+        Assert.False(await copy.Objects.ExistsAsync(StoreKeys.Commit("data", head.Id), None));
     }
 
     [Fact]
