@@ -15,6 +15,12 @@ public sealed record JobInfo
 
     public DateTimeOffset? Finished { get; init; }
 
+    /// <summary>The process running the job (null for jobs of versions before owners were recorded).</summary>
+    public JobOwner? Owner { get; init; }
+
+    /// <summary>When the owner last said it was still running the job (<see cref="JobStore.HeartbeatInterval"/>).</summary>
+    public DateTimeOffset? Heartbeat { get; init; }
+
     /// <summary>The input commits the job read.</summary>
     public IReadOnlyList<CommitProvenance> Inputs { get; init; } = [];
 

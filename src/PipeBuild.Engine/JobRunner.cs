@@ -40,6 +40,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             Pipeline = spec.Name,
             State = JobState.Starting,
             Started = time.GetUtcNow(),
+            Owner = JobOwner.Current,
+            Heartbeat = time.GetUtcNow(),
             TransformHash = await IdentityAsync(pipeline, cancellationToken),
             InputHash = InputIdentity(pipeline.Spec.Input),
         };
@@ -49,7 +51,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         await jobs.SaveAsync(job, cancellationToken);
 
         using var killed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watcher = jobs.WatchForKillAsync(job, killed);
+        var watcher = jobs.WatchAsync(job, killed);
         try
         {
             return await RunDatumsAsync(pipeline, job, commits, null, progress, killed.Token);

@@ -7,10 +7,17 @@ namespace PipeBuild.Engine;
 /// <summary>
 /// Job records under <c>jobs/PIPELINE/ID</c>, and the id of each pipeline's last successful job under
 /// <c>last-success/PIPELINE</c>, which every run reads: a pipeline that has run thousands of times (<c>watch</c>, CI)
-/// would otherwise read thousands of records to find it.
+/// would otherwise read thousands of records to find it. Every read of the records ends the jobs whose owner is
+/// gone (<see cref="JobOwner"/>) and removes their scratch folders under <paramref name="scratchRoot"/>.
 /// </summary>
-public sealed class JobStore(IObjectStore objects)
+public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
 {
+    /// <summary>How often a running job's owner rewrites its heartbeat.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long without a heartbeat before the job of an owner on another machine counts as abandoned.</summary>
+    public static readonly TimeSpan HeartbeatTimeout = HeartbeatInterval * 6;
+
     public async Task SaveAsync(JobInfo job, CancellationToken cancellationToken)
     {
         await ReplaceAsync(EngineKeys.Job(job.Pipeline, job.Id), EngineJson.Serialize(job), job.Id, cancellationToken);
@@ -41,7 +48,7 @@ public sealed class JobStore(IObjectStore objects)
         {
             if (await objects.TryReadAsync(key, cancellationToken) is { } data)
             {
-                jobs.Add(EngineJson.Deserialize<JobInfo>(data));
+                jobs.Add(await EndIfAbandonedAsync(EngineJson.Deserialize<JobInfo>(data), cancellationToken));
             }
         }
 
@@ -107,23 +114,117 @@ public sealed class JobStore(IObjectStore objects)
         return job;
     }
 
-    /// <summary>Cancels <paramref name="cancel"/> when the job's record says it was killed.</summary>
-    internal async Task WatchForKillAsync(JobInfo job, CancellationTokenSource cancel)
+    /// <summary>
+    /// The owner's side of a running job: cancels <paramref name="cancel"/> when the job's record says it was killed,
+    /// and rewrites the record's heartbeat every <see cref="HeartbeatInterval"/> (a compare-and-swap, so a kill written
+    /// meanwhile is never overwritten).
+    /// </summary>
+    internal async Task WatchAsync(JobInfo job, CancellationTokenSource cancel)
     {
+        var key = EngineKeys.Job(job.Pipeline, job.Id);
+        var lastBeat = DateTimeOffset.UtcNow;
         try
         {
             while (!cancel.IsCancellationRequested)
             {
                 await Task.Delay(500, cancel.Token);
-                if (await objects.TryReadAsync(EngineKeys.Job(job.Pipeline, job.Id), cancel.Token) is { } data
-                    && EngineJson.Deserialize<JobInfo>(data).State == JobState.Killed)
+                if (await objects.ReadDocumentAsync(key, cancel.Token) is not { } document)
+                {
+                    continue;
+                }
+
+                var current = EngineJson.Deserialize<JobInfo>(document.Content);
+                if (current.State == JobState.Killed)
                 {
                     await cancel.CancelAsync();
+                }
+                else if (current.State == JobState.Running && DateTimeOffset.UtcNow - lastBeat >= HeartbeatInterval)
+                {
+                    lastBeat = DateTimeOffset.UtcNow;
+                    await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(current with { Heartbeat = lastBeat }), document.Version, cancel.Token);
                 }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Ends <paramref name="job"/> as killed when it is running but its owner is gone: on this machine its process
+    /// no longer runs; elsewhere its heartbeat is older than <see cref="HeartbeatTimeout"/>. Its scratch folder goes
+    /// with it. Its output branch was never moved, so the previous output stands.
+    /// </summary>
+    private async Task<JobInfo> EndIfAbandonedAsync(JobInfo job, CancellationToken cancellationToken)
+    {
+        if (job is not { State: JobState.Starting or JobState.Running, Owner: { } owner })
+        {
+            return job;
+        }
+
+        string reason;
+        if (owner.IsLocal)
+        {
+            if (owner.IsRunning())
+            {
+                return job;
+            }
+
+            reason = $"its process ({owner.ProcessId} on {owner.Host}) ended without finishing it (killed, or crashed); the previous output is unchanged";
+        }
+        else if (DateTimeOffset.UtcNow - (job.Heartbeat ?? job.Started) > HeartbeatTimeout)
+        {
+            reason = $"its process ({owner.ProcessId} on {owner.Host}) has given no sign of life since {job.Heartbeat ?? job.Started:u}; the previous output is unchanged";
+        }
+        else
+        {
+            return job;
+        }
+
+        var ended = job with { State = JobState.Killed, Finished = DateTimeOffset.UtcNow, Reason = reason };
+        await SaveAsync(ended, cancellationToken);
+        if (scratchRoot is not null && owner.IsLocal)
+        {
+            RemoveScratch(job.Id);
+        }
+
+        return ended;
+    }
+
+    /// <summary>Removes the scratch folders of jobs that are not running (left by owners that died), and returns how many.</summary>
+    public async Task<int> RemoveStaleScratchAsync(CancellationToken cancellationToken)
+    {
+        if (scratchRoot is null || !Directory.Exists(scratchRoot))
+        {
+            return 0;
+        }
+
+        // Folders first: a job's record says "running" before its folder is made, so a job whose folder is listed
+        // here and that still runs is in the records read next.
+        var folders = Directory.GetDirectories(scratchRoot);
+        var running = (await ListAsync(null, cancellationToken)).Where(j => j.State is JobState.Starting or JobState.Running).Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
+        var removed = 0;
+        foreach (var folder in folders)
+        {
+            if (!running.Contains(Path.GetFileName(folder)) && RemoveScratch(Path.GetFileName(folder)))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private bool RemoveScratch(string jobId)
+    {
+        try
+        {
+            Directory.Delete(Path.Combine(scratchRoot!, jobId), recursive: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone already, or still in use: the next gc tries again
         }
     }
 }

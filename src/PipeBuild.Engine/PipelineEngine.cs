@@ -13,7 +13,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 {
     public PipelineRegistry Registry { get; } = new(store);
 
-    public JobStore Jobs { get; } = new(store.Objects);
+    public JobStore Jobs { get; } = new(store.Objects, scratchRoot);
 
     /// <summary>Runs <paramref name="names"/> (all pipelines when empty) and what they depend on, in order.</summary>
     public async Task<IReadOnlyList<JobInfo>> RunAsync(IReadOnlyCollection<string> names, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)

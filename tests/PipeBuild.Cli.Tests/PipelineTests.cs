@@ -271,6 +271,38 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_whose_process_was_killed_is_ended_by_the_next_command_and_its_scratch_removed()
+    {
+        CreateSlowPipeline();
+        using var kill = new CancellationTokenSource();
+        var run = ws.Command(["run"]).ExecuteAsync(kill.Token, CancellationToken.None); // the forceful token: SIGKILL
+        var job = await RunningJobAsync();
+        Assert.NotNull(job);
+        var scratch = Path.Combine(ws.Root, ".pipe", "tmp", "jobs", job!);
+        for (var i = 0; i < 300 && !Directory.Exists(scratch); i++)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(Directory.Exists(scratch), "the datum never started");
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.Task);
+
+        // the next command that reads the job finds its process gone: killed, scratch removed, output as it was
+        var inspected = JsonOutput.Parse(ws.Run("job", "inspect", job!, "--output", "json"));
+        Assert.Equal("killed", inspected.GetProperty("state").GetString());
+        Assert.Contains("ended without finishing it", inspected.GetProperty("reason").GetString());
+        Assert.False(Directory.Exists(scratch));
+        ws.Run("file", "list", "slow@master").ShouldFailWith("PIPE5004");
+        ws.Run("fsck").ShouldSucceed();
+
+        // a scratch folder no job record names (left by a version before owners were recorded) goes with gc
+        var stray = Directory.CreateDirectory(Path.Combine(ws.Root, ".pipe", "tmp", "jobs", "0123abcd")).FullName;
+        Assert.Contains("removed 1 scratch folder(s)", ws.Run("gc", "--grace", "0").ShouldSucceed().Stderr);
+        Assert.False(Directory.Exists(stray));
+    }
+
+    [Fact]
     public async Task Sigterm_stops_a_running_job_as_ctrl_c_does()
     {
         CreateSlowPipeline();

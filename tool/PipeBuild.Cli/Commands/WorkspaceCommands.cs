@@ -93,7 +93,7 @@ internal static class WorkspaceCommands
     public static Command Gc()
     {
         var grace = new Option<int>("--grace") { Description = "Keep unreachable objects younger than this many minutes (puts in progress).", DefaultValueFactory = _ => 60 }.AtLeast(0);
-        return Cli.Command("gc", "Remove objects that no commit, stored datum result or job record reaches.", [grace], async (s, ct) =>
+        return Cli.Command("gc", "Remove objects that no commit, stored datum result or job record reaches, and the scratch folders of jobs that are not running.", [grace], async (s, ct) =>
         {
             var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct, s.Engine.ContentRootsAsync(ct));
             var statCache = Path.Combine(s.Workspace.MetadataPath, "cache", "stat");
@@ -101,6 +101,12 @@ internal static class WorkspaceCommands
             {
                 File.Delete(statCache); // it may name collected objects
             }
+            var scratch = await s.Engine.Jobs.RemoveStaleScratchAsync(ct);
+            if (scratch > 0)
+            {
+                s.Out.Note($"removed {scratch} scratch folder(s) of jobs that are not running");
+            }
+
             s.Out.Write(report, r => (["REACHABLE", "REMOVED", "FREED", "KEPT (YOUNG)"], [[r.Reachable.ToString(), r.Removed.ToString(), Cli.Bytes(r.BytesRemoved), r.KeptYoung.ToString()]]));
             return ExitCodes.Ok;
         });
