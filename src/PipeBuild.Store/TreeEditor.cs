@@ -87,6 +87,13 @@ public sealed class TreeEditor
     /// <summary>Writes the edited directories and returns the new root tree hash and total size.</summary>
     public async Task<(string Hash, long Size)> SaveAsync(CancellationToken cancellationToken)
     {
+        if (!root.Dirty)
+        {
+            // Unchanged: its size is its listing's, which the editor has not read unless an edit looked inside
+            // (a job whose datums were all reused committed its unchanged output as 0 B).
+            await root.LoadAsync(content, cancellationToken);
+        }
+
         var saved = await SaveAsync(root, cancellationToken);
         return (saved.Hash, saved.Size);
     }

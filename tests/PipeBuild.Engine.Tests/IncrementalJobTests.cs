@@ -33,6 +33,23 @@ public sealed class IncrementalJobTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_whose_datums_were_all_reused_commits_its_output_with_its_true_size()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "abc", ["b.txt"] = "de" });
+        await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
+        var first = (await fx.Engine.RunAsync([], false, null, default)).Single();
+
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "abc" }); // a new input commit, the same data
+        var second = (await fx.Engine.RunAsync([], false, null, default)).Single();
+
+        Assert.Equal((0, 2), (second.DatumsProcessed, second.DatumsSkipped));
+        Assert.NotEqual(first.OutputCommit, second.OutputCommit);
+        var output = await fx.Store.GetCommitAsync("upper", second.OutputCommit!, default);
+        Assert.Equal(5, output.Size); // it was 0 B
+        Assert.Equal((await fx.Store.GetCommitAsync("upper", first.OutputCommit!, default)).Tree, output.Tree);
+    }
+
+    [Fact]
     public async Task The_last_successful_job_is_found_from_its_pointer_and_without_it()
     {
         await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a" });

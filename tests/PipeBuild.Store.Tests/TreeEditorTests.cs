@@ -35,6 +35,19 @@ public sealed class TreeEditorTests : IDisposable
     }
 
     [Fact]
+    public async Task SavingAnUnchangedTreeGivesItsHashAndItsTrueSize()
+    {
+        var tree = await BuildAsync(("a/x.txt", "123"), ("b.txt", "45"));
+
+        Assert.Equal((tree, 5L), await new TreeEditor(Content, tree).SaveAsync(None));
+
+        var looked = new TreeEditor(Content, tree);
+        await looked.GetAsync("a/x.txt", None);
+        Assert.Equal((tree, 5L), await looked.SaveAsync(None));
+        Assert.Equal((ContentStore.EmptyTree, 0L), await new TreeEditor(Content, ContentStore.EmptyTree).SaveAsync(None));
+    }
+
+    [Fact]
     public async Task EditingATreeNeverChangesTheOldOne()
     {
         var first = await BuildAsync(("a/x.txt", "1"), ("b.txt", "2"));
