@@ -72,6 +72,24 @@ public sealed class LocalExecutor : IDatumExecutor
     /// A datum's process environment: the TransformPackages' launchers (PATH, PIPE_TOOL_*), then the datum's
     /// variables (<see cref="DatumEnvironment"/>); a batched process gets only the job's, the datum's part coming on its stdin.
     /// </summary>
+    /// <summary>
+    /// Why the command did not start, in words. An absolute program path missing here, in a spec that names an image,
+    /// is a command meant for inside that image (Pachyderm's specs: /code/train.py, /bin/ash), not a typo.
+    /// </summary>
+    private static string StartFailure(PipelineSpec spec, Exception e)
+    {
+        var program = spec.Command[0];
+        if (Path.IsPathRooted(program) && !File.Exists(program))
+        {
+            var inImage = spec.Image is { } image
+                ? $" It is expected inside the pipeline's image {image}, and the local executor runs commands on this machine: run the pipeline in its image with the docker executor (`dotnet pipe pipeline update -f FILE --executor docker`, or <Executor>docker</Executor> in a .pipeproj)."
+                : " Check the pipeline's Command.";
+            return $"cannot start '{program}': there is no such file on this machine.{inImage}";
+        }
+
+        return $"cannot start '{program}': {e.Message}. Check the pipeline's Command.";
+    }
+
     private static Dictionary<string, string?> Environment(LocalSlot slot, PipelineSpec spec, IEnumerable<KeyValuePair<string, string>> variables)
     {
         var environment = slot.Tools(spec).ToDictionary(t => t.Key, string? (t) => t.Value);
@@ -120,7 +138,7 @@ public sealed class LocalExecutor : IDatumExecutor
         }
         catch (Exception e) when (e is Win32Exception or CliWrapException)
         {
-            throw spec.Error(ErrorCodes.TransformStartFailed, $"cannot start '{spec.Command[0]}': {e.Message}. Check the pipeline's Command.");
+            throw spec.Error(ErrorCodes.TransformStartFailed, StartFailure(spec, e));
         }
         finally
         {

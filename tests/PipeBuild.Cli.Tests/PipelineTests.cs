@@ -271,6 +271,26 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public void A_command_meant_for_inside_an_image_says_so_under_the_local_executor_and_job_logs_shows_why()
+    {
+        // Pachyderm's specs name programs inside their image (seed 004's /code/train.py).
+        ws.Run("repo", "create", "in").ShouldSucceed();
+        ws.Run("file", "put", "in@master:a.txt", "-f", ws.Write("a.txt", "a")).ShouldSucceed();
+        var spec = ws.Write("train.json", """
+            {"pipeline":{"name":"train"},"transform":{"image":"example/train:1","cmd":["/code/train.py","/pfs/in"]},"input":{"pfs":{"repo":"in","glob":"/*"}}}
+            """);
+
+        var created = ws.Run("pipeline", "create", "-f", spec).ShouldFailWith("PIPE6001");
+
+        Assert.Contains("cannot start '/code/train.py': there is no such file on this machine. It is expected inside the pipeline's image example/train:1", created.Stderr);
+        Assert.Contains("--executor docker", created.Stderr);
+        var job = JsonOutput.Parse(ws.Run("job", "list", "--output", "json"))[0].GetProperty("id").GetString()!;
+        var logs = ws.Run("job", "logs", job).ShouldSucceed().Stdout;
+        Assert.Contains($"=== job {job[..12]} failure before any datum logged ===", logs);
+        Assert.Contains("expected inside the pipeline's image example/train:1", logs);
+    }
+
+    [Fact]
     public async Task A_job_whose_process_was_killed_is_ended_by_the_next_command_and_its_scratch_removed()
     {
         CreateSlowPipeline();

@@ -68,6 +68,13 @@ internal static class JobCommands
                 s.Console.Out.Write(log);
             }
 
+            if (datums.Count == 0 && s.Get(datum) is null && info is { State: JobState.Failure or JobState.Killed, Reason: { } reason })
+            {
+                // It ended before any datum wrote a log (the command could not start, the job was killed): why is all there is.
+                s.Console.Out.WriteLine($"=== job {info.Id[..12]} {info.State.ToString().ToLowerInvariant()} before any datum logged ===");
+                s.Console.Out.WriteLine(reason);
+            }
+
             return ExitCodes.Ok;
         }, formatOption: false);
     }
