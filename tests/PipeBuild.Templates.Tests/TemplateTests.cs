@@ -39,6 +39,26 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public async Task A_pipeproj_of_a_new_workspace_builds_with_dotnet_build_from_the_packed_sdk()
+    {
+        var pack = await TemplatePack.Shared;
+        using var sdk = new SdkFeed();
+        using var work = new TempWorkspace(init: false);
+        (await pack.NewAsync(work.Root, "pipe-workspace", "-n", "ws", "-o", ".")).ShouldSucceed();
+        (await pack.NewAsync(work.Root, "pipeproj", "-n", "count", "--input", "words")).ShouldSucceed();
+        Assert.Contains($"\"PipeBuild.Sdk\": \"{SdkFeed.Version}\"", File.ReadAllText(Path.Combine(work.Root, "global.json")));
+        File.WriteAllText(Path.Combine(work.Root, "nuget.config"), sdk.NugetConfig()); // the feed a user's machine would have
+        work.Run("repo", "create", "words").ShouldSucceed();
+        work.Run("file", "put", "words@master:a.txt", "-f", work.Write("in/a.txt", "one two three\n"), "--no-run").ShouldSucceed();
+
+        var build = sdk.Dotnet(work.Root, ["build", "count/count.pipeproj", "-nodeReuse:false", "-nologo"]);
+
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.Contains("count: success, 1 datum(s) ran", build.Output);
+        Assert.Equal("1 3\n", work.Run("file", "get", "count@master:a.txt.count").ShouldSucceed().Stdout);
+    }
+
+    [Fact]
     public async Task Template_parameters_reach_the_pipeproj()
     {
         var pack = await TemplatePack.Shared;
