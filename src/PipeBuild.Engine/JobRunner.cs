@@ -51,10 +51,11 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         await jobs.SaveAsync(job, cancellationToken);
 
         using var killed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watcher = jobs.WatchAsync(job, killed);
+        var live = new LatestProgress(progress);
+        var watcher = jobs.WatchAsync(job, killed, () => live.Latest);
         try
         {
-            return await RunDatumsAsync(pipeline, job, commits, null, progress, killed.Token);
+            return await RunDatumsAsync(pipeline, job, commits, null, live, killed.Token);
         }
         catch (PipeException e)
         {
@@ -196,6 +197,18 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         };
 
         return new ExecutedDatums(job, hashes, [.. states.Select(s => s!.Value)], results, plan.Previous);
+    }
+
+    /// <summary>Passes progress on and keeps the latest, which the job's record shows while it runs.</summary>
+    private sealed class LatestProgress(IProgress<JobProgress>? inner) : IProgress<JobProgress>
+    {
+        public JobProgress? Latest { get; private set; }
+
+        public void Report(JobProgress value)
+        {
+            Latest = value;
+            inner?.Report(value);
+        }
     }
 
     /// <summary>A job's datums once run, by plan index: result keys, states and the results kept in memory; the previous output.</summary>

@@ -15,6 +15,9 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
     /// <summary>How often a running job's owner rewrites its heartbeat.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often at most a running job's record takes its datum counts.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>How long without a heartbeat before the job of an owner on another machine counts as abandoned.</summary>
     public static readonly TimeSpan HeartbeatTimeout = HeartbeatInterval * 6;
 
@@ -115,14 +118,16 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
     }
 
     /// <summary>
-    /// The owner's side of a running job: cancels <paramref name="cancel"/> when the job's record says it was killed,
-    /// and rewrites the record's heartbeat every <see cref="HeartbeatInterval"/> (a compare-and-swap, so a kill written
-    /// meanwhile is never overwritten).
+    /// The owner's side of a running job: cancels <paramref name="cancel"/> when the job's record says it was killed;
+    /// writes the datum counts of <paramref name="progress"/> into the record as they change (at most every
+    /// <see cref="ProgressInterval"/>, so <c>job list</c> from another shell follows the job) and the heartbeat at
+    /// least every <see cref="HeartbeatInterval"/>. Each write is a compare-and-swap: a kill written meanwhile stands.
     /// </summary>
-    internal async Task WatchAsync(JobInfo job, CancellationTokenSource cancel)
+    internal async Task WatchAsync(JobInfo job, CancellationTokenSource cancel, Func<JobProgress?> progress)
     {
         var key = EngineKeys.Job(job.Pipeline, job.Id);
-        var lastBeat = DateTimeOffset.UtcNow;
+        var lastWrite = DateTimeOffset.UtcNow;
+        JobProgress? written = null;
         try
         {
             while (!cancel.IsCancellationRequested)
@@ -137,11 +142,24 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
                 if (current.State == JobState.Killed)
                 {
                     await cancel.CancelAsync();
+                    continue;
                 }
-                else if (current.State == JobState.Running && DateTimeOffset.UtcNow - lastBeat >= HeartbeatInterval)
+
+                var now = DateTimeOffset.UtcNow;
+                var latest = progress();
+                var progressed = latest is not null && latest != written && now - lastWrite >= ProgressInterval;
+                if (current.State == JobState.Running && (progressed || now - lastWrite >= HeartbeatInterval))
                 {
-                    lastBeat = DateTimeOffset.UtcNow;
-                    await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(current with { Heartbeat = lastBeat }), document.Version, cancel.Token);
+                    var updated = current with { Heartbeat = now };
+                    if (latest is not null)
+                    {
+                        updated = updated with { DatumsTotal = latest.Total, DatumsProcessed = latest.Processed, DatumsSkipped = latest.Skipped, DatumsFailed = latest.Failed };
+                    }
+
+                    if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(updated), document.Version, cancel.Token) is not null)
+                    {
+                        (lastWrite, written) = (now, latest);
+                    }
                 }
             }
         }

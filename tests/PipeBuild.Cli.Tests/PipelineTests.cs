@@ -291,6 +291,45 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_running_jobs_counts_are_seen_from_another_shell_while_it_runs()
+    {
+        ws.Run("repo", "create", "in").ShouldSucceed();
+        foreach (var name in new[] { "a.txt", "b.txt", "c-slow.txt" })
+        {
+            ws.Run("file", "put", $"in@master:{name}", "-f", ws.Write(name, name), "--no-run").ShouldSucceed();
+        }
+
+        ws.Write("partly.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup><Parallelism>1</Parallelism><Command>case "$in" in *slow*) sleep 60;; esac; cp "$in" /pfs/out/</Command></PropertyGroup>
+              <ItemGroup><PipeInput Include="in" Glob="/*" /></ItemGroup>
+            </Project>
+            """);
+        ws.Run("pipeline", "create", "-f", "partly.pipeproj", "--no-run").ShouldSucceed();
+        using var stop = new CancellationTokenSource();
+        var run = ws.Command(["run"]).ExecuteAsync(stop.Token, CancellationToken.None);
+
+        System.Text.Json.JsonElement? seen = null;
+        for (var i = 0; i < 300 && seen is null; i++)
+        {
+            var job = JsonOutput.Parse(ws.Run("job", "list", "--output", "json")).EnumerateArray().FirstOrDefault();
+            if (job.ValueKind == System.Text.Json.JsonValueKind.Object && job.GetProperty("state").GetString() == "running" && job.GetProperty("datumsProcessed").GetInt32() == 2)
+            {
+                seen = job;
+            }
+            else
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.Task);
+        Assert.NotNull(seen); // 2 of 3 ran while the third still sleeps, as pachctl's "2 + 0 / 3"
+        Assert.Equal((3, 0, 0), (seen.Value.GetProperty("datumsTotal").GetInt32(), seen.Value.GetProperty("datumsSkipped").GetInt32(), seen.Value.GetProperty("datumsFailed").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_job_whose_process_was_killed_is_ended_by_the_next_command_and_its_scratch_removed()
     {
         CreateSlowPipeline();
