@@ -38,11 +38,14 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
     }
 
     /// <summary>Opens a local source for reading; a named pipe or device as a stream that cancellation can still stop.</summary>
-    public static async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+    public static Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) =>
+        OpenAsync(path, IsSpecial(new FileInfo(path)), cancellationToken);
+
+    private static async Task<Stream> OpenAsync(string path, bool special, CancellationToken cancellationToken)
     {
         try
         {
-            return IsSpecial(new FileInfo(path))
+            return special
                 ? await SpecialFileStream.OpenAsync(path, cancellationToken)
                 : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         }
@@ -74,7 +77,7 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
             return known;
         }
 
-        await using var stream = await OpenAsync(file.FullName, cancellationToken);
+        await using var stream = await OpenAsync(file.FullName, source.IsSpecial, cancellationToken); // known from the plan: no second stat
         FileContent stored;
         try
         {
