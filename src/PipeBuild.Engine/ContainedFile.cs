@@ -12,7 +12,7 @@ namespace PipeBuild.Engine;
 /// the kernel resolves the path beneath the folder (openat2 with RESOLVE_BENEATH, no magic links); where openat2 is
 /// missing, the real path of the opened file is checked instead. Either way the file must be a regular file.
 /// </summary>
-internal static partial class ContainedFile
+public static partial class ContainedFile
 {
     private const long SysOpenat2 = 437; // the same number on x86_64 and arm64
     private const ulong ResolveNoMagicLinks = 0x02;

@@ -33,6 +33,12 @@ public sealed class SandboxSlot(string folder) : IDisposable
     /// <summary>The folder that stands for <c>/pfs</c> for every datum this slot runs.</summary>
     public string Pfs { get; } = Path.Combine(folder, "pfs");
 
+    /// <summary>
+    /// Changes whenever <see cref="Clear"/> had to delete <see cref="Pfs"/> or its <c>out</c> folder rather than
+    /// empty them: a container that bind-mounted the old folders does not see the new ones and must be made anew.
+    /// </summary>
+    public int Generation { get; private set; }
+
     /// <summary>Writes the datum's inputs into the (cleared) sandbox.</summary>
     public async Task<DatumSandbox> FillAsync(Datum datum, ContentStore content, CancellationToken cancellationToken)
     {
@@ -74,7 +80,11 @@ public sealed class SandboxSlot(string folder) : IDisposable
                 {
                     Remove(entry);
                     inputFolders.Remove(entry.Name);
-                    outReady &= entry.Name != "out";
+                    if (entry.Name == "out")
+                    {
+                        outReady = false;
+                        Generation++;
+                    }
                 }
             }
         }
@@ -100,6 +110,7 @@ public sealed class SandboxSlot(string folder) : IDisposable
 
     private void Reset()
     {
+        Generation++;
         outReady = false;
         inputFolders.Clear();
     }

@@ -13,12 +13,14 @@ using PipeBuild.Engine;
 namespace PipeBuild.Executors.Docker;
 
 /// <summary>
-/// Runs each datum in a container of the pipeline's image through the Docker Engine API (Docker, or Podman's
-/// compatible service): the datum's sandbox inputs bind-mounted read-only at <c>/pfs/NAME</c>, its output folder
-/// at <c>/pfs/out</c>, in the image's working directory (or the pipeline's folder when it has TransformFiles), as
-/// the calling user, with no network unless the pipeline names one. The container is
-/// removed when the datum ends, fails, times out or is cancelled; one left by a crashed run is removed the next
-/// time an executor connects. The digest the image tag points to is part of the transform identity.
+/// Runs datums in containers of the pipeline's image through the Docker Engine API (Docker, or Podman's
+/// compatible service): each worker of a job keeps one container up and runs datum after datum in it
+/// (<see cref="WorkerContainer"/>; an image without <c>/bin/sh</c> gets a container per datum instead). A datum sees
+/// its inputs read-only under <c>/pfs/NAME</c> and a fresh <c>/pfs/out</c>, in the image's working directory (or the
+/// pipeline's folder when it has TransformFiles), as the calling user, with no network unless the pipeline names
+/// one. Containers are removed when the job ends, and a datum's when it times out, is cancelled or leaves a process
+/// running; one left by a crashed run is removed the next time an executor connects. The digest the image tag
+/// points to is part of the transform identity.
 /// </summary>
 public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDatumExecutor
 {
@@ -28,6 +30,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     private readonly DockerExecutorOptions options = options ?? DockerExecutorOptions.FromEnvironment();
     private readonly SemaphoreSlim connecting = new(1, 1);
     private readonly ConcurrentDictionary<string, string> imageIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> withoutShell = new(StringComparer.Ordinal);
+    private readonly SlotPool<WorkerSlot> slots = new(folder => new WorkerSlot(folder));
     private DockerClient? client;
 
     public string Name => ExecutorNames.Docker;
@@ -51,6 +55,101 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
         // The image the job's identity was computed with, even if the tag moved since.
         var image = imageIds.TryGetValue(name, out var resolved) ? resolved : await ResolveImageAsync(docker, spec, name, cancellationToken);
+        if (!withoutShell.ContainsKey(image))
+        {
+            var slot = await slots.TakeAsync(work);
+            try
+            {
+                if (await RunInWorkerAsync(docker, slot, work, image, cancellationToken) is { } outcome)
+                {
+                    return outcome;
+                }
+
+                withoutShell[image] = true; // no agent can run in it: a container per datum from now on
+            }
+            finally
+            {
+                await slots.ReturnAsync(slot);
+            }
+        }
+
+        return await RunInOwnContainerAsync(docker, work, image, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the datum in its worker's container (<see cref="WorkerContainer"/>), started if the slot has none.
+    /// Null when the image cannot keep a container up (it has no <c>/bin/sh</c>).
+    /// </summary>
+    private static async Task<DatumOutcome?> RunInWorkerAsync(DockerClient docker, WorkerSlot slot, DatumWork work, string image, CancellationToken cancellationToken)
+    {
+        var spec = work.Spec;
+        var sandbox = await slot.Sandbox.FillAsync(work.Datum, work.Content, cancellationToken);
+        slot.Prepare(spec, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), TransformFolder(spec));
+        if (slot.Container is not { } container)
+        {
+            await slot.DropContainerAsync();
+            container = await WorkerContainer.StartAsync(docker, WorkerContainer.Parameters(work, slot, image), cancellationToken);
+            if (container is null)
+            {
+                return null;
+            }
+
+            slot.Use(container);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (spec.DatumTimeout is { } limit)
+        {
+            timeout.CancelAfter(limit);
+        }
+
+        (long ExitCode, int Processes)? answer;
+        try
+        {
+            answer = await container.RunAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The datum's processes end with their container.
+            await slot.DropContainerAsync();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            return DatumOutcome.Failed(TimedOut(spec), slot.ReadLog(), sandbox.BytesRead);
+        }
+
+        if (answer is not { } ended)
+        {
+            var why = container.Diagnostics;
+            await slot.DropContainerAsync();
+            return DatumOutcome.Failed($"its worker container ended while the datum ran{(why.Length > 0 ? $": {why}" : "")}", slot.ReadLog(), sandbox.BytesRead);
+        }
+
+        if (slot.CommandMissing)
+        {
+            var program = spec.Command[0];
+            var why = program.Contains('/', StringComparison.Ordinal)
+                ? $"\"{program}\": no such executable file in the image"
+                : $"exec: \"{program}\": executable file not found in the image's $PATH";
+            throw spec.Error(ErrorCodes.ContainerStartFailed, CannotStart(spec, why));
+        }
+
+        if (ended.Processes > 1)
+        {
+            // The datum left something running: it goes with the container before the outputs are read, so it can
+            // neither change them nor reach the next datum.
+            await slot.DropContainerAsync();
+        }
+
+        return await sandbox.OutcomeAsync(ended.ExitCode, spec, slot.ReadLog(), work.Content, cancellationToken, mounted: true);
+    }
+
+    /// <summary>Runs the datum in a container of its own, created for it and removed after it.</summary>
+    private static async Task<DatumOutcome> RunInOwnContainerAsync(DockerClient docker, DatumWork work, string image, CancellationToken cancellationToken)
+    {
+        var spec = work.Spec;
         var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
         var environment = DatumEnvironment.For(work, DatumEnvironment.ContainerPfs);
         var log = new ContainerLog();
@@ -78,7 +177,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return DatumOutcome.Failed($"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s", log.ToString(), sandbox.BytesRead);
+                return DatumOutcome.Failed(TimedOut(spec), log.ToString(), sandbox.BytesRead);
             }
             finally
             {
@@ -92,13 +191,33 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken, mounted: true);
     }
 
-    private const int StartAttempts = 3;
+    private static string TimedOut(PipelineSpec spec) => $"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s";
 
-    public ValueTask DisposeAsync()
+    private static string CannotStart(PipelineSpec spec, string why) =>
+        $"cannot start '{spec.Command[0]}' in image '{spec.Image}': {why}. Check that the Command exists in the image.";
+
+    /// <summary>A .pipeproj's folder when it has TransformFiles: mounted read-only at its own path, and the working directory.</summary>
+    internal static string? TransformFolder(PipelineSpec spec) => spec.TransformFiles.Count > 0 ? spec.WorkingDirectory : null;
+
+    /// <summary>The pipeline's limits and network, with <paramref name="mounts"/>.</summary>
+    internal static HostConfig HostConfig(PipelineSpec spec, IList<Mount> mounts) => new()
     {
+        Mounts = mounts,
+        NetworkMode = spec.Network ?? "none",
+        NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
+        Memory = spec.Memory ?? 0,
+    };
+
+    /// <summary>Podman under load sometimes cannot set up a new container's attach pipes ("write child: broken pipe") before anything ran.</summary>
+    internal static bool IsTransient(DockerApiException e) => e.ResponseBody?.Contains("broken pipe", StringComparison.Ordinal) == true;
+
+    internal const int StartAttempts = 3;
+
+    public async ValueTask DisposeAsync()
+    {
+        await slots.DisposeAsync(); // removes the workers' containers
         client?.Dispose();
         connecting.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     internal static CreateContainerParameters CreateParameters(DatumWork work, DatumEnvironment environment, DatumSandbox sandbox, string image)
@@ -110,11 +229,10 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
         // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
         // read-only at its own path and is the working directory, so `python3 train.py` runs as it does locally.
-        string? workingDirectory = null;
-        if (spec.TransformFiles.Count > 0 && spec.WorkingDirectory is { } folder)
+        var workingDirectory = TransformFolder(spec);
+        if (workingDirectory is not null)
         {
-            mounts.Add(new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true });
-            workingDirectory = folder;
+            mounts.Add(new Mount { Type = "bind", Source = workingDirectory, Target = workingDirectory, ReadOnly = true });
         }
 
         return new CreateContainerParameters
@@ -139,13 +257,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
                 [ContainerLabels.Job] = work.JobId,
                 [ContainerLabels.Datum] = work.Datum.Id,
             },
-            HostConfig = new HostConfig
-            {
-                Mounts = mounts,
-                NetworkMode = spec.Network ?? "none",
-                NanoCPUs = spec.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
-                Memory = spec.Memory ?? 0,
-            },
+            HostConfig = HostConfig(spec, mounts),
         };
     }
 
@@ -159,15 +271,13 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         {
             stream = await AttachAndStartAsync(docker, id, stdin.Length > 0, cancellationToken);
         }
-        catch (DockerApiException e) when (!lastAttempt && e.ResponseBody?.Contains("broken pipe", StringComparison.Ordinal) == true)
+        catch (DockerApiException e) when (!lastAttempt && IsTransient(e))
         {
             throw new TransientStartException();
         }
         catch (DockerApiException e)
         {
-            throw spec.Error(
-                ErrorCodes.ContainerStartFailed,
-                $"cannot start '{spec.Command[0]}' in image '{spec.Image}': {EngineMessage(e)}. Check that the Command exists in the image.");
+            throw spec.Error(ErrorCodes.ContainerStartFailed, CannotStart(spec, EngineMessage(e)));
         }
 
         using var output = stream;
@@ -197,7 +307,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     /// Attaches before starting, so no output is lost. A program missing from the image fails either call
     /// (Podman creates the container's process when attaching, Docker when starting).
     /// </summary>
-    private static async Task<MultiplexedStream> AttachAndStartAsync(DockerClient docker, string id, bool stdin, CancellationToken cancellationToken)
+    internal static async Task<MultiplexedStream> AttachAndStartAsync(DockerClient docker, string id, bool stdin, CancellationToken cancellationToken)
     {
         var attach = new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true, Stdin = stdin };
         var stream = await docker.Containers.AttachContainerAsync(id, tty: false, attach, cancellationToken);
@@ -214,7 +324,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     }
 
     /// <summary>Stops and removes a container whatever happened to the datum (never cancelled: it must not leak).</summary>
-    private static async Task RemoveAsync(DockerClient docker, string id)
+    internal static async Task RemoveAsync(DockerClient docker, string id)
     {
         try
         {
@@ -360,7 +470,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     }
 
     /// <summary>Any later call: the engine refusing a request is one error naming what was attempted.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call, string what)
+    internal static async Task<T> Call<T>(Func<Task<T>> call, string what)
     {
         try
         {

@@ -24,10 +24,7 @@ namespace PipeBuild.Executors.Local;
 /// </remarks>
 public sealed class LocalExecutor : IDatumExecutor
 {
-    private readonly ConcurrentBag<LocalSlot> free = [];
-    private readonly ConcurrentDictionary<LocalSlot, bool> slots = new();
-    private readonly string prefix = "slot-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "-";
-    private int made;
+    private readonly SlotPool<LocalSlot> slots = new(folder => new LocalSlot(folder));
 
     public string Name => ExecutorNames.Local;
 
@@ -38,7 +35,7 @@ public sealed class LocalExecutor : IDatumExecutor
             throw work.Spec.Error(ErrorCodes.DatumBatchingNeedsUnix, $"DatumBatching needs Linux or macOS (a named pipe carries the acknowledgements). Remove <DatumBatching>.");
         }
 
-        var slot = await TakeAsync(work);
+        var slot = await slots.TakeAsync(work);
         try
         {
             var sandbox = await slot.Sandbox.FillAsync(work.Datum, work.Content, cancellationToken);
@@ -53,20 +50,11 @@ public sealed class LocalExecutor : IDatumExecutor
         }
         finally
         {
-            await ReturnAsync(slot);
+            await slots.ReturnAsync(slot);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var slot in slots.Keys)
-        {
-            await slot.DisposeAsync();
-        }
-
-        slots.Clear();
-        free.Clear();
-    }
+    public ValueTask DisposeAsync() => slots.DisposeAsync();
 
     /// <summary>
     /// A datum's process environment: the TransformPackages' launchers (PATH, PIPE_TOOL_*), then the datum's
@@ -214,44 +202,6 @@ public sealed class LocalExecutor : IDatumExecutor
         lock (log)
         {
             log.Append(line).Append('\n');
-        }
-    }
-
-    /// <summary>
-    /// A free slot of the datum's job, or a new one beside the datum's scratch folder. A free slot of an earlier
-    /// job (an executor serving job after job) is done with: its folder and process go.
-    /// </summary>
-    private async Task<LocalSlot> TakeAsync(DatumWork work)
-    {
-        var parent = Path.GetDirectoryName(Path.GetFullPath(work.Scratch))!;
-        while (free.TryTake(out var slot))
-        {
-            if (slot.Parent == parent)
-            {
-                return slot;
-            }
-
-            slots.TryRemove(slot, out _);
-            await slot.DisposeAsync();
-        }
-
-        var made = new LocalSlot(Path.Combine(parent, prefix + Interlocked.Increment(ref this.made)));
-        slots[made] = true;
-        return made;
-    }
-
-    /// <summary>Empties the slot for its next datum; a slot that cannot be emptied is dropped.</summary>
-    private async Task ReturnAsync(LocalSlot slot)
-    {
-        try
-        {
-            slot.Sandbox.Clear();
-            free.Add(slot);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            slots.TryRemove(slot, out _);
-            await slot.DisposeAsync();
         }
     }
 }

@@ -7,13 +7,10 @@ namespace PipeBuild.Executors.Local;
 /// What one worker of the local executor keeps between datums: its sandbox folder, the launchers of the
 /// pipeline's TransformPackages, and, with DatumBatching, the transform process serving its datums.
 /// </summary>
-internal sealed class LocalSlot(string folder) : IAsyncDisposable
+internal sealed class LocalSlot(string folder) : IWorkerSlot
 {
     private PipelineSpec? toolsFor;
     private IReadOnlyDictionary<string, string> toolsEnvironment = new Dictionary<string, string>();
-
-    /// <summary>The folder the slot's folder is in (the job's scratch folder): a slot serves one job.</summary>
-    public string Parent { get; } = Path.GetDirectoryName(folder)!;
 
     public SandboxSlot Sandbox { get; } = new(folder);
 

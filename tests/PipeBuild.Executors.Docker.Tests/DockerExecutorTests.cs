@@ -58,17 +58,22 @@ public sealed class DockerExecutorTests : IDisposable
         var image = await DerivedImageAsync("user", new Config { User = "4242:4242" });
         try
         {
-            var spec = Shell("owner", "id -u > /pfs/out/id.txt; id -g >> /pfs/out/id.txt") with { Image = image };
-            var scratch = Path.Combine(fx.Root, "scratch");
-            var work = new DatumWork(spec, new Datum([new DatumInput("data", "data", "master", "c0", "", [])]), "job0", 1, fx.Store.Content, scratch);
+            // The transform waits (up to a minute) for the test to have looked at its output on the host, where the
+            // worker's sandbox keeps it only while the datum runs.
+            var script = "id -u > /pfs/out/id.txt; id -g >> /pfs/out/id.txt; i=0; while [ ! -e /pfs/seen ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done";
+            var spec = Shell("owner", script) with { Image = image };
+            var work = new DatumWork(spec, new Datum([new DatumInput("data", "data", "master", "c0", "", [])]), "job0", 1, fx.Store.Content, Path.Combine(fx.Root, "scratch", "d0"));
+            var caller = $"{await HostAsync("id", "-u")}\n{await HostAsync("id", "-g")}\n";
 
-            var outcome = await fx.Executor.RunAsync(work, default);
+            var running = fx.Executor.RunAsync(work, default);
+            var written = await WrittenAsync(Path.Combine(fx.Root, "scratch"), "id.txt", caller, running);
+            var owner = await HostAsync("stat", "-c", "%u", written);
+            await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(written))!, "seen"), "");
+            var outcome = await running;
 
             Assert.True(outcome.Succeeded, outcome.Reason + "\n" + outcome.Log);
-            var caller = $"{await HostAsync("id", "-u")}\n{await HostAsync("id", "-g")}\n";
-            Assert.Equal(caller, await File.ReadAllTextAsync(Path.Combine(scratch, "pfs", "out", "id.txt")));
-            var owner = await HostAsync("stat", "-c", "%u", Path.Combine(scratch, "pfs", "out", "id.txt"));
             Assert.Equal(caller.Split('\n')[0], owner);
+            Assert.Equal(caller.Length, Assert.Single(outcome.Outputs).Size);
         }
         finally
         {
@@ -135,6 +140,83 @@ public sealed class DockerExecutorTests : IDisposable
         Assert.Equal("lo\n", (await fx.ReadAsync("limits"))["net.txt"]); // only loopback inside
     }
 
+    [SkippableFact]
+    public async Task One_container_serves_a_workers_datums_and_each_datum_starts_with_an_empty_out_folder()
+    {
+        TestEngine.Require();
+        var executor = new DockerExecutor();
+        using var own = new EngineFixture(executor); // the test ends the executor itself below, to see its container go
+        await own.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n", ["c.txt"] = "gamma\n" });
+        var script =
+            """
+            n=$(basename "$data" .txt)
+            ls -A /pfs/out | wc -l > /tmp/left; cp /tmp/left /pfs/out/left-$n
+            hostname > /pfs/out/host-$n
+            ls /pfs > /pfs/out/pfs-$n
+            cp "$data" /pfs/out/
+            """;
+        await own.CreateAsync(Shell("worker", script) with { Parallelism = 1 });
+
+        var job = await own.RunOneAsync("worker");
+
+        Assert.Equal((JobState.Success, 3), (job.State, job.DatumsProcessed));
+        var files = await own.ReadAsync("worker");
+        Assert.Single(new[] { "a", "b", "c" }.Select(n => files[$"host-{n}"]).Distinct()); // one container ran all three
+        Assert.All(new[] { "a", "b", "c" }, n => Assert.Equal("0\n", files[$"left-{n}"])); // nothing of the datum before
+        Assert.All(new[] { "a", "b", "c" }, n => Assert.Equal("data\nout\n", files[$"pfs-{n}"]));
+        Assert.Equal("beta\n", files["b.txt"]);
+        Assert.Single(await TestEngine.ContainersAsync("pipebuild.job", job.Id)); // the worker's, up until the executor ends
+
+        await executor.DisposeAsync();
+        Assert.Empty(await TestEngine.ContainersAsync("pipebuild.job", job.Id));
+    }
+
+    [SkippableFact]
+    public async Task A_datum_that_leaves_a_process_running_takes_its_container_with_it()
+    {
+        TestEngine.Require();
+        await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" });
+        var script =
+            """
+            n=$(basename "$data" .txt)
+            hostname > /pfs/out/host-$n
+            ps -o comm > /pfs/out/ps-$n
+            (sleep 600; echo late > /pfs/out/late-$n) </dev/null >/dev/null 2>&1 &
+            """;
+        await fx.CreateAsync(Shell("lingering", script) with { Parallelism = 1 });
+
+        var job = await fx.RunOneAsync("lingering");
+
+        Assert.Equal((JobState.Success, 2), (job.State, job.DatumsProcessed));
+        var files = await fx.ReadAsync("lingering");
+        Assert.NotEqual(files["host-a"], files["host-b"]); // the second datum got a new container
+        Assert.DoesNotContain("sleep", files["ps-b"].Split('\n')); // and nothing the first one started
+        Assert.DoesNotContain(files.Keys, k => k.StartsWith("late-", StringComparison.Ordinal));
+        Assert.Empty(await TestEngine.ContainersAsync("pipebuild.job", job.Id)); // each went with its lingering process
+    }
+
+    [SkippableFact]
+    public async Task An_image_without_a_shell_runs_each_datum_in_a_container_of_its_own()
+    {
+        TestEngine.Require();
+        var image = await DerivedImageAsync("noshell", new Config(), run: ["rm", "/bin/sh"]);
+        try
+        {
+            await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" });
+            await fx.CreateAsync(Shell("noshell", "") with { Image = image, Command = ["/bin/busybox", "cp", "-r", "/pfs/data/.", "/pfs/out/"] });
+
+            var job = await fx.RunOneAsync("noshell");
+
+            Assert.Equal((JobState.Success, 2), (job.State, job.DatumsProcessed));
+            Assert.Equal(new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" }, await fx.ReadAsync("noshell"));
+            Assert.Empty(await TestEngine.ContainersAsync("pipebuild.pipeline", "noshell"));
+        }
+        finally
+        {
+            await DeleteImageAsync(image);
+        }
+    }
+
     [Fact]
     public async Task Cpus_memory_and_network_become_the_containers_host_config()
     {
@@ -154,6 +236,26 @@ public sealed class DockerExecutorTests : IDisposable
 
     public void Dispose() => fx.Dispose();
 
+    /// <summary>The path of <paramref name="name"/> under <paramref name="folder"/> once it holds <paramref name="content"/>.</summary>
+    private static async Task<string> WrittenAsync(string folder, string name, string content, Task running)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (var file in Directory.Exists(folder) ? Directory.EnumerateFiles(folder, name, SearchOption.AllDirectories) : [])
+            {
+                if (await File.ReadAllTextAsync(file) == content)
+                {
+                    return file;
+                }
+            }
+
+            Assert.False(running.IsCompleted, $"the datum ended before {name} was seen");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{name} did not appear");
+            await Task.Delay(50);
+        }
+    }
+
     private static PipelineSpec Shell(string name, string script) =>
         EngineFixture.Shell(name, script, new PfsInput("data", "/*")) with { Image = TestEngine.Busybox, Executor = "docker" };
 
@@ -164,12 +266,18 @@ public sealed class DockerExecutorTests : IDisposable
     }
 
     /// <summary>A new image from the busybox test image with <paramref name="config"/>, as `docker commit` makes one.</summary>
-    private static async Task<string> DerivedImageAsync(string purpose, Config config)
+    private static async Task<string> DerivedImageAsync(string purpose, Config config, IList<string>? run = null)
     {
         using var docker = TestEngine.Client();
-        var container = await docker.Containers.CreateContainerAsync(new CreateContainerParameters { Image = TestEngine.Busybox, Cmd = ["true"] });
+        var container = await docker.Containers.CreateContainerAsync(new CreateContainerParameters { Image = TestEngine.Busybox, Cmd = run ?? ["true"] });
         try
         {
+            if (run is not null)
+            {
+                await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters());
+                Assert.Equal(0, (await docker.Containers.WaitContainerAsync(container.ID)).StatusCode);
+            }
+
             var tag = $"test-{Guid.NewGuid():N}";
             await docker.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
             {
@@ -177,7 +285,7 @@ public sealed class DockerExecutorTests : IDisposable
                 RepositoryName = $"localhost/pipebuild-{purpose}",
                 Tag = tag,
                 Config = config,
-                Changes = config.User is { } user ? [$"USER {user}"] : [.. config.Env.Select(e => $"ENV {e.Replace('=', ' ')}")],
+                Changes = config.User is { } user ? [$"USER {user}"] : [.. (config.Env ?? []).Select(e => $"ENV {e.Replace('=', ' ')}")],
             });
             var image = $"localhost/pipebuild-{purpose}:{tag}";
             var inspected = await docker.Images.InspectImageAsync(image);
