@@ -56,6 +56,9 @@ public sealed class BadInputTests : IDisposable
         { "PIPE1008", ["file", "glob", "data@master:/[a"] },
         { "PIPE1001", ["file", "put", "data@master:a.csv"] },
         { "PIPE1001", ["no-such-command"] },
+        { "PIPE1010", ["console", "--urls", "ftp://127.0.0.1:21"] },
+        { "PIPE1010", ["console", "--urls", "http://127.0.0.1:5080/sub/path"] },
+        { "PIPE1001", ["dag", "--format", "png"] },
         { "PIPE5004", ["branch", "delete", "data@nobranch"] },
 
         // limits of numeric options

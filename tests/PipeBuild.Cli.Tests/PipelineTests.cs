@@ -74,6 +74,14 @@ public sealed class PipelineTests : IDisposable
         var dag = ws.Run("dag").ShouldSucceed().Stdout;
         Assert.Matches("split\\s+csv_data\\s+split", dag);
         Assert.Matches("count\\s+split\\s+count", dag);
+
+        // the same graph as pictures, for a README or CI summary
+        var mermaid = ws.Run("dag", "--format", "mermaid").ShouldSucceed().Stdout;
+        Assert.StartsWith("flowchart LR\n  n0([\"csv_data\"]):::repo\n  n1[\"split\"]:::up-to-date\n  n2[\"count\"]:::up-to-date\n  n0 --> n1\n  n1 --> n2\n", mermaid);
+        Assert.Contains("\"split\" -> \"count\";", ws.Run("dag", "--format", "dot").ShouldSucceed().Stdout);
+        var svg = System.Xml.Linq.XDocument.Parse(ws.Run("dag", "--format", "svg").ShouldSucceed().Stdout);
+        Assert.Equal(3, svg.Descendants().Count(e => e.Attribute("data-name") is not null));
+        Assert.Contains("mermaid", ws.Run("dag", "--format", "png").ShouldFailWith("PIPE1001").Stderr); // the choices are named
     }
 
     [Fact]

@@ -151,15 +151,7 @@ internal static class PipelineCommands
         });
     }
 
-    private static string[][] Rows(PipelineSpec spec) =>
-    [
-        ["Name", spec.Name], ["Description", spec.Description ?? ""], ["Source", spec.SourceFile ?? "-"],
-        ["Command", string.Join(' ', spec.Command)], ["Stdin", string.Join(" \\n ", spec.Stdin)], ["Image", spec.Image ?? "-"],
-        ["Executor", spec.Executor], ["Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString()],
-        ["Datum tries", spec.DatumTries.ToString()], ["Inputs", string.Join(", ", spec.Input.Leaves().Select(l => $"{l.InputName}={l.Repo}@{l.Branch}:{l.Glob}"))],
-        ["Output", $"{spec.Name}@{spec.OutputBranch}"],
-        ["Transform files", string.Join(", ", spec.TransformFiles)],
-    ];
+    private static string[][] Rows(PipelineSpec spec) => [.. PipelineFields.Of(spec).Select(f => new[] { f.Field, f.Value })];
 
     private static Command Delete()
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
+using PipeBuild.WebConsole;
 
 namespace PipeBuild.Cli.Commands;
 
@@ -46,13 +47,24 @@ internal static class RunCommands
             return ExitCodes.Ok;
         });
 
-    public static Command Dag() =>
-        Cli.Command("dag", "Show the pipeline graph: each pipeline with the repos it reads and the repo it writes.", [], async (s, ct) =>
+    public static Command Dag()
+    {
+        var format = new Option<string?>("--format") { Description = "Draw the graph instead of listing it: mermaid (for Markdown), dot (Graphviz) or svg (the console's picture), each pipeline coloured by its state." };
+        format.AcceptOnlyFromAmong("mermaid", "dot", "svg");
+        return Cli.Command("dag", "Show the pipeline graph: each pipeline with the repos it reads and the repo it writes, or (--format) a picture of it.", [format], async (s, ct) =>
         {
+            if (s.Get(format) is { } kind)
+            {
+                var picture = (await WorkspaceState.LoadAsync(s.Engine, ct)).Picture;
+                s.Console.Out.Write(kind switch { "mermaid" => picture.ToMermaid(), "dot" => picture.ToDot(), _ => picture.ToSvg() + "\n" });
+                return ExitCodes.Ok;
+            }
+
             var ordered = PipelineGraph.Order(await s.Engine.Registry.ListAsync(ct));
             s.Out.Write(ordered, p => (["PIPELINE", "READS", "WRITES"], p.Select(x => new[] { x.Name, string.Join(", ", x.InputRepos), $"{x.Name}@{x.Spec.OutputBranch}" })));
             return ExitCodes.Ok;
         });
+    }
 
     public static Command Watch()
     {

@@ -1,0 +1,17 @@
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Engine;
+
+/// <summary>A pipeline's definition as field and value lines: what <c>pipeline inspect</c> and the console show.</summary>
+public static class PipelineFields
+{
+    public static IReadOnlyList<(string Field, string Value)> Of(PipelineSpec spec) =>
+    [
+        ("Name", spec.Name), ("Description", spec.Description ?? ""), ("Source", spec.SourceFile ?? "-"),
+        ("Command", string.Join(' ', spec.Command)), ("Stdin", string.Join(" \\n ", spec.Stdin)), ("Image", spec.Image ?? "-"),
+        ("Executor", spec.Executor), ("Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("Datum tries", spec.DatumTries.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Inputs", string.Join(", ", spec.Input.Leaves().Select(l => $"{l.InputName}={l.Repo}@{l.Branch}:{l.Glob}"))),
+        ("Output", $"{spec.Name}@{spec.OutputBranch}"),
+        ("Transform files", string.Join(", ", spec.TransformFiles)),
+    ];
+}

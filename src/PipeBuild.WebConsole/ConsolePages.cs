@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PipeBuild.Core;
+using PipeBuild.Engine;
+using PipeBuild.Store;
+
+namespace PipeBuild.WebConsole;
+
+/// <summary>
+/// The console's pages, rendered on the server: the graph with every pipeline's state and the staleness chain's
+/// reason, a pipeline with its definition and jobs, a job with its failed datums first, a datum's log. Every value
+/// from the store is HTML-escaped (<see cref="H"/>); the page script only swaps in a fresh copy of the page when
+/// <c>/events</c> says the store changed.
+/// </summary>
+internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, ConsoleOptions options)
+{
+    /// <summary>Datum rows per page of a job: a job of 100,000 datums is never one table.</summary>
+    public const int DatumsPerPage = 100;
+
+    /// <summary>Bytes of a log shown in the page; the rest is for <c>dotnet pipe job logs</c>.</summary>
+    public const int LogBytesShown = 256 * 1024;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", (HttpContext c) => Page(c, "Pipelines", GraphPageAsync));
+        app.MapGet("/dag.svg", async (HttpContext c) => Results.Text((await PictureAsync(c.RequestAborted)).ToSvg(NodeLink), "image/svg+xml"));
+        app.MapGet("/pipelines/{name}", (HttpContext c, string name) => Page(c, name, ct => PipelinePageAsync(name, ct)));
+        app.MapGet("/jobs/{id}", (HttpContext c, string id, int? page, string? state) => Page(c, $"job {id}", ct => JobPageAsync(id, Math.Max(1, page ?? 1), state, ct)));
+        app.MapGet("/jobs/{id}/datums/{datum}", (HttpContext c, string id, string datum) => Page(c, $"datum {datum}", ct => DatumPageAsync(id, datum, ct)));
+        app.MapGet("/events", EventsAsync);
+        app.MapGet("/console.js", () => Results.Text(ConsoleAssets.Script, "text/javascript"));
+        app.MapGet("/console.css", () => Results.Text(ConsoleAssets.Style, "text/css"));
+    }
+
+    /// <summary>Text for HTML: every value that came from the store or the request goes through here.</summary>
+    private static string H(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    private static string PipelineHref(string name) => $"/pipelines/{Uri.EscapeDataString(name)}";
+
+    private static string? NodeLink(GraphNode node) => node.IsPipeline ? PipelineHref(node.Name) : null;
+
+    private static string JobLink(string id) => $"/jobs/{Uri.EscapeDataString(id)}";
+
+    private async Task Page(HttpContext context, string title, Func<CancellationToken, Task<string>> body)
+    {
+        string main;
+        var status = StatusCodes.Status200OK;
+        try
+        {
+            main = await body(context.RequestAborted);
+        }
+        catch (PipeException e)
+        {
+            // Not found, or a name the store refuses: the same message the CLI gives.
+            status = StatusCodes.Status404NotFound;
+            main = $"<h1>Not found</h1><p class=\"error\">{H(e.Message)}</p><p><a href=\"/\">All pipelines</a></p>";
+        }
+
+        var html = new StringBuilder()
+            .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
+            .Append("<title>").Append(H(title)).Append(" · PipeBuild</title><link rel=\"stylesheet\" href=\"/console.css\"><script src=\"/console.js\" defer></script></head>")
+            .Append("<body><header><a class=\"brand\" href=\"/\">PipeBuild</a><span class=\"where\">").Append(H(store.Objects.Location)).Append("</span>")
+            .Append(options.ReadOnly ? "<span class=\"badge\">read-only</span>" : "").Append("</header>")
+            .Append("<main id=\"main\">").Append(main).Append("</main></body></html>");
+        await Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status).ExecuteAsync(context);
+    }
+
+    private Task<WorkspaceState> StateAsync(CancellationToken cancellationToken) => WorkspaceState.LoadAsync(engine, cancellationToken);
+
+    private async Task<GraphPicture> PictureAsync(CancellationToken cancellationToken) => (await StateAsync(cancellationToken)).Picture;
+
+    private async Task<string> GraphPageAsync(CancellationToken cancellationToken)
+    {
+        var (picture, statuses, jobs) = await StateAsync(cancellationToken);
+        var html = new StringBuilder("<h1>Pipelines</h1>");
+        if (statuses.Count == 0)
+        {
+            return html.Append("<p>No pipelines yet. Create one with <code>dotnet pipe pipeline create -f FILE</code> or <code>dotnet pipe run</code> in a workspace with <code>.pipeproj</code> files.</p>").ToString();
+        }
+
+        html.Append("<div class=\"graph\">").Append(picture.ToSvg(NodeLink)).Append("</div>");
+        html.Append("<table class=\"pipelines\"><thead><tr><th>Pipeline</th><th>State</th><th>Why</th><th>Last job</th></tr></thead><tbody>");
+        foreach (var status in statuses)
+        {
+            var node = picture.Nodes.Single(n => n.Name == status.Pipeline);
+            var latest = jobs.Where(j => j.Pipeline == status.Pipeline).MaxBy(j => j.Started);
+            html.Append("<tr data-pipeline=\"").Append(H(status.Pipeline)).Append("\"><td><a href=\"").Append(H(PipelineHref(status.Pipeline))).Append("\">").Append(H(status.Pipeline)).Append("</a></td>")
+                .Append("<td>").Append(Badge(node.State)).Append("</td><td class=\"why\">").Append(H(node.Title)).Append("</td><td>")
+                .Append(latest is null ? "-" : JobCell(latest)).Append("</td></tr>");
+        }
+
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    private async Task<string> PipelinePageAsync(string name, CancellationToken cancellationToken)
+    {
+        var pipeline = await engine.Registry.GetAsync(name, cancellationToken);
+        var (picture, _, _) = await StateAsync(cancellationToken);
+        var node = picture.Nodes.Single(n => n.Name == pipeline.Name);
+        var jobs = (await engine.Jobs.ListAsync(pipeline.Name, cancellationToken)).OrderByDescending(j => j.Started).ToList();
+        var html = new StringBuilder();
+        html.Append("<h1>").Append(H(pipeline.Name)).Append(' ').Append(Badge(node.State)).Append("</h1>")
+            .Append("<p class=\"why\">").Append(H(node.Title)).Append("</p>")
+            .Append("<h2>Definition <small>version ").Append(pipeline.Version.ToString(Invariant)).Append(", updated ").Append(H(pipeline.Updated.ToString("u", Invariant))).Append("</small></h2><table class=\"fields\"><tbody>");
+        foreach (var (field, value) in PipelineFields.Of(pipeline.Spec))
+        {
+            html.Append("<tr><th>").Append(H(field)).Append("</th><td><code>").Append(H(value)).Append("</code></td></tr>");
+        }
+
+        html.Append("</tbody></table><h2>Jobs</h2>");
+        if (jobs.Count == 0)
+        {
+            return html.Append("<p>No job yet: <code>dotnet pipe run ").Append(H(pipeline.Name)).Append("</code>.</p>").ToString();
+        }
+
+        html.Append(DurationChart(jobs.Take(30).Reverse().ToList()));
+        html.Append("<table class=\"jobs\"><thead><tr><th>Job</th><th>State</th><th>Started</th><th>Duration</th><th>Ran</th><th>Reused</th><th>Failed</th><th>Total</th></tr></thead><tbody>");
+        foreach (var job in jobs)
+        {
+            html.Append("<tr><td>").Append(JobCell(job)).Append("</td><td>").Append(H(StateName(job.State))).Append("</td><td>").Append(H(job.Started.ToString("u", Invariant)))
+                .Append("</td><td>").Append(H(Seconds(job.Duration))).Append("</td><td>").Append(job.DatumsProcessed.ToString(Invariant)).Append("</td><td>").Append(job.DatumsSkipped.ToString(Invariant))
+                .Append("</td><td>").Append(job.DatumsFailed.ToString(Invariant)).Append("</td><td>").Append(job.DatumsTotal.ToString(Invariant)).Append("</td></tr>");
+        }
+
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    private async Task<string> JobPageAsync(string id, int page, string? state, CancellationToken cancellationToken)
+    {
+        var job = await engine.Jobs.GetAsync(id, cancellationToken);
+        var html = new StringBuilder();
+        var done = job.DatumsProcessed + job.DatumsSkipped + job.DatumsFailed;
+        html.Append("<h1>Job <code>").Append(H(job.Id)).Append("</code> <span class=\"badge job-").Append(H(StateName(job.State))).Append("\">").Append(H(StateName(job.State))).Append("</span></h1>")
+            .Append("<p>Pipeline <a href=\"").Append(H(PipelineHref(job.Pipeline))).Append("\">").Append(H(job.Pipeline)).Append("</a>, started ")
+            .Append(H(job.Started.ToString("u", Invariant))).Append(", ").Append(job.Duration is null ? "running" : $"took {H(Seconds(job.Duration))}").Append(".</p>")
+            .Append("<p><progress max=\"").Append(Math.Max(1, job.DatumsTotal).ToString(Invariant)).Append("\" value=\"").Append(done.ToString(Invariant)).Append("\"></progress> ")
+            .Append("<span class=\"counts\">").Append(H($"{job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed, {job.DatumsTotal} total")).Append("</span></p>");
+        if (job.Reason is { Length: > 0 } reason)
+        {
+            html.Append("<p class=\"reason\">").Append(H(reason)).Append("</p>");
+        }
+
+        html.Append("<table class=\"fields\"><tbody><tr><th>Inputs</th><td>").Append(H(string.Join(", ", job.Inputs.Select(i => $"{i.Repo}@{i.Commit}")))).Append("</td></tr>")
+            .Append("<tr><th>Output commit</th><td>").Append(H(job.OutputCommit ?? "-")).Append("</td></tr>")
+            .Append("<tr><th>Downloaded / uploaded</th><td>").Append(H($"{job.BytesDownloaded:N0} B / {job.BytesUploaded:N0} B")).Append("</td></tr></tbody></table>");
+
+        // The failed datums first, each with its log open: what a user came to see.
+        if (job.Failures.Count > 0)
+        {
+            html.Append("<h2>Failed datums</h2>");
+            foreach (var failure in job.Failures)
+            {
+                html.Append("<details class=\"failure\" open><summary><a href=\"").Append(H($"{JobLink(job.Id)}/datums/{Uri.EscapeDataString(failure.DatumId)}")).Append("\"><code>")
+                    .Append(H(failure.DatumId[..Math.Min(12, failure.DatumId.Length)])).Append("</code></a> ").Append(H(failure.Description)).Append(": <span class=\"reason\">").Append(H(failure.Reason)).Append("</span></summary>")
+                    .Append(await LogAsync(failure.LogHash, cancellationToken)).Append("</details>");
+            }
+        }
+
+        var datums = (await engine.Jobs.GetDatumsAsync(job, cancellationToken))
+            .OrderBy(d => d.State == DatumState.Failed ? 0 : 1).ThenBy(d => d.Description, StringComparer.Ordinal).ToList();
+        html.Append("<h2>Datums</h2>");
+        if (datums.Count == 0)
+        {
+            return html.Append(job.Finished is null ? "<p>The datum table is written when the job ends.</p>" : "<p>No datums.</p>").ToString();
+        }
+
+        var states = datums.GroupBy(d => d.State.Name()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        html.Append("<nav class=\"filter\">").Append(FilterLink(job.Id, null, datums.Count, state is null));
+        foreach (var (name, count) in states.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            html.Append(FilterLink(job.Id, name, count, state == name));
+        }
+
+        html.Append("</nav>");
+        var shown = datums.Where(d => state is null || d.State.Name() == state).ToList();
+        var pages = Math.Max(1, (shown.Count + DatumsPerPage - 1) / DatumsPerPage);
+        page = Math.Min(page, pages);
+        html.Append("<table class=\"datums\"><thead><tr><th>Datum</th><th>State</th><th>Inputs</th><th>Result key</th></tr></thead><tbody>");
+        foreach (var datum in shown.Skip((page - 1) * DatumsPerPage).Take(DatumsPerPage))
+        {
+            html.Append("<tr class=\"datum-").Append(H(datum.State.Name())).Append("\"><td><a href=\"").Append(H($"{JobLink(job.Id)}/datums/{Uri.EscapeDataString(datum.Id)}")).Append("\"><code>")
+                .Append(H(datum.Id[..Math.Min(12, datum.Id.Length)])).Append("</code></a></td><td>").Append(H(datum.State.Name())).Append("</td><td>").Append(H(datum.Description))
+                .Append("</td><td><code>").Append(H(datum.Hash[..Math.Min(16, datum.Hash.Length)])).Append("</code></td></tr>");
+        }
+
+        html.Append("</tbody></table>");
+        if (pages > 1)
+        {
+            html.Append("<nav class=\"pages\">page ").Append(page.ToString(Invariant)).Append(" of ").Append(pages.ToString(Invariant));
+            var filter = state is null ? "" : $"&state={Uri.EscapeDataString(state)}";
+            if (page > 1)
+            {
+                html.Append(" <a href=\"").Append(H($"{JobLink(job.Id)}?page={page - 1}{filter}")).Append("\">previous</a>");
+            }
+
+            if (page < pages)
+            {
+                html.Append(" <a rel=\"next\" href=\"").Append(H($"{JobLink(job.Id)}?page={page + 1}{filter}")).Append("\">next</a>");
+            }
+
+            html.Append("</nav>");
+        }
+
+        return html.ToString();
+    }
+
+    private async Task<string> DatumPageAsync(string jobId, string datumId, CancellationToken cancellationToken)
+    {
+        var job = await engine.Jobs.GetAsync(jobId, cancellationToken);
+        var datum = (await engine.Jobs.GetDatumsAsync(job, cancellationToken)).FirstOrDefault(d => d.Id.StartsWith(datumId, StringComparison.Ordinal));
+        var failure = job.Failures.FirstOrDefault(f => f.DatumId.StartsWith(datumId, StringComparison.Ordinal));
+        if (datum is null && failure is null)
+        {
+            throw new PipeException(ErrorCodes.InvalidArguments, $"job {job.Id} has no datum '{datumId}'.");
+        }
+
+        var html = new StringBuilder("<h1>Datum <code>").Append(H(datum?.Id ?? failure!.DatumId)).Append("</code></h1>")
+            .Append("<p>Job <a href=\"").Append(H(JobLink(job.Id))).Append("\"><code>").Append(H(job.Id[..Math.Min(12, job.Id.Length)])).Append("</code></a> of ")
+            .Append(H(job.Pipeline)).Append(": ").Append(H(datum?.State.Name() ?? "failed")).Append(", read ").Append(H(datum?.Description ?? failure!.Description)).Append(".</p>");
+        if (failure is not null)
+        {
+            html.Append("<p class=\"reason\">").Append(H(failure.Reason)).Append("</p>");
+        }
+
+        return html.Append("<h2>Log</h2>").Append(await LogAsync(datum?.LogHash ?? failure?.LogHash, cancellationToken)).ToString();
+    }
+
+    /// <summary>The log, as text in a <c>pre</c>: stdout and stderr as the transform wrote them.</summary>
+    private async Task<string> LogAsync(string? hash, CancellationToken cancellationToken)
+    {
+        if (hash is null)
+        {
+            return "<p class=\"muted\">No log.</p>";
+        }
+
+        var bytes = await store.Content.ReadAllAsync(new FileContent(EntryKind.File, hash, 0), cancellationToken);
+        var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, LogBytesShown));
+        var more = bytes.Length > LogBytesShown ? $"<p class=\"muted\">The first {LogBytesShown / 1024} KiB of {bytes.Length:N0} bytes; <code>dotnet pipe job logs</code> prints all of it.</p>" : "";
+        return $"<pre class=\"log\">{H(text)}</pre>{more}";
+    }
+
+    /// <summary>Server-sent events: a <c>change</c> event whenever the store's summary differs (<see cref="ChangeFeed"/>).</summary>
+    private static async Task EventsAsync(HttpContext context, ChangeFeed feed)
+    {
+        var cancellationToken = context.RequestAborted;
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        try
+        {
+            var last = await feed.SummaryAsync(cancellationToken);
+            await context.Response.WriteAsync("retry: 2000\n: listening\n\n", cancellationToken);
+            await context.Response.Body.FlushAsync(cancellationToken);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(feed.Interval, cancellationToken);
+                var now = await feed.SummaryAsync(cancellationToken);
+                if (now != last)
+                {
+                    last = now;
+                    await context.Response.WriteAsync("event: change\ndata: {}\n\n", cancellationToken);
+                    await context.Response.Body.FlushAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the page went away
+        }
+    }
+
+    private static string Badge(NodeState state) => $"<span class=\"badge {GraphPicture.StateClass(state)}\">{GraphPicture.StateClass(state).Replace('-', ' ')}</span>";
+
+    private static string JobCell(JobInfo job) =>
+        $"<a href=\"{H(JobLink(job.Id))}\"><code>{H(job.Id[..Math.Min(12, job.Id.Length)])}</code></a> <span class=\"badge job-{H(StateName(job.State))}\">{H(StateName(job.State))}</span>";
+
+    private static string FilterLink(string job, string? state, int count, bool current) =>
+        $"<a href=\"{H(JobLink(job) + (state is null ? "" : $"?state={Uri.EscapeDataString(state)}"))}\"{(current ? " aria-current=\"page\"" : "")}>{H(state ?? "all")} ({count.ToString(Invariant)})</a> ";
+
+    private static string StateName(JobState state) => state.ToString().ToLowerInvariant();
+
+    private static string Seconds(TimeSpan? duration) => duration is { } d ? $"{d.TotalSeconds.ToString("0.0", Invariant)} s" : "-";
+
+    /// <summary>The last jobs' durations as bars, coloured by how they ended, each titled with its datum counts.</summary>
+    private static string DurationChart(IReadOnlyList<JobInfo> jobs)
+    {
+        const int width = 18, height = 80;
+        var longest = Math.Max(0.1, jobs.Max(j => j.Duration?.TotalSeconds ?? 0));
+        var svg = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" width=\"{jobs.Count * width}\" height=\"{height}\" role=\"img\" aria-label=\"durations of the last jobs\">");
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var bar = Math.Max(2, (job.Duration?.TotalSeconds ?? 0) / longest * (height - 4));
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"job-{StateName(job.State)}\" x=\"{(i * width) + 2}\" y=\"{height - bar:0.#}\" width=\"{width - 4}\" height=\"{bar:0.#}\">")
+                .Append("<title>").Append(H($"{job.Id[..Math.Min(12, job.Id.Length)]}: {Seconds(job.Duration)}, {job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed")).Append("</title></rect>");
+        }
+
+        return svg.Append("</svg>").ToString();
+    }
+}
