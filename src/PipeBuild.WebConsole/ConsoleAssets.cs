@@ -4,7 +4,7 @@ namespace PipeBuild.WebConsole;
 internal static class ConsoleAssets
 {
     /// <summary>
-    /// Listens to <c>/events</c> and, on a change, fetches the page again and swaps its <c>main</c> in: the page
+    /// Asks before an action's form is sent (<c>data-confirm</c>). Listens to <c>/events</c> and, on a change, fetches the page again and swaps its <c>main</c> in: the page
     /// follows runs from other shells without reloading and without asking the server on a timer.
     /// <c>data-refreshes</c> on the root element counts the swaps.
     /// </summary>
@@ -33,6 +33,11 @@ internal static class ConsoleAssets
               running = false;
             }
           }
+          // An action asks first; listening on the document, it holds for forms of pages swapped in later.
+          document.addEventListener("submit", event => {
+            const form = event.target;
+            if (form.dataset.confirm && !confirm(form.dataset.confirm)) event.preventDefault();
+          });
           const events = new EventSource("/events");
           events.addEventListener("change", refresh);
           events.addEventListener("open", () => { root.dataset.live = "true"; });
@@ -69,5 +74,8 @@ internal static class ConsoleAssets
         svg.chart rect.job-failure, svg.chart rect.job-killed { fill: #cf222e; }
         svg.chart rect.job-running, svg.chart rect.job-starting { fill: #1f6feb; }
         progress { width: 24em; }
+        form.action { display: inline-block; margin: .3em .6em .6em 0; }
+        form.action button { font: inherit; padding: .25em 1em; border-radius: 6px; border: 1px solid #8c959f; background: #f6f8fa; cursor: pointer; }
+        form.kill button { border-color: #cf222e; color: #cf222e; }
         """;
 }

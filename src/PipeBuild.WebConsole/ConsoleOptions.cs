@@ -17,6 +17,15 @@ public sealed record ConsoleOptions
     /// <summary>Hide and refuse the actions (run, restart, kill).</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>Where an action that failed after its page was answered (a run that could not start) is reported.</summary>
+    public TextWriter Errors { get; init; } = TextWriter.Null;
+
+    /// <summary>
+    /// What a kill does besides marking the job killed, such as stopping its remote workers (the CLI's
+    /// <c>job kill</c> does the same); null: nothing.
+    /// </summary>
+    public Func<Engine.JobInfo, CancellationToken, Task>? StopWorkers { get; init; }
+
     /// <summary>How often the server looks at the store for changes while a page listens for them.</summary>
     public TimeSpan ChangeInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

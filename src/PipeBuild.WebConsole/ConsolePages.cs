@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,11 +13,12 @@ namespace PipeBuild.WebConsole;
 
 /// <summary>
 /// The console's pages, rendered on the server: the graph with every pipeline's state and the staleness chain's
-/// reason, a pipeline with its definition and jobs, a job with its failed datums first, a datum's log. Every value
-/// from the store is HTML-escaped (<see cref="H"/>); the page script only swaps in a fresh copy of the page when
-/// <c>/events</c> says the store changed.
+/// reason, a pipeline with its definition and jobs, a job with its failed datums first, a datum's log; and the
+/// actions (run a pipeline, restart or kill a job), each a POST with an anti-forgery token that the page confirms
+/// first, none with <see cref="ConsoleOptions.ReadOnly"/>. Every value from the store is HTML-escaped
+/// (<see cref="H"/>); the page script only swaps in a fresh copy of the page when <c>/events</c> says the store changed.
 /// </summary>
-internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, ConsoleOptions options)
+internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, ConsoleOptions options, BackgroundRuns runs, IAntiforgery antiforgery)
 {
     /// <summary>Datum rows per page of a job: a job of 100,000 datums is never one table.</summary>
     public const int DatumsPerPage = 100;
@@ -30,10 +32,32 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
     {
         app.MapGet("/", (HttpContext c) => Page(c, "Pipelines", GraphPageAsync));
         app.MapGet("/dag.svg", async (HttpContext c) => Results.Text((await PictureAsync(c.RequestAborted)).ToSvg(NodeLink), "image/svg+xml"));
-        app.MapGet("/pipelines/{name}", (HttpContext c, string name) => Page(c, name, ct => PipelinePageAsync(name, ct)));
-        app.MapGet("/jobs/{id}", (HttpContext c, string id, int? page, string? state) => Page(c, $"job {id}", ct => JobPageAsync(id, Math.Max(1, page ?? 1), state, ct)));
+        app.MapGet("/pipelines/{name}", (HttpContext c, string name) => Page(c, name, ct => PipelinePageAsync(c, name, ct)));
+        app.MapGet("/jobs/{id}", (HttpContext c, string id, int? page, string? state) => Page(c, $"job {id}", ct => JobPageAsync(c, id, Math.Max(1, page ?? 1), state, ct)));
         app.MapGet("/jobs/{id}/datums/{datum}", (HttpContext c, string id, string datum) => Page(c, $"datum {datum}", ct => DatumPageAsync(id, datum, ct)));
         app.MapGet("/events", EventsAsync);
+        app.MapPost("/pipelines/{name}/run", (HttpContext c, string name) => ActAsync(c, async ct =>
+        {
+            var pipeline = await engine.Registry.GetAsync(name, ct);
+            runs.Start($"run {pipeline.Name}", token => engine.RunAsync([pipeline.Name], force: false, null, token));
+            return PipelineHref(pipeline.Name);
+        }));
+        app.MapPost("/jobs/{id}/restart", (HttpContext c, string id) => ActAsync(c, async ct =>
+        {
+            var job = await engine.Jobs.GetAsync(id, ct);
+            runs.Start($"restart {job.Pipeline}", token => engine.RunAsync([job.Pipeline], force: true, null, token));
+            return PipelineHref(job.Pipeline);
+        }));
+        app.MapPost("/jobs/{id}/kill", (HttpContext c, string id) => ActAsync(c, async ct =>
+        {
+            var job = await engine.Jobs.KillAsync(id, ct);
+            if (options.StopWorkers is { } stop)
+            {
+                await stop(job, ct);
+            }
+
+            return JobLink(job.Id);
+        }));
         app.MapGet("/console.js", () => Results.Text(ConsoleAssets.Script, "text/javascript"));
         app.MapGet("/console.css", () => Results.Text(ConsoleAssets.Style, "text/css"));
     }
@@ -47,10 +71,58 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
 
     private static string JobLink(string id) => $"/jobs/{Uri.EscapeDataString(id)}";
 
-    private async Task Page(HttpContext context, string title, Func<CancellationToken, Task<string>> body)
+    /// <summary>
+    /// An action: refused on a read-only console (403) or without the page's anti-forgery token (400); otherwise
+    /// done, and the browser sent on to the page it returns (303).
+    /// </summary>
+    private async Task ActAsync(HttpContext context, Func<CancellationToken, Task<string>> action)
+    {
+        if (options.ReadOnly)
+        {
+            await Page(context, "Read-only", _ => Task.FromResult("<h1>Read-only</h1><p class=\"error\">This console was started with --read-only: it shows, it does not act.</p>"), StatusCodes.Status403Forbidden);
+            return;
+        }
+
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            await Page(context, "Refused", _ => Task.FromResult("<h1>Refused</h1><p class=\"error\">An action needs the form of a console page (its anti-forgery token was missing or wrong). Reload the page and try again.</p>"), StatusCodes.Status400BadRequest);
+            return;
+        }
+
+        string next;
+        try
+        {
+            next = await action(context.RequestAborted);
+        }
+        catch (PipeException e)
+        {
+            await Page(context, "Not found", _ => Task.FromException<string>(e));
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = next;
+    }
+
+    /// <summary>A button that POSTs to <paramref name="action"/> after the page asks <paramref name="confirm"/>; nothing on a read-only console.</summary>
+    private string Form(HttpContext context, string action, string label, string confirm, string kind)
+    {
+        if (options.ReadOnly)
+        {
+            return "";
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return $"<form class=\"action {H(kind)}\" method=\"post\" action=\"{H(action)}\" data-confirm=\"{H(confirm)}\"><input type=\"hidden\" name=\"{H(tokens.FormFieldName)}\" value=\"{H(tokens.RequestToken)}\"><button type=\"submit\">{H(label)}</button></form>";
+    }
+
+    private async Task Page(HttpContext context, string title, Func<CancellationToken, Task<string>> body, int status = StatusCodes.Status200OK)
     {
         string main;
-        var status = StatusCodes.Status200OK;
         try
         {
             main = await body(context.RequestAborted);
@@ -98,7 +170,7 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
         return html.Append("</tbody></table>").ToString();
     }
 
-    private async Task<string> PipelinePageAsync(string name, CancellationToken cancellationToken)
+    private async Task<string> PipelinePageAsync(HttpContext context, string name, CancellationToken cancellationToken)
     {
         var pipeline = await engine.Registry.GetAsync(name, cancellationToken);
         var (picture, _, _) = await StateAsync(cancellationToken);
@@ -107,6 +179,7 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
         var html = new StringBuilder();
         html.Append("<h1>").Append(H(pipeline.Name)).Append(' ').Append(Badge(node.State)).Append("</h1>")
             .Append("<p class=\"why\">").Append(H(node.Title)).Append("</p>")
+            .Append(Form(context, $"{PipelineHref(pipeline.Name)}/run", "Run", $"Bring pipeline {pipeline.Name} up to date now?", "run"))
             .Append("<h2>Definition <small>version ").Append(pipeline.Version.ToString(Invariant)).Append(", updated ").Append(H(pipeline.Updated.ToString("u", Invariant))).Append("</small></h2><table class=\"fields\"><tbody>");
         foreach (var (field, value) in PipelineFields.Of(pipeline.Spec))
         {
@@ -131,7 +204,7 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
         return html.Append("</tbody></table>").ToString();
     }
 
-    private async Task<string> JobPageAsync(string id, int page, string? state, CancellationToken cancellationToken)
+    private async Task<string> JobPageAsync(HttpContext context, string id, int page, string? state, CancellationToken cancellationToken)
     {
         var job = await engine.Jobs.GetAsync(id, cancellationToken);
         var html = new StringBuilder();
@@ -141,6 +214,9 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
             .Append(H(job.Started.ToString("u", Invariant))).Append(", ").Append(job.Duration is null ? "running" : $"took {H(Seconds(job.Duration))}").Append(".</p>")
             .Append("<p><progress max=\"").Append(Math.Max(1, job.DatumsTotal).ToString(Invariant)).Append("\" value=\"").Append(done.ToString(Invariant)).Append("\"></progress> ")
             .Append("<span class=\"counts\">").Append(H($"{job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed, {job.DatumsTotal} total")).Append("</span></p>");
+        html.Append(job.State is JobState.Starting or JobState.Running
+            ? Form(context, $"{JobLink(job.Id)}/kill", "Kill", $"Kill job {job.Id[..Math.Min(12, job.Id.Length)]} of {job.Pipeline}? Its datums stop and the previous output stays.", "kill")
+            : Form(context, $"{JobLink(job.Id)}/restart", "Restart", $"Run {job.Pipeline} again? Failed datums retry, the others are reused.", "restart"));
         if (job.Reason is { Length: > 0 } reason)
         {
             html.Append("<p class=\"reason\">").Append(H(reason)).Append("</p>");

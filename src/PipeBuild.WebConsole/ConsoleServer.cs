@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,10 +24,12 @@ public sealed class ConsoleServer : IAsyncDisposable
 {
     private const string TokenCookie = "pipe_console_token";
     private readonly WebApplication app;
+    private readonly BackgroundRuns runs;
 
-    private ConsoleServer(WebApplication app, IReadOnlyList<Uri> addresses, string? token)
+    private ConsoleServer(WebApplication app, BackgroundRuns runs, IReadOnlyList<Uri> addresses, string? token)
     {
         this.app = app;
+        this.runs = runs;
         Addresses = addresses;
         Token = token;
     }
@@ -50,6 +53,11 @@ public sealed class ConsoleServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.Services.AddSingleton(new ChangeFeed(store, engine, options.ChangeInterval));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "pipe_console_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
@@ -66,7 +74,8 @@ public sealed class ConsoleServer : IAsyncDisposable
 
             await next(context);
         });
-        new ConsolePages(store, engine, options).Map(app);
+        var runs = new BackgroundRuns(options.Errors);
+        new ConsolePages(store, engine, options, runs, app.Services.GetRequiredService<IAntiforgery>()).Map(app);
 
         try
         {
@@ -75,11 +84,12 @@ public sealed class ConsoleServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             await app.DisposeAsync();
+            await runs.DisposeAsync();
             throw new PipeException(ErrorCodes.ConsoleCannotListen, $"cannot listen on {string.Join(", ", options.Urls)}: {e.Message}");
         }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
-        return new ConsoleServer(app, addresses, token);
+        return new ConsoleServer(app, runs, addresses, token);
     }
 
     /// <summary>Runs until <paramref name="cancellationToken"/> (Ctrl+C) ends it.</summary>
@@ -94,10 +104,12 @@ public sealed class ConsoleServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops serving, then cancels the runs it started (their jobs end killed).</summary>
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
+        await runs.DisposeAsync();
     }
 
     private static Uri Parse(string url)

@@ -38,7 +38,6 @@ public sealed class ConsoleBrowserTests
         Assert.Contains("upper", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("tr a-z A-Z", await page.Locator("table.fields").InnerTextAsync());
         Assert.Equal((await console.Fx.Engine.Jobs.ListAsync("upper", default)).Count, await page.Locator("table.jobs tbody tr").CountAsync());
-        await ConsoleSession.ScreenshotAsync(page, "pipeline");
     }
 
     [SkippableFact]
@@ -96,6 +95,71 @@ public sealed class ConsoleBrowserTests
         await page.WaitForSelectorAsync("svg.dag a.node.up-to-date[data-name='copy']");
         Assert.Equal(42, await page.EvaluateAsync<int>("window.marker")); // the same page: no reload
         Assert.True(int.Parse(await page.Locator("html").GetAttributeAsync("data-refreshes") ?? "0") >= 1);
+    }
+
+    [SkippableFact]
+    public async Task Run_from_a_pipelines_page_asks_first_then_runs_it()
+    {
+        ConsoleSession.RequireBrowser();
+        await using var console = await ConsoleSession.StartAsync(prepare: async fx =>
+        {
+            await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+            await fx.CreateAsync(EngineFixture.Shell("copy", "cp \"$data\" /pfs/out/", new PfsInput("data", "/*")));
+        });
+        var page = await console.OpenAsync("/pipelines/copy");
+        var asked = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            await (asked.Count == 1 ? dialog.DismissAsync() : dialog.AcceptAsync()); // no, then yes
+        };
+
+        await page.Locator("form.run button").ClickAsync();
+        Assert.Empty(await console.Fx.Engine.Jobs.ListAsync("copy", default)); // dismissed: nothing ran
+
+        await page.Locator("form.run button").ClickAsync();
+        await page.WaitForSelectorAsync("table.jobs .badge.job-success");
+        Assert.Equal(["Bring pipeline copy up to date now?", "Bring pipeline copy up to date now?"], asked);
+        Assert.Equal("alpha\n", (await console.Fx.ReadAsync("copy"))["a.txt"]);
+        await ConsoleSession.ScreenshotAsync(page, "pipeline");
+    }
+
+    [SkippableFact]
+    public async Task A_running_job_is_killed_from_its_page()
+    {
+        ConsoleSession.RequireBrowser();
+        await using var console = await ConsoleSession.StartAsync(prepare: async fx =>
+        {
+            await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+            await fx.CreateAsync(EngineFixture.Shell("slow", "sleep 300", new PfsInput("data", "/*")));
+        });
+        var run = console.Fx.Engine.RunAsync(["slow"], force: false, null, default); // `dotnet pipe run` in another shell
+        var job = await RunningJobAsync(console, "slow", run);
+        var page = await console.OpenAsync($"/jobs/{job.Id}");
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+
+        await page.Locator("form.kill button").ClickAsync();
+
+        await page.WaitForSelectorAsync("h1 .badge.job-killed");
+        Assert.Equal(JobState.Killed, Assert.Single(await run).State); // the run that owned it stopped
+        Assert.Equal(1, await page.Locator("form.restart").CountAsync()); // an ended job can be run again
+        await ConsoleSession.ScreenshotAsync(page, "job-killed");
+    }
+
+    private static async Task<JobInfo> RunningJobAsync(ConsoleSession console, string pipeline, Task running)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if ((await console.Fx.Engine.Jobs.ListAsync(pipeline, default)).FirstOrDefault(j => j.State == JobState.Running) is { } job)
+            {
+                return job;
+            }
+
+            Assert.False(running.IsCompleted, "the run ended before its job was seen running");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no job started");
+            await Task.Delay(100);
+        }
     }
 
     private static ILocator Node(IPage page, string pipeline) => page.Locator($"svg.dag a.node.pipeline[data-name='{pipeline}']");

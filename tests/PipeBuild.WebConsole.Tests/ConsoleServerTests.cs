@@ -75,13 +75,41 @@ public sealed class ConsoleServerTests
     }
 
     [Fact]
-    public async Task Nothing_changes_the_store_by_get_and_nothing_answers_a_post()
+    public async Task A_page_is_not_an_action()
     {
         await using var console = await ConsoleSession.StartAsync();
         using var http = Client();
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.PostAsync(console.Address, new StringContent(""))).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.PostAsync(new Uri(console.Address, "/pipelines/x"), new StringContent(""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_action_without_the_pages_token_or_by_get_is_refused_and_runs_nothing()
+    {
+        await using var console = await ConsoleSession.StartAsync(prepare: Copy);
+        using var http = Client();
+
+        var forged = await http.PostAsync(new Uri(console.Address, "/pipelines/copy/run"), new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("anti-forgery", await forged.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(new Uri(console.Address, "/pipelines/copy/run"))).StatusCode);
+
+        await Task.Delay(500); // were a run started anyway, its job would be recorded by now
+        Assert.Empty(await console.Fx.Engine.Jobs.ListAsync("copy", default));
+    }
+
+    [Fact]
+    public async Task A_read_only_console_shows_no_action_and_refuses_one()
+    {
+        await using var console = await ConsoleSession.StartAsync(new ConsoleOptions { Urls = ["http://127.0.0.1:0"], ReadOnly = true }, Copy);
+        using var http = Client();
+
+        var page = await http.GetStringAsync(new Uri(console.Address, "/pipelines/copy"));
+        Assert.DoesNotContain("<form", page);
+        Assert.Contains("read-only", page);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync(new Uri(console.Address, "/pipelines/copy/run"), new FormUrlEncodedContent([]))).StatusCode);
+        Assert.Empty(await console.Fx.Engine.Jobs.ListAsync("copy", default));
     }
 
     [Fact]
@@ -121,6 +149,12 @@ public sealed class ConsoleServerTests
         var failedOnly = await http.GetStringAsync(new Uri(console.Address, $"/jobs/{job.Id}?state=failed"));
         Assert.Equal(1, Rows(failedOnly));
         Assert.Contains("f150.txt", failedOnly);
+    }
+
+    private static async Task Copy(EngineFixture fx)
+    {
+        await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await fx.CreateAsync(EngineFixture.Shell("copy", "cp \"$data\" /pfs/out/", new PfsInput("data", "/*")));
     }
 
     private static int Rows(string html) => html.Split("<tr class=\"datum-").Length - 1;

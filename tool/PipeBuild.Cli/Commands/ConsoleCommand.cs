@@ -21,6 +21,8 @@ internal static class ConsoleCommand
                 Urls = s.Get(urls) is { Length: > 0 } given ? [.. given.SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] : [ConsoleOptions.DefaultUrl],
                 Token = s.Get(token),
                 ReadOnly = s.Get(readOnly),
+                Errors = s.Console.Error,
+                StopWorkers = (job, token) => ExecutorFactory.StopWorkersAsync(s, job, token),
             };
             await using var server = await ConsoleServer.StartAsync(s.Store, s.Engine, options, ct);
             s.Console.Out.WriteLine($"console at {server.StartUri}");
