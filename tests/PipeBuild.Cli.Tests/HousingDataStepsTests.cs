@@ -21,9 +21,22 @@ public sealed class HousingDataStepsTests : IDisposable
         var second = Head("csv_data");
         Assert.NotEqual(first, second);
 
-        var diff = ws.Run("diff", "file", "csv_data@master", "csv_data@master^").ShouldSucceed().Stdout;
-        Assert.Contains("modified", diff);
-        Assert.Contains("/housing-simplified.csv", diff);
+        // the changed lines, as pachctl's diff file shows them: master^ (the good data) is the old side
+        Assert.Equal(
+            """
+            diff a/housing-simplified.csv b/housing-simplified.csv
+            --- a/housing-simplified.csv
+            +++ b/housing-simplified.csv
+            @@ -1,3 +1,2 @@
+             RM,LSTAT,PTRATIO,MEDV
+            -6.575,4.98,15.3,504000
+            -6.421,9.14,17.8,453600
+            +6.575,4.98,15.3
+
+            """.ReplaceLineEndings("\n"),
+            ws.Run("diff", "file", "csv_data@master", "csv_data@master^").ShouldSucceed().Stdout);
+        var stat = ws.Run("file", "diff", "csv_data@master", "csv_data@master^", "--stat").ShouldSucceed().Stdout;
+        Assert.Matches(@"modified\s+/housing-simplified\.csv\s+68 B\s+38 B", stat);
         Assert.Equal("/housing-simplified.csv", ws.Run("file", "diff", "csv_data@master", "--name-only").ShouldSucceed().Stdout.Trim());
 
         // roll back: master points at its parent again, and reads give the good data

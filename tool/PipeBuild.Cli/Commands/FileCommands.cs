@@ -93,7 +93,8 @@ internal static class FileCommands
         var newer = new Argument<string>("new") { Description = "repo@ref[:path] to compare." };
         var older = new Argument<string?>("old") { Description = "repo@ref[:path] to compare with (default: the parent of new).", Arity = ArgumentArity.ZeroOrOne };
         var nameOnly = new Option<bool>("--name-only") { Description = "Print only the paths that differ." };
-        return Cli.Command("diff", "Show the files added, removed and modified between two commits.", [newer, older, nameOnly], async (s, ct) =>
+        var stat = new Option<bool>("--stat") { Description = "Print a table of the files that differ (status, path, sizes) instead of their lines." };
+        return Cli.Command("diff", "Show the lines added and removed in each file that differs between two commits (as pachctl diff file and git diff do).", [newer, older, nameOnly, stat], async (s, ct) =>
         {
             var newRef = s.Ref(s.Get(newer));
             var newCommit = await s.Store.ResolveAsync(newRef, ct);
@@ -106,7 +107,14 @@ internal static class FileCommands
                 await s.Store.GetEntryAsync(newCommit, path, ct),
                 path,
                 ct);
-            if (s.Get(nameOnly) && !s.Out.IsJson)
+            if (s.Out.IsJson || s.Get(stat))
+            {
+                s.Out.Write(changes, c => (["STATUS", "PATH", "OLD SIZE", "NEW SIZE"], c.Select(x => new[]
+                {
+                    x.Kind.ToString().ToLowerInvariant(), RepoPath.Display(x.Path), x.OldSize is { } a ? Cli.Bytes(a) : "-", x.NewSize is { } b ? Cli.Bytes(b) : "-",
+                })));
+            }
+            else if (s.Get(nameOnly))
             {
                 foreach (var change in changes)
                 {
@@ -115,10 +123,10 @@ internal static class FileCommands
             }
             else
             {
-                s.Out.Write(changes, c => (["STATUS", "PATH", "OLD SIZE", "NEW SIZE"], c.Select(x => new[]
+                foreach (var change in changes)
                 {
-                    x.Kind.ToString().ToLowerInvariant(), RepoPath.Display(x.Path), x.OldSize is { } a ? Cli.Bytes(a) : "-", x.NewSize is { } b ? Cli.Bytes(b) : "-",
-                })));
+                    s.Console.Out.Write((await FileLineDiff.ComputeAsync(s.Store, oldCommit, newCommit, change, ct)).ToUnified());
+                }
             }
 
             return ExitCodes.Ok;
