@@ -49,7 +49,17 @@ internal static class ConsoleAssets
         body { margin: 0; }
         header { display: flex; gap: 1em; align-items: baseline; padding: .6em 1.2em; background: #24292f; color: #eee; }
         header .brand { color: #fff; font-weight: 600; text-decoration: none; }
+        header nav a { color: #dde; margin-right: 1em; text-decoration: none; }
         header .where { color: #aab; font-size: .85em; }
+        table.diff { font-family: ui-monospace, monospace; font-size: .85em; }
+        table.diff td { border: 0; padding: 0 .6em 0 0; white-space: pre-wrap; }
+        table.diff td.n { color: #8c959f; text-align: right; }
+        table.diff tr.add { background: #e6ffec; }
+        table.diff tr.del { background: #ffebe9; }
+        table.diff tr.hunk td { color: #57606a; background: #ddf4ff; padding: .2em .6em; }
+        table.csv td, table.csv th { font-size: .85em; }
+        pre.file { background: #f6f8fa; padding: .8em; overflow: auto; max-height: 50em; }
+        img.file { max-width: 100%; border: 1px solid #e5e7eb; }
         main { padding: 1em 1.2em 3em; max-width: 1200px; }
         h1 small, h2 small { font-weight: normal; color: #667; font-size: .6em; }
         table { border-collapse: collapse; margin: .5em 0 1.2em; }

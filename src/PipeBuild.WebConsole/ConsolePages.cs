@@ -18,7 +18,7 @@ namespace PipeBuild.WebConsole;
 /// first, none with <see cref="ConsoleOptions.ReadOnly"/>. Every value from the store is HTML-escaped
 /// (<see cref="H"/>); the page script only swaps in a fresh copy of the page when <c>/events</c> says the store changed.
 /// </summary>
-internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, ConsoleOptions options, BackgroundRuns runs, IAntiforgery antiforgery)
+internal sealed partial class ConsolePages(VersionStore store, PipelineEngine engine, ConsoleOptions options, BackgroundRuns runs, IAntiforgery antiforgery)
 {
     /// <summary>Datum rows per page of a job: a job of 100,000 datums is never one table.</summary>
     public const int DatumsPerPage = 100;
@@ -36,6 +36,7 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
         app.MapGet("/jobs/{id}", (HttpContext c, string id, int? page, string? state) => Page(c, $"job {id}", ct => JobPageAsync(c, id, Math.Max(1, page ?? 1), state, ct)));
         app.MapGet("/jobs/{id}/datums/{datum}", (HttpContext c, string id, string datum) => Page(c, $"datum {datum}", ct => DatumPageAsync(id, datum, ct)));
         app.MapGet("/events", EventsAsync);
+        MapData(app);
         app.MapPost("/pipelines/{name}/run", (HttpContext c, string name) => ActAsync(c, async ct =>
         {
             var pipeline = await engine.Registry.GetAsync(name, ct);
@@ -137,7 +138,7 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
         var html = new StringBuilder()
             .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
             .Append("<title>").Append(H(title)).Append(" · PipeBuild</title><link rel=\"stylesheet\" href=\"/console.css\"><script src=\"/console.js\" defer></script></head>")
-            .Append("<body><header><a class=\"brand\" href=\"/\">PipeBuild</a><span class=\"where\">").Append(H(store.Objects.Location)).Append("</span>")
+            .Append("<body><header><a class=\"brand\" href=\"/\">PipeBuild</a><nav><a href=\"/\">Pipelines</a><a href=\"/repos\">Data</a></nav><span class=\"where\">").Append(H(store.Objects.Location)).Append("</span>")
             .Append(options.ReadOnly ? "<span class=\"badge\">read-only</span>" : "").Append("</header>")
             .Append("<main id=\"main\">").Append(main).Append("</main></body></html>");
         await Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status).ExecuteAsync(context);
@@ -179,6 +180,7 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
         var html = new StringBuilder();
         html.Append("<h1>").Append(H(pipeline.Name)).Append(' ').Append(Badge(node.State)).Append("</h1>")
             .Append("<p class=\"why\">").Append(H(node.Title)).Append("</p>")
+            .Append("<p>Output: repo <a href=\"").Append(H(RepoHref(pipeline.Name))).Append("\">").Append(H(pipeline.Name)).Append("</a></p>")
             .Append(Form(context, $"{PipelineHref(pipeline.Name)}/run", "Run", $"Bring pipeline {pipeline.Name} up to date now?", "run"))
             .Append("<h2>Definition <small>version ").Append(pipeline.Version.ToString(Invariant)).Append(", updated ").Append(H(pipeline.Updated.ToString("u", Invariant))).Append("</small></h2><table class=\"fields\"><tbody>");
         foreach (var (field, value) in PipelineFields.Of(pipeline.Spec))
@@ -222,8 +224,8 @@ internal sealed class ConsolePages(VersionStore store, PipelineEngine engine, Co
             html.Append("<p class=\"reason\">").Append(H(reason)).Append("</p>");
         }
 
-        html.Append("<table class=\"fields\"><tbody><tr><th>Inputs</th><td>").Append(H(string.Join(", ", job.Inputs.Select(i => $"{i.Repo}@{i.Commit}")))).Append("</td></tr>")
-            .Append("<tr><th>Output commit</th><td>").Append(H(job.OutputCommit ?? "-")).Append("</td></tr>")
+        html.Append("<table class=\"fields\"><tbody><tr><th>Inputs</th><td>").Append(string.Join(", ", job.Inputs.Select(i => CommitCell(i.Repo, i.Commit)))).Append("</td></tr>")
+            .Append("<tr><th>Output commit</th><td>").Append(job.OutputCommit is { } output ? CommitCell(job.Pipeline, output) : "-").Append("</td></tr>")
             .Append("<tr><th>Downloaded / uploaded</th><td>").Append(H($"{job.BytesDownloaded:N0} B / {job.BytesUploaded:N0} B")).Append("</td></tr></tbody></table>");
 
         // The failed datums first, each with its log open: what a user came to see.
