@@ -108,7 +108,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                 $"output of job {job.Id}",
                 output.BuildAsync,
                 cancellationToken,
-                new CommitOrigin($"pipeline:{spec.Name}", job.Inputs));
+                CommitOrigin.Pipeline(spec.Name, job.Inputs));
         }
         catch (OutputBuilder.CollisionException collision)
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PipeBuild.Core;
+using PipeBuild.Engine;
 using PipeBuild.Store;
 using Sylvan.Data.Csv;
 
@@ -42,6 +43,8 @@ internal sealed partial class ConsolePages
         app.MapGet("/repos/{repo}/commits/{commit}/files/{**path}", (HttpContext c, string repo, string commit, string? path) => Page(c, $"{repo}@{commit}:/{path}", ct => FilesPageAsync(repo, commit, path ?? "", ct)));
         app.MapGet("/repos/{repo}/commits/{commit}/diff/{**path}", (HttpContext c, string repo, string commit, string? path, string? against) => Page(c, $"diff {repo}@{commit}:/{path}", ct => DiffPageAsync(repo, commit, against, path ?? "", ct)));
         app.MapGet("/repos/{repo}/commits/{commit}/raw/{**path}", RawAsync);
+        app.MapGet("/repos/{repo}/commits/{commit}/lineage/{**path}", (HttpContext c, string repo, string commit, string? path, string? downstream) =>
+            Page(c, $"lineage {repo}@{commit}:/{path}", ct => LineagePageAsync(repo, commit, path ?? "", downstream is "1" or "true", ct)));
     }
 
     private static string RepoHref(string repo) => $"/repos/{Uri.EscapeDataString(repo)}";
@@ -114,7 +117,7 @@ internal sealed partial class ConsolePages
         .Append("</td><td>").Append(string.Join(", ", commit.Provenance.Select(p => CommitCell(p.Repo, p.Commit)))).Append("</td><td>").Append(H(commit.Description)).Append("</td></tr>").ToString();
 
     private static string Origin(string origin) =>
-        origin.StartsWith("pipeline:", StringComparison.Ordinal) ? $"pipeline <a href=\"{H(PipelineHref(origin["pipeline:".Length..]))}\">{H(origin["pipeline:".Length..])}</a>" : H(origin);
+        CommitOrigin.PipelineOf(origin) is { } pipeline ? $"pipeline <a href=\"{H(PipelineHref(pipeline))}\">{H(pipeline)}</a>" : H(origin);
 
     private async Task<string> CommitPageAsync(string repo, string id, CancellationToken cancellationToken)
     {
@@ -171,7 +174,9 @@ internal sealed partial class ConsolePages
 
         var raw = PathHref(commit.Repo, commit.Id, "raw", normalized);
         html.Append("<p>").Append(H($"{entry.Size:N0} bytes")).Append(" · <a href=\"").Append(H(raw)).Append("\">download</a> · <a href=\"")
-            .Append(H(PathHref(commit.Repo, commit.Id, "diff", normalized))).Append("\">lines changed by this commit</a></p>");
+            .Append(H(PathHref(commit.Repo, commit.Id, "diff", normalized))).Append("\">lines changed by this commit</a> · lineage: <a class=\"upstream\" href=\"")
+            .Append(H(PathHref(commit.Repo, commit.Id, "lineage", normalized))).Append("\">where it came from</a>, <a class=\"downstream\" href=\"")
+            .Append(H(PathHref(commit.Repo, commit.Id, "lineage", normalized) + "?downstream=1")).Append("\">what was built from it</a></p>");
         var name = normalized[(normalized.LastIndexOf('/') + 1)..];
         if (ImageTypes.ContainsKey(Path.GetExtension(name)))
         {
@@ -317,6 +322,67 @@ internal sealed partial class ConsolePages
         }
 
         return html.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>A file's lineage (<see cref="FileLineage"/>) as nested lists: each file a link, with the job and datum that made or read it.</summary>
+    private async Task<string> LineagePageAsync(string repo, string id, string path, bool downstream, CancellationToken cancellationToken)
+    {
+        var (commit, normalized) = await ResolveAsync(repo, id, path, cancellationToken);
+        if ((await store.GetExistingEntryAsync(commit, normalized, cancellationToken)).IsDirectory)
+        {
+            throw new PipeException(ErrorCodes.NotAFile, $"{RepoPath.Display(normalized)} is a folder: lineage follows files.");
+        }
+
+        var lineage = new FileLineage(store, engine);
+        var root = downstream
+            ? await lineage.DownstreamAsync(commit.Repo, commit.Id, normalized, cancellationToken)
+            : await lineage.UpstreamAsync(commit.Repo, commit.Id, normalized, cancellationToken);
+        var html = new StringBuilder("<h1>").Append(downstream ? "Built from " : "Where it came from: ").Append("<code>").Append(H(RepoPath.Display(normalized))).Append("</code></h1>")
+            .Append("<p class=\"muted\">").Append(downstream
+                ? "Every file built from this one, through each pipeline that read it (the newest successful job that read this commit)."
+                : "The job and datum that wrote each file, and the files that datum read, back to the files a user put.").Append("</p>")
+            .Append("<ul class=\"lineage\">");
+        Node(root);
+        return html.Append("</ul>").ToString();
+
+        void Node(LineageNode node)
+        {
+            html.Append("<li data-repo=\"").Append(H(node.Repo)).Append("\">");
+            html.Append(node.Path.Length == 0 ? CommitCell(node.Repo, node.Commit) : $"<a href=\"{H(PathHref(node.Repo, node.Commit, "files", node.Path))}\"><code>{H(node.Repo)}@{H(Short(node.Commit))}:{H(RepoPath.Display(node.Path))}</code></a>");
+            if (node.Job is { } job)
+            {
+                html.Append(" <span class=\"how\">").Append(downstream ? "built by " : "written by ").Append("<a href=\"").Append(H(PipelineHref(node.Pipeline!))).Append("\">").Append(H(node.Pipeline)).Append("</a>, job ")
+                    .Append("<a href=\"").Append(H(JobLink(job))).Append("\"><code>").Append(H(Short(job))).Append("</code></a>");
+                if (node.Datum is { } datum)
+                {
+                    html.Append(", datum <a href=\"").Append(H($"{JobLink(job)}/datums/{Uri.EscapeDataString(datum)}")).Append("\"><code>").Append(H(Short(datum))).Append("</code></a> reading ").Append(H(node.DatumInputs));
+                }
+
+                html.Append("</span>");
+            }
+            else if (!downstream && node.Pipeline is null)
+            {
+                html.Append(" <span class=\"how\">put by a user</span>");
+            }
+
+            if (node.Note is { } note)
+            {
+                html.Append(" <span class=\"muted\">").Append(H(note)).Append("</span>");
+            }
+
+            if (node.Links.Count > 0)
+            {
+                html.Append("<ul>");
+                foreach (var link in node.Links)
+                {
+                    Node(link);
+                }
+
+                html.Append("</ul>");
+            }
+
+            html.Append("</li>");
+        }
     }
 
     /// <summary>

@@ -82,6 +82,18 @@ public sealed class PipelineTests : IDisposable
         var svg = System.Xml.Linq.XDocument.Parse(ws.Run("dag", "--format", "svg").ShouldSucceed().Stdout);
         Assert.Equal(3, svg.Descendants().Count(e => e.Attribute("data-name") is not null));
         Assert.Contains("mermaid", ws.Run("dag", "--format", "png").ShouldFailWith("PIPE1001").Stderr); // the choices are named
+
+        // per-file lineage: the count (made by reusing stored results after the rollback) leads to the csv commit now at master
+        var csvNow = JsonOutput.Parse(ws.Run("commit", "inspect", "csv_data@master", "--output", "json")).GetProperty("id").GetString()!;
+        var lineage = ws.Run("file", "lineage", "count@master:part-ac.count").ShouldSucceed().Stdout.Split('\n');
+        Assert.Matches(@"^count@[0-9a-f]{12}:/part-ac\.count  \(written by pipeline count, job [0-9a-f]{12}, datum [0-9a-f]{12} reading split:/part-ac\)$", lineage[0]);
+        Assert.Matches(@"^  <- split@[0-9a-f]{12}:/part-ac  \(written by pipeline split, job [0-9a-f]{12}, datum [0-9a-f]{12} reading csv_data:/\)$", lineage[1]);
+        Assert.Equal($"       <- csv_data@{csvNow[..12]}:/housing.csv  (put by a user)", lineage[2]);
+        var json = JsonOutput.Parse(ws.Run("file", "lineage", "count@master:part-ac.count", "--output", "json"));
+        Assert.Equal(csvNow, json.GetProperty("links")[0].GetProperty("links")[0].GetProperty("commit").GetString());
+        var downstream = ws.Run("file", "lineage", "csv_data@master:housing.csv", "--downstream").ShouldSucceed().Stdout;
+        Assert.Equal(3, downstream.Split('\n').Count(l => l.Contains("-> count@", StringComparison.Ordinal)));
+        Assert.Contains("lineage follows files", ws.Run("file", "lineage", "split@master:/").ShouldFailWith("PIPE5018").Stderr);
     }
 
     [Fact]

@@ -41,6 +41,28 @@ public sealed class DataPagesTests
         await ConsoleSession.ScreenshotAsync(page, "file-csv");
     }
 
+    [SkippableFact]
+    public async Task An_output_file_leads_back_to_the_input_commit_it_was_made_from_and_forward_again()
+    {
+        ConsoleSession.RequireBrowser();
+        await using var console = await ConsoleSession.StartAsync(prepare: Housing);
+        var csv = await console.Fx.Store.ResolveAsync(Core.CommitRef.Parse("csv_data@master"), default);
+        var page = await console.OpenAsync("/repos/copy/commits/master/files/housing.csv");
+
+        await page.Locator("a.upstream").ClickAsync();
+
+        var origin = page.Locator("ul.lineage li[data-repo='csv_data']");
+        Assert.Contains("put by a user", await origin.InnerTextAsync());
+        Assert.Contains("written by copy", await page.Locator("ul.lineage > li > span.how").InnerTextAsync());
+        await ConsoleSession.ScreenshotAsync(page, "lineage");
+        await origin.Locator("a").First.ClickAsync();
+        await page.WaitForURLAsync($"**/repos/csv_data/commits/{csv.Id}/files/housing.csv");
+        Assert.Contains("test_feature", await page.Locator("table.csv").InnerTextAsync());
+
+        await page.Locator("a.downstream").ClickAsync();
+        Assert.Contains("built by copy", await page.Locator("ul.lineage li[data-repo='copy']").InnerTextAsync());
+    }
+
     [Fact]
     public async Task An_output_commit_names_the_input_commits_it_came_from()
     {

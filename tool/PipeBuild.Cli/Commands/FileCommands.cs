@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PipeBuild.Core;
+using PipeBuild.Engine;
 using PipeBuild.Store;
 
 namespace PipeBuild.Cli.Commands;
@@ -8,7 +9,7 @@ namespace PipeBuild.Cli.Commands;
 internal static class FileCommands
 {
     public static Command Create() =>
-        Cli.Group("file", "Put, get, list, glob, diff and delete files in repos.", Put(), Get(), List(), Glob(), Diff(), Delete());
+        Cli.Group("file", "Put, get, list, glob, diff, delete files in repos, and trace their lineage.", Put(), Get(), List(), Glob(), Diff(), Delete(), Lineage());
 
     private static Command Put()
     {
@@ -131,6 +132,56 @@ internal static class FileCommands
 
             return ExitCodes.Ok;
         });
+    }
+
+    private static Command Lineage()
+    {
+        var source = new Argument<string>("repo@ref:path") { Description = "A file at a commit (a branch, a commit id or prefix, master^...)." };
+        var downstream = new Option<bool>("--downstream") { Description = "Follow what was built from the file instead of where it came from." };
+        return Cli.Command("lineage", "Show where a file came from: the job and datum that wrote it and the input files (at their commits) that datum read, back to the files users put; or, with --downstream, every file built from it.", [source, downstream], async (s, ct) =>
+        {
+            var reference = s.Ref(s.Get(source));
+            var commit = await s.Store.ResolveAsync(reference, ct);
+            var path = reference.NormalizedPath;
+            if ((await s.Store.GetExistingEntryAsync(commit, path, ct)).IsDirectory)
+            {
+                throw new PipeException(ErrorCodes.NotAFile, $"{commit.Repo}@{commit.Id[..12]}:{RepoPath.Display(path)} is a folder: lineage follows files. 'dotnet pipe file list' shows what it holds.");
+            }
+
+            var lineage = new FileLineage(s.Store, s.Engine);
+            var up = !s.Get(downstream);
+            var root = up ? await lineage.UpstreamAsync(commit.Repo, commit.Id, path, ct) : await lineage.DownstreamAsync(commit.Repo, commit.Id, path, ct);
+            if (s.Out.IsJson)
+            {
+                s.Out.Json(root);
+            }
+            else
+            {
+                WriteLineage(s.Console.Out, root, up, "");
+            }
+
+            return ExitCodes.Ok;
+        });
+    }
+
+    /// <summary>
+    /// A lineage as an indented tree: each file with how it was made (or what read it), its links one level deeper,
+    /// each behind "&lt;-" (came from) or "-&gt;" (built into).
+    /// </summary>
+    private static void WriteLineage(TextWriter output, LineageNode node, bool up, string indent, string arrow = "")
+    {
+        var how = node.Job is null ? "" : $"  ({(up ? "written" : "built")} by pipeline {node.Pipeline}, job {node.Job[..12]}{(node.Datum is { } d ? $", datum {d[..12]} reading {node.DatumInputs}" : "")})";
+        var origin = up && node.Pipeline is null ? "  (put by a user)" : "";
+        output.WriteLine($"{indent}{arrow}{node.Repo}@{node.Commit[..12]}:{RepoPath.Display(node.Path)}{how}{origin}");
+        if (node.Note is { } note)
+        {
+            output.WriteLine($"{indent}{new string(' ', arrow.Length)}  {note}");
+        }
+
+        foreach (var link in node.Links)
+        {
+            WriteLineage(output, link, up, indent + new string(' ', arrow.Length) + "  ", up ? "<- " : "-> ");
+        }
     }
 
     private static Command Delete()

@@ -15,6 +15,7 @@ namespace PipeBuild.Cli;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(WorkspaceConfig))]
 [JsonSerializable(typeof(DeletedResult))]
+[JsonSerializable(typeof(LineageNode))]
 [JsonSerializable(typeof(InitResult))]
 [JsonSerializable(typeof(VersionResult))]
 [JsonSerializable(typeof(PutResult))]
