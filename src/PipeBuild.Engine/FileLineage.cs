@@ -171,9 +171,7 @@ public sealed class FileLineage(VersionStore store, PipelineEngine engine)
     }
 
     private async Task<IReadOnlyList<OutputFile>> OutputsAsync(JobDatum datum, CancellationToken cancellationToken) =>
-        await store.Objects.TryReadAsync(EngineKeys.Result(datum.Hash), cancellationToken) is { } stored
-            ? EngineJson.Deserialize<DatumResult>(stored).Outputs
-            : [];
+        (await DatumResult.TryReadAsync(store.Objects, datum.Hash, cancellationToken))?.Outputs ?? [];
 
     /// <summary>The pipeline's inputs as registered: input name → repo.</summary>
     private async Task<Dictionary<string, string>> InputReposAsync(string pipeline, CancellationToken cancellationToken) =>

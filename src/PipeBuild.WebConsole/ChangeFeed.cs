@@ -17,6 +17,13 @@ internal sealed class ChangeFeed(VersionStore store, PipelineEngine engine, Time
     public TimeSpan Interval => interval;
 
     /// <summary>
+    /// A short digest of <see cref="SummaryAsync"/>: a page carries the one it was made from, and <c>/events</c>
+    /// compares against it first, so a change between making the page and listening is not missed.
+    /// </summary>
+    public async Task<string> VersionAsync(CancellationToken cancellationToken) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(await SummaryAsync(cancellationToken))))[..16];
+
+    /// <summary>
     /// A summary that changes whenever a page could: every job's state and counts, every pipeline's version, every
     /// branch head. Listeners share one reading per interval.
     /// </summary>

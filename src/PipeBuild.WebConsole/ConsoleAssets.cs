@@ -38,7 +38,8 @@ internal static class ConsoleAssets
             const form = event.target;
             if (form.dataset.confirm && !confirm(form.dataset.confirm)) event.preventDefault();
           });
-          const events = new EventSource("/events");
+          const version = document.querySelector('meta[name="pipe-version"]')?.content ?? "";
+          const events = new EventSource("/events?since=" + encodeURIComponent(version));
           events.addEventListener("change", refresh);
           events.addEventListener("open", () => { root.dataset.live = "true"; });
         })();

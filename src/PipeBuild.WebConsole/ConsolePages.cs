@@ -18,7 +18,7 @@ namespace PipeBuild.WebConsole;
 /// first, none with <see cref="ConsoleOptions.ReadOnly"/>. Every value from the store is HTML-escaped
 /// (<see cref="H"/>); the page script only swaps in a fresh copy of the page when <c>/events</c> says the store changed.
 /// </summary>
-internal sealed partial class ConsolePages(VersionStore store, PipelineEngine engine, ConsoleOptions options, BackgroundRuns runs, IAntiforgery antiforgery)
+internal sealed partial class ConsolePages(VersionStore store, PipelineEngine engine, ConsoleOptions options, BackgroundRuns runs, ChangeFeed feed, IAntiforgery antiforgery)
 {
     /// <summary>Datum rows per page of a job: a job of 100,000 datums is never one table.</summary>
     public const int DatumsPerPage = 100;
@@ -26,7 +26,12 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
     /// <summary>Bytes of a log shown in the page; the rest is for <c>dotnet pipe job logs</c>.</summary>
     public const int LogBytesShown = 256 * 1024;
 
+    /// <summary>Datum tables kept in memory, newest first, and the most rows one may have to be kept.</summary>
+    private const int CachedTables = 4, CachedRowsLimit = 250_000;
+
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private readonly List<(string Key, IReadOnlyList<JobDatum> Rows)> tables = [];
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -35,7 +40,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         app.MapGet("/pipelines/{name}", (HttpContext c, string name) => Page(c, name, ct => PipelinePageAsync(c, name, ct)));
         app.MapGet("/jobs/{id}", (HttpContext c, string id, int? page, string? state) => Page(c, $"job {id}", ct => JobPageAsync(c, id, Math.Max(1, page ?? 1), state, ct)));
         app.MapGet("/jobs/{id}/datums/{datum}", (HttpContext c, string id, string datum) => Page(c, $"datum {datum}", ct => DatumPageAsync(id, datum, ct)));
-        app.MapGet("/events", EventsAsync);
+        app.MapGet("/events", (HttpContext c, string? since) => EventsAsync(c, since));
         MapData(app);
         app.MapPost("/pipelines/{name}/run", (HttpContext c, string name) => ActAsync(c, async ct =>
         {
@@ -123,6 +128,8 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
 
     private async Task Page(HttpContext context, string title, Func<CancellationToken, Task<string>> body, int status = StatusCodes.Status200OK)
     {
+        // The store's version before the page is made: a change while making it shows as a change, never as none.
+        var version = await feed.VersionAsync(context.RequestAborted);
         string main;
         try
         {
@@ -137,6 +144,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
 
         var html = new StringBuilder()
             .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
+            .Append("<meta name=\"pipe-version\" content=\"").Append(H(version)).Append("\">")
             .Append("<title>").Append(H(title)).Append(" · PipeBuild</title><link rel=\"stylesheet\" href=\"/console.css\"><script src=\"/console.js\" defer></script></head>")
             .Append("<body><header><a class=\"brand\" href=\"/\">PipeBuild</a><nav><a href=\"/\">Pipelines</a><a href=\"/repos\">Data</a></nav><span class=\"where\">").Append(H(store.Objects.Location)).Append("</span>")
             .Append(options.ReadOnly ? "<span class=\"badge\">read-only</span>" : "").Append("</header>")
@@ -195,10 +203,10 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         }
 
         html.Append(DurationChart(jobs.Take(30).Reverse().ToList()));
-        html.Append("<table class=\"jobs\"><thead><tr><th>Job</th><th>State</th><th>Started</th><th>Duration</th><th>Ran</th><th>Reused</th><th>Failed</th><th>Total</th></tr></thead><tbody>");
+        html.Append("<table class=\"jobs\"><thead><tr><th>Job</th><th>Started</th><th>Duration</th><th>Ran</th><th>Reused</th><th>Failed</th><th>Total</th></tr></thead><tbody>");
         foreach (var job in jobs)
         {
-            html.Append("<tr><td>").Append(JobCell(job)).Append("</td><td>").Append(H(StateName(job.State))).Append("</td><td>").Append(H(job.Started.ToString("u", Invariant)))
+            html.Append("<tr><td>").Append(JobCell(job)).Append("</td><td>").Append(H(job.Started.ToString("u", Invariant)))
                 .Append("</td><td>").Append(H(Seconds(job.Duration))).Append("</td><td>").Append(job.DatumsProcessed.ToString(Invariant)).Append("</td><td>").Append(job.DatumsSkipped.ToString(Invariant))
                 .Append("</td><td>").Append(job.DatumsFailed.ToString(Invariant)).Append("</td><td>").Append(job.DatumsTotal.ToString(Invariant)).Append("</td></tr>");
         }
@@ -240,8 +248,9 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
             }
         }
 
-        var datums = (await engine.Jobs.GetDatumsAsync(job, cancellationToken))
-            .OrderBy(d => d.State == DatumState.Failed ? 0 : 1).ThenBy(d => d.Description, StringComparer.Ordinal).ToList();
+        // The table is in plan order (a walk of the matched paths): the failed datums are moved first, nothing is sorted.
+        var table = await DatumsAsync(job, cancellationToken);
+        var datums = table.Where(d => d.State == DatumState.Failed).Concat(table.Where(d => d.State != DatumState.Failed)).ToList();
         html.Append("<h2>Datums</h2>");
         if (datums.Count == 0)
         {
@@ -259,11 +268,16 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         var shown = datums.Where(d => state is null || d.State.Name() == state).ToList();
         var pages = Math.Max(1, (shown.Count + DatumsPerPage - 1) / DatumsPerPage);
         page = Math.Min(page, pages);
-        html.Append("<table class=\"datums\"><thead><tr><th>Datum</th><th>State</th><th>Inputs</th><th>Result key</th></tr></thead><tbody>");
-        foreach (var datum in shown.Skip((page - 1) * DatumsPerPage).Take(DatumsPerPage))
+        html.Append("<table class=\"datums\"><thead><tr><th>Datum</th><th>State</th><th>Inputs</th><th>Time</th><th>Result key</th></tr></thead><tbody>");
+        var rows = shown.Skip((page - 1) * DatumsPerPage).Take(DatumsPerPage).ToList();
+        // Times are in each datum's stored result: read for the rows shown only, never for a whole big job.
+        var seconds = await Task.WhenAll(rows.Select(async d => d.State == DatumState.Success ? (await DatumResult.TryReadAsync(store.Objects, d.Hash, cancellationToken))?.Seconds : null));
+        for (var i = 0; i < rows.Count; i++)
         {
+            var datum = rows[i];
             html.Append("<tr class=\"datum-").Append(H(datum.State.Name())).Append("\"><td><a href=\"").Append(H($"{JobLink(job.Id)}/datums/{Uri.EscapeDataString(datum.Id)}")).Append("\"><code>")
                 .Append(H(datum.Id[..Math.Min(12, datum.Id.Length)])).Append("</code></a></td><td>").Append(H(datum.State.Name())).Append("</td><td>").Append(H(datum.Description))
+                .Append("</td><td class=\"time\">").Append(seconds[i] is { } s ? H(s.ToString("0.000", Invariant)) + " s" : datum.State == DatumState.Skipped ? "reused" : "-")
                 .Append("</td><td><code>").Append(H(datum.Hash[..Math.Min(16, datum.Hash.Length)])).Append("</code></td></tr>");
         }
 
@@ -288,10 +302,46 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         return html.ToString();
     }
 
+    /// <summary>
+    /// A job's datum rows. An ended job's table never changes, so the last few read are kept (tables of up to
+    /// <see cref="CachedRowsLimit"/> rows): paging through a big job reads its table once.
+    /// </summary>
+    private async Task<IReadOnlyList<JobDatum>> DatumsAsync(JobInfo job, CancellationToken cancellationToken)
+    {
+        if (job.DatumTable is not { } key || job.Finished is null)
+        {
+            return await engine.Jobs.GetDatumsAsync(job, cancellationToken);
+        }
+
+        lock (tables)
+        {
+            if (tables.FindIndex(t => t.Key == key.Hash) is var at and >= 0)
+            {
+                return tables[at].Rows;
+            }
+        }
+
+        var rows = await engine.Jobs.GetDatumsAsync(job, cancellationToken);
+        if (rows.Count <= CachedRowsLimit)
+        {
+            lock (tables)
+            {
+                tables.RemoveAll(t => t.Key == key.Hash);
+                tables.Insert(0, (key.Hash, rows));
+                if (tables.Count > CachedTables)
+                {
+                    tables.RemoveAt(tables.Count - 1);
+                }
+            }
+        }
+
+        return rows;
+    }
+
     private async Task<string> DatumPageAsync(string jobId, string datumId, CancellationToken cancellationToken)
     {
         var job = await engine.Jobs.GetAsync(jobId, cancellationToken);
-        var datum = (await engine.Jobs.GetDatumsAsync(job, cancellationToken)).FirstOrDefault(d => d.Id.StartsWith(datumId, StringComparison.Ordinal));
+        var datum = (await DatumsAsync(job, cancellationToken)).FirstOrDefault(d => d.Id.StartsWith(datumId, StringComparison.Ordinal));
         var failure = job.Failures.FirstOrDefault(f => f.DatumId.StartsWith(datumId, StringComparison.Ordinal));
         if (datum is null && failure is null)
         {
@@ -323,21 +373,26 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         return $"<pre class=\"log\">{H(text)}</pre>{more}";
     }
 
-    /// <summary>Server-sent events: a <c>change</c> event whenever the store's summary differs (<see cref="ChangeFeed"/>).</summary>
-    private static async Task EventsAsync(HttpContext context, ChangeFeed feed)
+    /// <summary>Server-sent events: a <c>change</c> event whenever the store's summary differs from the page's (<see cref="ChangeFeed"/>).</summary>
+    private async Task EventsAsync(HttpContext context, string? since)
     {
         var cancellationToken = context.RequestAborted;
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         try
         {
-            var last = await feed.SummaryAsync(cancellationToken);
+            // Against the version the page was made from: a change made before the page listened is sent at once.
+            var last = since ?? await feed.VersionAsync(cancellationToken);
             await context.Response.WriteAsync("retry: 2000\n: listening\n\n", cancellationToken);
             await context.Response.Body.FlushAsync(cancellationToken);
-            while (!cancellationToken.IsCancellationRequested)
+            for (var first = true; !cancellationToken.IsCancellationRequested; first = false)
             {
-                await Task.Delay(feed.Interval, cancellationToken);
-                var now = await feed.SummaryAsync(cancellationToken);
+                if (!first)
+                {
+                    await Task.Delay(feed.Interval, cancellationToken);
+                }
+
+                var now = await feed.VersionAsync(cancellationToken);
                 if (now != last)
                 {
                     last = now;

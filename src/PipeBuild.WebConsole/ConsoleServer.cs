@@ -52,7 +52,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls([.. options.Urls]);
-        builder.Services.AddSingleton(new ChangeFeed(store, engine, options.ChangeInterval));
+        var feed = new ChangeFeed(store, engine, options.ChangeInterval);
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "pipe_console_antiforgery";
@@ -72,10 +72,27 @@ public sealed class ConsoleServer : IAsyncDisposable
                 return;
             }
 
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                // A page the console could not make: said on its stderr with the request, and a plain 500 to the browser.
+                lock (options.Errors)
+                {
+                    options.Errors.WriteLine($"console: {context.Request.Method} {context.Request.Path}: {e.GetType().Name}: {e.Message}");
+                }
+
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    await context.Response.WriteAsync($"500: the console could not make this page ({e.GetType().Name}: {e.Message}).", CancellationToken.None);
+                }
+            }
         });
         var runs = new BackgroundRuns(options.Errors);
-        new ConsolePages(store, engine, options, runs, app.Services.GetRequiredService<IAntiforgery>()).Map(app);
+        new ConsolePages(store, engine, options, runs, feed, app.Services.GetRequiredService<IAntiforgery>()).Map(app);
 
         try
         {

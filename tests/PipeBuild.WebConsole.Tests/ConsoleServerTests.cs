@@ -113,6 +113,29 @@ public sealed class ConsoleServerTests
     }
 
     [Fact]
+    public async Task A_change_made_after_a_page_was_served_but_before_it_listened_is_sent_at_once()
+    {
+        await using var console = await ConsoleSession.StartAsync(prepare: Copy);
+        using var http = Client();
+        var page = await http.GetStringAsync(console.Address);
+        var version = System.Text.RegularExpressions.Regex.Match(page, "name=\"pipe-version\" content=\"([0-9a-f]+)\"").Groups[1].Value;
+        Assert.NotEmpty(version);
+
+        await console.Fx.RunOneAsync("copy"); // between serving the page and its script connecting
+
+        using var events = await http.GetStreamAsync(new Uri(console.Address, $"/events?since={version}"));
+        using var reader = new StreamReader(events);
+        var lines = new List<string>();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await reader.ReadLineAsync(limit.Token) is { } line && line != "event: change")
+        {
+            lines.Add(line);
+        }
+
+        Assert.False(limit.IsCancellationRequested, $"no change event; got: {string.Join(" | ", lines)}");
+    }
+
+    [Fact]
     public async Task An_address_in_use_or_not_an_address_is_PIPE1010()
     {
         await using var first = await ConsoleSession.StartAsync();
