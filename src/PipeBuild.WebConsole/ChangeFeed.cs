@@ -37,23 +37,31 @@ internal sealed class ChangeFeed(VersionStore store, PipelineEngine engine, Time
                 return recent.Summary;
             }
 
-            var text = new StringBuilder();
+            // Sorted: the store lists in no particular order, and an order that changed is no change.
+            var lines = new List<string>();
             foreach (var job in await engine.Jobs.ListAsync(null, cancellationToken))
             {
-                text.Append(job.Id).Append(' ').Append(job.State).Append(' ').Append(job.DatumsProcessed).Append('/').Append(job.DatumsSkipped).Append('/').Append(job.DatumsFailed).Append('\n');
+                lines.Add($"job {job.Id} {job.State} {job.DatumsProcessed}/{job.DatumsSkipped}/{job.DatumsFailed}");
             }
 
             foreach (var pipeline in await engine.Registry.ListAsync(cancellationToken))
             {
-                text.Append(pipeline.Name).Append(" v").Append(pipeline.Version).Append('\n');
+                lines.Add($"pipeline {pipeline.Name} v{pipeline.Version}");
             }
 
             foreach (var repo in await store.ListReposAsync(cancellationToken))
             {
                 foreach (var branch in await store.ListBranchesAsync(repo.Name, cancellationToken))
                 {
-                    text.Append(repo.Name).Append('@').Append(branch.Name).Append(' ').Append(branch.Head).Append(' ').Append(branch.Open).Append('\n');
+                    lines.Add($"branch {repo.Name}@{branch.Name} {branch.Head} {branch.Open}");
                 }
+            }
+
+            lines.Sort(StringComparer.Ordinal);
+            var text = new StringBuilder();
+            foreach (var line in lines)
+            {
+                text.Append(line).Append('\n');
             }
 
             last = (text.ToString(), DateTimeOffset.UtcNow);

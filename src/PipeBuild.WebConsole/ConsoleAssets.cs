@@ -23,7 +23,8 @@ internal static class ConsoleAssets
                 if (!response.ok) break;
                 const next = new DOMParser().parseFromString(await response.text(), "text/html");
                 const fresh = next.getElementById("main"), current = document.getElementById("main");
-                if (fresh && current) {
+                // The same content is left alone: nothing under the pointer is replaced for no change.
+                if (fresh && current && fresh.innerHTML !== current.innerHTML) {
                   current.replaceWith(document.adoptNode(fresh));
                   document.title = next.title;
                   root.dataset.refreshes = String(Number(root.dataset.refreshes) + 1);

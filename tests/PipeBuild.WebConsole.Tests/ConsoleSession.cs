@@ -56,7 +56,7 @@ internal sealed class ConsoleSession : IAsyncDisposable
         RequireBrowser();
         playwright ??= await Playwright.CreateAsync();
         browser ??= await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(new Uri(Address, path).ToString());
         return page;
@@ -65,7 +65,8 @@ internal sealed class ConsoleSession : IAsyncDisposable
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+        // The viewport only: a full-page shot resizes the page and back, and a click right after could land mid-resize.
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png") });
     }
 
     public async ValueTask DisposeAsync()
