@@ -64,8 +64,15 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
 
             return JobLink(job.Id);
         }));
-        app.MapGet("/console.js", () => Results.Text(ConsoleAssets.Script, "text/javascript"));
-        app.MapGet("/console.css", () => Results.Text(ConsoleAssets.Style, "text/css"));
+        app.MapGet("/console.js", (HttpContext c) => Asset(c, ConsoleAssets.Script, "text/javascript"));
+        app.MapGet("/console.css", (HttpContext c) => Asset(c, ConsoleAssets.Style, "text/css"));
+    }
+
+    /// <summary>The page script or style, cached by the browser for a few minutes: a page after the first asks for neither.</summary>
+    private static Task Asset(HttpContext context, string text, string type)
+    {
+        context.Response.Headers.CacheControl = "private, max-age=300";
+        return Results.Text(text, type).ExecuteAsync(context);
     }
 
     /// <summary>Text for HTML: every value that came from the store or the request goes through here.</summary>

@@ -34,7 +34,7 @@ public sealed class ConsoleBrowserTests
         await ConsoleSession.ScreenshotAsync(page, "graph");
 
         await Node(page, "upper").ClickAsync();
-        await page.WaitForURLAsync("**/pipelines/upper");
+        await ConsoleSession.ArrivedAsync(page, "**/pipelines/upper");
         Assert.Contains("upper", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("tr a-z A-Z", await page.Locator("table.fields").InnerTextAsync());
         Assert.Equal((await console.Fx.Engine.Jobs.ListAsync("upper", default)).Count, await page.Locator("table.jobs tbody tr").CountAsync());
@@ -61,7 +61,7 @@ public sealed class ConsoleBrowserTests
         Assert.Contains("failed", await Node(page, "check").GetAttributeAsync("class"));
         await Node(page, "check").ClickAsync();
         await page.Locator("table.jobs tbody tr a").First.ClickAsync();
-        await page.WaitForURLAsync("**/jobs/*");
+        await ConsoleSession.ArrivedAsync(page, "**/jobs/*");
 
         var failure = page.Locator("details.failure").First;
         Assert.NotNull(await failure.GetAttributeAsync("open")); // the failed datum's log is open
@@ -71,7 +71,7 @@ public sealed class ConsoleBrowserTests
         Assert.Equal(0, await page.Locator("main script, main img").CountAsync()); // names and logs stayed text
         await ConsoleSession.ScreenshotAsync(page, "job-failed");
         await page.Locator("table.datums tbody tr a").First.ClickAsync();
-        await page.WaitForURLAsync("**/datums/*");
+        await ConsoleSession.ArrivedAsync(page, "**/datums/*");
         Assert.Contains("exit", (await page.Locator("p.reason").InnerTextAsync()).ToLowerInvariant());
         Assert.Empty(dialogs); // no script of the store's ran
     }

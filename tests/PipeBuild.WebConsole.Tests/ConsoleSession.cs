@@ -62,6 +62,13 @@ internal sealed class ConsoleSession : IAsyncDisposable
         return page;
     }
 
+    /// <summary>
+    /// Waits until the page has navigated to <paramref name="url"/> (a glob). Not for its load event: the locators
+    /// that follow wait for what they read, and a page's load may wait on requests queued behind the open event
+    /// streams of the pages before it.
+    /// </summary>
+    public static Task ArrivedAsync(IPage page, string url) => page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);

@@ -23,12 +23,12 @@ public sealed class DataPagesTests
 
         await page.Locator("header nav a", new() { HasText = "Data" }).ClickAsync();
         await page.Locator("tr[data-repo='csv_data'] td a").First.ClickAsync();
-        await page.WaitForURLAsync("**/repos/csv_data");
+        await ConsoleSession.ArrivedAsync(page, "**/repos/csv_data");
         Assert.Equal(2, await page.Locator("table.commits tbody tr").CountAsync());
         await page.Locator("table.commits tbody tr").First.Locator("a").First.ClickAsync();
         await page.Locator("table.changes a.lines").ClickAsync();
 
-        await page.WaitForURLAsync("**/diff/housing.csv");
+        await ConsoleSession.ArrivedAsync(page, "**/diff/housing.csv");
         Assert.Equal(["-RM,LSTAT,MEDV", "-6.575,4.98,504000", "-6.421,9.14,453600"], await page.Locator("table.diff tr.del td code").AllInnerTextsAsync());
         Assert.Equal("+RM,LSTAT,test_feature,MEDV", await page.Locator("table.diff tr.add td code").First.InnerTextAsync());
         await ConsoleSession.ScreenshotAsync(page, "diff");
@@ -56,7 +56,7 @@ public sealed class DataPagesTests
         Assert.Contains("written by copy", await page.Locator("ul.lineage > li > span.how").InnerTextAsync());
         await ConsoleSession.ScreenshotAsync(page, "lineage");
         await origin.Locator("a").First.ClickAsync();
-        await page.WaitForURLAsync($"**/repos/csv_data/commits/{csv.Id}/files/housing.csv");
+        await ConsoleSession.ArrivedAsync(page, $"**/repos/csv_data/commits/{csv.Id}/files/housing.csv");
         Assert.Contains("test_feature", await page.Locator("table.csv").InnerTextAsync());
 
         await page.Locator("a.downstream").ClickAsync();
