@@ -18,7 +18,12 @@ public sealed class PipeCli(string folder)
     /// with stdout and stderr captured, <see cref="Folder"/> as the working folder and no <c>PIPE_WORKSPACE</c>.
     /// Tests of what only a process shows (signals, kill -9, the packaged tool's exit) use <see cref="Command"/>.
     /// </summary>
-    public async Task<PipeResult> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    public Task<PipeResult> RunAsync(string[] args, CancellationToken cancellationToken = default) => RunAsync(args, terminalWidth: null, cancellationToken);
+
+    /// <summary>Runs the tool in this process as <see cref="RunAsync(string[], CancellationToken)"/>, its stdout a terminal <paramref name="width"/> columns wide.</summary>
+    public PipeResult RunOnTerminal(int width, params string[] args) => RunAsync(args, width, CancellationToken.None).GetAwaiter().GetResult();
+
+    private async Task<PipeResult> RunAsync(string[] args, int? terminalWidth, CancellationToken cancellationToken)
     {
         using var stdout = new MemoryStream();
         await using var output = new StreamWriter(stdout, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
@@ -28,6 +33,8 @@ public sealed class PipeCli(string folder)
             Out = TextWriter.Synchronized(output),
             Error = TextWriter.Synchronized(error),
             OpenStandardOutput = () => stdout,
+            IsOutputRedirected = terminalWidth is null,
+            Width = terminalWidth,
             WorkingDirectory = folder,
             Variable = name => name == "PIPE_WORKSPACE" ? null : Environment.GetEnvironmentVariable(name),
         };

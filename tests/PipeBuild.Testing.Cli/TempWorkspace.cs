@@ -24,6 +24,9 @@ public sealed class TempWorkspace : IDisposable
 
     public PipeResult Run(params string[] args) => cli.Run(args);
 
+    /// <summary>Runs the tool as <see cref="Run"/> does, its stdout a terminal <paramref name="width"/> columns wide.</summary>
+    public PipeResult RunOnTerminal(int width, params string[] args) => cli.RunOnTerminal(width, args);
+
     public Task<PipeResult> RunAsync(string[] args, CancellationToken cancellationToken = default) => cli.RunAsync(args, cancellationToken);
 
     public Command Command(string[] args) => cli.Command(args);

@@ -28,6 +28,9 @@ public sealed record PipeConsole
     /// <summary>Whether stdout goes to a file or pipe (scripts read it: tables never wrap).</summary>
     public bool IsOutputRedirected { get; init; } = true;
 
+    /// <summary>The terminal's width in columns when stdout is a terminal (tables wrap long values to it).</summary>
+    public int? Width { get; init; }
+
     /// <summary>Whether stderr goes to a file or pipe (no live progress display then).</summary>
     public bool IsErrorRedirected { get; init; } = true;
 
@@ -47,9 +50,22 @@ public sealed record PipeConsole
         OpenStandardOutput = Console.OpenStandardOutput,
         IsOutputRedirected = Console.IsOutputRedirected,
         IsErrorRedirected = Console.IsErrorRedirected,
+        Width = TerminalWidth(),
         WorkingDirectory = Directory.GetCurrentDirectory(),
         Variable = Environment.GetEnvironmentVariable,
     };
+
+    private static int? TerminalWidth()
+    {
+        try
+        {
+            return Console.IsOutputRedirected || Console.WindowWidth <= 0 ? null : Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return null; // no terminal to ask after all
+        }
+    }
 
     /// <summary><paramref name="path"/> made absolute against <see cref="WorkingDirectory"/>.</summary>
     public string FullPath(string path) => Path.GetFullPath(path, WorkingDirectory);

@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using Spectre.Console;
 
 namespace PipeBuild.Cli;
 
 /// <summary>Writes results as aligned tables (for people) or JSON (for scripts); progress and notes go to stderr.</summary>
-internal sealed class Renderer(OutputFormat format, PipeConsole console)
+internal sealed partial class Renderer(OutputFormat format, PipeConsole console)
 {
-    private IAnsiConsole? tables;
-
     public OutputFormat Format => format;
 
     public bool IsJson => format == OutputFormat.Json;
@@ -44,7 +43,18 @@ internal sealed class Renderer(OutputFormat format, PipeConsole console)
             grid.AddRow(row.Select(Markup.Escape).ToArray());
         }
 
-        (tables ??= CreateTables()).Write(grid);
+        var text = new StringWriter();
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(text),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
+
+        // On a terminal long values wrap to its width; piped output is read by scripts: never wrap a row there.
+        ansi.Profile.Width = console.IsOutputRedirected ? 1000 : console.Width ?? 80;
+        ansi.Write(grid);
+        console.Out.Write(TrailingSpaces().Replace(text.ToString(), string.Empty));
     }
 
     /// <summary>Prints <paramref name="value"/> as JSON, or <paramref name="text"/> for people.</summary>
@@ -72,21 +82,8 @@ internal sealed class Renderer(OutputFormat format, PipeConsole console)
     /// <summary>A line for people on stderr, in either format.</summary>
     public void Note(string text) => console.Error.WriteLine(text);
 
-    private IAnsiConsole CreateTables()
-    {
-        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(console.Out),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-
-        // Piped output is read by scripts: never wrap a row.
-        if (console.IsOutputRedirected)
-        {
-            ansi.Profile.Width = 1000;
-        }
-
-        return ansi;
-    }
+    // Spectre pads every cell to its column's width: the padding after the last column is dropped, so a row ends with
+    // its own value rather than with as many spaces as the longest one needs.
+    [GeneratedRegex(" +(?=\r?$)", RegexOptions.Multiline)]
+    private static partial Regex TrailingSpaces();
 }
