@@ -7,48 +7,22 @@
 # See bench/README.md.
 set -euo pipefail
 
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PIPELINES=${BENCH_P9_PIPELINES:-50}
 DATUMS=${BENCH_P9_DATUMS:-100000}
 IDLE=${BENCH_P9_IDLE_SECONDS:-60}
 PORT=${BENCH_P9_PORT:-5099}
-TMP_PARENT=${BENCH_TMPDIR:-/tmp}
-KEEP=${BENCH_KEEP:-0}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 OUT="$SCRIPT_DIR/results/console.md"
+positive BENCH_P9_ PIPELINES DATUMS IDLE PORT
+need hyperfine; need jq; need curl
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-for v in PIPELINES DATUMS IDLE PORT; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_P9_$v must be a positive whole number (got '${!v}')"
-done
-SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-for tool in hyperfine jq curl; do
-  command -v $tool >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $tool >/dev/null \
-    || die "could not install $tool"
-done
-
-WORK=$(mktemp -d "$TMP_PARENT/pipe-bench-console.XXXXXX")
+work_folder console
 CONSOLE_PID=""; LISTENER_PID=""
-cleanup() {
-  local rc=$?
-  [[ -n $LISTENER_PID ]] && kill "$LISTENER_PID" 2>/dev/null || true
-  # TERM, not INT: a background job of a script starts with SIGINT ignored
-  [[ -n $CONSOLE_PID ]] && kill -TERM "$CONSOLE_PID" 2>/dev/null && wait "$CONSOLE_PID" 2>/dev/null || true
-  if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-unset PIPE_WORKSPACE
-
-log "building tool/PipeBuild.Cli (Release)"
-dotnet build "$ROOT/tool/PipeBuild.Cli" -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || die "the Release build failed"
-mkdir -p "$WORK/tool"
-cp -r "$ROOT/artifacts/bin/PipeBuild.Cli/release/." "$WORK/tool/"
-PIPE="dotnet $WORK/tool/dotnet-pipe.dll"
-VERSION=$($PIPE version --output json | jq -r .version)
+at_exit '[[ -n $LISTENER_PID ]] && kill "$LISTENER_PID" 2>/dev/null'
+# TERM, not INT: a background job of a script starts with SIGINT ignored
+at_exit '[[ -n $CONSOLE_PID ]] && kill -TERM "$CONSOLE_PID" 2>/dev/null && wait "$CONSOLE_PID" 2>/dev/null'
+build_tool
 
 log "workspace: $PIPELINES pipelines in chains of 5, and one of $DATUMS datums"
 WS="$WORK/ws"; mkdir -p "$WS/in" "$WS/big"

@@ -10,51 +10,24 @@
 # the busybox test image). See bench/README.md.
 set -euo pipefail
 
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DATUMS=${BENCH_P8_DATUMS:-200}
 RUNS=${BENCH_P8_RUNS:-3}
-TMP_PARENT=${BENCH_TMPDIR:-/tmp}
-KEEP=${BENCH_KEEP:-0}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 OUT="$SCRIPT_DIR/results/containers.md"
 JOBS=$(nproc)
 IMAGE=localhost/pipebuild-busybox:test
 NOSHELL=localhost/pipebuild-bench-noshell:p8
-
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-for v in DATUMS RUNS; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_P8_$v must be a positive whole number (got '${!v}')"
-done
-
-SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-for tool in hyperfine jq; do
-  command -v $tool >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $tool >/dev/null \
-    || die "could not install $tool"
-done
+positive BENCH_P8_ DATUMS RUNS
+need hyperfine; need jq
 # shellcheck source=/dev/null
 source "$ROOT/eng/setup/20-container-engine.sh" >&2
 [[ ${DOCKER_HOST:-} == unix://* ]] || die "no container engine (eng/setup/20-container-engine.sh did not set DOCKER_HOST)"
 podman image exists "$IMAGE" || die "the test image $IMAGE is missing"
 
-WORK=$(mktemp -d "$TMP_PARENT/pipe-bench-containers.XXXXXX")
-cleanup() {
-  local rc=$?
-  podman rmi -f "$NOSHELL" >/dev/null 2>&1 || true
-  if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-unset PIPE_WORKSPACE
-
-log "building tool/PipeBuild.Cli (Release)"
-dotnet build "$ROOT/tool/PipeBuild.Cli" -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || die "the Release build failed"
-mkdir -p "$WORK/tool"
-cp -r "$ROOT/artifacts/bin/PipeBuild.Cli/release/." "$WORK/tool/"
-PIPE="dotnet $WORK/tool/dotnet-pipe.dll"
-VERSION=$($PIPE version --output json | jq -r .version)
+work_folder containers
+at_exit 'podman rmi -f "$NOSHELL" >/dev/null 2>&1'
+build_tool
 
 log "making $NOSHELL: the busybox test image without /bin/sh"
 podman rm -f pipebuild-bench-noshell >/dev/null 2>&1 || true

@@ -7,54 +7,27 @@
 # See bench/README.md for what each case measures and every BENCH_* variable.
 set -euo pipefail
 
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 P1_DATUMS=${BENCH_P1_DATUMS:-10000}     # P1: tiny input files, one datum each
 P1_RUNS=${BENCH_P1_RUNS:-3}             # P1: timed runs per tool
 P2_FILES=${BENCH_P2_FILES:-100000}      # P2/P3: input files (one datum each) already processed
 P2_RUNS=${BENCH_P2_RUNS:-10}            # P2/P3: timed runs per command
 P7_DATUMS=${BENCH_P7_DATUMS:-1000000}   # P7: datums planned by `run --question`
 P7_RUN=${BENCH_P7_RUN:-1}               # P7: 0 skips running the P7_DATUMS datums (about 15 minutes for 1,000,000 here), planning only
-TMP_PARENT=${BENCH_TMPDIR:-/tmp}
-KEEP=${BENCH_KEEP:-0}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 OUT="$SCRIPT_DIR/results/pipelines.md"
 JOBS=$(nproc)
-
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-for v in P1_DATUMS P1_RUNS P2_FILES P2_RUNS P7_DATUMS; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v must be a positive whole number (got '${!v}')"
-done
-
-# ---------------------------------------------------------------- tools
-SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-need() { # need COMMAND [PACKAGE]
-  command -v "$1" >/dev/null 2>&1 && return 0
-  log "installing ${2:-$1} with apt-get"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${2:-$1}" >/dev/null \
-    || die "could not install ${2:-$1}"
-}
+positive BENCH_ P1_DATUMS P1_RUNS P2_FILES P2_RUNS P7_DATUMS
 need hyperfine; need jq; need ninja ninja-build; need snakemake; need /usr/bin/time time
 
-WORK=$(mktemp -d "$TMP_PARENT/pipe-bench-pipelines.XXXXXX")
-cleanup() { local rc=$?; if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi; exit $rc; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-unset PIPE_WORKSPACE
-
-log "building tool/PipeBuild.Cli (Release)"
-dotnet build "$ROOT/tool/PipeBuild.Cli" -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || die "the Release build failed"
-mkdir -p "$WORK/tool"
-cp -r "$ROOT/artifacts/bin/PipeBuild.Cli/release/." "$WORK/tool/"   # a copy: a rebuild during the run cannot swap it
-PIPE="dotnet $WORK/tool/dotnet-pipe.dll"
+work_folder pipelines
+build_tool
 # P2/P3 also time what the RID-specific tool package installs: ReadyToRun code, far less JIT per run
 RID=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
 log "publishing a ReadyToRun build for ${RID:-?} (P2/P3)"
 dotnet publish "$ROOT/tool/PipeBuild.Cli" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true \
   -o "$WORK/tool-r2r" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the ReadyToRun publish failed"
 PIPE_R2R="dotnet $WORK/tool-r2r/dotnet-pipe.dll"
-VERSION=$($PIPE version --output json | jq -r .version)
 
 hf() { local name=$1; shift; hyperfine --style basic --export-json "$WORK/$name.json" "$@" >&2; }
 mean() { jq -r ".results[$2].mean" "$WORK/$1.json"; }

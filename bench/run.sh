@@ -5,6 +5,8 @@
 #        BENCH_INGEST_MB=64 bench/run.sh   quick run
 # See bench/README.md for what each case measures and every BENCH_* variable.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---------------------------------------------------------------- settings
 INGEST_MB=${BENCH_INGEST_MB:-1024}        # P4: total size of the ingest folder, MiB
@@ -22,17 +24,11 @@ SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 SRC_ROOT=${BENCH_SRC:-}                   # source tree to build and measure (default: this checkout)
 DLL=${BENCH_DLL:-}                        # measure this dotnet-pipe.dll instead; skips the build and R2R publish
 R2R=${BENCH_R2R:-1}                       # 1: also publish a ReadyToRun build and time P6 with it
-KEEP=${BENCH_KEEP:-0}                     # 1: keep the work folder for inspection
 WAIT_IDLE=${BENCH_WAIT_IDLE:-0}           # before each case, wait up to this many s for other CPU load < 15 %
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 SRC_ROOT=$(cd "${SRC_ROOT:-$ROOT}" && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
 OUT="$RESULTS_DIR/latest.md"
-
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 for v in WAIT_IDLE INGEST_MB FILES BIG_MB EDIT_MB P5_TRIALS INGEST_RUNS STARTUP_RUNS SMALL_FILES LIST_FILES; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
@@ -43,35 +39,14 @@ done
 ((FILES <= INGEST_MB * 1048576)) || die "BENCH_FILES is larger than the number of bytes"
 
 # ---------------------------------------------------------------- tools
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-apt_updated=0
-need() { # need COMMAND [PACKAGE]
-  command -v "$1" >/dev/null 2>&1 && return 0
-  command -v apt-get >/dev/null 2>&1 || die "$1 is missing and apt-get is not available; install ${2:-$1}"
-  log "installing ${2:-$1} with apt-get"
-  if ((apt_updated == 0)); then $SUDO apt-get update -qq >/dev/null; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${2:-$1}" >/dev/null
-  command -v "$1" >/dev/null 2>&1 || die "could not install $1"
-}
 need hyperfine
 need jq
 for c in dotnet git sha256sum split dd du find xargs sync; do command -v "$c" >/dev/null || die "$c is required"; done
 
 # ---------------------------------------------------------------- work folder
-mkdir -p "$TMP_PARENT"
-WORK=$(mktemp -d "$TMP_PARENT/pipe-bench.XXXXXX")
+work_folder ingest
 SHM_WS=""
-cleanup() {
-  local rc=$?
-  if [[ -n $SHM_WS ]]; then rm -rf "$SHM_WS"; fi
-  if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-unset PIPE_WORKSPACE
+at_exit '[[ -n $SHM_WS ]] && rm -rf "$SHM_WS"'
 
 # ---------------------------------------------------------------- build
 R2R_DLL=""; RID=""

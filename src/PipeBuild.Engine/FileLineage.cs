@@ -158,16 +158,15 @@ public sealed class FileLineage(VersionStore store, PipelineEngine engine)
     /// <summary>The datums of <paramref name="job"/> whose stored result holds <paramref name="path"/>.</summary>
     private async Task<List<JobDatum>> DatumsWritingAsync(JobInfo job, string path, CancellationToken cancellationToken)
     {
-        var writers = new List<JobDatum>();
-        foreach (var datum in await engine.Jobs.GetDatumsAsync(job, cancellationToken))
-        {
-            if (datum.State != DatumState.Failed && (await OutputsAsync(datum, cancellationToken)).Any(o => RepoPath.Normalize(o.Path) == path))
-            {
-                writers.Add(datum);
-            }
-        }
-
-        return writers;
+        var datums = (await engine.Jobs.GetDatumsAsync(job, cancellationToken)).Where(d => d.State != DatumState.Failed).ToList();
+        var writes = new bool[datums.Count];
+        await JobPlanner.ReadResultsAsync(
+            store.Objects,
+            [.. datums.Select(d => Digest.Parse(d.Hash))],
+            Enumerable.Range(0, datums.Count),
+            (i, stored) => writes[i] = stored.Outputs.Any(o => RepoPath.Normalize(o.Path) == path),
+            cancellationToken);
+        return [.. datums.Where((_, i) => writes[i])];
     }
 
     private async Task<IReadOnlyList<OutputFile>> OutputsAsync(JobDatum datum, CancellationToken cancellationToken) =>

@@ -55,6 +55,7 @@ internal sealed partial class ConsolePages
     private static string PathHref(string repo, string commit, string kind, string path) =>
         $"{CommitHref(repo, commit)}/{kind}/{string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.EscapeDataString))}";
 
+    /// <summary>An id's first 12 characters, as the pages show ids.</summary>
     private static string Short(string id) => id[..Math.Min(12, id.Length)];
 
     private static string CommitCell(string repo, string commit) =>

@@ -232,7 +232,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
             .Append("<p><progress max=\"").Append(Math.Max(1, job.DatumsTotal).ToString(Invariant)).Append("\" value=\"").Append(done.ToString(Invariant)).Append("\"></progress> ")
             .Append("<span class=\"counts\">").Append(H($"{job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed, {job.DatumsTotal} total")).Append("</span></p>");
         html.Append(job.State is JobState.Starting or JobState.Running
-            ? Form(context, $"{JobLink(job.Id)}/kill", "Kill", $"Kill job {job.Id[..Math.Min(12, job.Id.Length)]} of {job.Pipeline}? Its datums stop and the previous output stays.", "kill")
+            ? Form(context, $"{JobLink(job.Id)}/kill", "Kill", $"Kill job {Short(job.Id)} of {job.Pipeline}? Its datums stop and the previous output stays.", "kill")
             : Form(context, $"{JobLink(job.Id)}/restart", "Restart", $"Run {job.Pipeline} again? Failed datums retry, the others are reused.", "restart"));
         if (job.Reason is { Length: > 0 } reason)
         {
@@ -250,7 +250,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
             foreach (var failure in job.Failures)
             {
                 html.Append("<details class=\"failure\" open><summary><a href=\"").Append(H($"{JobLink(job.Id)}/datums/{Uri.EscapeDataString(failure.DatumId)}")).Append("\"><code>")
-                    .Append(H(failure.DatumId[..Math.Min(12, failure.DatumId.Length)])).Append("</code></a> ").Append(H(failure.Description)).Append(": <span class=\"reason\">").Append(H(failure.Reason)).Append("</span></summary>")
+                    .Append(H(Short(failure.DatumId))).Append("</code></a> ").Append(H(failure.Description)).Append(": <span class=\"reason\">").Append(H(failure.Reason)).Append("</span></summary>")
                     .Append(await LogAsync(failure.LogHash, cancellationToken)).Append("</details>");
             }
         }
@@ -283,7 +283,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         {
             var datum = rows[i];
             html.Append("<tr class=\"datum-").Append(H(datum.State.Name())).Append("\"><td><a href=\"").Append(H($"{JobLink(job.Id)}/datums/{Uri.EscapeDataString(datum.Id)}")).Append("\"><code>")
-                .Append(H(datum.Id[..Math.Min(12, datum.Id.Length)])).Append("</code></a></td><td>").Append(H(datum.State.Name())).Append("</td><td>").Append(H(datum.Description))
+                .Append(H(Short(datum.Id))).Append("</code></a></td><td>").Append(H(datum.State.Name())).Append("</td><td>").Append(H(datum.Description))
                 .Append("</td><td class=\"time\">").Append(seconds[i] is { } s ? H(s.ToString("0.000", Invariant)) + " s" : datum.State == DatumState.Skipped ? "reused" : "-")
                 .Append("</td><td><code>").Append(H(datum.Hash[..Math.Min(16, datum.Hash.Length)])).Append("</code></td></tr>");
         }
@@ -356,7 +356,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         }
 
         var html = new StringBuilder("<h1>Datum <code>").Append(H(datum?.Id ?? failure!.DatumId)).Append("</code></h1>")
-            .Append("<p>Job <a href=\"").Append(H(JobLink(job.Id))).Append("\"><code>").Append(H(job.Id[..Math.Min(12, job.Id.Length)])).Append("</code></a> of ")
+            .Append("<p>Job <a href=\"").Append(H(JobLink(job.Id))).Append("\"><code>").Append(H(Short(job.Id))).Append("</code></a> of ")
             .Append(H(job.Pipeline)).Append(": ").Append(H(datum?.State.Name() ?? "failed")).Append(", read ").Append(H(datum?.Description ?? failure!.Description)).Append(".</p>");
         if (failure is not null)
         {
@@ -417,7 +417,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
     private static string Badge(NodeState state) => $"<span class=\"badge {GraphPicture.StateClass(state)}\">{GraphPicture.StateClass(state).Replace('-', ' ')}</span>";
 
     private static string JobCell(JobInfo job) =>
-        $"<a href=\"{H(JobLink(job.Id))}\"><code>{H(job.Id[..Math.Min(12, job.Id.Length)])}</code></a> <span class=\"badge job-{H(StateName(job.State))}\">{H(StateName(job.State))}</span>";
+        $"<a href=\"{H(JobLink(job.Id))}\"><code>{H(Short(job.Id))}</code></a> <span class=\"badge job-{H(StateName(job.State))}\">{H(StateName(job.State))}</span>";
 
     private static string FilterLink(string job, string? state, int count, bool current) =>
         $"<a href=\"{H(JobLink(job) + (state is null ? "" : $"?state={Uri.EscapeDataString(state)}"))}\"{(current ? " aria-current=\"page\"" : "")}>{H(state ?? "all")} ({count.ToString(Invariant)})</a> ";
@@ -437,7 +437,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
             var job = jobs[i];
             var bar = Math.Max(2, (job.Duration?.TotalSeconds ?? 0) / longest * (height - 4));
             svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"job-{StateName(job.State)}\" x=\"{(i * width) + 2}\" y=\"{height - bar:0.#}\" width=\"{width - 4}\" height=\"{bar:0.#}\">")
-                .Append("<title>").Append(H($"{job.Id[..Math.Min(12, job.Id.Length)]}: {Seconds(job.Duration)}, {job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed")).Append("</title></rect>");
+                .Append("<title>").Append(H($"{Short(job.Id)}: {Seconds(job.Duration)}, {job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed")).Append("</title></rect>");
         }
 
         return svg.Append("</svg>").ToString();

@@ -84,11 +84,7 @@ public sealed class ConsoleBrowserTests
     public async Task The_page_follows_a_run_started_elsewhere_without_reloading()
     {
         ConsoleSession.RequireBrowser();
-        await using var console = await ConsoleSession.StartAsync(prepare: async fx =>
-        {
-            await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
-            await fx.CreateAsync(EngineFixture.Shell("copy", "cp \"$data\" /pfs/out/", new PfsInput("data", "/*")));
-        });
+        await using var console = await ConsoleSession.StartAsync(prepare: fx => ConsoleSession.CopyPipelineAsync(fx));
         var page = await console.OpenAsync("/");
         await page.EvaluateAsync("window.marker = 42");
         await page.WaitForSelectorAsync("html[data-live='true']"); // listening: what happens from now on is seen
@@ -105,11 +101,7 @@ public sealed class ConsoleBrowserTests
     public async Task Run_from_a_pipelines_page_asks_first_then_runs_it()
     {
         ConsoleSession.RequireBrowser();
-        await using var console = await ConsoleSession.StartAsync(prepare: async fx =>
-        {
-            await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
-            await fx.CreateAsync(EngineFixture.Shell("copy", "cp \"$data\" /pfs/out/", new PfsInput("data", "/*")));
-        });
+        await using var console = await ConsoleSession.StartAsync(prepare: fx => ConsoleSession.CopyPipelineAsync(fx));
         var page = await console.OpenAsync("/pipelines/copy");
         var asked = new List<string>();
         page.Dialog += async (_, dialog) =>

@@ -87,7 +87,7 @@ public sealed class ConsoleServerTests
     [Fact]
     public async Task An_action_without_the_pages_token_or_by_get_is_refused_and_runs_nothing()
     {
-        await using var console = await ConsoleSession.StartAsync(prepare: Copy);
+        await using var console = await ConsoleSession.StartAsync(prepare: fx => ConsoleSession.CopyPipelineAsync(fx));
         using var http = Client();
 
         var forged = await http.PostAsync(new Uri(console.Address, "/pipelines/copy/run"), new FormUrlEncodedContent([]));
@@ -102,7 +102,7 @@ public sealed class ConsoleServerTests
     [Fact]
     public async Task A_read_only_console_shows_no_action_and_refuses_one()
     {
-        await using var console = await ConsoleSession.StartAsync(new ConsoleOptions { Urls = ["http://127.0.0.1:0"], ReadOnly = true }, Copy);
+        await using var console = await ConsoleSession.StartAsync(new ConsoleOptions { Urls = ["http://127.0.0.1:0"], ReadOnly = true }, fx => ConsoleSession.CopyPipelineAsync(fx));
         using var http = Client();
 
         var page = await http.GetStringAsync(new Uri(console.Address, "/pipelines/copy"));
@@ -115,7 +115,7 @@ public sealed class ConsoleServerTests
     [Fact]
     public async Task A_change_made_after_a_page_was_served_but_before_it_listened_is_sent_at_once()
     {
-        await using var console = await ConsoleSession.StartAsync(prepare: Copy);
+        await using var console = await ConsoleSession.StartAsync(prepare: fx => ConsoleSession.CopyPipelineAsync(fx));
         using var http = Client();
         var page = await http.GetStringAsync(console.Address);
         var version = System.Text.RegularExpressions.Regex.Match(page, "name=\"pipe-version\" content=\"([0-9a-f]+)\"").Groups[1].Value;
@@ -172,12 +172,6 @@ public sealed class ConsoleServerTests
         var failedOnly = await http.GetStringAsync(new Uri(console.Address, $"/jobs/{job.Id}?state=failed"));
         Assert.Equal(1, Rows(failedOnly));
         Assert.Contains("f150.txt", failedOnly);
-    }
-
-    private static async Task Copy(EngineFixture fx)
-    {
-        await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
-        await fx.CreateAsync(EngineFixture.Shell("copy", "cp \"$data\" /pfs/out/", new PfsInput("data", "/*")));
     }
 
     private static int Rows(string html) => html.Split("<tr class=\"datum-").Length - 1;

@@ -1,3 +1,4 @@
+using PipeBuild.Core.Pipelines;
 using Microsoft.Playwright;
 
 namespace PipeBuild.WebConsole.Tests;
@@ -44,6 +45,16 @@ internal sealed class ConsoleSession : IAsyncDisposable
             fx.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A prepare step many tests share: <paramref name="files"/> (default: a.txt) put in <paramref name="repo"/>, and a
+    /// pipeline <c>copy</c> that copies each of its files, not yet run.
+    /// </summary>
+    public static async Task CopyPipelineAsync(EngineFixture fx, string repo = "data", Dictionary<string, string>? files = null)
+    {
+        await fx.PutAsync(repo, files ?? new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await fx.CreateAsync(EngineFixture.Shell("copy", $"cp \"${repo}\" /pfs/out/", new PfsInput(repo, "/*")));
     }
 
     /// <summary>Skips (in CI: fails) unless the browser is installed.</summary>

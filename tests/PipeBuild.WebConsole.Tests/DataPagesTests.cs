@@ -130,8 +130,7 @@ public sealed class DataPagesTests
 
     private static async Task Housing(EngineFixture fx)
     {
-        await fx.PutAsync("csv_data", new Dictionary<string, string> { ["housing.csv"] = First });
-        await fx.CreateAsync(EngineFixture.Shell("copy", "cp \"$csv_data\" /pfs/out/", new PfsInput("csv_data", "/*")));
+        await ConsoleSession.CopyPipelineAsync(fx, "csv_data", new Dictionary<string, string> { ["housing.csv"] = First });
         await fx.RunOneAsync("copy");
         await fx.PutAsync("csv_data", new Dictionary<string, string> { ["housing.csv"] = Second });
         Assert.Equal(JobState.Success, (await fx.RunOneAsync("copy")).State);
