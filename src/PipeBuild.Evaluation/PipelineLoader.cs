@@ -13,6 +13,12 @@ public static class PipelineLoader
     public const string ProjectExtension = ".pipeproj";
     public const string JsonExtension = ".json";
 
+    /// <summary>
+    /// The property naming the executor of a pipeline whose file names none (the workspace's default executor). It is
+    /// the one property a JSON spec honours: Pachyderm's specs never name an executor.
+    /// </summary>
+    public const string DefaultExecutorProperty = "PipeDefaultExecutor";
+
     public static PipelineSpec Load(string path) => Load(path, new Dictionary<string, string>());
 
     /// <summary>
@@ -56,7 +62,7 @@ public static class PipelineLoader
         {
             specs = isProject
                 ? [cache?.Evaluate(full, globalProperties ?? new Dictionary<string, string>(), defaultBranch) ?? PipeprojEvaluator.Evaluate(full, globalProperties, defaultBranch)]
-                : PachydermSpecReader.ReadFile(full, defaultBranch);
+                : [.. PachydermSpecReader.ReadFile(full, defaultBranch).Select(s => s with { Executor = JsonExecutor(globalProperties) })];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -65,5 +71,18 @@ public static class PipelineLoader
 
         var folder = Path.GetDirectoryName(full);
         return [.. specs.Select(s => s with { SourceFile = full, WorkingDirectory = folder })];
+    }
+
+    private static string JsonExecutor(IReadOnlyDictionary<string, string>? globalProperties)
+    {
+        if (globalProperties?.FirstOrDefault(p => p.Key.Equals(DefaultExecutorProperty, StringComparison.OrdinalIgnoreCase)).Value is not { } value)
+        {
+            return ExecutorNames.Local;
+        }
+
+        var executor = value.Trim().ToLowerInvariant();
+        return ExecutorNames.All.Contains(executor)
+            ? executor
+            : throw new PipeException(ErrorCodes.InvalidArguments, $"{DefaultExecutorProperty} '{value}' is not an executor. Use {ExecutorNames.Listed}.");
     }
 }

@@ -70,7 +70,7 @@ public sealed class LocalExecutor : IDatumExecutor
         if (Path.IsPathRooted(program) && !File.Exists(program))
         {
             var inImage = spec.Image is { } image
-                ? $" It is expected inside the pipeline's image {image}, and the local executor runs commands on this machine: run the pipeline in its image with the docker executor (`dotnet pipe pipeline update -f FILE --executor docker`, or <Executor>docker</Executor> in a .pipeproj)."
+                ? $" It is expected inside the pipeline's image {image}, and the local executor runs commands on this machine: run the pipeline in its image with the docker executor (`dotnet pipe pipeline update -f FILE --executor docker`, <Executor>docker</Executor> in a .pipeproj, or for every pipeline that names none `dotnet pipe config set executor docker`)."
                 : " Check the pipeline's Command.";
             return $"cannot start '{program}': there is no such file on this machine.{inImage}";
         }

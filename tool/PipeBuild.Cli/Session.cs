@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PipeBuild.Core;
 using PipeBuild.Engine;
+using PipeBuild.Evaluation;
 using PipeBuild.Store;
 
 namespace PipeBuild.Cli;
@@ -56,8 +57,23 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     /// The default branch a pipeline file is read with: the workspace's, or master outside one (<c>pipeline convert</c>
     /// and <c>inspect -f</c> need no workspace).
     /// </summary>
-    public string PipelineDefaultBranch =>
-        (workspace ?? Workspace.TryFind(parseResult.GetValue(GlobalOptions.Workspace), Console, out _))?.Config.DefaultBranch ?? CommitRef.DefaultBranch;
+    public string PipelineDefaultBranch => PipelineWorkspaceConfig?.DefaultBranch ?? CommitRef.DefaultBranch;
+
+    /// <summary>
+    /// The <c>-p:Name=Value</c> properties a pipeline file is read with: <paramref name="given"/>, and the workspace's
+    /// default executor (<c>dotnet pipe config set executor</c>) for files that name none, unless given.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PipelineProperties(IReadOnlyDictionary<string, string> given)
+    {
+        if (PipelineWorkspaceConfig?.Executor is not { } executor || given.ContainsKey(PipelineLoader.DefaultExecutorProperty))
+        {
+            return given;
+        }
+
+        return new Dictionary<string, string>(given, StringComparer.OrdinalIgnoreCase) { [PipelineLoader.DefaultExecutorProperty] = executor };
+    }
+
+    private WorkspaceConfig? PipelineWorkspaceConfig => (workspace ?? Workspace.TryFind(parseResult.GetValue(GlobalOptions.Workspace), Console, out _))?.Config;
 
     /// <summary>A path from the command line, absolute (relative paths are relative to the console's folder).</summary>
     public string FullPath(string path) => Console.FullPath(path);

@@ -23,6 +23,9 @@ internal sealed class Workspace
 
     public WorkspaceConfig Config { get; }
 
+    /// <summary>MiB of objects read from an S3 store that are kept on this machine, unless the workspace says otherwise.</summary>
+    public const int DefaultS3CacheMiB = 2048;
+
     public string MetadataPath => Path.Combine(Root, MetadataFolder);
 
     public static string ConfigPath(string root) => Path.Combine(root, MetadataFolder, "config.json");
@@ -96,7 +99,7 @@ internal sealed class Workspace
     {
         Endpoint = S3StoreOptions.ResolveEndpoint(endpoint ?? config.S3Endpoint),
         CacheFolder = Path.Combine(root, MetadataFolder, "cache", "s3"),
-        CacheMaxBytes = (config.S3CacheMiB ?? 2048) * 1024L * 1024,
+        CacheMaxBytes = (config.S3CacheMiB ?? DefaultS3CacheMiB) * 1024L * 1024,
     };
 
     public StatCache OpenStatCache() => StatCache.Load(Path.Combine(MetadataPath, "cache", "stat"));

@@ -21,6 +21,7 @@ internal static class WorkspacePipelines
     {
         var specs = new List<PipelineSpec>();
         var cache = new EvaluationCache(Path.Combine(session.Workspace.MetadataPath, "cache", "evaluation"));
+        properties = session.PipelineProperties(properties);
         foreach (var file in files.Count > 0 ? files.Select(session.FullPath) : Find(session.Workspace.Root))
         {
             foreach (var spec in PipelineLoader.LoadAll(file, properties, session.DefaultBranch, cache))

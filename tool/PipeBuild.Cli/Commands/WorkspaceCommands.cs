@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 using PipeBuild.Store;
 using PipeBuild.Store.Local;
@@ -17,10 +18,15 @@ internal static class WorkspaceCommands
         var store = new Option<string>("--store") { Description = "Where data lives: local (in .pipe/), or s3://BUCKET/PREFIX (credentials from the AWS environment or profile).", DefaultValueFactory = _ => "local" };
         var endpoint = new Option<string?>("--s3-endpoint") { Description = "URL of an S3-compatible server for an s3:// store (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)." };
         var branch = new Option<string>("--default-branch") { Description = "The branch a reference without @BRANCH names, pipeline inputs without a Branch read, and pipelines write to.", DefaultValueFactory = _ => CommitRef.DefaultBranch };
-        return Cli.Command("init", "Make the current folder (or DIR) a PipeBuild workspace.", [directory, store, endpoint, branch], async (s, ct) =>
+        var executor = new Option<string?>("--executor")
+        {
+            Description = "Where the datums of a pipeline whose file names no executor run: local (default), docker or kubernetes (dotnet pipe config set executor changes it later).",
+        };
+        executor.AcceptOnlyFromAmong([.. ExecutorNames.All]);
+        return Cli.Command("init", "Make the current folder (or DIR) a PipeBuild workspace.", [directory, store, endpoint, branch, executor], async (s, ct) =>
         {
             var root = s.FullPath(s.Get(directory) ?? s.Parse.GetValue(GlobalOptions.Workspace) ?? ".");
-            var config = new WorkspaceConfig(s.Get(store), Names.Validate(s.Get(branch), "branch"), s.Get(endpoint));
+            var config = new WorkspaceConfig(s.Get(store), Names.Validate(s.Get(branch), "branch"), s.Get(endpoint), Executor: s.Get(executor));
             Workspace.EnsureNone(root);
             string? writes = null;
             string location;

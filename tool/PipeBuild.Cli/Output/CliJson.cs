@@ -14,6 +14,7 @@ namespace PipeBuild.Cli;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(WorkspaceConfig))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(DeletedResult))]
 [JsonSerializable(typeof(LineageNode))]
 [JsonSerializable(typeof(InitResult))]
