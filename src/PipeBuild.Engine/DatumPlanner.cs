@@ -84,7 +84,8 @@ public sealed class DatumPlanner(VersionStore store)
         foreach (var input in join.Inputs)
         {
             var parts = await MatchAsync(input, commits, cancellationToken);
-            sides.Add((input, parts.Where(p => p.Key is not null).ToLookup(p => p.Key!, StringComparer.Ordinal)));
+            // Without a JoinOn every file has the empty key: all of them join, as in Pachyderm.
+            sides.Add((input, parts.ToLookup(p => p.Key ?? "", StringComparer.Ordinal)));
         }
 
         var keys = sides.SelectMany(s => s.ByKey.Select(g => g.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);

@@ -56,26 +56,29 @@ public static class PachydermSpecReader
     };
 
     /// <summary>
-    /// Every spec in the file (usually one). Inputs that name no branch read <paramref name="defaultBranch"/> (the
-    /// workspace's), and outputs go to it.
+    /// Every spec in the file (usually one; several back to back, or between <c>---</c> lines as pachctl takes them).
+    /// Inputs that name no branch read <paramref name="defaultBranch"/> (the workspace's), and outputs go to it.
+    /// <paramref name="notice"/> hears, in one line, the fields the file sets that are accepted and ignored, so nobody
+    /// believes a GPU was reserved.
     /// </summary>
-    public static IReadOnlyList<PipelineSpec> ReadFile(string path, string defaultBranch = CommitRef.DefaultBranch)
+    public static IReadOnlyList<PipelineSpec> ReadFile(string path, string defaultBranch = CommitRef.DefaultBranch, Action<string>? notice = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllBytes(path), path, defaultBranch);
+        return Parse(File.ReadAllBytes(path), path, defaultBranch, notice);
     }
 
     /// <summary>Every spec in <paramref name="json"/>; <paramref name="sourceName"/> names it in messages.</summary>
     public static IReadOnlyList<PipelineSpec> Parse(string json, string sourceName = "spec.json", string defaultBranch = CommitRef.DefaultBranch)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Parse(Encoding.UTF8.GetBytes(json), sourceName, defaultBranch);
+        return Parse(Encoding.UTF8.GetBytes(json), sourceName, defaultBranch, notice: null);
     }
 
-    private static List<PipelineSpec> Parse(byte[] utf8, string file, string defaultBranch)
+    private static List<PipelineSpec> Parse(byte[] utf8, string file, string defaultBranch, Action<string>? notice)
     {
         var lines = new LineMap(utf8, file);
         var bom = utf8.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        utf8 = BlankSeparators(utf8);
         List<JsonSpecNode> values;
         try
         {
@@ -96,7 +99,37 @@ public static class PachydermSpecReader
         }
 
         var mapper = new Mapper(lines, bom, defaultBranch);
-        return [.. values.Select(mapper.Spec)];
+        List<PipelineSpec> specs = [.. values.Select(mapper.Spec)];
+        if (mapper.IgnoredSet.Count > 0)
+        {
+            notice?.Invoke($"{file}: accepted and ignored, with no effect in PipeBuild: {string.Join(", ", mapper.IgnoredSet.Order(StringComparer.Ordinal))}.");
+        }
+
+        return specs;
+    }
+
+    /// <summary>
+    /// The bytes with each line that is only <c>---</c> (the separator of Pachyderm's multi-spec files) turned into
+    /// spaces: the JSON values around it are then back to back, and every position in a message stays where it was.
+    /// </summary>
+    private static byte[] BlankSeparators(byte[] utf8)
+    {
+        byte[]? copy = null;
+        var start = 0;
+        while (start < utf8.Length)
+        {
+            var end = Array.IndexOf(utf8, (byte)'\n', start);
+            end = end < 0 ? utf8.Length : end;
+            if (utf8.AsSpan(start, end - start).TrimEnd("\r \t"u8).SequenceEqual("---"u8))
+            {
+                copy ??= (byte[])utf8.Clone();
+                copy.AsSpan(start, 3).Fill((byte)' ');
+            }
+
+            start = end + 1;
+        }
+
+        return copy ?? utf8;
     }
 
     /// <summary>The fields one kind of object may have: read, or accepted and ignored.</summary>
@@ -105,6 +138,9 @@ public static class PachydermSpecReader
     private sealed class Mapper(LineMap lines, int bom, string defaultBranch)
     {
         private readonly Dictionary<string, string> inputSources = new(StringComparer.Ordinal);
+
+        /// <summary>The accepted and ignored fields the specs set, as paths (<c>resource_limits.gpu</c>).</summary>
+        public List<string> IgnoredSet { get; } = [];
 
         public PipelineSpec Spec(JsonSpecNode root)
         {
@@ -332,7 +368,14 @@ public static class PachydermSpecReader
                         throw PipeException.At(At(member.Offset), ErrorCodes.MalformedJsonSpec, $"'{full}' appears twice. Keep one.");
                     }
                 }
-                else if (!shape.Ignored.Contains(key))
+                else if (shape.Ignored.Contains(key))
+                {
+                    if (!IgnoredSet.Contains(full))
+                    {
+                        IgnoredSet.Add(full);
+                    }
+                }
+                else
                 {
                     var ignored = shape.Ignored.Count == 0 ? "" : $"; these Pachyderm fields are accepted and ignored: {string.Join(", ", shape.Ignored)}";
                     throw new PipeException(

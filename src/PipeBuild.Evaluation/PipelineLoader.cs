@@ -24,11 +24,12 @@ public static class PipelineLoader
     /// <summary>
     /// Loads one pipeline; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>, which only a
     /// <c>.pipeproj</c> can use (they are ignored for JSON, which has no properties). Inputs without a branch read
-    /// <paramref name="defaultBranch"/> (the workspace's), and the output goes to it.
+    /// <paramref name="defaultBranch"/> (the workspace's), and the output goes to it. <paramref name="notice"/> hears
+    /// what a JSON spec sets that has no effect here.
     /// </summary>
-    public static PipelineSpec Load(string path, IReadOnlyDictionary<string, string> globalProperties, string defaultBranch = CommitRef.DefaultBranch)
+    public static PipelineSpec Load(string path, IReadOnlyDictionary<string, string> globalProperties, string defaultBranch = CommitRef.DefaultBranch, Action<string>? notice = null)
     {
-        var specs = LoadAll(path, globalProperties, defaultBranch);
+        var specs = LoadAll(path, globalProperties, defaultBranch, notice: notice);
         if (specs.Count != 1)
         {
             throw PipelineErrors.Invalid(Path.GetFullPath(path), $"the file holds {specs.Count} pipeline specs, not one.", "Split it into one file per pipeline.");
@@ -39,7 +40,8 @@ public static class PipelineLoader
 
     /// <summary>Every pipeline in the file: a JSON file may hold several specs one after the other, as Pachyderm allows.</summary>
     /// <param name="cache">where to remember .pipeproj evaluations (none: always evaluate)</param>
-    public static IReadOnlyList<PipelineSpec> LoadAll(string path, IReadOnlyDictionary<string, string>? globalProperties = null, string defaultBranch = CommitRef.DefaultBranch, EvaluationCache? cache = null)
+    public static IReadOnlyList<PipelineSpec> LoadAll(
+        string path, IReadOnlyDictionary<string, string>? globalProperties = null, string defaultBranch = CommitRef.DefaultBranch, EvaluationCache? cache = null, Action<string>? notice = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -62,7 +64,7 @@ public static class PipelineLoader
         {
             specs = isProject
                 ? [cache?.Evaluate(full, globalProperties ?? new Dictionary<string, string>(), defaultBranch) ?? PipeprojEvaluator.Evaluate(full, globalProperties, defaultBranch)]
-                : [.. PachydermSpecReader.ReadFile(full, defaultBranch).Select(s => s with { Executor = JsonExecutor(globalProperties) })];
+                : [.. PachydermSpecReader.ReadFile(full, defaultBranch, notice).Select(s => s with { Executor = JsonExecutor(globalProperties) })];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -67,7 +67,8 @@ internal static partial class PipelineValidation
                 union.Inputs.ToList().ForEach(i => Input(i, where));
                 break;
             case JoinInput join:
-                Keyed(join.Inputs, p => p.JoinOn, "join", "JoinOn", "/(*).csv", where);
+                // Without a JoinOn every file has the empty key, so all of them join (Pachyderm's workers do the same).
+                join.Inputs.ToList().ForEach(i => Input(i, where));
                 break;
             case GroupInput group:
                 Keyed(group.Inputs, p => p.GroupBy, "group", "GroupBy", "/(*)-*.csv", where);
@@ -75,7 +76,7 @@ internal static partial class PipelineValidation
         }
     }
 
-    /// <summary>Join and group inputs: each one valid, and each with its key (<paramref name="property"/>).</summary>
+    /// <summary>Group inputs: each one valid, and each with its key (<paramref name="property"/>).</summary>
     private static void Keyed(IEnumerable<PfsInput> inputs, Func<PfsInput, string?> key, string kind, string property, string globExample, string where)
     {
         foreach (var pfs in inputs)

@@ -44,6 +44,10 @@ public sealed class DatumPlanningTests : IDisposable
         var outer = await PlanAsync(new JoinInput([new PfsInput("readings", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("labels", "/(*).txt") { JoinOn = "$1" }]));
         Assert.Equal(3, outer.Count);
 
+        // No JoinOn: every file has the empty key, so all of them join (Pachyderm's worker does the same).
+        var keyless = await PlanAsync(new JoinInput([new PfsInput("readings", "/*.csv"), new PfsInput("labels", "/[14].txt")]));
+        Assert.Equal(["1.csv+1.txt", "1.csv+4.txt", "2.csv+1.txt", "2.csv+4.txt", "3.csv+1.txt", "3.csv+4.txt"], keyless.Select(d => string.Join('+', d.Inputs.Select(i => i.MatchedPath))).Order());
+
         await fx.PutAsync("logs", new Dictionary<string, string> { ["a-1.log"] = "", ["b-1.log"] = "", ["a-2.log"] = "" });
         var group = await PlanAsync(new GroupInput([new PfsInput("logs", "/*-(*).log") { GroupBy = "$1" }]));
         Assert.Equal([2, 1], group.Select(d => d.Inputs.Count));

@@ -537,7 +537,6 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     [InlineData("<PipeInput Include=\"split\" Glob=\"/[abc\" />", "invalid glob '/[abc'")]
     [InlineData("<PipeInput Include=\"split\" Combine=\"zip\" />", "PipeInput 'split' has Combine=\"zip\".")]
     [InlineData("<PipeInput Include=\"split\" OuterJoin=\"maybe\" Combine=\"join\" JoinOn=\"$1\" />", "OuterJoin=\"maybe\"")]
-    [InlineData("<PipeInput Include=\"a\" Combine=\"join\" /><PipeInput Include=\"b\" Combine=\"join\" />", "join input 'a' has no JoinOn.")]
     [InlineData("<PipeInput Include=\"a\" Combine=\"group\" />", "group input 'a' has no GroupBy.")]
     [InlineData("<PipeInput Include=\"a\" /><TransformFile Include=\"missing.py\" />", "TransformFile 'missing.py' does not exist")]
     [InlineData("<PipeInput Include=\"a\" /><PipeEnv Include=\"1BAD\" Value=\"x\" />", "invalid environment variable name '1BAD'.")]

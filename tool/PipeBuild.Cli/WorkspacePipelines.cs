@@ -24,7 +24,7 @@ internal static class WorkspacePipelines
         properties = session.PipelineProperties(properties);
         foreach (var file in files.Count > 0 ? files.Select(session.FullPath) : Find(session.Workspace.Root))
         {
-            foreach (var spec in PipelineLoader.LoadAll(file, properties, session.DefaultBranch, cache))
+            foreach (var spec in PipelineLoader.LoadAll(file, properties, session.DefaultBranch, cache, session.Out.Note))
             {
                 specs.Add(await ResolvePackagesAsync(session, spec, cancellationToken));
             }

@@ -24,7 +24,7 @@ internal static class PipelineCommands
             throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
         }
 
-        return PipelineLoader.Load(path, s.PipelineProperties(ParseProperties(properties)), s.PipelineDefaultBranch);
+        return PipelineLoader.Load(path, s.PipelineProperties(ParseProperties(properties)), s.PipelineDefaultBranch, s.Out.Note);
     }
 
     /// <summary><c>-p:Name=Value</c> words as a dictionary (names case-insensitive, as in MSBuild).</summary>
