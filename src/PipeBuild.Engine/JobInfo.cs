@@ -37,6 +37,12 @@ public sealed record JobInfo
 
     public int DatumsFailed { get; init; }
 
+    /// <summary>
+    /// Datums that failed and whose error handler then succeeded (counted in <see cref="DatumsProcessed"/> too): they
+    /// wrote nothing to the output and did not fail the job. Null (not written) when there were none.
+    /// </summary>
+    public int? DatumsRecovered { get; init; }
+
     public long BytesDownloaded { get; init; }
 
     public long BytesUploaded { get; init; }

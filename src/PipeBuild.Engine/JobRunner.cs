@@ -120,7 +120,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             // Planned from changes, the output could not be finished. Replanning every datum finds every result
             // stored, this job's new ones included: nothing runs again.
             var (hashes, states) = (executed.Hashes, executed.States);
-            var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] == DatumState.Success).Select(i => hashes[i]).ToHashSet();
+            var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] is DatumState.Success or DatumState.Recovered).Select(i => hashes[i]).ToHashSet();
             return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, job.BytesDownloaded, job.BytesUploaded), progress, cancellationToken);
         }
 
@@ -149,7 +149,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var last = await jobs.LastSuccessAsync(spec.Name, cancellationToken);
         var plan = await Planner.PlanAsync(spec, last, job.TransformHash!, job.InputHash!, commits, earlier?.Ran, Keep, cancellationToken);
         var (datums, hashes, states, logs) = (plan.Datums, plan.Hashes, plan.States, plan.Logs);
-        int processed = states.Count(s => s == DatumState.Success), skipped = plan.Reused, failed = 0;
+        int processed = states.Count(s => s == DatumState.Success), skipped = plan.Reused, failed = 0, recovered = 0;
         var total = plan.Total;
         long downloaded = earlier?.Downloaded ?? 0, uploaded = earlier?.Uploaded ?? 0;
         var failures = new ConcurrentBag<DatumFailure>();
@@ -162,17 +162,22 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var (outcome, logHash, seconds) = await attempts.RunAsync(spec, datums[i], job.Id, ct);
+                var (outcome, wasRecovered, logHash, seconds) = await attempts.RunAsync(spec, datums[i], job.Id, ct);
                 logs[i] = Digest.ParseOrNull(logHash);
                 Interlocked.Add(ref downloaded, outcome.BytesRead);
-                if (outcome.Succeeded)
+                if (outcome.Succeeded || wasRecovered)
                 {
-                    var result = new DatumResult(outcome.Outputs, logHash, seconds);
+                    // A recovered datum's result has no outputs: the output leaves it out, and later jobs reuse that.
+                    var result = new DatumResult(outcome.Outputs, logHash, seconds) { Recovered = wasRecovered ? true : null };
                     await Objects.PutIfAbsentAsync(EngineKeys.Result(hashes[i].ToString()), EngineJson.Serialize(result), ct);
                     Keep(i, result);
-                    states[i] = DatumState.Success;
-                    Interlocked.Add(ref uploaded, outcome.BytesWritten);
+                    states[i] = wasRecovered ? DatumState.Recovered : DatumState.Success;
+                    Interlocked.Add(ref uploaded, wasRecovered ? 0 : outcome.BytesWritten);
                     Interlocked.Increment(ref processed);
+                    if (wasRecovered)
+                    {
+                        Interlocked.Increment(ref recovered);
+                    }
                 }
                 else
                 {
@@ -190,6 +195,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             DatumsProcessed = processed,
             DatumsSkipped = skipped,
             DatumsFailed = failed,
+            DatumsRecovered = recovered == 0 ? null : recovered,
             BytesDownloaded = downloaded,
             BytesUploaded = uploaded,
             Failures = [.. failures.OrderBy(f => f.Description, StringComparer.Ordinal)],

@@ -5,7 +5,7 @@ using PipeBuild.Core.Pipelines;
 namespace PipeBuild.Engine;
 
 /// <summary>
-/// The hash of everything about a transform that can change its outputs: command, stdin, environment, image,
+/// The hash of everything about a transform that can change its outputs: command, stdin, error handler, environment, image,
 /// accepted exit codes, the content of its TransformFile items and its TransformPackages (id, version, content
 /// hash). Where it runs (executor, parallelism, resource limits) is not part of it; what an executor knows about
 /// the environment is added on top (<see cref="IDatumExecutor.ResolveIdentityAsync"/>: the docker executor adds
@@ -30,6 +30,17 @@ public static class TransformIdentity
         foreach (var (name, value) in spec.Env)
         {
             text.Append("env ").Append(name).Append('=').Append(value.Length).Append(' ').Append(value).Append('\n');
+        }
+
+        // Written only when there is an error handler, so every identity without one is what it always was.
+        foreach (var arg in spec.ErrorCommand)
+        {
+            text.Append("errcmd ").Append(arg.Length).Append(' ').Append(arg).Append('\n');
+        }
+
+        foreach (var line in spec.ErrorStdin)
+        {
+            text.Append("errstdin ").Append(line.Length).Append(' ').Append(line).Append('\n');
         }
 
         text.Append("image ").Append(spec.Image).Append('\n');

@@ -24,7 +24,7 @@ public static class PachydermSpecReader
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
     private static readonly Shape TransformShape = new(
-        ["cmd", "stdin", "image", "env", "accept_return_code", "datum_batching"],
+        ["cmd", "stdin", "err_cmd", "err_stdin", "image", "env", "accept_return_code", "datum_batching"],
         ["image_pull_secrets", "debug", "user"]);
 
     private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group"], []);
@@ -190,6 +190,8 @@ public static class PachydermSpecReader
                 Description = fields.TryGetValue("description", out var description) ? String(description.Value, "description") : null,
                 Command = cmd,
                 Stdin = transformFields.TryGetValue("stdin", out var stdin) ? Strings(stdin.Value, "transform.stdin") : [],
+                ErrorCommand = transformFields.TryGetValue("err_cmd", out var errCmd) ? Strings(errCmd.Value, "transform.err_cmd") : [],
+                ErrorStdin = transformFields.TryGetValue("err_stdin", out var errStdin) ? Strings(errStdin.Value, "transform.err_stdin") : [],
                 Image = transformFields.TryGetValue("image", out var image) ? String(image.Value, "transform.image") : null,
                 Env = transformFields.TryGetValue("env", out var env) ? Env(env.Value) : [],
                 AcceptReturnCodes = transformFields.TryGetValue("accept_return_code", out var codes)

@@ -180,8 +180,11 @@ internal static partial class PipeprojReader
                 Name = name,
                 OutputBranch = defaultBranch,
                 Description = Property("Description") is { } description ? string.Join('\n', MultilineText.Lines(description.Value)) : null,
-                Command = Command(out var stdin),
+                Command = CommandLine("Command", "Stdin", out var stdin) ?? throw PipelineErrors.Invalid(
+                    path, "the pipeline has no Command.", "Add <Command>...</Command> to a PropertyGroup: the command line that runs one datum, e.g. python3 train.py /pfs/data /pfs/out."),
                 Stdin = stdin,
+                ErrorCommand = CommandLine("ErrorCommand", "ErrorStdin", out var errorStdin) ?? [],
+                ErrorStdin = errorStdin,
                 Input = Input(),
                 Env = Env(),
                 Image = Property("Image")?.Value.Trim(),
@@ -242,15 +245,16 @@ internal static partial class PipeprojReader
             }
         }
 
-        private IReadOnlyList<string> Command(out IReadOnlyList<string> stdin)
+        /// <summary>The argv of the <paramref name="name"/> property (Command, ErrorCommand), run by CommandShell; null when it is not set.</summary>
+        private IReadOnlyList<string>? CommandLine(string name, string stdinName, out IReadOnlyList<string> stdin)
         {
-            stdin = Property("Stdin") is { } text ? MultilineText.Lines(text.Value) : [];
-            if (Property("Command") is not { } command)
+            stdin = Property(stdinName) is { } text ? MultilineText.Lines(text.Value) : [];
+            if (Property(name) is not { } command)
             {
-                throw PipelineErrors.Invalid(path, "the pipeline has no Command.", "Add <Command>...</Command> to a PropertyGroup: the command line that runs one datum, e.g. python3 train.py /pfs/data /pfs/out.");
+                return null;
             }
 
-            ThrowOnShellSubstitution("Command", command.Where);
+            ThrowOnShellSubstitution(name, command.Where);
             var line = string.Join('\n', MultilineText.Lines(command.Value));
             var shell = Property("CommandShell")?.Value.Trim() ?? "sh";
             if (!shell.Equals("none", StringComparison.OrdinalIgnoreCase))
@@ -260,12 +264,12 @@ internal static partial class PipeprojReader
 
             if (!ShellWords.TrySplit(line, out var words, out var error))
             {
-                throw PipelineErrors.Invalid(command.Where, $"Command cannot be split into words: {error}.", "Close the quote, or quote it with a backslash.");
+                throw PipelineErrors.Invalid(command.Where, $"{name} cannot be split into words: {error}.", "Close the quote, or quote it with a backslash.");
             }
 
             if (words.Count == 0)
             {
-                throw PipelineErrors.Invalid(command.Where, "Command has no words.", "Give the program to run.");
+                throw PipelineErrors.Invalid(command.Where, $"{name} has no words.", "Give the program to run.");
             }
 
             return words;

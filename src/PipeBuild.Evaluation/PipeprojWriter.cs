@@ -70,6 +70,17 @@ public static class PipeprojWriter
             Property(xml, "Stdin", MultilineText.Format(spec.Stdin, PropertyIndent + "  ", PropertyIndent));
         }
 
+        if (spec.ErrorCommand.Count > 0)
+        {
+            // One CommandShell runs both: a script for that shell stays a script, other words are quoted for it.
+            Property(xml, "ErrorCommand", spec.ErrorCommand is [var errorShell, "-c", var script] && errorShell == (shell ?? "sh") ? script : ShellWords.Join(spec.ErrorCommand));
+        }
+
+        if (spec.ErrorStdin.Count > 0)
+        {
+            Property(xml, "ErrorStdin", MultilineText.Format(spec.ErrorStdin, PropertyIndent + "  ", PropertyIndent));
+        }
+
         if (ItemInputs(spec.Input) is null)
         {
             Property(xml, "InputExpression", InputExpression.Format(spec.Input, spec.OutputBranch));

@@ -63,7 +63,7 @@ public sealed class RemoteRun : IAsyncDisposable
     public async Task<string> PublishAsync(DatumWork work, CancellationToken cancellationToken)
     {
         var id = WorkerKeys.ItemId(work.Datum.Id, work.Try);
-        await objects.PutIfAbsentAsync(WorkerKeys.Item(JobId, id), WorkerJson.Serialize(new WorkItem(id, work.Datum, work.Try)), cancellationToken);
+        await objects.PutIfAbsentAsync(WorkerKeys.Item(JobId, id), WorkerJson.Serialize(new WorkItem(id, work.Datum, work.Try) { ErrorHandler = work.ErrorHandler }), cancellationToken);
         return id;
     }
 

@@ -162,7 +162,7 @@ public sealed class Worker(IObjectStore objects, IDatumExecutor executor, Worker
         WorkResult result;
         try
         {
-            var outcome = await executor.RunAsync(new DatumWork(run.Spec, item.Datum, JobId, item.Try, content, scratch), lost.Token);
+            var outcome = await executor.RunAsync(new DatumWork(item.ErrorHandler ? run.Spec.AsErrorHandler() : run.Spec, item.Datum, JobId, item.Try, content, scratch) { ErrorHandler = item.ErrorHandler }, lost.Token);
             var logHash = outcome.Log.Length == 0 ? null : await content.WriteObjectAsync(Encoding.UTF8.GetBytes(outcome.Log), cancellationToken);
             result = new WorkResult
             {

@@ -124,6 +124,14 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
+    public void An_error_handler_is_part_of_the_transform_identity_only_when_there_is_one()
+    {
+        var spec = new PipelineSpec { Name = "clean", Command = ["sh"], Stdin = ["exit 1"], Input = new PfsInput("in", "/*") };
+        Pin("89f7f0ea47ec494aabeac9a3a237416c31a831690289df6501c936645091b868", TransformIdentity.Compute(spec));
+        Pin("03922d139267dcd45e541d4a77ee24a850e91bae0ce97efb12c851fdc7b8cc35", TransformIdentity.Compute(spec with { ErrorCommand = ["sh"], ErrorStdin = ["exit 0"] }));
+    }
+
+    [Fact]
     public void A_datum_id_names_what_it_matched_and_its_hash_adds_the_contents_and_the_transform()
     {
         var file = new FileContent(EntryKind.File, ContentHash.Of("a\n"u8), 2);

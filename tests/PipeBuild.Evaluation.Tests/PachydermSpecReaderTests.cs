@@ -279,7 +279,7 @@ public sealed class PachydermSpecReaderTests
     }
 
     [Theory]
-    [InlineData("\"transform\": {\"cmd\": [\"run\"], \"err_cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.err_cmd'")]
+    [InlineData("\"transform\": {\"cmd\": [\"run\"], \"secrets\": [{\"name\": \"x\"}]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.secrets'")]
     [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"cron\": {\"name\": \"tick\", \"spec\": \"@every 1m\"}}", "'input.cron'")]
     [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"s3\": true}}", "'input.pfs.s3'")]
     [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"output_branch\": \"dev\"", "'output_branch' \"dev\" is not supported")]

@@ -16,6 +16,18 @@ public sealed record PipelineSpec
     /// <summary>Lines written to the transform's stdin (Pachyderm's <c>transform.stdin</c>).</summary>
     public IReadOnlyList<string> Stdin { get; init; } = [];
 
+    /// <summary>
+    /// The error handler (Pachyderm's <c>transform.err_cmd</c>): run on a datum whose tries all failed; when it
+    /// succeeds the datum is recovered: it writes nothing to the output and does not fail the job. Empty: none.
+    /// </summary>
+    public IReadOnlyList<string> ErrorCommand { get; init => field = value ?? []; } = [];
+
+    /// <summary>Lines written to the error handler's stdin (Pachyderm's <c>transform.err_stdin</c>).</summary>
+    public IReadOnlyList<string> ErrorStdin { get; init => field = value ?? []; } = [];
+
+    /// <summary>This spec with its error handler as the command: what an executor runs to try to recover a datum.</summary>
+    public PipelineSpec AsErrorHandler() => this with { Command = ErrorCommand, Stdin = ErrorStdin, DatumBatching = false, AcceptReturnCodes = [] };
+
     public required PipelineInput Input { get; init; }
 
     /// <summary>

@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace PipeBuild.Cli.Tests;
+
+/// <summary>
+/// Pachyderm's error handlers (<c>transform.err_cmd</c>, <c>err_stdin</c>; its how-to "Skip Failed Datums"): a datum
+/// whose tries all fail runs the error handler; when that succeeds the datum is recovered, so it is not in the
+/// output and the job does not fail; when it fails too, the datum fails the job as before.
+/// </summary>
+public sealed class ErrorHandlerTests : IDisposable
+{
+    private readonly TempWorkspace ws = new();
+
+    public ErrorHandlerTests()
+    {
+        ws.Run("repo", "create", "readings").ShouldSucceed();
+        ws.Write("clean.json", """
+            {
+              "pipeline": { "name": "clean" },
+              "transform": {
+                "cmd": ["sh"],
+                "stdin": ["for f in /pfs/readings/*; do grep -q '^[0-9]*$' \"$f\" || { echo \"not a number: $f\"; exit 1; }; cp \"$f\" /pfs/out/; done"],
+                "err_cmd": ["sh"],
+                "err_stdin": ["for f in /pfs/readings/*; do grep -q unreadable \"$f\" && exit 1; done; echo 'skipping a bad reading'; exit 0"]
+              },
+              "input": { "pfs": { "repo": "readings", "glob": "/*" } },
+              "datum_tries": 1
+            }
+            """);
+    }
+
+    [Fact]
+    public void A_recovered_datum_is_left_out_of_the_output_and_the_job_succeeds()
+    {
+        Put("a.txt", "1\n");
+        Put("b.txt", "oops\n");
+        Put("c.txt", "3\n");
+
+        ws.Run("pipeline", "create", "-f", "clean.json").ShouldSucceed();
+
+        Assert.Equal(["a.txt", "c.txt"], JsonOutput.Column(ws.Run("file", "list", "clean@master", "--output", "json"), "path").Select(Path.GetFileName));
+        var job = LastJob();
+        Assert.Equal("success", job.GetProperty("state").GetString());
+        Assert.Equal(1, job.GetProperty("datumsRecovered").GetInt32());
+        Assert.Equal(0, job.GetProperty("datumsFailed").GetInt32());
+        var logs = ws.Run("job", "logs", job.GetProperty("id").GetString()!).ShouldSucceed().Stdout;
+        Assert.Matches("not a number: .*/readings/b.txt", logs); // the command's own try
+        Assert.Contains("--- error handler: success, the datum is recovered ---\nskipping a bad reading", logs);
+
+        // Later jobs reuse the recovered datum as Pachyderm skips it: only the new file runs.
+        Put("d.txt", "4\n");
+        Assert.Equal(1, LastJob().GetProperty("datumsProcessed").GetInt32());
+        Assert.Equal(3, JsonOutput.Column(ws.Run("file", "list", "clean@master", "--output", "json"), "path").Length);
+    }
+
+    [Fact]
+    public void A_datum_whose_error_handler_fails_fails_the_job()
+    {
+        Put("a.txt", "1\n");
+        Put("b.txt", "unreadable\n");
+
+        var result = ws.Run("pipeline", "create", "-f", "clean.json");
+
+        Assert.Equal(2, result.ExitCode); // a failed job
+        var job = LastJob();
+        Assert.Equal("failure", job.GetProperty("state").GetString());
+        Assert.Equal(1, job.GetProperty("datumsFailed").GetInt32());
+        Assert.False(job.TryGetProperty("datumsRecovered", out _));
+        Assert.Contains("--- error handler: exit code 1", ws.Run("job", "logs", job.GetProperty("id").GetString()!).Stdout);
+    }
+
+    [Fact]
+    public void A_pipeproj_error_command_runs_with_its_command_shell()
+    {
+        Put("a.txt", "oops\n");
+        ws.Write("clean.pipeproj", """
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup>
+                <Command>grep -q '^[0-9]*$' "$readings" &amp;&amp; cp "$readings" /pfs/out/</Command>
+                <ErrorCommand>echo "skipped `basename "$readings"`"</ErrorCommand>
+                <DatumTries>1</DatumTries>
+              </PropertyGroup>
+              <ItemGroup>
+                <PipeInput Include="readings" Glob="/*" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        Assert.Contains("Error command", ws.Run("pipeline", "inspect", "-f", "clean.pipeproj").ShouldSucceed().Stdout);
+        ws.Run("run").ShouldSucceed();
+
+        Assert.Equal(1, LastJob().GetProperty("datumsRecovered").GetInt32());
+        Assert.Contains("skipped a.txt", ws.Run("job", "logs", LastJob().GetProperty("id").GetString()!).Stdout);
+    }
+
+    private void Put(string name, string content) =>
+        ws.Run("file", "put", $"readings@master:{name}", "-f", ws.Write($"in/{name}", content)).ShouldSucceed();
+
+    private JsonElement LastJob() =>
+        JsonOutput.Parse(ws.Run("job", "list", "--output", "json")).EnumerateArray().OrderByDescending(j => j.GetProperty("started").GetDateTimeOffset()).First();
+
+    public void Dispose() => ws.Dispose();
+}
