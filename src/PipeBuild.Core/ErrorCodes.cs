@@ -42,6 +42,8 @@ public static class ErrorCodes
     public const string OutputCollision = "PIPE4005";
     public const string JobNotFound = "PIPE4006";
     public const string OutputEscapesSandbox = "PIPE4008";
+    public const string DatumNotFound = "PIPE4009";
+    public const string JobDidNotSucceed = "PIPE4010";
 
     public const string WorkerRunNotFound = "PIPE4201";
     public const string WorkerJobRequired = "PIPE4202";

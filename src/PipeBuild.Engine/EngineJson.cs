@@ -14,6 +14,7 @@ namespace PipeBuild.Engine;
 [JsonSerializable(typeof(PipelineInput))]
 [JsonSerializable(typeof(JobInfo))]
 [JsonSerializable(typeof(DatumResult))]
+[JsonSerializable(typeof(FinishedDatums))]
 public sealed partial class EngineJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);

@@ -19,6 +19,9 @@ public static class EngineKeys
     /// <summary>The id of a pipeline's last successful job (outside <see cref="JobsPrefix"/>: it is not a job record).</summary>
     public static string LastSuccess(string pipeline) => $"last-success/{pipeline}";
 
+    /// <summary>The datums a running job has finished so far (<see cref="FinishedDatums"/>); removed when the job ends.</summary>
+    public static string Finished(string jobId) => $"running/{jobId}";
+
     public const string ResultsPrefix = "results/";
 
     /// <summary>The results index: one write-once entry per datum hash, shared by every branch and job.</summary>

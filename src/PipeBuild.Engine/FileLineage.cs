@@ -64,7 +64,7 @@ public sealed class FileLineage(VersionStore store, PipelineEngine engine)
             return node with { Job = job.Id, Note = $"not followed further than {MaxDepth} steps" };
         }
 
-        var inputs = await InputReposAsync(pipeline, cancellationToken);
+        var inputs = await engine.Registry.InputReposAsync(pipeline, cancellationToken);
         var writers = await DatumsWritingAsync(job, path, cancellationToken);
         if (writers.Count == 0)
         {
@@ -171,12 +171,6 @@ public sealed class FileLineage(VersionStore store, PipelineEngine engine)
 
     private async Task<IReadOnlyList<OutputFile>> OutputsAsync(JobDatum datum, CancellationToken cancellationToken) =>
         (await DatumResult.TryReadAsync(store.Objects, datum.Hash, cancellationToken))?.Outputs ?? [];
-
-    /// <summary>The pipeline's inputs as registered: input name → repo.</summary>
-    private async Task<Dictionary<string, string>> InputReposAsync(string pipeline, CancellationToken cancellationToken) =>
-        (await engine.Registry.TryGetAsync(pipeline, cancellationToken))?.Spec.Input.Leaves()
-            .GroupBy(l => l.InputName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Repo, StringComparer.Ordinal)
-        ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The files at or under <paramref name="path"/> of a commit (a datum's input may be a folder).</summary>
     private async Task<List<string>> FilesUnderAsync(string repo, string commitId, string path, CancellationToken cancellationToken)

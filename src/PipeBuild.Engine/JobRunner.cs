@@ -52,10 +52,11 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
         using var killed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var live = new LatestProgress(progress);
-        var watcher = jobs.WatchAsync(job, killed, () => live.Latest);
+        var finished = new FinishedDatums.Recorder();
+        var watcher = jobs.WatchAsync(job, killed, () => live.Latest, finished);
         try
         {
-            return await RunDatumsAsync(pipeline, job, commits, null, live, killed.Token);
+            return await RunDatumsAsync(pipeline, job, commits, null, live, finished, killed.Token);
         }
         catch (PipeException e)
         {
@@ -89,10 +90,10 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         Planner.ReadInputsAsync(pipeline.Spec, cancellationToken);
 
     private async Task<JobInfo> RunDatumsAsync(
-        PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+        PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, FinishedDatums.Recorder finished, CancellationToken cancellationToken)
     {
         var spec = pipeline.Spec;
-        var executed = await ExecuteAsync(pipeline, job, commits, earlier, progress, cancellationToken);
+        var executed = await ExecuteAsync(pipeline, job, commits, earlier, progress, finished, cancellationToken);
         job = executed.Job;
         if (job.DatumsFailed > 0)
         {
@@ -121,7 +122,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             // stored, this job's new ones included: nothing runs again.
             var (hashes, states) = (executed.Hashes, executed.States);
             var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] is DatumState.Success or DatumState.Recovered).Select(i => hashes[i]).ToHashSet();
-            return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, job.BytesDownloaded, job.BytesUploaded), progress, cancellationToken);
+            return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, job.BytesDownloaded, job.BytesUploaded), progress, finished, cancellationToken);
         }
 
         return await FinishAsync(job, JobState.Success, null, commit.Id);
@@ -133,7 +134,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     /// (docs/benchmarks.md, a million datums).
     /// </summary>
     private async Task<ExecutedDatums> ExecuteAsync(
-        PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+        PipelineDocument pipeline, JobInfo job, Dictionary<string, CommitInfo> commits, EarlierPass? earlier, IProgress<JobProgress>? progress, FinishedDatums.Recorder finished, CancellationToken cancellationToken)
     {
         var spec = pipeline.Spec;
         var results = new ConcurrentDictionary<int, DatumResult>();
@@ -186,6 +187,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                     Interlocked.Increment(ref failed);
                 }
 
+                finished.Add(new JobDatum(datums[i].Id, datums[i].Describe(), hashes[i].ToString(), states[i]!.Value, logHash));
                 Report();
             });
 

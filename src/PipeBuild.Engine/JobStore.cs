@@ -62,6 +62,10 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
     public async Task<IReadOnlyList<JobDatum>> GetDatumsAsync(JobInfo job, CancellationToken cancellationToken) =>
         job.DatumTable is { } table ? await DatumTable.ReadAsync(new ContentStore(objects), table, cancellationToken) : [];
 
+    /// <summary>The datums <paramref name="job"/> has finished while it runs (none once it has ended: its datum table has them all).</summary>
+    public async Task<FinishedDatums> GetFinishedAsync(JobInfo job, CancellationToken cancellationToken) =>
+        await objects.TryReadAsync(EngineKeys.Finished(job.Id), cancellationToken) is { } data ? EngineJson.Deserialize<FinishedDatums>(data) : FinishedDatums.None;
+
     /// <summary>The job's datums without descriptions, in no particular order (<see cref="DatumTable.ReadKeysAsync"/>).</summary>
     public async Task<IReadOnlyList<DatumKeys>> GetDatumKeysAsync(JobInfo job, CancellationToken cancellationToken) =>
         job.DatumTable is { } table ? await DatumTable.ReadKeysAsync(new ContentStore(objects), table, cancellationToken) : [];
@@ -122,9 +126,23 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
     /// writes the datum counts of <paramref name="progress"/> into the record as they change (at most every
     /// <see cref="ProgressInterval"/>, so <c>job list</c> from another shell follows the job) and the heartbeat at
     /// least every <see cref="HeartbeatInterval"/>. Each write is a compare-and-swap: a kill written meanwhile stands.
+    /// With the counts goes the list of datums <paramref name="finished"/> (<see cref="FinishedDatums"/>), removed when the job ends.
     /// </summary>
-    internal async Task WatchAsync(JobInfo job, CancellationTokenSource cancel, Func<JobProgress?> progress)
+    internal async Task WatchAsync(JobInfo job, CancellationTokenSource cancel, Func<JobProgress?> progress, FinishedDatums.Recorder finished)
     {
+        try
+        {
+            await WatchRecordAsync(job, cancel, progress, finished);
+        }
+        finally
+        {
+            await objects.DeleteAsync(EngineKeys.Finished(job.Id), CancellationToken.None);
+        }
+    }
+
+    private async Task WatchRecordAsync(JobInfo job, CancellationTokenSource cancel, Func<JobProgress?> progress, FinishedDatums.Recorder finished)
+    {
+        var published = 0;
         var key = EngineKeys.Job(job.Pipeline, job.Id);
         var lastWrite = DateTimeOffset.UtcNow;
         JobProgress? written = null;
@@ -159,6 +177,15 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
                     if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(updated), document.Version, cancel.Token) is not null)
                     {
                         (lastWrite, written) = (now, latest);
+                    }
+
+                    if (finished.Snapshot() is { } datums && datums.Count != published)
+                    {
+                        var list = await objects.ReadDocumentAsync(EngineKeys.Finished(job.Id), cancel.Token);
+                        if (await objects.TryWriteDocumentAsync(EngineKeys.Finished(job.Id), EngineJson.Serialize(datums), list?.Version, cancel.Token) is not null)
+                        {
+                            published = datums.Count;
+                        }
                     }
                 }
             }

@@ -34,6 +34,12 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             ? EngineJson.Deserialize<PipelineDocument>(data)
             : null;
 
+    /// <summary>A registered pipeline's inputs by name: input name → repo (empty when the pipeline is no longer registered).</summary>
+    public async Task<Dictionary<string, string>> InputReposAsync(string name, CancellationToken cancellationToken) =>
+        (await TryGetAsync(name, cancellationToken))?.Spec.Input.Leaves()
+            .GroupBy(l => l.InputName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Repo, StringComparer.Ordinal)
+        ?? new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Registers a new pipeline (or replaces one when <paramref name="update"/>), after checking its inputs and the DAG.</summary>
     public async Task<PipelineDocument> SaveAsync(PipelineSpec spec, bool update, Reprocess reprocess, CancellationToken cancellationToken)
     {

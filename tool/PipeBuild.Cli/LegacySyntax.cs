@@ -10,13 +10,13 @@ internal static class LegacySyntax
     private static readonly HashSet<string> Nouns = ["repo", "file", "commit", "branch", "pipeline", "job", "datum"];
 
     private static readonly HashSet<string> Verbs =
-        ["create", "list", "inspect", "delete", "put", "get", "glob", "diff", "start", "finish", "wait", "update", "restart", "kill", "logs", "convert"];
+        ["create", "list", "inspect", "delete", "put", "get", "glob", "diff", "start", "finish", "wait", "update", "restart", "kill", "logs", "convert", "copy"];
 
     /// <summary>Options whose next token is their value, so it is not a positional argument.</summary>
     private static readonly HashSet<string> ValueOptions =
     [
         "-f", "--file", "--split", "--target-file-datums", "--target-file-bytes", "--header-records", "--head", "--output",
-        "-m", "--message", "--description", "-d", "--workspace", "-n", "--number", "--timeout", "--grace", "--store", "--default-branch",
+        "-m", "--message", "--description", "-d", "--workspace", "-n", "--number", "--timeout", "--grace", "--store", "--default-branch", "--history",
     ];
 
     public static string[] Rewrite(string[] args)

@@ -70,7 +70,7 @@ public static class PipeTool
         {
             WorkspaceCommands.Init(), WorkspaceCommands.Version(), WorkspaceCommands.Fsck(), WorkspaceCommands.Gc(),
             RepoCommands.Create(), BranchCommands.Create(), CommitCommands.Create(), FileCommands.Create(),
-            PipelineCommands.Create(), JobCommands.Create(), JobCommands.Datums(),
+            PipelineCommands.Create(), JobCommands.Create(), DatumCommands.Create(), LogsCommand.Logs(),
             RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(), ConsoleCommand.Create(), StoreCommands.Create(), ConfigCommands.Create(),
             WorkerCommands.Worker(), NextDatumCommand.NextDatum(),
         })

@@ -5,11 +5,12 @@ using PipeBuild.Store;
 
 namespace PipeBuild.Cli.Commands;
 
-/// <summary><c>file put|get|list|glob|diff|delete</c>.</summary>
+/// <summary><c>file put|get|list|history|copy|glob|diff|delete|lineage</c>.</summary>
 internal static class FileCommands
 {
     public static Command Create() =>
-        Cli.Group("file", "Put, get, list, glob, diff, delete files in repos, and trace their lineage.", Put(), Get(), List(), Glob(), Diff(), Delete(), Lineage());
+        Cli.Group("file", "Put, get, list, copy, glob, diff, delete files in repos, and trace their history and lineage.",
+            Put(), Get(), List(), FileHistory.Create(), FileCopy.Create(), Glob(), Diff(), Delete(), Lineage());
 
     private static Command Put()
     {
@@ -62,8 +63,15 @@ internal static class FileCommands
     private static Command List()
     {
         var source = new Argument<string>("repo@ref[:path]");
-        return Cli.Command("list", "List the files and folders at a path (the root by default).", [source], async (s, ct) =>
+        var history = FileHistory.Option("0");
+        return Cli.Command("list", "List the files and folders at a path (the root by default); with --history, the path's versions (as 'file history').", [source, history], async (s, ct) =>
         {
+            if (FileHistory.Limit(s.Get(history)) is > 0 and var limit)
+            {
+                await FileHistory.WriteAsync(s, s.Get(source), limit, ct);
+                return ExitCodes.Ok;
+            }
+
             var reference = s.Ref(s.Get(source));
             var commit = await s.Store.ResolveAsync(reference, ct);
             var path = reference.NormalizedPath;

@@ -1,26 +1,44 @@
 using System.CommandLine;
-using System.Text;
 using PipeBuild.Core;
 using PipeBuild.Engine;
 using PipeBuild.Store;
 
 namespace PipeBuild.Cli.Commands;
 
-/// <summary><c>job list|inspect|logs|restart|kill</c> and <c>datum list</c>.</summary>
+/// <summary><c>job list|inspect|logs|wait|restart|kill</c>.</summary>
 internal static class JobCommands
 {
-    public static Command Create() => Cli.Group("job", "List, inspect, read the logs of, restart and kill jobs.", List(), Inspect(), Logs(), Restart(), Kill());
+    /// <summary>How often <c>job wait</c> reads a running job's record again.</summary>
+    private static readonly TimeSpan WaitInterval = TimeSpan.FromMilliseconds(200);
 
-    public static Command Datums()
+    public static Command Create() => Cli.Group("job", "List, inspect, read the logs of, wait for, restart and kill jobs.", List(), Inspect(), Logs(), Wait(), Restart(), Kill());
+
+    /// <summary>
+    /// A job by id or unique prefix, or by pachctl's <c>pipeline@job</c>; <paramref name="option"/> names the option it
+    /// came from in errors.
+    /// </summary>
+    public static async Task<JobInfo> FindAsync(Session s, string text, CancellationToken ct, string? option = null)
     {
-        var job = new Argument<string>("job") { Description = "A job id or unique prefix." };
-        var list = Cli.Command("list", "List a job's datums: what each read, its result key, and whether it ran, was reused or failed.", [job], async (s, ct) =>
+        var at = text.IndexOf('@');
+        var (pipeline, id) = at < 0 ? (null, text) : (text[..at], text[(at + 1)..]);
+        var where = option is null ? "" : $"{option}: ";
+        if (id.Length == 0)
         {
-            var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
-            s.Out.Write(await s.Engine.Jobs.GetDatumsAsync(info, ct), d => (["DATUM", "STATE", "INPUTS", "RESULT KEY"], d.Select(x => new[] { x.Id, x.State.Name(), x.Description, x.Hash[..16] })));
-            return ExitCodes.Ok;
-        });
-        return Cli.Group("datum", "Inspect datums.", list);
+            throw new PipeException(ErrorCodes.JobNotFound, $"{where}'{text}' names no job: give a job id, or pipeline@job. 'dotnet pipe job list' shows the jobs.");
+        }
+
+        JobInfo job;
+        try
+        {
+            job = await s.Engine.Jobs.GetAsync(id, ct);
+        }
+        catch (PipeException e) when (option is not null)
+        {
+            throw new PipeException(e.Code, where + e.Message);
+        }
+
+        return pipeline is null || job.Pipeline == pipeline ? job
+            : throw new PipeException(ErrorCodes.JobNotFound, $"{where}job {job.Id} is a job of pipeline '{job.Pipeline}', not of '{pipeline}'.");
     }
 
     private static Command List()
@@ -39,7 +57,7 @@ internal static class JobCommands
         var job = new Argument<string>("job");
         return Cli.Command("inspect", "Show a job: state, datum counts, inputs, output commit, failures.", [job], async (s, ct) =>
         {
-            var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
+            var info = await FindAsync(s, s.Get(job), ct);
             s.Out.Write(info, j => (["FIELD", "VALUE"],
             [
                 ["Job", j.Id], ["Pipeline", j.Pipeline], ["State", j.State.ToString().ToLowerInvariant()], ["Started", j.Started.ToString("u")],
@@ -54,29 +72,32 @@ internal static class JobCommands
 
     private static Command Logs()
     {
-        var job = new Argument<string>("job");
+        var job = new Argument<string>("job") { Description = "A job id or unique prefix, or pipeline@job." };
         var datum = new Option<string?>("--datum") { Description = "Only this datum's log (id or prefix)." };
         return Cli.Command("logs", "Print the transform output of a job's datums (failed ones first).", [job, datum], async (s, ct) =>
         {
-            var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
-            var datums = (await s.Engine.Jobs.GetDatumsAsync(info, ct)).Where(d => d.LogHash is not null && (s.Get(datum) is not { } id || d.Id.StartsWith(id, StringComparison.Ordinal)))
-                .OrderBy(d => d.State == DatumState.Failed ? 0 : 1).ToList();
-            foreach (var d in datums)
-            {
-                var log = Encoding.UTF8.GetString(await s.Store.Content.ReadAllAsync(new FileContent(EntryKind.File, d.LogHash!, 0), ct));
-                s.Console.Out.WriteLine($"=== datum {d.Id[..12]} ({d.Description}) {d.State.Name()} ===");
-                s.Console.Out.Write(log);
-            }
-
-            if (datums.Count == 0 && s.Get(datum) is null && info is { State: JobState.Failure or JobState.Killed, Reason: { } reason })
-            {
-                // It ended before any datum wrote a log (the command could not start, the job was killed): why is all there is.
-                s.Console.Out.WriteLine($"=== job {info.Id[..12]} {info.State.ToString().ToLowerInvariant()} before any datum logged ===");
-                s.Console.Out.WriteLine(reason);
-            }
-
+            var info = await FindAsync(s, s.Get(job), ct);
+            await JobLogs.PrintAsync(s, info, new LogQuery(await LogsCommand.DatumAsync(s, info, s.Get(datum), ct)), ct);
             return ExitCodes.Ok;
         }, formatOption: false);
+    }
+
+    private static Command Wait()
+    {
+        var job = new Argument<string>("job") { Description = "A job id or unique prefix, or pipeline@job." };
+        return Cli.Command("wait", "Wait until a job ends and print its final state; exit code 1 unless it succeeded (pachctl wait job).", [job], async (s, ct) =>
+        {
+            var info = await FindAsync(s, s.Get(job), ct);
+            while (info.State is JobState.Starting or JobState.Running)
+            {
+                await Task.Delay(WaitInterval, ct);
+                info = await s.Engine.Jobs.GetAsync(info.Id, ct); // ends it as killed when its owner is gone
+            }
+
+            s.Out.Result(info, $"job {info.Id} {info.Pipeline}: {info.State.ToString().ToLowerInvariant()}");
+            return info.State == JobState.Success ? ExitCodes.Ok
+                : throw new PipeException(ErrorCodes.JobDidNotSucceed, $"job {info.Id} of pipeline '{info.Pipeline}' ended {info.State.ToString().ToLowerInvariant()}: {info.Reason}");
+        });
     }
 
     private static Command Restart()
@@ -84,7 +105,7 @@ internal static class JobCommands
         var job = new Argument<string>("job");
         return Cli.Command("restart", "Run the job's pipeline again: failed datums retry, successful ones are reused.", [job], async (s, ct) =>
         {
-            var info = await s.Engine.Jobs.GetAsync(s.Get(job), ct);
+            var info = await FindAsync(s, s.Get(job), ct);
             var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([info.Pipeline], force: true, progress, ct));
             return RunCommands.Report(s, jobs);
         });

@@ -28,6 +28,8 @@ namespace PipeBuild.Cli;
 [JsonSerializable(typeof(CommitInfo))]
 [JsonSerializable(typeof(IReadOnlyList<CommitInfo>))]
 [JsonSerializable(typeof(List<FileRow>))]
+[JsonSerializable(typeof(List<FileVersion>))]
+[JsonSerializable(typeof(DatumDetails))]
 [JsonSerializable(typeof(IReadOnlyList<FileChange>))]
 [JsonSerializable(typeof(FsckResult))]
 [JsonSerializable(typeof(GcReport))]
