@@ -1,3 +1,4 @@
+using System.Globalization;
 using PipeBuild.Store;
 
 namespace PipeBuild.Engine;
@@ -42,6 +43,10 @@ public sealed record JobInfo
     /// wrote nothing to the output and did not fail the job. Null (not written) when there were none.
     /// </summary>
     public int? DatumsRecovered { get; init; }
+
+    /// <summary>What its datums did, as people read it: "3 ran (1 recovered), 2 reused, 0 failed".</summary>
+    public string DatumSummary =>
+        string.Create(CultureInfo.InvariantCulture, $"{DatumsProcessed} ran{(DatumsRecovered is > 0 ? $" ({DatumsRecovered} recovered)" : "")}, {DatumsSkipped} reused, {DatumsFailed} failed");
 
     public long BytesDownloaded { get; init; }
 

@@ -230,7 +230,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
             .Append("<p>Pipeline <a href=\"").Append(H(PipelineHref(job.Pipeline))).Append("\">").Append(H(job.Pipeline)).Append("</a>, started ")
             .Append(H(job.Started.ToString("u", Invariant))).Append(", ").Append(job.Duration is null ? "running" : $"took {H(Seconds(job.Duration))}").Append(".</p>")
             .Append("<p><progress max=\"").Append(Math.Max(1, job.DatumsTotal).ToString(Invariant)).Append("\" value=\"").Append(done.ToString(Invariant)).Append("\"></progress> ")
-            .Append("<span class=\"counts\">").Append(H($"{job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed, {job.DatumsTotal} total")).Append("</span></p>");
+            .Append("<span class=\"counts\">").Append(H($"{job.DatumSummary}, {job.DatumsTotal} total")).Append("</span></p>");
         html.Append(job.State is JobState.Starting or JobState.Running
             ? Form(context, $"{JobLink(job.Id)}/kill", "Kill", $"Kill job {Short(job.Id)} of {job.Pipeline}? Its datums stop and the previous output stays.", "kill")
             : Form(context, $"{JobLink(job.Id)}/restart", "Restart", $"Run {job.Pipeline} again? Failed datums retry, the others are reused.", "restart"));
@@ -437,7 +437,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
             var job = jobs[i];
             var bar = Math.Max(2, (job.Duration?.TotalSeconds ?? 0) / longest * (height - 4));
             svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"job-{StateName(job.State)}\" x=\"{(i * width) + 2}\" y=\"{height - bar:0.#}\" width=\"{width - 4}\" height=\"{bar:0.#}\">")
-                .Append("<title>").Append(H($"{Short(job.Id)}: {Seconds(job.Duration)}, {job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed")).Append("</title></rect>");
+                .Append("<title>").Append(H($"{Short(job.Id)}: {Seconds(job.Duration)}, {job.DatumSummary}")).Append("</title></rect>");
         }
 
         return svg.Append("</svg>").ToString();

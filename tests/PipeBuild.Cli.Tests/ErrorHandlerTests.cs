@@ -43,6 +43,7 @@ public sealed class ErrorHandlerTests : IDisposable
         Assert.Equal("success", job.GetProperty("state").GetString());
         Assert.Equal(1, job.GetProperty("datumsRecovered").GetInt32());
         Assert.Equal(0, job.GetProperty("datumsFailed").GetInt32());
+        Assert.Contains("3 ran (1 recovered), 0 reused, 0 failed, 3 total", ws.Run("job", "inspect", job.GetProperty("id").GetString()!).ShouldSucceed().Stdout);
         var logs = ws.Run("job", "logs", job.GetProperty("id").GetString()!).ShouldSucceed().Stdout;
         Assert.Matches("not a number: .*/readings/b.txt", logs); // the command's own try
         Assert.Contains("--- error handler: success, the datum is recovered ---\nskipping a bad reading", logs);

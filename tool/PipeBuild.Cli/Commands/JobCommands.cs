@@ -62,7 +62,7 @@ internal static class JobCommands
             [
                 ["Job", j.Id], ["Pipeline", j.Pipeline], ["State", j.State.ToString().ToLowerInvariant()], ["Started", j.Started.ToString("u")],
                 ["Duration", j.Duration is { } d ? $"{d.TotalSeconds:0.0} s" : "-"],
-                ["Datums", $"{j.DatumsProcessed} ran, {j.DatumsSkipped} reused, {j.DatumsFailed} failed, {j.DatumsTotal} total"],
+                ["Datums", $"{j.DatumSummary}, {j.DatumsTotal} total"],
                 ["Downloaded", Cli.Bytes(j.BytesDownloaded)], ["Uploaded", Cli.Bytes(j.BytesUploaded)],
                 ["Inputs", string.Join(", ", j.Inputs.Select(i => $"{i.Repo}@{i.Commit}"))], ["Output commit", j.OutputCommit ?? "-"], ["Reason", j.Reason ?? ""],
             ]));

@@ -133,7 +133,7 @@ internal static class JobLogs
         }
 
         output.WriteLine($"started {job.Started:u} for pipeline {job.Pipeline}, reading {(job.Inputs.Count == 0 ? "no input commits" : string.Join(", ", job.Inputs.Select(i => $"{i.Repo}@{i.Commit}")))}");
-        output.WriteLine($"datums: {job.DatumsProcessed} ran, {job.DatumsSkipped} reused, {job.DatumsFailed} failed of {job.DatumsTotal}");
+        output.WriteLine($"datums: {job.DatumSummary} of {job.DatumsTotal}");
         if (job.Finished is { } finished)
         {
             output.WriteLine($"{StateName(job.State)} at {finished:u} after {job.Duration!.Value.TotalSeconds:0.0} s{(job.OutputCommit is { } commit ? $", output commit {job.Pipeline}@{commit}" : "")}");
