@@ -71,7 +71,14 @@ public sealed class ContentStore(IObjectStore objects)
         new StoredContentStream(this, content.Kind == EntryKind.ChunkedFile ? await ReadChunkListAsync(content.Hash, cancellationToken) : [content]);
 
     /// <summary>Writes the content's bytes to <paramref name="destination"/>.</summary>
-    public async Task CopyToAsync(FileContent content, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    public Task CopyToAsync(FileContent content, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        CopyToAsync(content, 0, content.Size, destination, progress, cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="length"/> bytes of the content from <paramref name="start"/> (a byte range) to
+    /// <paramref name="destination"/>, one chunk in memory at a time; chunks before the range are not read.
+    /// </summary>
+    public async Task CopyToAsync(FileContent content, long start, long length, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (content.Kind == EntryKind.Directory)
         {
@@ -79,11 +86,27 @@ public sealed class ContentStore(IObjectStore objects)
         }
 
         var chunks = content.Kind == EntryKind.ChunkedFile ? await ReadChunkListAsync(content.Hash, cancellationToken) : [content];
+        var end = start + length;
+        long offset = 0;
         foreach (var chunk in chunks)
         {
+            var (first, next) = (offset, offset + chunk.Size);
+            offset = next;
+            if (first >= end)
+            {
+                break;
+            }
+
+            if (next <= start)
+            {
+                continue;
+            }
+
             var data = await ReadVerifiedAsync(chunk.Hash, cancellationToken);
-            await destination.WriteAsync(data, cancellationToken);
-            progress?.Report(data.Length);
+            var from = (int)Math.Max(0, start - first);
+            var to = (int)(Math.Min(end, next) - first);
+            await destination.WriteAsync(data.AsMemory(from, to - from), cancellationToken);
+            progress?.Report(to - from);
         }
     }
 
