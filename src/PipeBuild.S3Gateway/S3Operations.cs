@@ -117,7 +117,7 @@ internal sealed class S3Operations(VersionStore store, MultipartUploads uploads)
         {
             if (items.Count == maxKeys)
             {
-                truncated = true;
+                truncated = maxKeys > 0; // max-keys=0 asks for no keys, and gives no token to go on from
                 break;
             }
 
