@@ -57,6 +57,22 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AByteRangeReadsOnlyThoseBytesAcrossChunks()
+    {
+        var data = RandomBytes(22, (10 * MiB) + 333);
+        var stored = await Content.WriteAsync(new MemoryStream(data), null, None);
+        var chunks = await Content.ReadChunkListAsync(stored.Hash, None);
+        var boundary = chunks[0].Size; // a range across the first two chunks, and one inside the last
+
+        foreach (var (start, length) in new[] { (boundary - 10, 20L), (data.Length - 5L, 5L), (0L, 1L), (7L, 0L) })
+        {
+            using var copy = new MemoryStream();
+            await Content.CopyToAsync(stored, start, length, copy, null, None);
+            Assert.Equal(data.AsSpan((int)start, (int)length).ToArray(), copy.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task StoringTheSameContentTwiceAddsNothing()
     {
         var data = RandomBytes(22, 6 * MiB);
