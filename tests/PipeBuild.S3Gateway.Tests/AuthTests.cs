@@ -65,6 +65,22 @@ public sealed class AuthTests
     }
 
     [Fact]
+    public async Task A_body_that_is_not_the_one_declared_commits_nothing()
+    {
+        await using var gateway = await GatewaySession.StartAsync(ws => GatewaySession.Put(ws, "images@master:a.txt", "alpha\n"));
+        using var http = new HttpClient();
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"{gateway.Endpoint}/master.images/b.txt") { Content = new StringContent("not what was hashed\n") };
+        put.Headers.Add("x-amz-content-sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("beta\n"u8)));
+
+        var response = await http.SendAsync(put);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<Code>XAmzContentSHA256Mismatch</Code>", await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("b.txt", gateway.Ws.Run("file", "list", "images@master").ShouldSucceed().Stdout);
+        Assert.Equal(1, JsonOutput.Parse(gateway.Ws.Run("commit", "list", "images@master", "--output", "json")).GetArrayLength());
+    }
+
+    [Fact]
     public void Serving_beyond_loopback_without_keys_refuses_to_start()
     {
         using var ws = new TempWorkspace();
