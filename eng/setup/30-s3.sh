@@ -4,6 +4,7 @@
 #   PIPE_TEST_S3_ENDPOINT   http://127.0.0.1:PORT        PIPE_TEST_S3_BUCKET      the tests' bucket
 #   PIPE_TEST_S3_ACCESS_KEY / PIPE_TEST_S3_SECRET_KEY    s3rver's fixed key pair (S3RVER / S3RVER)
 #   PIPE_TEST_S3RVER        the s3rver program, for tests that start (and kill) their own server
+# Also installs Debian's awscli when `aws` is missing, for the S3 gateway's tests.
 pipe_s3_setup() {
   local repo port bucket tools bin state version
   repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -61,5 +62,13 @@ pipe_s3_setup() {
 }
 
 pipe_s3_setup || echo "warning: s3: setup incomplete; tests that need S3 will skip (or fail with CI=true)"
+
+# The S3 gateway's tests also drive it with the aws command line (tests/PipeBuild.S3Gateway.Tests/AwsCliTests.cs).
+if ! command -v aws >/dev/null 2>&1; then
+  echo "s3: installing awscli from Debian"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends awscli >/dev/null ||
+    echo "warning: s3: could not install awscli; the S3 gateway's aws CLI test will skip (or fail with CI=true)"
+fi
 unset -f pipe_s3_setup
 return 0

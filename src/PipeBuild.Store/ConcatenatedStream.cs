@@ -1,7 +1,7 @@
 namespace PipeBuild.Store;
 
 /// <summary>Reads several streams one after the other (used to append to stored content).</summary>
-internal sealed class ConcatenatedStream(params Stream[] parts) : ForwardReadStream
+public sealed class ConcatenatedStream(params Stream[] parts) : ForwardReadStream
 {
     private int index;
 

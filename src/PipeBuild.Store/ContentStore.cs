@@ -71,19 +71,45 @@ public sealed class ContentStore(IObjectStore objects)
         new StoredContentStream(this, content.Kind == EntryKind.ChunkedFile ? await ReadChunkListAsync(content.Hash, cancellationToken) : [content]);
 
     /// <summary>Writes the content's bytes to <paramref name="destination"/>.</summary>
-    public async Task CopyToAsync(FileContent content, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    public Task CopyToAsync(FileContent content, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        CopyToAsync(content, 0, long.MaxValue, destination, progress, cancellationToken);
+
+    /// <summary>
+    /// Writes up to <paramref name="length"/> bytes of the content from <paramref name="start"/> (a byte range) to
+    /// <paramref name="destination"/>, one chunk in memory at a time; chunks before the range are not read.
+    /// </summary>
+    public async Task CopyToAsync(FileContent content, long start, long length, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (content.Kind == EntryKind.Directory)
         {
             throw new ArgumentException("a directory has no content", nameof(content));
         }
 
-        var chunks = content.Kind == EntryKind.ChunkedFile ? await ReadChunkListAsync(content.Hash, cancellationToken) : [content];
+        // Only a chunk list records its chunks' sizes; a single object's size is taken from its bytes, since
+        // callers holding just a hash pass no size.
+        var listed = content.Kind == EntryKind.ChunkedFile;
+        var chunks = listed ? await ReadChunkListAsync(content.Hash, cancellationToken) : [content];
+        var end = length > long.MaxValue - start ? long.MaxValue : start + length;
+        long offset = 0;
         foreach (var chunk in chunks)
         {
+            if (offset >= end)
+            {
+                break;
+            }
+
+            if (listed && offset + chunk.Size <= start)
+            {
+                offset += chunk.Size;
+                continue;
+            }
+
             var data = await ReadVerifiedAsync(chunk.Hash, cancellationToken);
-            await destination.WriteAsync(data, cancellationToken);
-            progress?.Report(data.Length);
+            var from = (int)Math.Clamp(start - offset, 0, data.Length);
+            var to = (int)Math.Clamp(end - offset, from, data.Length);
+            await destination.WriteAsync(data.AsMemory(from, to - from), cancellationToken);
+            progress?.Report(to - from);
+            offset += data.Length;
         }
     }
 

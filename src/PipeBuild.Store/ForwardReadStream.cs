@@ -1,7 +1,7 @@
 namespace PipeBuild.Store;
 
 /// <summary>The boilerplate of a read-only, forward-only stream: subclasses implement only <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
-internal abstract class ForwardReadStream : Stream
+public abstract class ForwardReadStream : Stream
 {
     public override bool CanRead => true;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
@@ -46,8 +45,8 @@ public sealed class ConsoleServer : IAsyncDisposable
     /// <summary>Starts listening; PIPE1010 when an address is invalid or taken.</summary>
     public static async Task<ConsoleServer> StartAsync(VersionStore store, PipelineEngine engine, ConsoleOptions options, CancellationToken cancellationToken)
     {
-        var urls = options.Urls.Select(Parse).ToList();
-        var token = options.Token ?? (urls.All(IsLoopback) ? null : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
+        var urls = options.Urls.Select(u => ListenAddress.Parse(u, ConsoleOptions.DefaultUrl)).ToList();
+        var token = options.Token ?? (urls.All(ListenAddress.IsLoopback) ? null : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -128,21 +127,6 @@ public sealed class ConsoleServer : IAsyncDisposable
         await app.DisposeAsync();
         await runs.DisposeAsync();
     }
-
-    private static Uri Parse(string url)
-    {
-        // Kestrel's wildcard hosts (http://*:5080, http://+:5080) are not URIs: read them as "any address".
-        var text = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
-        {
-            throw new PipeException(ErrorCodes.ConsoleCannotListen, $"'{url}' is not an address to listen on: write http://HOST:PORT, for example {ConsoleOptions.DefaultUrl}.");
-        }
-
-        return uri;
-    }
-
-    private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     /// <summary>
     /// The token from the query (a link someone opened: kept as a cookie for the pages that follow), the cookie, or an

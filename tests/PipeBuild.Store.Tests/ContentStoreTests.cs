@@ -22,6 +22,12 @@ public sealed class ContentStoreTests : IDisposable
         Assert.Equal(data, File.ReadAllBytes(t.ObjectFile(stored.Hash)));
         Assert.True(await Content.ContainsAsync(stored.Hash, None));
         Assert.Equal(data, await Content.ReadAllAsync(stored, None));
+
+        // Readers holding only a hash (logs, datum tables) pass no size: the bytes decide.
+        Assert.Equal(data, await Content.ReadAllAsync(new FileContent(EntryKind.File, stored.Hash, 0), None));
+        using var tail = new MemoryStream();
+        await Content.CopyToAsync(new FileContent(EntryKind.File, stored.Hash, 0), 7, long.MaxValue, tail, null, None);
+        Assert.Equal(data[7..], tail.ToArray());
     }
 
     [Fact]
@@ -54,6 +60,22 @@ public sealed class ContentStoreTests : IDisposable
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         Assert.Equal(data, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task AByteRangeReadsOnlyThoseBytesAcrossChunks()
+    {
+        var data = RandomBytes(22, (10 * MiB) + 333);
+        var stored = await Content.WriteAsync(new MemoryStream(data), null, None);
+        var chunks = await Content.ReadChunkListAsync(stored.Hash, None);
+        var boundary = chunks[0].Size; // a range across the first two chunks, and one inside the last
+
+        foreach (var (start, length) in new[] { (boundary - 10, 20L), (data.Length - 5L, 5L), (0L, 1L), (7L, 0L) })
+        {
+            using var copy = new MemoryStream();
+            await Content.CopyToAsync(stored, start, length, copy, null, None);
+            Assert.Equal(data.AsSpan((int)start, (int)length).ToArray(), copy.ToArray());
+        }
     }
 
     [Fact]
