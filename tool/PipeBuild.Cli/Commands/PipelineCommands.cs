@@ -54,7 +54,7 @@ internal static class PipelineCommands
         var properties = PropertiesOption();
         var reprocess = new Option<bool>("--reprocess") { Description = "Rerun every datum, even those the previous definition already processed." };
         var noReprocess = new Option<bool>("--no-reprocess") { Description = "Keep the results of datums already processed: only new or changed datums run (the default, as in Pachyderm)." };
-        var noRun = new Option<bool>("--no-run") { Description = "Register only; do not run the pipeline now." };
+        var noRun = new Option<bool>("--no-run") { Description = "Register only and return: the jobs are left to a running 'dotnet pipe watch' or the next 'run'." };
         var executor = new Option<string?>("--executor")
         {
             Description = "Where datums run, overriding the file's Executor: local (a process), docker (a container of the pipeline's image) or kubernetes (a Job of worker pods; an S3 store).",
