@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PipeBuild.Engine;
 
 namespace PipeBuild.Cli.Tests;
 
@@ -88,7 +89,43 @@ public sealed partial class JobLogLinesTests : IDisposable
         Assert.Contains("copy: success, 1 datum(s) ran, 0 reused", ws.Run("run").ShouldSucceed().Stdout);
     }
 
+    [Fact]
+    public void Progress_lines_of_a_job_come_at_most_one_per_five_seconds_after_its_start_line()
+    {
+        var clock = new ManualClock();
+        var log = new StringWriter();
+        var lines = new JobReporter.Lines(log, clock);
+        const string job = "0123456789abcdef0123456789abcdef";
+        for (var done = 0; done < 50; done++)
+        {
+            lines.Report(new JobProgress("p", job, 100, done, 0, 0));
+        }
+
+        clock.Now += TimeSpan.FromSeconds(4.9);
+        lines.Report(new JobProgress("p", job, 100, 50, 0, 0));
+        clock.Now += TimeSpan.FromSeconds(0.1);
+        for (var done = 51; done < 100; done++)
+        {
+            lines.Report(new JobProgress("p", job, 100, done, 0, 0));
+        }
+
+        lines.Report(new JobProgress("q", "fedcba9876543210fedcba9876543210", 3, 0, 3, 0)); // another job starts at once
+        Assert.Equal(
+            ["job 0123456789ab p: started, 100 datum(s), 0 reused, 100 to run", "job 0123456789ab p: 51 ran, 0 reused, 0 failed of 100", "job fedcba987654 q: started, 3 datum(s), 3 reused, 0 to run"],
+            log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     public void Dispose() => ws.Dispose();
+
+    /// <summary>A clock the test moves: the lines are counted at given times, not timed.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        public TimeSpan Now { get; set; }
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Now.Ticks;
+    }
 
     private PipeResult Put(string name, params string[] flags) =>
         ws.Run(["file", "put", $"in@master:{name}", "-f", ws.Write($"in/{name}", name + "\n"), .. flags]).ShouldSucceed();

@@ -77,7 +77,7 @@ internal static class JobReporter
     /// <see cref="LineInterval"/>. Written as reported, not posted as <see cref="Progress{T}"/> does, so every line
     /// is out before the summary that follows the work.
     /// </summary>
-    private sealed class Lines(TextWriter writer, TimeProvider time) : IProgress<JobProgress>
+    internal sealed class Lines(TextWriter writer, TimeProvider time) : IProgress<JobProgress>
     {
         private readonly Dictionary<string, long> lastLine = [];
 
