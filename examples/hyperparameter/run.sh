@@ -38,7 +38,7 @@ pipe file list model@master
 pipe file list select@master
 
 echo "# a stricter threshold: only select reruns, on the stored models and scores"
-pipe pipeline update -f select.pipeproj -p:ErrorThreshold=0.05
+pipe pipeline update -f select.pipeproj -p:ErrorThreshold=0.05 --reprocess
 pipe file list select@master
 pipe dag
 pipe fsck

@@ -45,7 +45,7 @@ pipe file get model@master:model.json
 pipe commit inspect prediction@master
 
 echo "# the multiple regression model (bmi and ltg): retrain, and the predictions follow"
-pipe pipeline update -f model.pipeproj -p:Attributes="bmi ltg"
+pipe pipeline update -f model.pipeproj -p:Attributes="bmi ltg" --reprocess
 pipe file get model@master:model.json
 pipe file get prediction@master:1.json
 pipe dag

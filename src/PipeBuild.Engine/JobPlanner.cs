@@ -40,13 +40,18 @@ public sealed class JobPlanner(VersionStore store, JobStore jobs)
     /// pipeline's last successful job). Every datum with a stored result is marked <see cref="DatumState.Skipped"/>;
     /// the others are left to run. <paramref name="found"/> sees each stored result read on the way.
     /// </summary>
+    /// <param name="kept">
+    /// an identity whose results this job takes over (<see cref="PipelineDocument.KeptIdentity"/>): a datum with no
+    /// result under <paramref name="identity"/> but one under it is reused too, and <see cref="JobPlan.KeptFrom"/>
+    /// names that result, for the job to store it under the datum's own key
+    /// </param>
     /// <param name="ranBefore">
     /// the result keys of the datums an earlier pass of this job ran, when that pass, planned from changes, could not
     /// finish its output: every datum is planned, and those are marked <see cref="DatumState.Success"/>; null for a
     /// first pass, which may plan only the datums changed since <paramref name="last"/>'s input (see <see cref="ChooseAsync"/>)
     /// </param>
     public async Task<JobPlan> PlanAsync(
-        PipelineSpec spec, JobInfo? last, string identity, string inputHash, IReadOnlyDictionary<string, CommitInfo> commits, IReadOnlySet<Digest>? ranBefore,
+        PipelineSpec spec, JobInfo? last, string identity, string? kept, string inputHash, IReadOnlyDictionary<string, CommitInfo> commits, IReadOnlySet<Digest>? ranBefore,
         Action<int, DatumResult>? found, CancellationToken cancellationToken)
     {
         var (datums, previous, carried, changes) = await ChooseAsync(spec, last, identity, inputHash, commits, fromChanges: ranBefore is null, cancellationToken);
@@ -74,12 +79,30 @@ public sealed class JobPlanner(VersionStore store, JobStore jobs)
                 found?.Invoke(i, stored);
             },
             cancellationToken);
+        var keptFrom = new Digest?[datums.Count];
+        if (kept is not null)
+        {
+            var old = new Digest[datums.Count];
+            var missing = Enumerable.Range(0, datums.Count).Where(i => states[i] is null).ToList();
+            Parallel.ForEach(missing, i => old[i] = Digest.Parse(datums[i].Hash(kept)));
+            await ReadResultsAsync(
+                store.Objects,
+                old,
+                missing,
+                (i, stored) =>
+                {
+                    (states[i], logs[i], keptFrom[i]) = (DatumState.Skipped, Digest.ParseOrNull(stored.LogHash), old[i]);
+                    found?.Invoke(i, stored);
+                },
+                cancellationToken);
+        }
+
         for (var i = 0; ranBefore is not null && i < datums.Count; i++)
         {
             states[i] = ranBefore.Contains(hashes[i]) ? DatumState.Success : states[i];
         }
 
-        return new JobPlan(datums, hashes, states, logs, previous, carried, changes);
+        return new JobPlan(datums, hashes, states, logs, keptFrom, previous, carried, changes);
     }
 
     /// <summary>The plan's changes since <paramref name="last"/>'s input commit, when the input is one repo glob and that commit can still be read.</summary>
@@ -157,11 +180,12 @@ public sealed record JobInputs(Dictionary<string, CommitInfo> Commits, IReadOnly
 /// A planned job: its datums in plan order with their result keys, the state of each already decided
 /// (<see cref="DatumState.Skipped"/> where a stored result is reused, <see cref="DatumState.Success"/> where an
 /// earlier pass of the job ran it; null where the datum has to run) and its log,
-/// the previous output it edits, the rows it carries over from the last job's table unread, and, when planned from
-/// changes, the datums as they were and are.
+/// where a reused result is one taken over from the previous definition, the key it is stored under, the previous
+/// output it edits, the rows it carries over from the last job's table unread, and, when planned from changes, the
+/// datums as they were and are.
 /// </summary>
 public sealed record JobPlan(
-    IReadOnlyList<Datum> Datums, Digest[] Hashes, DatumState?[] States, Digest?[] Logs, PreviousOutput? Previous, DatumTable.CarriedRows? Carried, DatumChanges? Changes)
+    IReadOnlyList<Datum> Datums, Digest[] Hashes, DatumState?[] States, Digest?[] Logs, Digest?[] KeptFrom, PreviousOutput? Previous, DatumTable.CarriedRows? Carried, DatumChanges? Changes)
 {
     /// <summary>Every datum of the job, carried rows included.</summary>
     public int Total => Datums.Count + (Carried?.Count ?? 0);

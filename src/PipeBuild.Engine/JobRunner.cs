@@ -148,7 +148,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
 
         var last = await jobs.LastSuccessAsync(spec.Name, cancellationToken);
-        var plan = await Planner.PlanAsync(spec, last, job.TransformHash!, job.InputHash!, commits, earlier?.Ran, Keep, cancellationToken);
+        var plan = await Planner.PlanAsync(spec, last, job.TransformHash!, pipeline.KeptIdentity(job.TransformHash!, last), job.InputHash!, commits, earlier?.Ran, Keep, cancellationToken);
+        await StoreKeptAsync(plan, cancellationToken);
         var (datums, hashes, states, logs) = (plan.Datums, plan.Hashes, plan.States, plan.Logs);
         int processed = states.Count(s => s == DatumState.Success), skipped = plan.Reused, failed = 0, recovered = 0;
         var total = plan.Total;
@@ -206,6 +207,21 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
         return new ExecutedDatums(job, hashes, [.. states.Select(s => s!.Value)], results, plan.Previous);
     }
+
+    /// <summary>
+    /// Stores each result taken over from the previous definition under the datum's own key as well, so the job's
+    /// table, its output edits and later jobs see one identity (what planning from changes relies on).
+    /// </summary>
+    private Task StoreKeptAsync(JobPlan plan, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            Enumerable.Range(0, plan.Datums.Count).Where(i => plan.KeptFrom[i] is not null),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var stored = await Objects.TryReadAsync(EngineKeys.Result(plan.KeptFrom[i]!.Value.ToString()), ct)
+                    ?? throw new PipeException(ErrorCodes.Corrupt, $"the result of datum hash {plan.KeptFrom[i]} went missing while the job ran; run 'dotnet pipe fsck'.");
+                await Objects.PutIfAbsentAsync(EngineKeys.Result(plan.Hashes[i].ToString()), stored, ct);
+            });
 
     /// <summary>Passes progress on and keeps the latest, which the job's record shows while it runs.</summary>
     private sealed class LatestProgress(IProgress<JobProgress>? inner) : IProgress<JobProgress>

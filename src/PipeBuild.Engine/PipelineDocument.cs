@@ -3,8 +3,9 @@ using PipeBuild.Core.Pipelines;
 namespace PipeBuild.Engine;
 
 /// <summary>
-/// A registered pipeline as stored under <c>pipelines/NAME</c> (<see cref="EngineKeys.Pipeline"/>). <see cref="Salt"/> (set by <c>update --reprocess</c>) and
-/// <see cref="PinnedIdentity"/> (set by <c>update --no-reprocess</c>) adjust which stored results count.
+/// A registered pipeline as stored under <c>pipelines/NAME</c> (<see cref="EngineKeys.Pipeline"/>). <see cref="Salt"/> (set by <c>update --reprocess</c>),
+/// <see cref="KeepsResultsOf"/> (set by <c>update</c> without it) and <see cref="PinnedIdentity"/> (written by older versions' <c>update --no-reprocess</c>)
+/// adjust which stored results count.
 /// </summary>
 public sealed record PipelineDocument
 {
@@ -24,6 +25,13 @@ public sealed record PipelineDocument
 
     public string? PinnedIdentity { get; init; }
 
+    /// <summary>
+    /// The effective identity of the pipeline's last successful job when <c>pipeline update</c> (without
+    /// <c>--reprocess</c>) stored this definition: until a job of this definition succeeds, a datum with no result of
+    /// its own takes the result it has under that identity (Pachyderm keeps processed datums across an update).
+    /// </summary>
+    public string? KeepsResultsOf { get; init; }
+
     /// <summary>The transform identity datum results are looked up under.</summary>
     /// <param name="executorIdentity">what the executor adds (<see cref="IDatumExecutor.ResolveIdentityAsync"/>);
     /// mixed in last, so a pinned identity still changes when, say, the image behind a tag does</param>
@@ -33,6 +41,13 @@ public sealed record PipelineDocument
         identity = Salt is null ? identity : Mix(identity, Salt);
         return executorIdentity is null ? identity : Mix(identity, executorIdentity);
     }
+
+    /// <summary>
+    /// The identity whose results a job under <paramref name="identity"/> after <paramref name="last"/> takes over:
+    /// <see cref="KeepsResultsOf"/> while <paramref name="last"/> is still the job it was taken from, else null.
+    /// </summary>
+    public string? KeptIdentity(string identity, JobInfo? last) =>
+        KeepsResultsOf is { } kept && kept != identity && last?.TransformHash == kept ? kept : null;
 
     private static string Mix(string identity, string extra) => Core.ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(identity + "\n" + extra));
 }

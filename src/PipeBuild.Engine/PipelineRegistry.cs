@@ -79,7 +79,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         var others = (await ListAsync(cancellationToken)).Where(p => p.Name != spec.Name).ToList();
         PipelineGraph.EnsureAcyclic([.. others, new PipelineDocument { Name = spec.Name, InputRepos = inputs, Spec = spec }]);
 
-        var document = Document(spec, existing is null ? null : EngineJson.Deserialize<PipelineDocument>(existing.Content), reprocess);
+        var document = await DocumentAsync(spec, existing is null ? null : EngineJson.Deserialize<PipelineDocument>(existing.Content), reprocess, cancellationToken);
 
         if (existing is null && (await store.ListReposAsync(cancellationToken)).All(r => r.Name != spec.Name))
         {
@@ -99,7 +99,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     /// checking its inputs: what <c>run --question</c> judges a changed definition file by.
     /// </summary>
     public async Task<PipelineDocument> PreviewAsync(PipelineSpec spec, Reprocess reprocess, CancellationToken cancellationToken) =>
-        Document(spec, await TryGetAsync(spec.Name, cancellationToken), reprocess);
+        await DocumentAsync(spec, await TryGetAsync(spec.Name, cancellationToken), reprocess, cancellationToken);
 
     /// <summary>The pipelines reading <paramref name="repo"/>: what the store asks before it deletes a repo (<see cref="VersionStore.DeleteRepoAsync"/>).</summary>
     public async Task<IReadOnlyList<string>> ReadersOfAsync(string repo, CancellationToken cancellationToken) =>
@@ -124,9 +124,12 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         }
     }
 
-    private PipelineDocument Document(PipelineSpec spec, PipelineDocument? previous, Reprocess reprocess)
+    private async Task<PipelineDocument> DocumentAsync(PipelineSpec spec, PipelineDocument? previous, Reprocess reprocess, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // Kept is what the last successful job ran under: its table's rows are all keyed by it (a job that took
+        // results over stores them under its own identity too), so one identity is all a later update needs.
+        var kept = reprocess == Reprocess.None && previous is not null ? (await new JobStore(Objects).LastSuccessAsync(spec.Name, cancellationToken))?.TransformHash : null;
         return new PipelineDocument
         {
             Name = spec.Name,
@@ -136,7 +139,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             Updated = now,
             Version = (previous?.Version ?? 0) + 1,
             Salt = reprocess == Reprocess.All ? Guid.NewGuid().ToString("N") : null,
-            PinnedIdentity = reprocess == Reprocess.None && previous is not null ? previous.EffectiveIdentity() : null,
+            KeepsResultsOf = kept,
         };
     }
 }

@@ -5,7 +5,7 @@ namespace PipeBuild.Engine;
 /// <summary>What <c>pipeline update</c> does with results computed by the previous definition.</summary>
 public enum Reprocess
 {
-    /// <summary>Results count only for the same transform identity: a changed transform reruns every datum (the build-system default).</summary>
+    /// <summary>Results count only for the same transform identity: a changed transform reruns every datum (the build-system rule of <c>run</c>).</summary>
     [JsonStringEnumMemberName("changed")]
     Changed,
 
@@ -13,7 +13,10 @@ public enum Reprocess
     [JsonStringEnumMemberName("all")]
     All,
 
-    /// <summary>Keep using the previous definition's results for unchanged inputs (<c>--no-reprocess</c>, Pachyderm's default).</summary>
+    /// <summary>
+    /// Keep the results of the datums the last successful job processed: only new or changed datums run
+    /// (<c>pipeline update</c>'s default, as Pachyderm's; <see cref="PipelineDocument.KeepsResultsOf"/>).
+    /// </summary>
     [JsonStringEnumMemberName("none")]
     None,
 }

@@ -59,7 +59,8 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs)
         var job = $"job {Short(last.Id)}";
         if (last.TransformHash != identity)
         {
-            return (StalenessStep.Transform, $"transform changed since {job} (command, environment, image or its digest, or a transform file)");
+            var keeps = pipeline.KeptIdentity(identity, last) is null ? "" : "; pipeline update keeps its results: only new or changed datums run";
+            return (StalenessStep.Transform, $"transform changed since {job} (command, environment, image or its digest, or a transform file){keeps}");
         }
 
         if (last.InputHash != inputHash)
@@ -91,7 +92,7 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs)
     private async Task<DatumCounts> CountDatumsAsync(
         PipelineDocument pipeline, string identity, string inputHash, JobInputs inputs, JobInfo? last, CancellationToken cancellationToken)
     {
-        var plan = await planner.PlanAsync(pipeline.Spec, last, identity, inputHash, inputs.Commits, ranBefore: null, found: null, cancellationToken);
+        var plan = await planner.PlanAsync(pipeline.Spec, last, identity, pipeline.KeptIdentity(identity, last), inputHash, inputs.Commits, ranBefore: null, found: null, cancellationToken);
         var previous = plan.Changes is { } changes ? changes.Before.Select(d => Digest.Parse(d.Id)).ToHashSet()
             : last is { DatumTable: not null } ? (await jobs.GetDatumKeysAsync(last, cancellationToken)).Select(d => d.Id).ToHashSet()
             : [];

@@ -9,8 +9,8 @@ namespace PipeBuild.Tasks;
 public sealed class PipeUpdatePipeline : PipeSavePipeline
 {
     /// <summary>
-    /// <c>true</c>: rerun every datum (<c>--reprocess</c>); <c>false</c>: keep the previous definition's results for
-    /// unchanged inputs (<c>--no-reprocess</c>); empty: rerun the datums whose transform changed.
+    /// <c>true</c>: rerun every datum (<c>--reprocess</c>); <c>false</c> (<c>--no-reprocess</c>) or empty: keep the
+    /// results of datums the previous definition processed, as <c>pipeline update</c> does by default.
     /// </summary>
     public string? Reprocess { get; set; }
 

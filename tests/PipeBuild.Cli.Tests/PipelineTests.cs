@@ -113,7 +113,7 @@ public sealed class PipelineTests : IDisposable
         ws.Write("count.pipeproj", Count.Replace("wc -l", "wc -c", StringComparison.Ordinal));
         var status = ws.Run("status").ShouldSucceed().Stdout;
         Assert.Contains("count.pipeproj changed since it was registered", status);
-        var updated = JsonOutput.Parse(ws.Run("pipeline", "update", "-f", "count.pipeproj", "--output", "json"))[0];
+        var updated = JsonOutput.Parse(ws.Run("pipeline", "update", "-f", "count.pipeproj", "--reprocess", "--output", "json"))[0];
         Assert.Equal(2, updated.GetProperty("datumsProcessed").GetInt32());
         Assert.Equal("4\n", ws.Run("file", "get", "count@master:p2.count").ShouldSucceed().Stdout);
     }
@@ -129,7 +129,7 @@ public sealed class PipelineTests : IDisposable
         ws.Run("pipeline", "create", "-f", "count.pipeproj").ShouldSucceed();
 
         // parts of one row instead of two: split reruns, and count follows on the new parts without a write to csv_data
-        var updated = JsonOutput.Parse(ws.Run("pipeline", "update", "-f", "split.pipeproj", "-p:Command=split -l 1 /pfs/csv_data/housing.csv /pfs/out/part-", "--output", "json"));
+        var updated = JsonOutput.Parse(ws.Run("pipeline", "update", "-f", "split.pipeproj", "-p:Command=split -l 1 /pfs/csv_data/housing.csv /pfs/out/part-", "--reprocess", "--output", "json"));
         Assert.Equal(["split", "count"], updated.EnumerateArray().Select(j => j.GetProperty("pipeline").GetString()));
         Assert.Equal(3, updated[1].GetProperty("datumsTotal").GetInt32());
         Assert.Equal("1\n", ws.Run("file", "get", "count@master:part-ac.count").ShouldSucceed().Stdout);

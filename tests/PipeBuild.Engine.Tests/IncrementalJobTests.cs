@@ -163,7 +163,7 @@ public sealed class IncrementalJobTests : IDisposable
     }
 
     [Fact]
-    public async Task A_changed_transform_reruns_everything_unless_no_reprocess()
+    public async Task A_changed_transform_reruns_everything_unless_the_update_keeps_results()
     {
         await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
         var spec = EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*"));
@@ -175,10 +175,45 @@ public sealed class IncrementalJobTests : IDisposable
         Assert.Equal(2, (await fx.Engine.RunAsync([], false, null, default)).Single().DatumsProcessed);
 
         await fx.CreateAsync(changed with { Env = [new("MODE", "3")] }, Reprocess.None, update: true);
-        Assert.Empty(await fx.Engine.RunAsync([], false, null, default)); // same results still count
+        var kept = (await fx.Engine.RunAsync([], false, null, default)).Single(); // a job of the new definition, on the old results
+        Assert.Equal((2, 0, 2), (kept.DatumsTotal, kept.DatumsProcessed, kept.DatumsSkipped));
+        Assert.Empty(await fx.Engine.RunAsync([], false, null, default));
 
         await fx.CreateAsync(changed with { Env = [new("MODE", "3")] }, Reprocess.All, update: true);
         Assert.Equal(2, (await fx.Engine.RunAsync([], false, null, default)).Single().DatumsProcessed);
+    }
+
+    [Fact]
+    public async Task An_update_keeping_results_runs_only_new_datums_and_stores_under_its_own_identity()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
+        var spec = EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*"));
+        await fx.CreateAsync(spec);
+        await fx.Engine.RunAsync([], false, null, default);
+        var output = await fx.ReadAsync("upper");
+
+        // rev instead of upper-casing: the kept datums keep their outputs, a new one gets the new transform
+        var reversed = spec with { Command = ["sh", "-c", "for f in /pfs/in/*; do rev < \"$f\" > /pfs/out/$(basename \"$f\"); done"] };
+        var pipeline = await fx.CreateAsync(reversed, Reprocess.None, update: true);
+        var status = await fx.Engine.StatusAsync(pipeline, default);
+        Assert.Contains("pipeline update keeps its results", status.Why);
+        Assert.Equal((2, 0, 2), (status.Datums!.Total, status.Datums.Run, status.Datums.Reused));
+        await fx.PutAsync("in", new Dictionary<string, string> { ["c.txt"] = "xy\n" });
+        var job = (await fx.Engine.RunAsync([], false, null, default)).Single();
+        Assert.Equal((3, 1, 2), (job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped));
+        Assert.Equal(new Dictionary<string, string>(output) { ["c.txt"] = "yx\n" }.OrderBy(f => f.Key), (await fx.ReadAsync("upper")).OrderBy(f => f.Key));
+
+        // after that job the results are the new definition's own: a later update or an unchanged input finds them
+        await fx.PutAsync("in", new Dictionary<string, string> { ["d.txt"] = "d" });
+        Assert.Equal((4, 1, 3), Counts((await fx.Engine.RunAsync([], false, null, default)).Single()));
+        await fx.CreateAsync(reversed with { Env = [new("MODE", "2")] }, Reprocess.None, update: true);
+        Assert.Equal((4, 0, 4), Counts((await fx.Engine.RunAsync([], false, null, default)).Single()));
+
+        await fx.CreateAsync(reversed, Reprocess.All, update: true);
+        Assert.Equal((4, 4, 0), Counts((await fx.Engine.RunAsync([], false, null, default)).Single()));
+        Assert.Equal("a", (await fx.ReadAsync("upper"))["a.txt"].TrimEnd());
+
+        static (int, int, int) Counts(JobInfo job) => (job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped);
     }
 
     [Fact]

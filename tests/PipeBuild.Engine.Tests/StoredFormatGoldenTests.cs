@@ -142,6 +142,18 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
+    public void A_pipeline_document_names_the_identity_whose_results_an_update_keeps_and_leaves_it_out_otherwise()
+    {
+        var spec = new PipelineSpec { Name = "upper", Command = ["true"], Input = new PfsInput("in", "/*") };
+        var document = new PipelineDocument { Name = "upper", InputRepos = ["in"], Spec = spec, Created = DateTimeOffset.UnixEpoch, Updated = DateTimeOffset.UnixEpoch };
+        var plain = Encoding.UTF8.GetString(EngineJson.Serialize(document));
+        Assert.DoesNotContain("keepsResultsOf", plain, StringComparison.Ordinal);
+        var kept = Encoding.UTF8.GetString(EngineJson.Serialize(document with { KeepsResultsOf = new string('a', 64) }));
+        Pin(plain[..^1] + ",\"keepsResultsOf\":\"" + new string('a', 64) + "\"}", kept);
+        Assert.Equal(new string('a', 64), EngineJson.Deserialize<PipelineDocument>(Encoding.UTF8.GetBytes(kept)).KeepsResultsOf);
+    }
+
+    [Fact]
     public async Task A_datum_table_and_a_datum_result_have_the_bytes_they_had()
     {
         var log = ContentHash.Of("log"u8);

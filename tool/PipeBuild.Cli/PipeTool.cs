@@ -78,7 +78,26 @@ public static class PipeTool
             root.Subcommands.Add(command);
         }
 
+        AddNoWait(root);
         return root;
+    }
+
+    /// <summary>
+    /// Every write that runs the pipelines downstream of it (file put and delete, commit finish, branch create,
+    /// pipeline create and update) takes <c>--no-wait</c> as another name of its <c>--no-run</c>: the command returns
+    /// once the write is stored and leaves the jobs to a running <c>dotnet pipe watch</c> (or the next <c>run</c>).
+    /// </summary>
+    private static void AddNoWait(Command command)
+    {
+        foreach (var option in command.Options.Where(o => o.Name == "--no-run"))
+        {
+            option.Aliases.Add("--no-wait");
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            AddNoWait(subcommand);
+        }
     }
 }
 

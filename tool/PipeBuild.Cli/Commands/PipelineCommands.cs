@@ -52,9 +52,9 @@ internal static class PipelineCommands
     {
         var file = new Option<string>("--file", "-f") { Description = "A .pipeproj file or a Pachyderm JSON pipeline spec.", Required = true };
         var properties = PropertiesOption();
-        var reprocess = new Option<bool>("--reprocess") { Description = "Rerun every datum, even those whose inputs and transform are unchanged." };
-        var noReprocess = new Option<bool>("--no-reprocess") { Description = "Keep the previous definition's results for unchanged inputs (Pachyderm's default)." };
-        var noRun = new Option<bool>("--no-run") { Description = "Register only; do not run the pipeline now." };
+        var reprocess = new Option<bool>("--reprocess") { Description = "Rerun every datum, even those the previous definition already processed." };
+        var noReprocess = new Option<bool>("--no-reprocess") { Description = "Keep the results of datums already processed: only new or changed datums run (the default, as in Pachyderm)." };
+        var noRun = new Option<bool>("--no-run") { Description = "Register only and return: the jobs are left to a running 'dotnet pipe watch' or the next 'run'." };
         var executor = new Option<string?>("--executor")
         {
             Description = "Where datums run, overriding the file's Executor: local (a process), docker (a container of the pipeline's image) or kubernetes (a Job of worker pods; an S3 store).",
@@ -62,7 +62,7 @@ internal static class PipelineCommands
         executor.AcceptOnlyFromAmong([.. ExecutorNames.All]);
         Symbol[] symbols = update ? [file, properties, executor, reprocess, noReprocess, noRun] : [file, properties, executor, noRun];
         var description = update
-            ? "Change a pipeline's definition and bring its output up to date (a changed transform reruns every datum unless --no-reprocess)."
+            ? "Change a pipeline's definition and bring its output up to date, keeping the results of datums already processed (all rerun with --reprocess)."
             : "Register a pipeline, create its output repo, and run it on the inputs' current commits.";
         return Cli.Command(verb, description, symbols, async (s, ct) =>
         {
@@ -73,7 +73,7 @@ internal static class PipelineCommands
 
             var spec = await WorkspacePipelines.ResolvePackagesAsync(s, Load(s, s.Get(file), s.Get(properties) ?? []), ct);
             spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
-            var mode = s.Get(reprocess) ? Reprocess.All : s.Get(noReprocess) ? Reprocess.None : Reprocess.Changed;
+            var mode = s.Get(reprocess) ? Reprocess.All : Reprocess.None;
             if (!s.Get(noRun))
             {
                 // Before anything is stored: the executor can run it (docker: the engine answers, the image is there).

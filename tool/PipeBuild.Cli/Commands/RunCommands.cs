@@ -74,7 +74,7 @@ internal static class RunCommands
             s.Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
             while (!ct.IsCancellationRequested)
             {
-                var jobs = await s.Engine.RunAsync([], force: false, null, ct);
+                var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([], force: false, progress, ct));
                 JobReporter.Summarize(s.Console.Out, jobs);
                 await Task.Delay(TimeSpan.FromSeconds(s.Get(interval)), ct);
             }

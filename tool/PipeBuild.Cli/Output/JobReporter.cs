@@ -3,15 +3,22 @@ using Spectre.Console;
 
 namespace PipeBuild.Cli;
 
-/// <summary>Shows running jobs (a live progress display on a terminal) and one summary line per finished job.</summary>
+/// <summary>
+/// Shows running jobs and one summary line per finished job. On a terminal the jobs are a live progress display;
+/// elsewhere (a CI log) they are lines on stderr: one when a job starts, one every few seconds while it runs. Both
+/// describe a job's progress the same way (<see cref="Describe"/>).
+/// </summary>
 internal static class JobReporter
 {
-    /// <summary>Runs <paramref name="work"/> with a progress display when stderr is a terminal.</summary>
+    /// <summary>The least time between two progress lines of one job in a log.</summary>
+    private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Runs <paramref name="work"/> with a progress display when stderr is a terminal, and progress lines on stderr when not.</summary>
     public static async Task<IReadOnlyList<JobInfo>> RunAsync(PipeConsole console, Func<IProgress<JobProgress>?, Task<IReadOnlyList<JobInfo>>> work)
     {
         if (console.IsErrorRedirected)
         {
-            return await work(null);
+            return await work(new Lines(console.Error, TimeProvider.System));
         }
 
         IReadOnlyList<JobInfo> jobs = [];
@@ -32,7 +39,7 @@ internal static class JobReporter
 
                         task.MaxValue = Math.Max(1, p.Total);
                         task.Value = p.Done;
-                        task.Description = Markup.Escape($"{p.Pipeline}: {p.Processed} ran, {p.Skipped} reused, {p.Failed} failed of {p.Total}");
+                        task.Description = Markup.Escape(Describe(p));
                     }
                 });
                 jobs = await work(progress);
@@ -62,4 +69,38 @@ internal static class JobReporter
     /// <summary>2 (job failure) if any job did not succeed.</summary>
     public static int ExitCode(IReadOnlyList<JobInfo> jobs) =>
         jobs.Any(j => j.State != JobState.Success) ? Core.ExitCodes.JobFailure : Core.ExitCodes.Ok;
+
+    private static string Describe(JobProgress p) => $"{p.Pipeline}: {p.Processed} ran, {p.Skipped} reused, {p.Failed} failed of {p.Total}";
+
+    /// <summary>
+    /// Progress as log lines: a job's first report (made once it is planned) and then at most one per
+    /// <see cref="LineInterval"/>. Written as reported, not posted as <see cref="Progress{T}"/> does, so every line
+    /// is out before the summary that follows the work.
+    /// </summary>
+    internal sealed class Lines(TextWriter writer, TimeProvider time) : IProgress<JobProgress>
+    {
+        private readonly Dictionary<string, long> lastLine = [];
+
+        public void Report(JobProgress value)
+        {
+            lock (lastLine)
+            {
+                var now = time.GetTimestamp();
+                if (!lastLine.TryGetValue(value.JobId, out var last))
+                {
+                    writer.WriteLine($"job {value.JobId[..12]} {value.Pipeline}: started, {value.Total} datum(s), {value.Skipped} reused, {value.Total - value.Done} to run");
+                }
+                else if (time.GetElapsedTime(last, now) >= LineInterval)
+                {
+                    writer.WriteLine($"job {value.JobId[..12]} {Describe(value)}");
+                }
+                else
+                {
+                    return;
+                }
+
+                lastLine[value.JobId] = now;
+            }
+        }
+    }
 }
