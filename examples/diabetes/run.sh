@@ -31,7 +31,7 @@ pipe list-file prediction master
 pipe get-file prediction master 1.csv
 
 echo "# exercise 3: a multiple regression model (bmi and ltg): the model and the predictions rerun"
-pipe update-pipeline -f model.pipeproj -p:Attributes="bmi ltg"
+pipe update-pipeline -f model.pipeproj -p:Attributes="bmi ltg" --reprocess
 pipe get-file model master model.txt
 pipe get-file prediction master 1.csv
 pipe list-job

@@ -74,11 +74,12 @@ internal sealed class ConsoleSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the page has navigated to <paramref name="url"/> (a glob). Not for its load event: the locators
-    /// that follow wait for what they read, and a page's load may wait on requests queued behind the open event
-    /// streams of the pages before it.
+    /// Waits until the page has navigated to <paramref name="url"/> (a glob) and its document is parsed. Not for its load
+    /// event: a page's load may wait on requests queued behind the open event streams of the pages before it. Not for
+    /// "commit" either: a wait that began as the new address was reported sometimes never saw that state (a CI run
+    /// timed out with the page at the address and idle); "domcontentloaded" always follows the address change.
     /// </summary>
-    public static Task ArrivedAsync(IPage page, string url) => page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+    public static Task ArrivedAsync(IPage page, string url) => page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {
