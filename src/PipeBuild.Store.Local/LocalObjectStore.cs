@@ -34,13 +34,18 @@ public sealed class LocalObjectStore : IObjectStore
 
     public async Task<byte[]?> TryReadAsync(string key, CancellationToken cancellationToken)
     {
+        var path = PathOf(key);
         try
         {
-            return await File.ReadAllBytesAsync(PathOf(key), cancellationToken);
+            return await File.ReadAllBytesAsync(path, cancellationToken);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
+        }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            throw StoreJson.Damaged(key, "it is a folder where a file belongs");
         }
     }
 
@@ -180,6 +185,10 @@ public sealed class LocalObjectStore : IObjectStore
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
+        }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            throw new PipeException(ErrorCodes.Corrupt, $"the store entry '{path}' is a folder where a file belongs; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
         }
     }
 

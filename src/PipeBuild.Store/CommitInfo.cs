@@ -3,7 +3,9 @@ namespace PipeBuild.Store;
 /// <summary>
 /// A commit: an immutable snapshot of a repo once <see cref="Finished"/> is set. The id is 32 hex digits of
 /// the SHA-256 of the commit's header (repo, branch, parent, start time, nonce), so it is known from the
-/// moment the commit starts and can be named while files are still being added.
+/// moment the commit starts and can be named while files are still being added. A finished commit carries its
+/// <see cref="Seal"/>, a hash of all its fields and its parent's seal (<see cref="CommitSeal"/>), so an edit of its
+/// document, or of any commit before it, is found when it is read.
 /// </summary>
 public sealed record CommitInfo
 {
@@ -14,6 +16,9 @@ public sealed record CommitInfo
     public required string Branch { get; init; }
 
     public string? Parent { get; init; }
+
+    /// <summary>The parent's <see cref="Seal"/> when this commit was made; null for a root, or a parent from before seals.</summary>
+    public string? ParentSeal { get; init; }
 
     /// <summary>Root tree hash.</summary>
     public required string Tree { get; init; }
@@ -31,6 +36,9 @@ public sealed record CommitInfo
     public string? Description { get; init; }
 
     public IReadOnlyList<CommitProvenance> Provenance { get; init; } = [];
+
+    /// <summary><see cref="CommitSeal.Of"/> this commit, set when it is finished; null while open, and in commits made before seals (store format 1).</summary>
+    public string? Seal { get; init; }
 
     public bool IsOpen => Finished is null;
 }

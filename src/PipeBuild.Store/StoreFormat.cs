@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PipeBuild.Core;
 
 namespace PipeBuild.Store;
@@ -6,49 +5,82 @@ namespace PipeBuild.Store;
 /// <summary>
 /// The version of a store's key layout and object formats (docs/store-format.md), kept in the document
 /// <see cref="StoreKeys.Format"/>: written when a store is created, checked whenever one is opened, so two builds
-/// of the tool never disagree silently about one store. A store from a newer tool is refused; a store without the
-/// document was written before it existed, in format 1, and gets it.
+/// of the tool never disagree silently about one store. A store from a newer tool is refused; an older one is
+/// upgraded in place when it is opened (format 1 to 2 rewrites nothing but this document: its commits stay
+/// unsealed, which <see cref="StoreFormatDocument.LegacyCommits"/> records for fsck).
 /// </summary>
 public static class StoreFormat
 {
     /// <summary>The format this build writes. Raise it (and describe the change in docs/store-format.md) with any change of a stored format.</summary>
-    public const int Current = 1;
+    public const int Current = 2;
 
     /// <summary>Writes the current format into a new store, or checks an existing one's (see <see cref="CheckAsync"/>).</summary>
     public static Task InitializeAsync(IObjectStore objects, CancellationToken cancellationToken) => CheckAsync(objects, cancellationToken);
 
-    /// <summary>The store's format, after checking that this build can read it; a store without one is given the current format.</summary>
+    /// <summary>The store's format, after checking that this build can read it and upgrading it to <see cref="Current"/> if it is older.</summary>
     /// <exception cref="PipeException"><see cref="ErrorCodes.StoreFormat"/>: the store is newer than this build, or its format document is damaged.</exception>
-    public static async Task<int> CheckAsync(IObjectStore objects, CancellationToken cancellationToken)
+    public static async Task<StoreFormatDocument> CheckAsync(IObjectStore objects, CancellationToken cancellationToken)
     {
-        var document = await objects.ReadDocumentAsync(StoreKeys.Format, cancellationToken);
-        if (document is null)
+        for (var attempt = 0; attempt < 10; attempt++)
         {
-            // Created before the format was recorded (those stores are format 1), or just now: record it. Losing the
-            // race to another writer is fine: it wrote the same.
-            await objects.TryWriteDocumentAsync(StoreKeys.Format, StoreJson.Serialize(new StoreFormatDocument(Current)), null, cancellationToken);
-            return Current;
+            var document = await objects.ReadDocumentAsync(StoreKeys.Format, cancellationToken);
+            StoreFormatDocument? stored = null;
+            if (document is not null)
+            {
+                stored = Parse(document.Content);
+                if (stored is not { Format: >= 1 })
+                {
+                    throw new PipeException(ErrorCodes.StoreFormat, $"{objects.Location}: the store's format document '{StoreKeys.Format}' is damaged; it should read {{\"format\":{Current}}}. Run 'dotnet pipe fsck'.");
+                }
+
+                if (stored.Format > Current)
+                {
+                    throw new PipeException(ErrorCodes.StoreFormat, $"{objects.Location}: the store has format {stored.Format}, written by a newer dotnet pipe; this one reads format {Current} and older. Update dotnet pipe ('dotnet tool update -g PipeBuild.Tool').");
+                }
+
+                if (stored.Format == Current)
+                {
+                    return stored;
+                }
+            }
+
+            // A new store, one from before the format was recorded (format 1), or an older format: record the current
+            // one. Commits made before format 2 have no seals; a store that may hold some says so.
+            var legacy = stored is not null || await objects.ListAsync(StoreKeys.ReposPrefix, cancellationToken).AnyAsync(cancellationToken);
+            var upgraded = new StoreFormatDocument(Current, legacy ? true : null);
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Format, StoreJson.Serialize(upgraded), document?.Version, cancellationToken) is not null)
+            {
+                return upgraded;
+            }
+
+            // Another process wrote it meanwhile: read what it wrote.
         }
 
-        var format = Parse(document.Content);
-        if (format is not { } version || version < 1)
-        {
-            throw new PipeException(ErrorCodes.StoreFormat, $"{objects.Location}: the store's format document '{StoreKeys.Format}' is damaged; it should read {{\"format\":{Current}}}. Run 'dotnet pipe fsck'.");
-        }
-
-        if (version > Current)
-        {
-            throw new PipeException(ErrorCodes.StoreFormat, $"{objects.Location}: the store has format {version}, written by a newer dotnet pipe; this one reads format {Current} and older. Update dotnet pipe ('dotnet tool update -g PipeBuild.Tool').");
-        }
-
-        return version;
+        throw new PipeException(ErrorCodes.Contention, $"{objects.Location}: the store's format document kept changing while it was being read; try again.");
     }
 
-    private static int? Parse(byte[] content)
+    /// <summary>Records that the store holds commits from before seals (a sync copied some from an upgraded store), so fsck accepts them.</summary>
+    public static async Task AdmitLegacyCommitsAsync(IObjectStore objects, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var current = await CheckAsync(objects, cancellationToken);
+            var document = await objects.ReadDocumentAsync(StoreKeys.Format, cancellationToken);
+            if (current.LegacyCommits == true
+                || await objects.TryWriteDocumentAsync(StoreKeys.Format, StoreJson.Serialize(current with { LegacyCommits = true }), document?.Version, cancellationToken) is not null)
+            {
+                return;
+            }
+        }
+
+        throw new PipeException(ErrorCodes.Contention, $"{objects.Location}: the store's format document kept changing while it was being written; try again.");
+    }
+
+    private static StoreFormatDocument? Parse(byte[] content)
     {
         try
         {
-            return StoreJson.Deserialize<StoreFormatDocument>(content, StoreKeys.Format).Format;
+            return StoreJson.Deserialize<StoreFormatDocument>(content, StoreKeys.Format);
         }
         catch (PipeException e) when (e.Code == ErrorCodes.Corrupt)
         {
@@ -58,4 +90,6 @@ public static class StoreFormat
 }
 
 /// <summary>The content of <see cref="StoreKeys.Format"/>.</summary>
-public sealed record StoreFormatDocument(int Format);
+/// <param name="Format">The format version.</param>
+/// <param name="LegacyCommits">True in a store upgraded from format 1: commits without a seal may be from before seals. Absent in a store created sealed, where every finished commit must carry one.</param>
+public sealed record StoreFormatDocument(int Format, bool? LegacyCommits = null);

@@ -32,6 +32,7 @@ public sealed partial class StoreJson : JsonSerializerContext
         }
     }
 
-    private static PipeException Damaged(string key, string reason) =>
+    /// <summary>The error for a store document that cannot be what its key says: it names the key and what to do.</summary>
+    public static PipeException Damaged(string key, string reason) =>
         new(ErrorCodes.Corrupt, $"the store document '{key}' is damaged ({reason}); run 'dotnet pipe fsck', and restore it from a copy of the store or 'store sync'.", ExitCodes.InternalError);
 }

@@ -28,4 +28,11 @@ public static class StoreKeys
 
     public static string OpenCommitsOf(string repo) => $"open/{repo}/";
 
+    /// <summary>A commit id is 32 lowercase hex digits (docs/store-format.md): anything else in a commit's place is damage, never a key to follow.</summary>
+    public static bool IsCommitId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>Whether <paramref name="key"/> is shaped as <see cref="Object"/> makes them (fsck and gc meet anything else in the objects folder).</summary>
+    public static bool IsObjectKey(string key) =>
+        key.Length == 73 && key.StartsWith(ObjectsPrefix, StringComparison.Ordinal) && key[10] == '/' && HashOfObjectKey(key).All(char.IsAsciiHexDigitLower);
+
 }

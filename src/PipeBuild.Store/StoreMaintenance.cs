@@ -20,6 +20,12 @@ public sealed class StoreMaintenance(VersionStore store)
         var objectCount = 0;
         await foreach (var key in Objects.ListAsync(StoreKeys.ObjectsPrefix, cancellationToken))
         {
+            if (!StoreKeys.IsObjectKey(key))
+            {
+                problems.Add($"'{key}' in the objects folder is not an object (objects are objects/HH/62 more hex digits); move it away.");
+                continue;
+            }
+
             objectCount++;
             var hash = StoreKeys.HashOfObjectKey(key);
             try
@@ -33,16 +39,30 @@ public sealed class StoreMaintenance(VersionStore store)
             }
         }
 
+        var legacy = (await StoreFormat.CheckAsync(Objects, cancellationToken)).LegacyCommits == true;
         var commits = 0;
         await foreach (var repoKey in Objects.ListAsync(StoreKeys.ReposPrefix, cancellationToken))
         {
             // A damaged document is reported and the check goes on: fsck is what a user runs when things fail.
             var repo = repoKey[StoreKeys.ReposPrefix.Length..];
-            try
+            if (!Names.IsValid(repo))
             {
-                await store.GetRepoAsync(repo, cancellationToken);
-                foreach (var branch in await store.ListBranchesAsync(repo, cancellationToken))
+                problems.Add($"'{repoKey}' is not a repo document: '{repo}' is not a repo name; move it away.");
+                continue;
+            }
+
+            if (!await Reported(problems, () => store.GetRepoAsync(repo, cancellationToken)))
+            {
+                continue;
+            }
+
+            await foreach (var branchKey in Objects.ListAsync(StoreKeys.BranchesOf(repo), cancellationToken))
+            {
+                var name = branchKey[StoreKeys.BranchesOf(repo).Length..];
+                await Reported(problems, async () =>
                 {
+                    var branch = await store.TryGetBranchAsync(repo, name, cancellationToken)
+                        ?? throw StoreJson.Damaged(branchKey, "it is not a branch name");
                     foreach (var id in new[] { branch.Head, branch.Open }.OfType<string>())
                     {
                         if (!await Objects.ExistsAsync(StoreKeys.Commit(repo, id), cancellationToken)
@@ -51,26 +71,82 @@ public sealed class StoreMaintenance(VersionStore store)
                             problems.Add($"branch {repo}@{branch.Name} points at commit {id}, which does not exist.");
                         }
                     }
-                }
-            }
-            catch (PipeException e) when (e.Code == ErrorCodes.Corrupt)
-            {
-                problems.Add(e.Message);
+
+                    return branch;
+                });
             }
 
+            var history = new Dictionary<string, CommitInfo>(StringComparer.Ordinal);
             await foreach (var commit in CommitsAsync(repo, cancellationToken, problems))
             {
                 commits++;
-                if (commit.Parent is { } parent && !await Objects.ExistsAsync(StoreKeys.Commit(repo, parent), cancellationToken))
-                {
-                    problems.Add($"commit {repo}@{commit.Id} has parent {parent}, which does not exist.");
-                }
-
+                history.TryAdd(commit.Id, commit);
                 await CheckReachableAsync(new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree), $"{repo}@{commit.Id}:/", verified, problems, cancellationToken);
             }
+
+            CheckHistory(repo, history, legacy, problems);
         }
 
         return new FsckReport(commits, objectCount, problems);
+    }
+
+    /// <summary>
+    /// The links between a repo's commits: every finished commit sealed (unless the store is older than seals, and then
+    /// at least every commit made on a sealed one), each parent present and still the commit its child was made on,
+    /// and no history that loops.
+    /// </summary>
+    private static void CheckHistory(string repo, Dictionary<string, CommitInfo> history, bool legacy, List<string> problems)
+    {
+        foreach (var commit in history.Values.OrderBy(c => c.Id, StringComparer.Ordinal))
+        {
+            var parent = commit.Parent is { } parentId ? history.GetValueOrDefault(parentId) : null;
+            if (commit.Parent is not null && parent is null)
+            {
+                problems.Add($"commit {repo}@{commit.Id} has parent {commit.Parent}, which does not exist (or is damaged).");
+            }
+
+            if (!commit.IsOpen && commit.Seal is null && (!legacy || parent?.Seal is not null))
+            {
+                problems.Add($"commit {repo}@{commit.Id} has no seal: its document was written by hand or its seal removed ('{StoreKeys.Commit(repo, commit.Id)}').");
+            }
+
+            if (parent is not null && commit.ParentSeal is { } expected && expected != parent.Seal)
+            {
+                problems.Add($"commit {repo}@{commit.Id} was made on a parent {parent.Id} whose seal was {expected}; it is now {parent.Seal ?? "missing"}: the parent was changed.");
+            }
+        }
+
+        // Loops: follow each commit's parents until a root, a missing parent, or a commit already known to end well.
+        var ends = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var start in history.Keys.Order(StringComparer.Ordinal))
+        {
+            var path = new HashSet<string>(StringComparer.Ordinal);
+            for (var id = start; id is not null && !ends.Contains(id) && history.TryGetValue(id, out var commit); id = commit.Parent)
+            {
+                if (!path.Add(id))
+                {
+                    problems.Add($"the history of {repo} loops: commit {id} is its own ancestor (see its parent in '{StoreKeys.Commit(repo, id)}').");
+                    break;
+                }
+            }
+
+            ends.UnionWith(path);
+        }
+    }
+
+    /// <summary>Runs <paramref name="check"/>; a damaged document it meets is one more problem, and false.</summary>
+    private static async Task<bool> Reported<T>(List<string> problems, Func<Task<T>> check)
+    {
+        try
+        {
+            await check();
+            return true;
+        }
+        catch (PipeException e) when (e.Code is ErrorCodes.Corrupt or ErrorCodes.InvalidPath or ErrorCodes.CommitNotFound)
+        {
+            problems.Add(e.Message);
+            return false;
+        }
     }
 
     /// <summary>
@@ -99,7 +175,7 @@ public sealed class StoreMaintenance(VersionStore store)
         var cutoff = DateTimeOffset.UtcNow - grace;
         await foreach (var key in Objects.ListAsync(StoreKeys.ObjectsPrefix, cancellationToken))
         {
-            if (reachable.Contains(StoreKeys.HashOfObjectKey(key)))
+            if (!StoreKeys.IsObjectKey(key) || reachable.Contains(StoreKeys.HashOfObjectKey(key)))
             {
                 continue;
             }
@@ -138,7 +214,7 @@ public sealed class StoreMaintenance(VersionStore store)
                 CommitInfo commit;
                 try
                 {
-                    commit = StoreJson.Deserialize<CommitInfo>(data, key);
+                    commit = CommitSeal.Read(data, key, repo, key[prefix.Length..]);
                 }
                 catch (PipeException e) when (problems is not null && e.Code == ErrorCodes.Corrupt)
                 {

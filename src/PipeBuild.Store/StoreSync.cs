@@ -74,11 +74,22 @@ public sealed class StoreSync(VersionStore source, VersionStore destination, IPr
     private async Task CopyHistoryAsync(string repo, string head, CancellationToken cancellationToken)
     {
         var missing = new List<CommitInfo>();
-        for (string? id = head; id is not null && !await To.ExistsAsync(StoreKeys.Commit(repo, id), cancellationToken);)
+        if (!await To.ExistsAsync(StoreKeys.Commit(repo, head), cancellationToken))
         {
-            var commit = await source.GetCommitAsync(repo, id, cancellationToken);
-            missing.Add(commit);
-            id = commit.Parent;
+            await foreach (var commit in source.HistoryAsync(await source.GetCommitAsync(repo, head, cancellationToken), cancellationToken))
+            {
+                if (await To.ExistsAsync(StoreKeys.Commit(repo, commit.Id), cancellationToken))
+                {
+                    break;
+                }
+
+                missing.Add(commit);
+            }
+        }
+
+        if (missing.Any(c => !c.IsOpen && c.Seal is null))
+        {
+            await StoreFormat.AdmitLegacyCommitsAsync(To, cancellationToken);
         }
 
         for (var i = missing.Count - 1; i >= 0; i--)
@@ -169,19 +180,27 @@ public sealed class StoreSync(VersionStore source, VersionStore destination, IPr
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="descendant"/> or one of its parents in <paramref name="store"/>.</summary>
     private static async Task<bool> IsAncestorAsync(VersionStore store, string repo, string ancestor, string descendant, CancellationToken cancellationToken)
     {
-        for (string? id = descendant; id is not null;)
+        if (descendant == ancestor)
         {
-            if (id == ancestor)
+            return true;
+        }
+
+        if (!await store.Objects.ExistsAsync(StoreKeys.Commit(repo, descendant), cancellationToken))
+        {
+            return false;
+        }
+
+        await foreach (var commit in store.HistoryAsync(await store.GetCommitAsync(repo, descendant, cancellationToken), cancellationToken))
+        {
+            if (commit.Id == ancestor)
             {
                 return true;
             }
 
-            if (!await store.Objects.ExistsAsync(StoreKeys.Commit(repo, id), cancellationToken))
+            if (commit.Parent is { } parent && !await store.Objects.ExistsAsync(StoreKeys.Commit(repo, parent), cancellationToken))
             {
-                return false;
+                return false; // the history stops where this store's copy of it does
             }
-
-            id = (await store.GetCommitAsync(repo, id, cancellationToken)).Parent;
         }
 
         return false;

@@ -39,7 +39,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         Names.Validate(name, "repo");
         var document = await objects.ReadDocumentAsync(StoreKeys.Repo(name), cancellationToken)
             ?? throw new PipeException(ErrorCodes.RepoNotFound, $"repo '{name}' not found. 'dotnet pipe repo list' shows the repos; 'dotnet pipe repo create {name}' makes it.");
-        return StoreJson.Deserialize<RepoInfo>(document.Content, StoreKeys.Repo(name));
+        return ReadRepo(document.Content, StoreKeys.Repo(name), name);
     }
 
     public async Task<IReadOnlyList<RepoInfo>> ListReposAsync(CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var document = await objects.ReadDocumentAsync(key, cancellationToken);
             if (document is not null)
             {
-                repos.Add(StoreJson.Deserialize<RepoInfo>(document.Content, key));
+                repos.Add(ReadRepo(document.Content, key, key[StoreKeys.ReposPrefix.Length..]));
             }
         }
 
@@ -202,10 +202,14 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     /// <summary>A commit by its full id: finished, or still open.</summary>
     public async Task<CommitInfo> GetCommitAsync(string repo, string id, CancellationToken cancellationToken)
     {
-        var data = await objects.TryReadAsync(StoreKeys.Commit(repo, id), cancellationToken)
-            ?? await objects.TryReadAsync(StoreKeys.OpenCommit(repo, id), cancellationToken)
+        if (await objects.TryReadAsync(StoreKeys.Commit(repo, id), cancellationToken) is { } finished)
+        {
+            return CommitSeal.Read(finished, StoreKeys.Commit(repo, id), repo, id);
+        }
+
+        var open = await objects.TryReadAsync(StoreKeys.OpenCommit(repo, id), cancellationToken)
             ?? throw new PipeException(ErrorCodes.CommitNotFound, $"commit {id} of repo '{repo}' not found; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
-        return StoreJson.Deserialize<CommitInfo>(data, StoreKeys.Commit(repo, id));
+        return CommitSeal.Read(open, StoreKeys.OpenCommit(repo, id), repo, id);
     }
 
     /// <summary>The commits of a branch (or of every branch), newest first.</summary>
@@ -224,15 +228,52 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         var seen = new Dictionary<string, CommitInfo>();
         foreach (var head in heads)
         {
-            for (string? id = head; id is not null && !seen.ContainsKey(id) && seen.Count < limit;)
+            if (seen.ContainsKey(head))
             {
-                var commit = await GetCommitAsync(repo, id, cancellationToken);
-                seen[id] = commit;
-                id = commit.Parent;
+                continue;
+            }
+
+            await foreach (var commit in HistoryAsync(await GetCommitAsync(repo, head, cancellationToken), cancellationToken))
+            {
+                if (seen.Count >= limit || !seen.TryAdd(commit.Id, commit))
+                {
+                    break; // the rest of this history was listed from another branch
+                }
             }
         }
 
         return [.. seen.Values.OrderByDescending(c => c.Started).Take(limit)];
+    }
+
+    /// <summary>
+    /// <paramref name="commit"/>, then its parent, and so on to the first commit. Each parent must match the seal its
+    /// child recorded, and a parent seen before (a loop, which only an edited store can hold) ends the walk: both are
+    /// <see cref="ErrorCodes.Corrupt"/>, so no walk of history reads a changed commit or runs for ever.
+    /// </summary>
+    public async IAsyncEnumerable<CommitInfo> HistoryAsync(CommitInfo commit, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (CommitInfo? current = commit; current is not null;)
+        {
+            if (!seen.Add(current.Id))
+            {
+                throw StoreJson.Damaged(StoreKeys.Commit(commit.Repo, current.Id), $"the history of {commit.Repo}@{commit.Id} comes back to it, a loop");
+            }
+
+            yield return current;
+            if (current.Parent is not { } parentId)
+            {
+                break;
+            }
+
+            var parent = await GetCommitAsync(current.Repo, parentId, cancellationToken);
+            if (current.ParentSeal is { } expected && expected != parent.Seal)
+            {
+                throw StoreJson.Damaged(StoreKeys.Commit(current.Repo, parentId), $"it is not the commit {current.Id} was made on: its seal changed");
+            }
+
+            current = parent;
+        }
     }
 
     public async Task<CommitInfo> StartCommitAsync(string repo, string branch, string? description, CancellationToken cancellationToken)
@@ -360,7 +401,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             }
 
             var (tree, size) = await editor.SaveAsync(cancellationToken);
-            var commit = NewCommit(repo, target.Base, parent, description) with { Tree = tree, Size = size, Origin = origin.Origin, Provenance = origin.Provenance };
+            var commit = CommitSeal.Seal(NewCommit(repo, target.Base, parent, description) with { Tree = tree, Size = size, Origin = origin.Origin, Provenance = origin.Provenance });
             var commitKey = StoreKeys.Commit(repo, commit.Id);
             await objects.PutIfAbsentAsync(commitKey, StoreJson.Serialize(commit), cancellationToken);
             await objects.FlushAsync(cancellationToken);
@@ -550,7 +591,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             return (false, null); // finished meanwhile
         }
 
-        var commit = StoreJson.Deserialize<CommitInfo>(document.Content, key);
+        var commit = CommitSeal.Read(document.Content, key, repo, id);
         if (!commit.IsOpen)
         {
             await FreezeAsync(commit, cancellationToken); // a finish is under way (or crashed): complete it
@@ -580,7 +621,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var finished = await objects.TryReadAsync(StoreKeys.Commit(repo, id), cancellationToken);
             if (finished is not null)
             {
-                var commit = StoreJson.Deserialize<CommitInfo>(finished, StoreKeys.Commit(repo, id));
+                var commit = CommitSeal.Read(finished, StoreKeys.Commit(repo, id), repo, id);
                 await CompleteFinishAsync(repo, commit, cancellationToken);
                 return commit;
             }
@@ -588,7 +629,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var key = StoreKeys.OpenCommit(repo, id);
             var open = await objects.ReadDocumentAsync(key, cancellationToken)
                 ?? throw new PipeException(ErrorCodes.CommitNotFound, $"open commit {id} of repo '{repo}' not found.");
-            var marked = StoreJson.Deserialize<CommitInfo>(open.Content, key);
+            var marked = CommitSeal.Read(open.Content, key, repo, id);
             if (marked.IsOpen)
             {
                 marked = marked with { Finished = time.GetUtcNow(), Description = description ?? marked.Description };
@@ -606,7 +647,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
     private async Task<CommitInfo> FreezeAsync(CommitInfo marked, CancellationToken cancellationToken)
     {
-        await objects.PutIfAbsentAsync(StoreKeys.Commit(marked.Repo, marked.Id), StoreJson.Serialize(marked), cancellationToken);
+        await objects.PutIfAbsentAsync(StoreKeys.Commit(marked.Repo, marked.Id), StoreJson.Serialize(CommitSeal.Seal(marked)), cancellationToken);
         await objects.FlushAsync(cancellationToken);
         var frozen = await GetCommitAsync(marked.Repo, marked.Id, cancellationToken);
         await CompleteFinishAsync(marked.Repo, frozen, cancellationToken);
@@ -620,7 +661,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         {
             var key = StoreKeys.Branch(repo, commit.Branch);
             var branch = await objects.ReadDocumentAsync(key, cancellationToken);
-            if (branch is not null && StoreJson.Deserialize<BranchDocument>(branch.Content, key).Open == commit.Id)
+            if (branch is not null && ReadBranch(branch.Content, key).Open == commit.Id)
             {
                 if (await objects.TryWriteDocumentAsync(key, StoreJson.Serialize(new BranchDocument(commit.Id, null)), branch.Version, cancellationToken) is null)
                 {
@@ -648,11 +689,11 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             return null;
         }
 
-        var value = StoreJson.Deserialize<BranchDocument>(document.Content, StoreKeys.Branch(repo, branch));
+        var value = ReadBranch(document.Content, StoreKeys.Branch(repo, branch));
         if (value.Open is { } open && await objects.TryReadAsync(StoreKeys.Commit(repo, open), cancellationToken) is { } finished)
         {
             // A finish was interrupted after freezing the commit: complete it, then read again.
-            await CompleteFinishAsync(repo, StoreJson.Deserialize<CommitInfo>(finished, StoreKeys.Commit(repo, open)), cancellationToken);
+            await CompleteFinishAsync(repo, CommitSeal.Read(finished, StoreKeys.Commit(repo, open), repo, open), cancellationToken);
             return await ReadBranchAsync(repo, branch, cancellationToken);
         }
 
@@ -697,21 +738,24 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
     private async Task<CommitInfo> AncestorAsync(CommitInfo commit, int count, CommitRef reference, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < count; i++)
+        var steps = 0;
+        await foreach (var ancestor in HistoryAsync(commit, cancellationToken))
         {
-            commit = commit.Parent is { } parent ? await GetCommitAsync(commit.Repo, parent, cancellationToken)
-                : throw new PipeException(ErrorCodes.CommitNotFound, $"'{reference}' goes back further than the history of '{reference.Repo}@{reference.Base}' ({i} commit(s) before it).");
+            if (steps++ == count)
+            {
+                return ancestor;
+            }
         }
 
-        return commit;
+        throw new PipeException(ErrorCodes.CommitNotFound, $"'{reference}' goes back further than the history of '{reference.Repo}@{reference.Base}' ({steps - 1} commit(s) before it).");
     }
 
     private async Task<CommitInfo> NthFromOldestAsync(CommitInfo commit, int n, CommitRef reference, CancellationToken cancellationToken)
     {
-        var chain = new List<CommitInfo> { commit };
-        while (chain[^1].Parent is { } parent)
+        var chain = new List<CommitInfo>();
+        await foreach (var ancestor in HistoryAsync(commit, cancellationToken))
         {
-            chain.Add(await GetCommitAsync(commit.Repo, parent, cancellationToken));
+            chain.Add(ancestor);
         }
 
         return n <= chain.Count ? chain[^n]
@@ -739,12 +783,32 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             Repo = repo,
             Branch = branch,
             Parent = parent?.Id,
+            ParentSeal = parent?.Seal,
             Tree = parent?.Tree ?? ContentStore.EmptyTree,
             Size = parent?.Size ?? 0,
             Started = now,
             Finished = now,
             Description = description,
         };
+    }
+
+    private static RepoInfo ReadRepo(ReadOnlySpan<byte> data, string key, string name) =>
+        StoreJson.Deserialize<RepoInfo>(data, key) is var repo && repo.Name == name ? repo
+            : throw StoreJson.Damaged(key, $"it names repo '{repo.Name}'");
+
+    /// <summary>A branch document, whose commits must be commit ids: a head such as '../x' is damage, not a path to follow.</summary>
+    private static BranchDocument ReadBranch(ReadOnlySpan<byte> data, string key)
+    {
+        var branch = StoreJson.Deserialize<BranchDocument>(data, key);
+        foreach (var id in new[] { branch.Head, branch.Open })
+        {
+            if (id is not null && !StoreKeys.IsCommitId(id))
+            {
+                throw StoreJson.Damaged(key, $"'{id}' is not a commit id");
+            }
+        }
+
+        return branch;
     }
 
     private static BranchInfo ToBranch(string repo, string name, BranchDocument document) => new(repo, name, document.Head, document.Open);

@@ -27,10 +27,11 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
-    public void The_store_format_is_version_1()
+    public void The_store_format_is_version_2()
     {
-        Assert.Equal(1, StoreFormat.Current);
-        Assert.Equal("""{"format":1}""", Encoding.UTF8.GetString(StoreJson.Serialize(new StoreFormatDocument(StoreFormat.Current))));
+        Assert.Equal(2, StoreFormat.Current);
+        Assert.Equal("""{"format":2}""", Encoding.UTF8.GetString(StoreJson.Serialize(new StoreFormatDocument(StoreFormat.Current))));
+        Assert.Equal("""{"format":2,"legacyCommits":true}""", Encoding.UTF8.GetString(StoreJson.Serialize(new StoreFormatDocument(StoreFormat.Current, true))));
     }
 
     [Fact]
@@ -85,14 +86,15 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
-    public void A_commit_is_a_json_document_with_fields_in_a_fixed_order()
+    public void A_commit_is_a_json_document_with_fields_in_a_fixed_order_sealed_by_a_hash_of_them()
     {
-        var commit = new CommitInfo
+        var commit = CommitSeal.Seal(new CommitInfo
         {
             Id = "0123456789abcdef0123456789abcdef",
             Repo = "data",
             Branch = "master",
             Parent = "fedcba9876543210fedcba9876543210",
+            ParentSeal = "5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal",
             Tree = ContentStore.EmptyTree,
             Size = 42,
             Started = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero),
@@ -100,8 +102,21 @@ public sealed class StoredFormatGoldenTests : IDisposable
             Origin = "pipeline:p",
             Description = "d",
             Provenance = [new CommitProvenance("in", "master", "00112233445566778899aabbccddeeff")],
-        };
-        Pin("{\"id\":\"0123456789abcdef0123456789abcdef\",\"repo\":\"data\",\"branch\":\"master\",\"parent\":\"fedcba9876543210fedcba9876543210\",\"tree\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"size\":42,\"started\":\"2026-12-03T10:00:00+00:00\",\"finished\":\"2026-12-03T10:00:01+00:00\",\"origin\":\"pipeline:p\",\"description\":\"d\",\"provenance\":[{\"repo\":\"in\",\"branch\":\"master\",\"commit\":\"00112233445566778899aabbccddeeff\"}],\"isOpen\":false}", Encoding.UTF8.GetString(StoreJson.Serialize(commit)));
+        });
+        Pin("4e34745f1de5f24e7a7f2c2a2e19ff16933c3c0ecbb6947ead87221bac632872", commit.Seal!);
+        Pin("{\"id\":\"0123456789abcdef0123456789abcdef\",\"repo\":\"data\",\"branch\":\"master\",\"parent\":\"fedcba9876543210fedcba9876543210\",\"parentSeal\":\"5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal5eal\",\"tree\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"size\":42,\"started\":\"2026-12-03T10:00:00+00:00\",\"finished\":\"2026-12-03T10:00:01+00:00\",\"origin\":\"pipeline:p\",\"description\":\"d\",\"provenance\":[{\"repo\":\"in\",\"branch\":\"master\",\"commit\":\"00112233445566778899aabbccddeeff\"}],\"seal\":\"" + commit.Seal + "\",\"isOpen\":false}", Encoding.UTF8.GetString(StoreJson.Serialize(commit)));
+
+        // Every field is sealed: a change to any one is seen.
+        foreach (var changed in new[]
+        {
+            commit with { Tree = new string('0', 64) }, commit with { Size = 43 }, commit with { Parent = null }, commit with { ParentSeal = null },
+            commit with { Id = "1123456789abcdef0123456789abcdef" }, commit with { Branch = "dev" }, commit with { Description = null },
+            commit with { Finished = commit.Finished!.Value.AddTicks(1) }, commit with { Origin = "user" }, commit with { Provenance = [] },
+        })
+        {
+            Assert.NotEqual(commit.Seal, CommitSeal.Of(changed));
+        }
+
         Assert.Equal("""{"head":"0123456789abcdef0123456789abcdef"}""", Encoding.UTF8.GetString(StoreJson.Serialize(new BranchDocument(commit.Id, null))));
     }
 

@@ -16,20 +16,28 @@ public sealed class StoreFormatTests : IDisposable
     public async Task A_new_store_records_the_current_format()
     {
         await StoreFormat.InitializeAsync(store, default);
-        Assert.Equal("""{"format":1}""", File.ReadAllText(temp.Combine("store", "format")));
-        Assert.Equal(StoreFormat.Current, await StoreFormat.CheckAsync(store, default));
+        Assert.Equal("""{"format":2}""", File.ReadAllText(temp.Combine("store", "format")));
+        Assert.Equal(new StoreFormatDocument(StoreFormat.Current), await StoreFormat.CheckAsync(store, default));
     }
 
     [Fact]
-    public async Task A_store_from_before_the_format_document_is_read_as_format_1_and_gets_it()
+    public async Task A_store_from_before_the_format_document_is_upgraded_and_may_hold_unsealed_commits()
     {
-        await store.TryWriteDocumentAsync("refs/data/master", "{}"u8.ToArray(), null, default);
-        Assert.Equal(1, await StoreFormat.CheckAsync(store, default));
-        Assert.True(File.Exists(temp.Combine("store", "format")));
+        await store.TryWriteDocumentAsync("repos/data", """{"name":"data"}"""u8.ToArray(), null, default);
+        Assert.Equal(new StoreFormatDocument(2, LegacyCommits: true), await StoreFormat.CheckAsync(store, default));
+        Assert.Equal("""{"format":2,"legacyCommits":true}""", File.ReadAllText(temp.Combine("store", "format")));
+    }
+
+    [Fact]
+    public async Task A_format_1_store_is_upgraded_in_place()
+    {
+        await store.TryWriteDocumentAsync(StoreKeys.Format, """{"format":1}"""u8.ToArray(), null, default);
+        Assert.Equal(new StoreFormatDocument(2, LegacyCommits: true), await StoreFormat.CheckAsync(store, default));
+        Assert.Equal("""{"format":2,"legacyCommits":true}""", File.ReadAllText(temp.Combine("store", "format")));
     }
 
     [Theory]
-    [InlineData("""{"format":2}""", "the store has format 2, written by a newer dotnet pipe; this one reads format 1 and older")]
+    [InlineData("""{"format":3}""", "the store has format 3, written by a newer dotnet pipe; this one reads format 2 and older")]
     [InlineData("garbage{{", "is damaged")]
     [InlineData("""{"format":0}""", "is damaged")]
     public async Task A_newer_or_damaged_format_is_refused_naming_both_versions(string content, string message)

@@ -114,9 +114,8 @@ public sealed class StoreMaintenanceTests : IDisposable
         var forgedHash = ContentHash.Of(forged);
         await t.Objects.PutIfAbsentAsync(StoreKeys.Object(forgedHash), forged, None);
         var commitFile = Path.Combine(t.Root, StoreKeys.Commit("data", head.Id).Replace('/', Path.DirectorySeparatorChar));
-        var commit = JsonNode.Parse(await File.ReadAllTextAsync(commitFile))!;
-        commit["tree"] = forgedHash;
-        await File.WriteAllTextAsync(commitFile, commit.ToJsonString());
+        // Sealed as it would be had a tool written it (a hostile store pulled from): the tree itself is what is wrong.
+        await File.WriteAllBytesAsync(commitFile, StoreJson.Serialize(CommitSeal.Seal(head with { Tree = forgedHash })));
 
         var report = await new StoreMaintenance(t.Versions).FsckAsync(None);
 

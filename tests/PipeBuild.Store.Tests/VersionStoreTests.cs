@@ -195,7 +195,7 @@ public sealed class VersionStoreTests : IDisposable
         // Ids are random, so two that share a prefix are planted (as dangling commits) rather than waited for.
         foreach (var id in new[] { "abcd1111111111111111111111111111", "abcd2222222222222222222222222222" })
         {
-            var twin = real with { Id = id, Parent = null };
+            var twin = CommitSeal.Seal(real with { Id = id, Parent = null, ParentSeal = null });
             await t.Objects.PutIfAbsentAsync(StoreKeys.Commit("data", id), StoreJson.Serialize(twin), None);
         }
 

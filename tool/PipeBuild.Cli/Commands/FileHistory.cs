@@ -41,24 +41,31 @@ internal static class FileHistory
     {
         var reference = s.Ref(text);
         var path = reference.NormalizedPath;
-        var commit = await s.Store.ResolveAsync(reference, ct);
-        var entry = await s.Store.GetExistingEntryAsync(commit, path, ct);
         var versions = new List<FileVersion>();
-        while (versions.Count < limit)
+        void Add(CommitInfo commit, TreeEntry entry) =>
+            versions.Add(new FileVersion(commit.Id, commit.Branch, RepoPath.Display(path), entry.IsDirectory ? "dir" : "file", commit.Finished ?? commit.Started, entry.Size, entry.Hash));
+
+        // Newest first: a commit is a version when its entry differs from its parent's.
+        (CommitInfo Commit, TreeEntry? Entry)? newer = null;
+        await foreach (var commit in s.Store.HistoryAsync(await s.Store.ResolveAsync(reference, ct), ct))
         {
-            var parent = commit.Parent is { } id ? await s.Store.GetCommitAsync(commit.Repo, id, ct) : null;
-            var before = parent is null ? null : await s.Store.GetEntryAsync(parent, path, ct);
-            if (entry is not null && before?.Digest != entry.Digest)
+            var entry = newer is null ? await s.Store.GetExistingEntryAsync(commit, path, ct) : await s.Store.GetEntryAsync(commit, path, ct);
+            if (newer is { Entry: { } changed } later && entry?.Digest != changed.Digest)
             {
-                versions.Add(new FileVersion(commit.Id, commit.Branch, RepoPath.Display(path), entry.IsDirectory ? "dir" : "file", commit.Finished ?? commit.Started, entry.Size, entry.Hash));
+                Add(later.Commit, changed);
             }
 
-            if (parent is null)
+            if (versions.Count >= limit)
             {
                 break;
             }
 
-            (commit, entry) = (parent, before);
+            newer = (commit, entry);
+        }
+
+        if (versions.Count < limit && newer is { Entry: { } first } oldest)
+        {
+            Add(oldest.Commit, first); // the first commit of the history has the path: it wrote it
         }
 
         s.Out.Write(versions, v => (["COMMIT", "NAME", "TYPE", "COMMITTED", "SIZE", "HASH"], v.Select(x => new[]
