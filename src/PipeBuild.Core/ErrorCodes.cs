@@ -17,6 +17,7 @@ public static class ErrorCodes
     public const string Timeout = "PIPE1009";
     public const string ConsoleCannotListen = "PIPE1010";
     public const string S3GatewayNeedsKeys = "PIPE1011";
+    public const string OutputUnwritable = "PIPE1012";
 
     public const string MalformedProjectFile = "PIPE2001";
     public const string InvalidPipelineValue = "PIPE2002";

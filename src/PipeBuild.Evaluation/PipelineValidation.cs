@@ -62,6 +62,7 @@ internal static partial class PipelineValidation
                 throw PipelineErrors.Invalid(where, $"a {Kind(input)} input has no inputs.", "Give it at least one repo input.");
             case CrossInput cross:
                 cross.Inputs.ToList().ForEach(i => Input(i, where));
+                DistinctNames(cross.Inputs, "cross", where);
                 break;
             case UnionInput union:
                 union.Inputs.ToList().ForEach(i => Input(i, where));
@@ -69,10 +70,28 @@ internal static partial class PipelineValidation
             case JoinInput join:
                 // Without a JoinOn every file has the empty key, so all of them join (Pachyderm's workers do the same).
                 join.Inputs.ToList().ForEach(i => Input(i, where));
+                DistinctNames(join.Inputs, "join", where);
                 break;
             case GroupInput group:
                 Keyed(group.Inputs, p => p.GroupBy, "group", "GroupBy", "/(*)-*.csv", where);
+                DistinctNames(group.Inputs, "group", where);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The parts of a cross, join or group meet in one datum, each under /pfs/NAME: two with one name would write the
+    /// same folder. (A union's parts may share a name: a datum holds one of them.)
+    /// </summary>
+    private static void DistinctNames(IEnumerable<PipelineInput> parts, string kind, string where)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var names in parts.Select(p => p.Leaves().Select(l => l.InputName).ToHashSet(StringComparer.Ordinal)))
+        {
+            if (names.FirstOrDefault(n => !seen.Add(n)) is { } twice)
+            {
+                throw PipelineErrors.Invalid(where, $"two inputs of a {kind} input are named '{twice}': both would be /pfs/{twice}.", "Give one of them another Name (PipeInput's Name metadata, or \"name\" in a spec file).");
+            }
         }
     }
 

@@ -7,7 +7,8 @@ namespace PipeBuild.Cli.Tests;
 /// <summary>Every kind of bad input: a clear PIPE error, exit code 1, and a store left exactly as it was.</summary>
 public sealed class BadInputTests : IDisposable
 {
-    private static readonly Regex ResourceKey = new(@"\b[A-Z][A-Za-z]+_[A-Z][A-Za-z]+(?:_[A-Za-z]+)*\b", RegexOptions.CultureInvariant);
+    // IO_FileExists_Name, not an environment variable such as PIPE_WORKER_JOB
+    private static readonly Regex ResourceKey = new(@"\b(?![A-Z0-9_]+\b)[A-Z][A-Za-z]+_[A-Z][A-Za-z]+(?:_[A-Za-z]+)*\b", RegexOptions.CultureInvariant);
 
     private readonly TempWorkspace ws = new();
     private readonly string file;
@@ -30,6 +31,17 @@ public sealed class BadInputTests : IDisposable
             """);
         ws.Write("bad/empty.pipeproj", "");
         ws.Write("bad/truncated.pipeproj", "<Project>\n");
+        foreach (var (name, properties, items) in BadProjects)
+        {
+            ws.Write($"bad/{name}.pipeproj", $"""<Project Sdk="PipeBuild.Sdk"><PropertyGroup><Command>cat</Command>{properties}</PropertyGroup><ItemGroup>{items}</ItemGroup></Project>""");
+        }
+
+        foreach (var (name, json) in BadSpecs)
+        {
+            ws.Write($"bad/{name}.json", json);
+        }
+
+        ws.Write("bad/spec.yaml", "pipeline:\n  name: y\n  - bad");
     }
 
     public static TheoryData<string, string[]> Cases() => new()
@@ -98,7 +110,142 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2001", ["pipeline", "create", "-f", "bad/empty.pipeproj"] },
         { "PIPE2001", ["pipeline", "create", "-f", "bad/truncated.pipeproj"] },
         { "PIPE1005", ["pipeline", "create", "-f", "bad/missing.pipeproj"] },
+
+        // numbers that are not numbers, or too large (the parser's own error, not a crash)
+        { "PIPE1001", ["commit", "list", "data", "-n", "abc"] },
+        { "PIPE1001", ["commit", "list", "data", "-n", "99999999999"] },
+        { "PIPE1001", ["gc", "--grace", "abc"] },
+        { "PIPE1001", ["gc", "--grace", "1.5"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "csv", "--header-records", "abc"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--parallelism", "many"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "line", "--target-file-datums", "1e3"] },
+        { "PIPE1001", ["commit", "wait", "data@master", "--timeout", "-1"] },
+        { "PIPE1001", ["file", "list", "data@master", "--history", "abc"] },
+        { "PIPE1001", ["file", "list", "data@master", "--history", "-5"] },
+        { "PIPE1001", ["s3", "serve", "--port", "99999"] },
+        { "PIPE1001", ["s3", "serve", "--port", "-1"] },
+
+        // options and arguments
+        { "PIPE1001", ["repo", "create"] },
+        { "PIPE1001", ["repo", "list", "--output", "yaml"] },
+        { "PIPE1001", ["job", "list", "--output", "xml"] },
+        { "PIPE1001", ["datum", "list"] },
+        { "PIPE1001", ["pipeline", "create"] },
+        { "PIPE1001", ["store", "sync", "pull"] },
+        { "PIPE1001", ["config", "set", "nope", "value"] },
+        { "PIPE1001", ["config", "get", "nope"] },
+        { "PIPE1001", ["config", "set", "executor", "nope"] },
+        { "PIPE1001", ["config", "set", "default-branch", "bad name"] },
+        { "PIPE1001", ["file", "diff", "data@master", "data@master", "--no-such-flag"] },
+        { "PIPE1001", ["dag", "--format", "svg", "-o", "/nonexistent/x.svg"] },
+        { "PIPE1001", ["file", "get", "data@master:a.csv", "--offset", "-1"] },
+        { "PIPE4202", ["worker"] },
+        { "PIPE4302", ["next-datum"] },
+
+        // references and names
+        { "PIPE5001", ["repo", "inspect", "nope"] },
+        { "PIPE5001", ["repo", "delete", "nope"] },
+        { "PIPE5001", ["branch", "list", "nope"] },
+        { "PIPE5001", ["commit", "start", "nope@master"] },
+        { "PIPE5001", ["file", "put", "nope@master:a.csv", "-f", "in/a.csv"] },
+        { "PIPE5003", ["branch", "create", "@dev"] },
+        { "PIPE5003", ["repo", "create", "a b"] },
+        { "PIPE5003", ["file", "get", ""] },
+        { "PIPE5003", ["file", "get", "@master:a.csv"] },
+        { "PIPE1004", ["branch", "create", "data@"] },
+        { "PIPE1004", ["commit", "inspect", "data@"] },
+        { "PIPE1004", ["file", "list", "data@master^999999999999999"] },
+        { "PIPE1004", ["file", "list", "data@master.0"] },
+        { "PIPE1004", ["file", "list", "data@master.-1"] },
+        { "PIPE1004", ["branch", "create", "data@x", "--head", "other@master"] },
+        { "PIPE5004", ["commit", "wait", "data@nope"] },
+        { "PIPE5006", ["commit", "delete", "data@master^5"] },
+        { "PIPE5006", ["file", "diff", "data@master", "data@master^5"] },
+        { "PIPE4001", ["pipeline", "inspect", ""] },
+        { "PIPE4001", ["pipeline", "delete", "nope"] },
+        { "PIPE4001", ["logs", "--pipeline", "nope"] },
+        { "PIPE4006", ["job", "inspect", ""] },
+        { "PIPE4006", ["job", "logs", "nope"] },
+        { "PIPE4006", ["job", "kill", "nope"] },
+        { "PIPE4006", ["job", "wait", "nope"] },
+        { "PIPE4006", ["job", "restart", "nope"] },
+        { "PIPE4006", ["datum", "list", "nope"] },
+        { "PIPE4006", ["datum", "inspect", "nope", "nope"] },
+        { "PIPE4006", ["logs", "--job", "nope"] },
+
+        // paths in the repo and on this machine
+        { "PIPE5010", ["file", "put", "data@master:b\nc.csv", "-f", "in/a.csv"] },
+        { "PIPE5010", ["file", "put", "data@master:b\\c.csv", "-f", "in/a.csv"] },
+        { "PIPE5010", ["file", "put", "data@master:..", "-f", "in/a.csv"] },
+        { "PIPE5010", ["file", "put", "data@master:.", "-f", "in/a.csv"] },
+        { "PIPE5010", ["file", "copy", "data@master:a.csv", "data@master:../b.csv"] },
+        { "PIPE5020", ["file", "put", "data@master:a.csv/", "-f", "in/a.csv"] },
+        { "PIPE5011", ["file", "get", "data@master:nope", "-o", "out.csv"] },
+        { "PIPE5011", ["file", "list", "data@master:a.csv/x"] },
+        { "PIPE5011", ["file", "copy", "data@master:nope", "data@master:b.csv"] },
+        { "PIPE5011", ["file", "history", "data@master:nope"] },
+        { "PIPE5011", ["file", "lineage", "data@master:nope"] },
+        { "PIPE1005", ["file", "put", "data@master:b.csv", "-f", "/nonexistent/file.csv"] },
+        { "PIPE1005", ["file", "put", "data@master:b.csv", "-f", "/proc/self/mem"] },
+        { "PIPE1005", ["file", "put", "data@master:x.csv", "-f", "http://127.0.0.1:1/x.csv"] },
+        { "PIPE1005", ["file", "put", "data@master:x.csv", "-f", ""] },
+        { "PIPE1012", ["file", "get", "data@master:a.csv", "-o", "/proc/version"] },
+        { "PIPE1012", ["init", "/proc/pipebuild-workspace"] },
+        { "PIPE1003", ["init", "."] },
+        { "PIPE5109", ["store", "sync", "pull", "/nonexistent"] },
+        { "PIPE5101", ["store", "sync", "push", "s3://"] },
+
+        // pipeline files: values, inputs, and spec files
+        { "PIPE1005", ["pipeline", "create", "-f", "/etc"] },
+        { "PIPE2006", ["pipeline", "create", "-f", "in/a.csv"] },
+        { "PIPE2006", ["pipeline", "create", "-f", "bad/spec.yaml"] },
+        { "PIPE1005", ["pipeline", "update", "-f", "bad/missing.pipeproj"] },
+        { "PIPE2007", ["run", "--file", "bad/missing.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/parallelism-word.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/parallelism-huge.pipeproj"] },
+        { "PIPE4003", ["pipeline", "create", "-f", "bad/missing-repo.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/glob.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/executor.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/timeout.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/tries.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/same-input-twice.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/branch.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/env.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/parallelism.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cmd-string.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/empty-cross.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/no-input.json"] },
+        { "PIPE2003", ["pipeline", "create", "-f", "bad/array.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/two-kinds.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cross-twice.json"] },
     };
+
+    /// <summary>.pipeproj files with one bad value each: name, properties, items.</summary>
+    private static readonly (string Name, string Properties, string Items)[] BadProjects =
+    [
+        ("parallelism-word", "<Parallelism>abc</Parallelism>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("parallelism-huge", "<Parallelism>99999999999</Parallelism>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("missing-repo", "", "<PipeInput Include=\"nope\" Glob=\"/*\" />"),
+        ("glob", "", "<PipeInput Include=\"data\" Glob=\"/[\" />"),
+        ("executor", "<Executor>vm</Executor>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("timeout", "<DatumTimeout>soon</DatumTimeout>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("tries", "<DatumTries>-1</DatumTries>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("same-input-twice", "", "<PipeInput Include=\"data\" Glob=\"/*\" /><PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("branch", "", "<PipeInput Include=\"data\" Glob=\"/*\" Branch=\"bad name\" />"),
+        ("env", "", "<PipeInput Include=\"data\" Glob=\"/*\" /><PipeEnv Include=\"1BAD\" Value=\"x\" />"),
+    ];
+
+    /// <summary>Pachyderm spec files with one bad value each.</summary>
+    private static readonly (string Name, string Json)[] BadSpecs =
+    [
+        ("parallelism", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"parallelism_spec":{"constant":"x"}}"""),
+        ("cmd-string", """{"pipeline":{"name":"j"},"transform":{"cmd":"cat"},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("empty-cross", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cross":[]}}"""),
+        ("no-input", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]}}"""),
+        ("array", "[1,2]"),
+        ("two-kinds", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"},"cross":[{"pfs":{"repo":"data","glob":"/*"}}]}}"""),
+        ("cross-twice", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cross":[{"pfs":{"repo":"data","glob":"/*"}},{"pfs":{"repo":"data","glob":"/a*"}}]}}"""),
+    ];
 
     [Theory]
     [MemberData(nameof(Cases))]

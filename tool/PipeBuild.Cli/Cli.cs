@@ -55,6 +55,11 @@ internal static class Cli
     {
         option.Validators.Add(result =>
         {
+            if (result.Tokens.Any(t => !T.TryParse(t.Value, CultureInfo.InvariantCulture, out _)))
+            {
+                return; // not a number: the parser reports that itself, and reading the value would throw
+            }
+
             if (result.GetValueOrDefault<T>() is var value && value < minimum)
             {
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at least {minimum} (got {value})."));

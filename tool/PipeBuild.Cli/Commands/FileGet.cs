@@ -92,11 +92,21 @@ internal static class FileGet
 
     private static async Task WriteFileAsync(VersionStore store, FileContent content, string destination, IProgress<long>? progress, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var temp = destination + ".pipe-tmp-" + Environment.ProcessId;
         try
         {
-            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            FileStream output;
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new PipeException(ErrorCodes.OutputUnwritable, $"cannot write '{destination}': {e.Message}");
+            }
+
+            await using (var file = output)
             {
                 await store.Content.CopyToAsync(content, file, progress, ct);
             }

@@ -30,19 +30,27 @@ internal static class WorkspaceCommands
             Workspace.EnsureNone(root);
             string? writes = null;
             string location;
-            await using (var objects = Workspace.OpenObjectStore(root, config))
+            try
             {
-                location = objects is S3ObjectStore ? objects.Location : config.Store;
-                if (objects is S3ObjectStore s3)
+                await using (var objects = Workspace.OpenObjectStore(root, config))
                 {
-                    // Reaches the bucket now (so bad credentials fail init, not the first put) and records how it swaps documents.
-                    writes = await s3.GetWriteModeAsync(ct) == S3WriteMode.ConditionalWrites ? "conditional writes" : "leases (the server ignores conditional writes)";
+                    location = objects is S3ObjectStore ? objects.Location : config.Store;
+                    if (objects is S3ObjectStore s3)
+                    {
+                        // Reaches the bucket now (so bad credentials fail init, not the first put) and records how it swaps documents.
+                        writes = await s3.GetWriteModeAsync(ct) == S3WriteMode.ConditionalWrites ? "conditional writes" : "leases (the server ignores conditional writes)";
+                    }
+
+                    await StoreFormat.InitializeAsync(objects, ct);
                 }
 
-                await StoreFormat.InitializeAsync(objects, ct);
+                Workspace.Init(root, config);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new PipeException(ErrorCodes.OutputUnwritable, $"cannot make a workspace in '{root}': {e.Message}");
             }
 
-            Workspace.Init(root, config);
             s.Out.Result(new InitResult(root, config.Store, writes), $"Initialized a PipeBuild workspace in {root} (store: {location}{(writes is null ? "" : $"; compare-and-swap by {writes}")}).");
             return ExitCodes.Ok;
         });
