@@ -15,6 +15,7 @@ namespace PipeBuild.Engine;
 [JsonSerializable(typeof(JobInfo))]
 [JsonSerializable(typeof(DatumResult))]
 [JsonSerializable(typeof(FinishedDatums))]
+[JsonSerializable(typeof(ClaimDocument))]
 public sealed partial class EngineJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);

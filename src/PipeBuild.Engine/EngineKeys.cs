@@ -22,6 +22,9 @@ public static class EngineKeys
     /// <summary>The datums a running job has finished so far (<see cref="FinishedDatums"/>); removed when the job ends.</summary>
     public static string Finished(string jobId) => $"running/{jobId}";
 
+    /// <summary>The process bringing a pipeline up to date now (<see cref="PipelineClaim"/>); absent when none is.</summary>
+    public static string Claim(string pipeline) => $"claims/{pipeline}";
+
     public const string ResultsPrefix = "results/";
 
     /// <summary>The results index: one write-once entry per datum hash, shared by every branch and job.</summary>

@@ -130,21 +130,48 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
-            // Upstream jobs of this pass have already written their output: the chain sees their commits as they are.
-            var status = await Staleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken);
-            if (status.Step == StalenessStep.Waiting || (!force && !status.WillRun))
+            // Another run of this workspace may be bringing the pipeline up to date now: follow its job, then look
+            // again (its inputs may have moved on meanwhile), so that every datum runs once.
+            for (var followed = false; ;)
             {
-                continue;
-            }
+                // Upstream jobs of this pass have already written their output: the chain sees their commits as they are.
+                var status = await Staleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken);
+                if (status.Step == StalenessStep.Waiting || (followed ? force || !status.WillRun : !force && !status.WillRun))
+                {
+                    break;
+                }
 
-            // The engine owns every executor it asks for and disposes it after use: an executor with remote
-            // workers closes the run and lets them go.
-            await using var executor = executorFor(pipeline.Spec.Executor);
-            var job = await new JobRunner(store, executor, scratchRoot).RunAsync(pipeline, progress, cancellationToken);
-            jobs.Add(job);
-            if (job.State != JobState.Success)
-            {
-                failed.Add(pipeline.Name);
+                var (claim, _) = await PipelineClaim.TryTakeAsync(store.Objects, Jobs, pipeline.Name, cancellationToken);
+                if (claim is null)
+                {
+                    followed = true;
+                    if (await PipelineClaim.FollowAsync(store.Objects, Jobs, pipeline.Name, progress, cancellationToken) is { } other)
+                    {
+                        jobs.Add(other);
+                        if (other.State != JobState.Success)
+                        {
+                            failed.Add(pipeline.Name); // as if this run had run it: not run again
+                            break;
+                        }
+                    }
+
+                    continue;
+                }
+
+                await using (claim)
+                {
+                    // The engine owns every executor it asks for and disposes it after use: an executor with remote
+                    // workers closes the run and lets them go.
+                    await using var executor = executorFor(pipeline.Spec.Executor);
+                    var job = await new JobRunner(store, executor, scratchRoot).RunAsync(pipeline, progress, cancellationToken);
+                    jobs.Add(job);
+                    if (job.State != JobState.Success)
+                    {
+                        failed.Add(pipeline.Name);
+                    }
+                }
+
+                break;
             }
         }
 

@@ -83,7 +83,14 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
 
         if (existing is null && (await store.ListReposAsync(cancellationToken)).All(r => r.Name != spec.Name))
         {
-            await store.CreateRepoAsync(spec.Name, $"output of pipeline {spec.Name}", cancellationToken);
+            try
+            {
+                await store.CreateRepoAsync(spec.Name, $"output of pipeline {spec.Name}", cancellationToken);
+            }
+            catch (PipeException e) when (e.Code == ErrorCodes.RepoExists)
+            {
+                // another process registering this pipeline made it first: the document's compare-and-swap decides below
+            }
         }
 
         if (await Objects.TryWriteDocumentAsync(key, EngineJson.Serialize(document), existing?.Version, cancellationToken) is null)

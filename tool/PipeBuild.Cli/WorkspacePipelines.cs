@@ -1,3 +1,4 @@
+using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
 using PipeBuild.Evaluation;
@@ -65,7 +66,22 @@ internal static class WorkspacePipelines
             var ready = pending.Where(p => p.Spec.Input.Leaves().All(l => repos.Contains(l.Repo))).ToList();
             foreach (var (spec, exists) in ready.Count > 0 ? ready : pending)
             {
-                await session.Engine.Registry.SaveAsync(spec, exists, Reprocess.Changed, cancellationToken);
+                try
+                {
+                    await session.Engine.Registry.SaveAsync(spec, exists, Reprocess.Changed, cancellationToken);
+                }
+                catch (PipeException e) when (e.Code is ErrorCodes.PipelineExists or ErrorCodes.Contention)
+                {
+                    // Another run of this workspace registered it meanwhile: nothing to do if it registered this very
+                    // definition, else register ours over it, once.
+                    if (await FindChangesAsync(session, [spec], cancellationToken) is not [var (_, registered)])
+                    {
+                        continue;
+                    }
+
+                    await session.Engine.Registry.SaveAsync(spec, registered, Reprocess.Changed, cancellationToken);
+                }
+
                 session.Out.Note($"{(exists ? "updated" : "registered")} pipeline '{spec.Name}' from {Path.GetRelativePath(session.Workspace.Root, spec.SourceFile!)}");
             }
 

@@ -1,0 +1,94 @@
+using PipeBuild.Store;
+
+namespace PipeBuild.Engine;
+
+/// <summary>
+/// Which process is bringing a pipeline up to date (<see cref="EngineKeys.Claim"/>), so that concurrent <c>run</c>s of
+/// one workspace share the job instead of each running every datum and publishing an output commit: the first takes
+/// the claim by compare-and-swap, the others follow its job and then look again (docs/architecture.md). A claim whose
+/// owner is gone (its process ended on this machine, or its job stopped beating elsewhere) is removed by whoever
+/// meets it.
+/// </summary>
+internal sealed class PipelineClaim : IAsyncDisposable
+{
+    private readonly IObjectStore objects;
+    private readonly string key;
+    private readonly string version;
+
+    private PipelineClaim(IObjectStore objects, string key, string version) => (this.objects, this.key, this.version) = (objects, key, version);
+
+    /// <summary>The claim, or null when another live process holds it (<paramref name="holder"/> then says which).</summary>
+    public static async Task<(PipelineClaim? Claim, ClaimDocument? Holder)> TryTakeAsync(IObjectStore objects, JobStore jobs, string pipeline, CancellationToken cancellationToken)
+    {
+        var key = EngineKeys.Claim(pipeline);
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var mine = new ClaimDocument(JobOwner.Current, DateTimeOffset.UtcNow);
+            if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(mine), null, cancellationToken) is { } version)
+            {
+                return (new PipelineClaim(objects, key, version), null);
+            }
+
+            if (await objects.ReadDocumentAsync(key, cancellationToken) is not { } held)
+            {
+                continue; // released meanwhile
+            }
+
+            var holder = EngineJson.Deserialize<ClaimDocument>(held.Content);
+            if (await IsLiveAsync(holder, jobs, pipeline, cancellationToken))
+            {
+                return (null, holder);
+            }
+
+            await objects.TryDeleteDocumentAsync(key, held.Version, cancellationToken); // its owner is gone: take it over
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>
+    /// Waits until the claim on <paramref name="pipeline"/> is released or its owner is gone, reporting the holder's job
+    /// as it runs; returns that job as it ended, or null when none was seen.
+    /// </summary>
+    public static async Task<JobInfo?> FollowAsync(IObjectStore objects, JobStore jobs, string pipeline, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        JobInfo? followed = null;
+        while (await objects.ReadDocumentAsync(EngineKeys.Claim(pipeline), cancellationToken) is { } held)
+        {
+            var holder = EngineJson.Deserialize<ClaimDocument>(held.Content);
+            if (!await IsLiveAsync(holder, jobs, pipeline, cancellationToken))
+            {
+                break; // the next TryTakeAsync removes it
+            }
+
+            if (await RunningJobOfAsync(holder, jobs, pipeline, cancellationToken) is { } job)
+            {
+                followed = job;
+                if (job.DatumsTotal > 0)
+                {
+                    progress?.Report(new JobProgress(job.Pipeline, job.Id, job.DatumsTotal, job.DatumsProcessed, job.DatumsSkipped, job.DatumsFailed));
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+
+        return followed is null ? null : await jobs.GetAsync(followed.Id, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync() => await objects.TryDeleteDocumentAsync(key, version, CancellationToken.None);
+
+    private static async Task<JobInfo?> RunningJobOfAsync(ClaimDocument holder, JobStore jobs, string pipeline, CancellationToken cancellationToken) =>
+        (await jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State is JobState.Starting or JobState.Running && j.Owner == holder.Owner);
+
+    /// <summary>
+    /// A holder on this machine is live while its process runs; one elsewhere while its job beats, or, before its job
+    /// is recorded, for as long as a heartbeat may take.
+    /// </summary>
+    private static async Task<bool> IsLiveAsync(ClaimDocument holder, JobStore jobs, string pipeline, CancellationToken cancellationToken) =>
+        holder.Owner.IsLocal ? holder.Owner.IsRunning()
+        : await RunningJobOfAsync(holder, jobs, pipeline, cancellationToken) is not null || DateTimeOffset.UtcNow - holder.Claimed < JobStore.HeartbeatTimeout;
+}
+
+/// <summary>The content of <see cref="EngineKeys.Claim"/>: the process that holds it, and since when.</summary>
+public sealed record ClaimDocument(JobOwner Owner, DateTimeOffset Claimed);
