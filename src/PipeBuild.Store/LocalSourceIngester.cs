@@ -8,8 +8,12 @@ namespace PipeBuild.Store;
 /// </summary>
 public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, int parallelism)
 {
-    /// <summary>The files of <paramref name="source"/> (a file, or a folder when <paramref name="recursive"/>) mapped under <paramref name="target"/>.</summary>
-    public static IReadOnlyList<SourceFile> Plan(string source, string target, bool recursive)
+    /// <summary>
+    /// The files of <paramref name="source"/> (a file, or a folder when <paramref name="recursive"/>) mapped under
+    /// <paramref name="target"/>; a folder's walk leaves out <paramref name="skipped"/> (the workspace's own <c>.pipe</c>
+    /// folder, as git leaves out <c>.git</c>: a put of the workspace would otherwise store the store).
+    /// </summary>
+    public static IReadOnlyList<SourceFile> Plan(string source, string target, bool recursive, string? skipped = null)
     {
         if (Directory.Exists(source))
         {
@@ -20,7 +24,9 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
 
             var root = new DirectoryInfo(source);
             var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
+            var left = skipped is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(skipped)) + Path.DirectorySeparatorChar;
             return [.. root.EnumerateFiles("*", options)
+                .Where(f => left is null || !f.FullName.StartsWith(left, StringComparison.Ordinal))
                 .Select(f => new SourceFile(f, RepoPath.Normalize(RepoPath.Combine(target, Path.GetRelativePath(root.FullName, f.FullName).Replace('\\', '/')))))
                 .Select(s => IsSpecial(s.File)
                     ? throw new PipeException(ErrorCodes.SourceUnreadable, $"'{s.File.FullName}' is not a regular file (a named pipe, socket or device), which a folder put cannot take; put it alone with -f to read it as a stream.")

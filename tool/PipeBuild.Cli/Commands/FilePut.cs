@@ -54,7 +54,7 @@ internal static class FilePut
 
             var isFolder = Directory.Exists(source);
             var target = isFolder || !request.IntoFolder ? basePath : RepoPath.Combine(basePath, RepoPath.Normalize(Path.GetFileName(source)));
-            local.AddRange(LocalSourceIngester.Plan(source, target, request.Recursive));
+            local.AddRange(LocalSourceIngester.Plan(source, target, request.Recursive, Path.Combine(session.Workspace.Root, Workspace.MetadataFolder)));
         }
 
         var ingester = new LocalSourceIngester(content, session.Workspace.OpenStatCache(), parallelism);
