@@ -20,6 +20,13 @@ public static class ListenAddress
             throw new PipeException(ErrorCodes.ConsoleCannotListen, $"'{url}' is not an address to listen on: write http://HOST:PORT, for example {example}.");
         }
 
+        // Kestrel listens on every address for a host it cannot bind to by name: '999.1.1.1' or a typo would open the
+        // server to the network instead of failing.
+        if (uri.Host != "localhost" && !IPAddress.TryParse(uri.Host.Trim('[', ']'), out _))
+        {
+            throw new PipeException(ErrorCodes.ConsoleCannotListen, $"'{uri.Host}' in '{url}' is not an IP address or localhost; write one (0.0.0.0 or * for every address), for example {example}.");
+        }
+
         return uri;
     }
 

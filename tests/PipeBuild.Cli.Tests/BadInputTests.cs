@@ -70,6 +70,8 @@ public sealed class BadInputTests : IDisposable
         { "PIPE1001", ["no-such-command"] },
         { "PIPE1010", ["console", "--urls", "ftp://127.0.0.1:21"] },
         { "PIPE1010", ["console", "--urls", "http://127.0.0.1:5080/sub/path"] },
+        { "PIPE1010", ["console", "--urls", "http://999.1.1.1:5080"] },
+        { "PIPE1010", ["s3", "serve", "--urls", "http://no-such-host.example:9000"] },
         { "PIPE1001", ["dag", "--format", "png"] },
         { "PIPE5004", ["branch", "delete", "data@nobranch"] },
 
