@@ -166,6 +166,7 @@ public sealed class BadInputTests : IDisposable
         { "PIPE4001", ["pipeline", "inspect", ""] },
         { "PIPE4001", ["pipeline", "delete", "nope"] },
         { "PIPE4001", ["logs", "--pipeline", "nope"] },
+        { "PIPE4001", ["job", "list", "--pipeline", "nope"] },
         { "PIPE4006", ["job", "inspect", ""] },
         { "PIPE4006", ["job", "logs", "nope"] },
         { "PIPE4006", ["job", "kill", "nope"] },

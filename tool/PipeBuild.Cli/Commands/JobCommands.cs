@@ -47,6 +47,11 @@ internal static class JobCommands
         return Cli.Command("list", "List jobs, newest first.", [pipeline], async (s, ct) =>
         {
             var jobs = await s.Engine.Jobs.ListAsync(s.Get(pipeline), ct);
+            if (s.Get(pipeline) is { } name && jobs.Count == 0)
+            {
+                await s.Engine.Registry.GetAsync(name, ct); // no jobs: a misspelt name is an error, not an empty list
+            }
+
             s.Out.Write(jobs, JobRow.Table);
             return ExitCodes.Ok;
         });
