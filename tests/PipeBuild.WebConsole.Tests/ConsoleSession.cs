@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using PipeBuild.Core.Pipelines;
 using Microsoft.Playwright;
 
@@ -74,12 +75,17 @@ internal sealed class ConsoleSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the page has navigated to <paramref name="url"/> (a glob) and its document is parsed. Not for its load
-    /// event: a page's load may wait on requests queued behind the open event streams of the pages before it. Not for
-    /// "commit" either: a wait that began as the new address was reported sometimes never saw that state (a CI run
-    /// timed out with the page at the address and idle); "domcontentloaded" always follows the address change.
+    /// Waits until the page is at <paramref name="url"/> (a glob: ** any text, * any text without '/') and its document
+    /// is parsed. Not with Playwright's WaitForURL: when the address already matched it waited for a load state of its
+    /// own tracking, which twice in CI runs under load never came ("commit", then "domcontentloaded", with the page at
+    /// the address and idle); the address and document.readyState are read from the page itself.
     /// </summary>
-    public static Task ArrivedAsync(IPage page, string url) => page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+    public static async Task ArrivedAsync(IPage page, string url)
+    {
+        var pattern = "^" + Regex.Escape(url).Replace(@"\*\*", ".*", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$";
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(pattern), new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => document.readyState !== 'loading'");
+    }
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {
