@@ -156,6 +156,8 @@ public sealed class BadInputTests : IDisposable
         { "PIPE5003", ["file", "get", "@master:a.csv"] },
         { "PIPE1004", ["branch", "create", "data@"] },
         { "PIPE1004", ["commit", "inspect", "data@"] },
+        { "PIPE1004", ["commit", "inspect", "data@master:a.csv"] },
+        { "PIPE1001", ["file", "get", "data@master:a.csv", "-o", ""] },
         { "PIPE1004", ["file", "list", "data@master^999999999999999"] },
         { "PIPE1004", ["file", "list", "data@master.0"] },
         { "PIPE1004", ["file", "list", "data@master.-1"] },

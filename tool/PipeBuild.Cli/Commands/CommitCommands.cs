@@ -61,7 +61,13 @@ internal static class CommitCommands
         var target = new Argument<string>("repo@ref");
         return Cli.Command("inspect", "Show a commit: parent, tree, size, origin and provenance.", [target], async (s, ct) =>
         {
-            var commit = await s.Store.ResolveAsync(s.Ref(s.Get(target)), ct);
+            var reference = s.Ref(s.Get(target));
+            if (reference.Path is { Length: > 0 })
+            {
+                throw new PipeException(ErrorCodes.InvalidReference, $"'{s.Get(target)}' names a path in a commit; commit inspect takes the commit alone (REPO@BRANCH or REPO@COMMIT). 'dotnet pipe file list {s.Get(target)}' shows what is at the path.");
+            }
+
+            var commit = await s.Store.ResolveAsync(reference, ct);
             s.Out.Write(commit, c => (["FIELD", "VALUE"],
             [
                 ["Commit", $"{c.Repo}@{c.Id}"], ["Branch", c.Branch], ["Parent", c.Parent ?? "-"], ["Started", c.Started.ToString("u")],

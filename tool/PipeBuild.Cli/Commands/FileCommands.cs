@@ -49,6 +49,13 @@ internal static class FileCommands
         var source = new Argument<string>("repo@ref:path") { Description = "The file or folder to get." };
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Get a folder and everything in it." };
         var output = new Option<string?>("--output", "-o") { Description = "Write here (a file, or a folder with -r) instead of to stdout." };
+        output.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Length == 0))
+            {
+                result.AddError("--output needs a path (it was given an empty one).");
+            }
+        });
         return Cli.Command("get", "Get a file (to stdout or -o), or a folder with -r -o DIR.", [source, recursive, output], async (s, ct) =>
         {
             var reference = s.Ref(s.Get(source));
