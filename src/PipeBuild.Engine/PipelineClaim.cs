@@ -17,8 +17,8 @@ internal sealed class PipelineClaim : IAsyncDisposable
 
     private PipelineClaim(IObjectStore objects, string key, string version) => (this.objects, this.key, this.version) = (objects, key, version);
 
-    /// <summary>The claim, or null when another live process holds it (<paramref name="holder"/> then says which).</summary>
-    public static async Task<(PipelineClaim? Claim, ClaimDocument? Holder)> TryTakeAsync(IObjectStore objects, JobStore jobs, string pipeline, CancellationToken cancellationToken)
+    /// <summary>The claim, or null when another live process holds it.</summary>
+    public static async Task<PipelineClaim?> TryTakeAsync(IObjectStore objects, JobStore jobs, string pipeline, CancellationToken cancellationToken)
     {
         var key = EngineKeys.Claim(pipeline);
         for (var attempt = 0; attempt < 20; attempt++)
@@ -26,7 +26,7 @@ internal sealed class PipelineClaim : IAsyncDisposable
             var mine = new ClaimDocument(JobOwner.Current, DateTimeOffset.UtcNow);
             if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(mine), null, cancellationToken) is { } version)
             {
-                return (new PipelineClaim(objects, key, version), null);
+                return new PipelineClaim(objects, key, version);
             }
 
             if (await objects.ReadDocumentAsync(key, cancellationToken) is not { } held)
@@ -35,15 +35,15 @@ internal sealed class PipelineClaim : IAsyncDisposable
             }
 
             var holder = EngineJson.Deserialize<ClaimDocument>(held.Content);
-            if (await IsLiveAsync(holder, jobs, pipeline, cancellationToken))
+            if (IsLive(holder, await RunningJobOfAsync(holder, jobs, pipeline, cancellationToken)))
             {
-                return (null, holder);
+                return null;
             }
 
             await objects.TryDeleteDocumentAsync(key, held.Version, cancellationToken); // its owner is gone: take it over
         }
 
-        return (null, null);
+        return null;
     }
 
     /// <summary>
@@ -56,12 +56,13 @@ internal sealed class PipelineClaim : IAsyncDisposable
         while (await objects.ReadDocumentAsync(EngineKeys.Claim(pipeline), cancellationToken) is { } held)
         {
             var holder = EngineJson.Deserialize<ClaimDocument>(held.Content);
-            if (!await IsLiveAsync(holder, jobs, pipeline, cancellationToken))
+            var running = await RunningJobOfAsync(holder, jobs, pipeline, cancellationToken);
+            if (!IsLive(holder, running))
             {
                 break; // the next TryTakeAsync removes it
             }
 
-            if (await RunningJobOfAsync(holder, jobs, pipeline, cancellationToken) is { } job)
+            if (running is { } job)
             {
                 followed = job;
                 if (job.DatumsTotal > 0)
@@ -82,12 +83,11 @@ internal sealed class PipelineClaim : IAsyncDisposable
         (await jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.State is JobState.Starting or JobState.Running && j.Owner == holder.Owner);
 
     /// <summary>
-    /// A holder on this machine is live while its process runs; one elsewhere while its job beats, or, before its job
-    /// is recorded, for as long as a heartbeat may take.
+    /// A holder on this machine is live while its process runs; one elsewhere while its job (<paramref name="running"/>)
+    /// beats, or, before its job is recorded, for as long as a heartbeat may take.
     /// </summary>
-    private static async Task<bool> IsLiveAsync(ClaimDocument holder, JobStore jobs, string pipeline, CancellationToken cancellationToken) =>
-        holder.Owner.IsLocal ? holder.Owner.IsRunning()
-        : await RunningJobOfAsync(holder, jobs, pipeline, cancellationToken) is not null || DateTimeOffset.UtcNow - holder.Claimed < JobStore.HeartbeatTimeout;
+    private static bool IsLive(ClaimDocument holder, JobInfo? running) =>
+        holder.Owner.IsLocal ? holder.Owner.IsRunning() : running is not null || DateTimeOffset.UtcNow - holder.Claimed < JobStore.HeartbeatTimeout;
 }
 
 /// <summary>The content of <see cref="EngineKeys.Claim"/>: the process that holds it, and since when.</summary>

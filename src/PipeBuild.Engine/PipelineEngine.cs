@@ -141,7 +141,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                     break;
                 }
 
-                var (claim, _) = await PipelineClaim.TryTakeAsync(store.Objects, Jobs, pipeline.Name, cancellationToken);
+                var claim = await PipelineClaim.TryTakeAsync(store.Objects, Jobs, pipeline.Name, cancellationToken);
                 if (claim is null)
                 {
                     followed = true;

@@ -45,7 +45,7 @@ public sealed class LocalObjectStore : IObjectStore
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(path))
         {
-            throw StoreJson.Damaged(key, "it is a folder where a file belongs");
+            throw FolderWhereFileBelongs(key);
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var path = PathOf(key);
         using var fileLock = FileLock.Acquire(path + ".lock", cancellationToken);
-        if (CurrentVersion(path) != expectedVersion)
+        if (CurrentVersion(key, path) != expectedVersion)
         {
             return Task.FromResult<string?>(null);
         }
@@ -96,7 +96,7 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var path = PathOf(key);
         using var fileLock = FileLock.Acquire(path + ".lock", cancellationToken);
-        if (CurrentVersion(path) != expectedVersion)
+        if (CurrentVersion(key, path) != expectedVersion)
         {
             return Task.FromResult(false);
         }
@@ -176,7 +176,7 @@ public sealed class LocalObjectStore : IObjectStore
 
     private static string VersionOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content))[..32];
 
-    private static string? CurrentVersion(string path)
+    private static string? CurrentVersion(string key, string path)
     {
         try
         {
@@ -188,9 +188,11 @@ public sealed class LocalObjectStore : IObjectStore
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(path))
         {
-            throw new PipeException(ErrorCodes.Corrupt, $"the store entry '{path}' is a folder where a file belongs; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
+            throw FolderWhereFileBelongs(key);
         }
     }
+
+    private static PipeException FolderWhereFileBelongs(string key) => StoreJson.Damaged(key, "it is a folder where a file belongs");
 
     private string PathOf(string key)
     {

@@ -71,8 +71,6 @@ public sealed class StoreMaintenance(VersionStore store)
                             problems.Add($"branch {repo}@{branch.Name} points at commit {id}, which does not exist.");
                         }
                     }
-
-                    return branch;
                 });
             }
 
@@ -135,7 +133,7 @@ public sealed class StoreMaintenance(VersionStore store)
     }
 
     /// <summary>Runs <paramref name="check"/>; a damaged document it meets is one more problem, and false.</summary>
-    private static async Task<bool> Reported<T>(List<string> problems, Func<Task<T>> check)
+    private static async Task<bool> Reported(List<string> problems, Func<Task> check)
     {
         try
         {
