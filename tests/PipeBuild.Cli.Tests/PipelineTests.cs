@@ -321,7 +321,7 @@ public sealed class PipelineTests : IDisposable
 
         ws.Write("partly.pipeproj", """
             <Project Sdk="PipeBuild.Sdk">
-              <PropertyGroup><Parallelism>1</Parallelism><Command>case "$in" in *slow*) sleep 60;; esac; cp "$in" /pfs/out/</Command></PropertyGroup>
+              <PropertyGroup><Parallelism>1</Parallelism><Command>case "${in##*/}" in *slow*) sleep 60;; esac; cp "$in" /pfs/out/</Command></PropertyGroup>
               <ItemGroup><PipeInput Include="in" Glob="/*" /></ItemGroup>
             </Project>
             """);

@@ -23,8 +23,8 @@ public sealed class StalenessPropertyTests(ITestOutputHelper output)
 
     private static readonly string[] Commands =
     [
-        "for f in /pfs/in/*; do case \"$f\" in *bad*) exit 1;; esac; tr a-z A-Z < \"$f\" > /pfs/out/$(basename \"$f\"); done",
-        "for f in /pfs/in/*; do case \"$f\" in *bad*) exit 1;; esac; rev < \"$f\" > /pfs/out/$(basename \"$f\"); done",
+        "for f in /pfs/in/*; do case \"${f##*/}\" in bad) exit 1;; esac; tr a-z A-Z < \"$f\" > /pfs/out/$(basename \"$f\"); done",
+        "for f in /pfs/in/*; do case \"${f##*/}\" in bad) exit 1;; esac; rev < \"$f\" > /pfs/out/$(basename \"$f\"); done",
     ];
 
     private static readonly string[] Globs = ["/*", "/f*"];
@@ -209,7 +209,8 @@ public sealed class StalenessPropertyTests(ITestOutputHelper output)
             if (failed.Count == 0)
             {
                 var upper = matched.ToDictionary(f => f.Key, f => results[(command, f.Key, f.Value)]);
-                Assert.True(Same(upper, await FilesAsync("upper")), $"{context}: upper@master is not the transform of in@master");
+                var actual = await FilesAsync("upper");
+                Assert.True(Same(upper, actual), $"{context}: upper@master is not the transform of in@master: expected {Show(upper)}, found {Show(actual)}");
                 Assert.True(Same(upper.ToDictionary(f => f.Key, f => $"{Encoding.UTF8.GetByteCount(f.Value)}\n"), await FilesAsync("sizes")), $"{context}: sizes@master is not the sizes of upper@master");
             }
         }
@@ -218,6 +219,9 @@ public sealed class StalenessPropertyTests(ITestOutputHelper output)
 
         private static bool Same(Dictionary<string, string> expected, Dictionary<string, string> actual) =>
             expected.Count == actual.Count && expected.All(e => actual.TryGetValue(e.Key, out var a) && a == e.Value);
+
+        private static string Show(Dictionary<string, string> files) =>
+            string.Join(", ", files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value.TrimEnd('\n')}"));
 
         private string Transform(string text) => command == 0
             ? text.ToUpperInvariant()
