@@ -17,6 +17,10 @@ public static class ContentHash
         return Convert.ToHexStringLower(digest);
     }
 
+    /// <summary>The hash of what <paramref name="data"/> holds from its position to its end, read a buffer at a time.</summary>
+    public static async Task<string> OfAsync(Stream data, CancellationToken cancellationToken) =>
+        Convert.ToHexStringLower(await SHA256.HashDataAsync(data, cancellationToken));
+
     /// <summary>Vectorized: a tree object of a million entries checks a million hashes.</summary>
     public static bool IsValid(ReadOnlySpan<char> value) =>
         value.Length == HexLength && !value.ContainsAnyExcept(LowerHex);

@@ -149,21 +149,21 @@ public sealed class DatumSandbox
     /// </summary>
     /// <param name="mounted">the transform saw the sandbox mounted at <c>/pfs</c> (a container), so its links
     /// into <c>/pfs/...</c> are read from the sandbox</param>
-    public async Task<DatumOutcome> OutcomeAsync(long exitCode, PipelineSpec spec, string log, ContentStore content, CancellationToken cancellationToken, bool mounted = false)
+    public async Task<DatumOutcome> OutcomeAsync(long exitCode, PipelineSpec spec, ContentStore content, CancellationToken cancellationToken, bool mounted = false)
     {
         if (exitCode != 0 && !spec.AcceptReturnCodes.Contains((int)exitCode))
         {
-            return DatumOutcome.Failed($"exit code {exitCode}", log, BytesRead);
+            return DatumOutcome.Failed($"exit code {exitCode}", BytesRead);
         }
 
         try
         {
             var outputs = await CollectAsync(content, cancellationToken, mounted);
-            return new DatumOutcome(true, null, outputs, log, BytesRead, outputs.Sum(o => o.Size));
+            return new DatumOutcome(true, null, outputs, BytesRead, outputs.Sum(o => o.Size));
         }
         catch (PipeException e) when (e.Code == ErrorCodes.OutputEscapesSandbox)
         {
-            return DatumOutcome.Failed($"error {e.Code}: {e.Message}", log, BytesRead);
+            return DatumOutcome.Failed($"error {e.Code}: {e.Message}", BytesRead);
         }
     }
 

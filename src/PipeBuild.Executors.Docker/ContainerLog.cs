@@ -1,51 +1,48 @@
-using System.Text;
+using PipeBuild.Engine;
 
 namespace PipeBuild.Executors.Docker;
 
 /// <summary>
-/// A container's stdout and stderr as they arrive, in one log of whole lines: each stream is decoded and split
-/// on its own, so a line cut between two frames, or a multi-byte character cut in two, comes out whole.
+/// A container's stdout and stderr as they arrive, into the datum's log in whole lines: each stream's unfinished line
+/// waits for its end, so a line cut between two frames comes out whole and the two streams' lines do not mix. A line
+/// longer than <see cref="MaxPending"/> is written in pieces, so nothing a transform prints is held whole in memory.
 /// </summary>
-internal sealed class ContainerLog
+internal sealed class ContainerLog(DatumLog log)
 {
-    private readonly StringBuilder log = new();
-    private readonly Stream[] streams = [new(), new()];
+    private const int MaxPending = 64 * 1024;
+
+    private readonly MemoryStream[] pending = [new(), new()];
 
     public void Append(bool stderr, ReadOnlySpan<byte> bytes)
     {
-        var stream = streams[stderr ? 1 : 0];
-        var chars = new char[stream.Decoder.GetCharCount(bytes, flush: false)];
-        stream.Decoder.GetChars(bytes, chars, flush: false);
-        foreach (var c in chars)
+        var line = pending[stderr ? 1 : 0];
+        var end = bytes.LastIndexOf((byte)'\n');
+        if (end >= 0)
         {
-            if (c == '\n')
-            {
-                log.Append(stream.Line).Append('\n');
-                stream.Line.Clear();
-            }
-            else
-            {
-                stream.Line.Append(c);
-            }
+            line.Write(bytes[..(end + 1)]);
+            WriteOut(line);
+            bytes = bytes[(end + 1)..];
+        }
+
+        line.Write(bytes);
+        if (line.Length > MaxPending)
+        {
+            WriteOut(line);
         }
     }
 
-    /// <summary>The log, with any unfinished last line of either stream.</summary>
-    public override string ToString()
+    /// <summary>Writes what is left of either stream's last line (called once the container has ended).</summary>
+    public void Flush()
     {
-        var text = new StringBuilder(log.ToString());
-        foreach (var stream in streams.Where(s => s.Line.Length > 0))
+        foreach (var line in pending.Where(l => l.Length > 0))
         {
-            text.Append(stream.Line).Append('\n');
+            WriteOut(line);
         }
-
-        return text.ToString();
     }
 
-    private sealed class Stream
+    private void WriteOut(MemoryStream line)
     {
-        public Decoder Decoder { get; } = new UTF8Encoding(false).GetDecoder();
-
-        public StringBuilder Line { get; } = new();
+        log.Write(line.GetBuffer().AsSpan(0, (int)line.Length));
+        line.SetLength(0);
     }
 }

@@ -117,14 +117,16 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
                 throw;
             }
 
-            return DatumOutcome.Failed(TimedOut(spec), slot.ReadLog(), sandbox.BytesRead);
+            await slot.CopyLogAsync(work.Log, cancellationToken);
+            return DatumOutcome.Failed(TimedOut(spec), sandbox.BytesRead);
         }
 
         if (answer is not { } ended)
         {
             var why = container.Diagnostics;
             await slot.DropContainerAsync();
-            return DatumOutcome.Failed($"its worker container ended while the datum ran{(why.Length > 0 ? $": {why}" : "")}", slot.ReadLog(), sandbox.BytesRead);
+            await slot.CopyLogAsync(work.Log, cancellationToken);
+            return DatumOutcome.Failed($"its worker container ended while the datum ran{(why.Length > 0 ? $": {why}" : "")}", sandbox.BytesRead);
         }
 
         if (slot.CommandMissing)
@@ -143,7 +145,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             await slot.DropContainerAsync();
         }
 
-        return await sandbox.OutcomeAsync(ended.ExitCode, spec, slot.ReadLog(), work.Content, cancellationToken, mounted: true);
+        await slot.CopyLogAsync(work.Log, cancellationToken);
+        return await sandbox.OutcomeAsync(ended.ExitCode, spec, work.Content, cancellationToken, mounted: true);
     }
 
     /// <summary>Runs the datum in a container of its own, created for it and removed after it.</summary>
@@ -152,7 +155,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         var spec = work.Spec;
         var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
         var environment = DatumEnvironment.For(work, DatumEnvironment.ContainerPfs);
-        var log = new ContainerLog();
+        var log = new ContainerLog(work.Log);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (spec.DatumTimeout is { } limit)
         {
@@ -177,7 +180,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return DatumOutcome.Failed(TimedOut(spec), log.ToString(), sandbox.BytesRead);
+                log.Flush();
+                return DatumOutcome.Failed(TimedOut(spec), sandbox.BytesRead);
             }
             finally
             {
@@ -188,7 +192,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             }
         }
 
-        return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken, mounted: true);
+        log.Flush();
+        return await sandbox.OutcomeAsync(exitCode, spec, work.Content, cancellationToken, mounted: true);
     }
 
     private static string TimedOut(PipelineSpec spec) => $"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s";

@@ -78,20 +78,17 @@ internal sealed class WorkerSlot(string folder) : IWorkerSlot
     /// <summary>The program was not found in the image (the script's check failed).</summary>
     public bool CommandMissing => File.Exists(Path.Combine(ControlOut, "missing"));
 
-    /// <summary>What the datum wrote to stdout and stderr, read without following any link the transform made.</summary>
-    public string ReadLog()
+    /// <summary>Appends what the datum wrote to stdout and stderr to <paramref name="log"/>, read without following any link the transform made.</summary>
+    public async Task CopyLogAsync(DatumLog log, CancellationToken cancellationToken)
     {
         var (handle, _) = ContainedFile.Open(ControlOut, "log", throughLinks: false);
         if (handle is null)
         {
-            return "";
+            return;
         }
 
-        using (handle)
-        using (var reader = new StreamReader(new FileStream(handle, FileAccess.Read, bufferSize: 0), new UTF8Encoding(false)))
-        {
-            return reader.ReadToEnd();
-        }
+        await using var file = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        await log.CopyFromAsync(file, cancellationToken);
     }
 
     /// <summary>Stops and removes the container; the next datum starts a new one.</summary>

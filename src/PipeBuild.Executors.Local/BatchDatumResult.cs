@@ -3,6 +3,5 @@ namespace PipeBuild.Executors.Local;
 /// <summary>How a batched transform ended one datum.</summary>
 /// <param name="Status">the exit status it acknowledged the datum with, if it did</param>
 /// <param name="ExitCode">the process's exit code, if it exited instead</param>
-/// <param name="Log">what it wrote to stdout and stderr during the datum</param>
 /// <param name="TimedOut">it did neither within DatumTimeout (the process was killed)</param>
-internal sealed record BatchDatumResult(long? Status, int? ExitCode, string Log, bool TimedOut = false);
+internal sealed record BatchDatumResult(long? Status, int? ExitCode, bool TimedOut = false);

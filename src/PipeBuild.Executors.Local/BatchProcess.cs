@@ -115,9 +115,12 @@ internal sealed class BatchProcess : IAsyncDisposable
         return batch;
     }
 
-    /// <summary>Hands the transform one datum and waits for its acknowledgement, its exit, the timeout or cancellation.</summary>
+    /// <summary>
+    /// Hands the transform one datum and waits for its acknowledgement, its exit, the timeout or cancellation; what it
+    /// wrote meanwhile goes to <paramref name="datumLog"/>.
+    /// </summary>
     /// <exception cref="OperationCanceledException">cancelled; the process is killed.</exception>
-    public async Task<BatchDatumResult> RunDatumAsync(string line, TimeSpan? timeout, CancellationToken cancellationToken)
+    public async Task<BatchDatumResult> RunDatumAsync(string line, TimeSpan? timeout, DatumLog datumLog, CancellationToken cancellationToken)
     {
         while (acks.Reader.TryRead(out _))
         {
@@ -155,18 +158,21 @@ internal sealed class BatchProcess : IAsyncDisposable
                     timer.Token.ThrowIfCancellationRequested();
                     if (!acknowledged.IsCompletedSuccessfully)
                     {
-                        return new BatchDatumResult(null, process.ExitCode, ReadLog());
+                        CopyLog(datumLog);
+                        return new BatchDatumResult(null, process.ExitCode);
                     }
                 }
             }
 
             var status = await acknowledged;
-            return new BatchDatumResult(Status(status), null, ReadLog());
+            CopyLog(datumLog);
+            return new BatchDatumResult(Status(status), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Kill();
-            return new BatchDatumResult(null, null, ReadLog(), TimedOut: true);
+            CopyLog(datumLog);
+            return new BatchDatumResult(null, null, TimedOut: true);
         }
         catch (OperationCanceledException)
         {
@@ -216,17 +222,13 @@ internal sealed class BatchProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>What the transform wrote since the last call; a long log file is emptied between datums.</summary>
-    private string ReadLog()
+    /// <summary>Appends what the transform wrote since the last call to <paramref name="datumLog"/>; a long log file is emptied between datums.</summary>
+    private void CopyLog(DatumLog datumLog)
     {
-        var text = new StringBuilder();
-        var buffer = new byte[16 * 1024];
-        int read;
-        var decoder = Encoding.UTF8.GetDecoder();
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
-        while ((read = log.Read(buffer)) > 0)
+        var buffer = new byte[64 * 1024];
+        for (int read; (read = log.Read(buffer)) > 0;)
         {
-            text.Append(chars, 0, decoder.GetChars(buffer, 0, read, chars, 0, flush: false));
+            datumLog.Write(buffer.AsSpan(0, read));
         }
 
         if (log.Position > MaxLogBytes)
@@ -235,8 +237,6 @@ internal sealed class BatchProcess : IAsyncDisposable
             File.WriteAllBytes(logPath, []);
             log.Position = 0;
         }
-
-        return text.ToString();
     }
 
     private void ReadAcks()

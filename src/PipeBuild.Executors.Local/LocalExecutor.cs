@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using CliWrap;
 using CliWrap.Exceptions;
 using PipeBuild.Core;
@@ -96,7 +95,6 @@ public sealed class LocalExecutor : IDatumExecutor
     private static async Task<DatumOutcome> RunProcessAsync(LocalSlot slot, DatumSandbox sandbox, DatumEnvironment datumEnvironment, DatumWork work, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
-        var log = new StringBuilder();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (spec.DatumTimeout is { } limit)
         {
@@ -111,8 +109,8 @@ public sealed class LocalExecutor : IDatumExecutor
             .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
             .WithEnvironmentVariables(environment)
             .WithStandardInputPipe(datumEnvironment.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(datumEnvironment.StdinText))
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(line => Append(log, line)))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append(log, line)))
+            .WithStandardOutputPipe(PipeTarget.Create(work.Log.CopyFromAsync))
+            .WithStandardErrorPipe(PipeTarget.Create(work.Log.CopyFromAsync))
             .WithValidation(CommandResultValidation.None);
 
         int exitCode;
@@ -122,7 +120,7 @@ public sealed class LocalExecutor : IDatumExecutor
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return DatumOutcome.Failed(TimedOut(spec), log.ToString(), sandbox.BytesRead);
+            return DatumOutcome.Failed(TimedOut(spec), sandbox.BytesRead);
         }
         catch (Exception e) when (e is Win32Exception or CliWrapException)
         {
@@ -133,7 +131,7 @@ public sealed class LocalExecutor : IDatumExecutor
             processes.KillLeftovers();
         }
 
-        return await sandbox.OutcomeAsync(exitCode, spec, log.ToString(), work.Content, cancellationToken);
+        return await sandbox.OutcomeAsync(exitCode, spec, work.Content, cancellationToken);
     }
 
     /// <summary>
@@ -181,10 +179,10 @@ public sealed class LocalExecutor : IDatumExecutor
             slot.Sandbox.Folder,
             work.JobId);
 
-        var result = await slot.Batch.RunDatumAsync(DatumLine(work, environment), spec.DatumTimeout, cancellationToken);
+        var result = await slot.Batch.RunDatumAsync(DatumLine(work, environment), spec.DatumTimeout, work.Log, cancellationToken);
         if (result.Status is { } status)
         {
-            return await sandbox.OutcomeAsync(status, spec, result.Log, work.Content, cancellationToken);
+            return await sandbox.OutcomeAsync(status, spec, work.Content, cancellationToken);
         }
 
         // It exited or was killed: this datum fails alone, and the slot's next datum starts a new process.
@@ -192,16 +190,8 @@ public sealed class LocalExecutor : IDatumExecutor
         slot.Batch = null;
         await ended.DisposeAsync();
         var reason = result.TimedOut ? TimedOut(spec) : $"the batched transform exited with code {result.ExitCode} before acknowledging the datum";
-        return DatumOutcome.Failed(reason, result.Log, sandbox.BytesRead);
+        return DatumOutcome.Failed(reason, sandbox.BytesRead);
     }
 
     private static string TimedOut(Core.Pipelines.PipelineSpec spec) => $"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s";
-
-    private static void Append(StringBuilder log, string line)
-    {
-        lock (log)
-        {
-            log.Append(line).Append('\n');
-        }
-    }
 }

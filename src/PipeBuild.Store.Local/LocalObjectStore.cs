@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using PipeBuild.Core;
 
 namespace PipeBuild.Store.Local;
@@ -49,7 +50,38 @@ public sealed class LocalObjectStore : IObjectStore
         }
     }
 
-    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public Task<Stream?> TryOpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, useAsync: true));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            throw FolderWhereFileBelongs(key);
+        }
+    }
+
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        PutIfAbsent(key, handle => RandomAccess.Write(handle, content.Span, 0));
+
+    public Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken) =>
+        PutIfAbsent(key, handle =>
+        {
+            var buffer = new byte[256 * 1024];
+            long offset = 0;
+            for (int read; (read = content.Read(buffer)) > 0; offset += read)
+            {
+                RandomAccess.Write(handle, buffer.AsSpan(0, read), offset);
+            }
+        });
+
+    private Task<bool> PutIfAbsent(string key, Action<SafeFileHandle> write)
     {
         var path = PathOf(key);
         if (File.Exists(path))
@@ -57,7 +89,7 @@ public sealed class LocalObjectStore : IObjectStore
             return Task.FromResult(false);
         }
 
-        var temp = WriteTemp(path, content.Span, durable: false);
+        var temp = WriteTemp(path, write, durable: false);
         try
         {
             File.Move(temp, path, overwrite: false);
@@ -86,7 +118,7 @@ public sealed class LocalObjectStore : IObjectStore
             return Task.FromResult<string?>(null);
         }
 
-        var temp = WriteTemp(path, content.Span, durable: true);
+        var temp = WriteTemp(path, content, durable: true);
         File.Move(temp, path, overwrite: true);
         FileSync.Directory(Path.GetDirectoryName(path)!);
         return Task.FromResult<string?>(VersionOf(content.Span));
@@ -204,7 +236,10 @@ public sealed class LocalObjectStore : IObjectStore
         return Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar));
     }
 
-    private string WriteTemp(string path, ReadOnlySpan<byte> content, bool durable)
+    private string WriteTemp(string path, ReadOnlyMemory<byte> content, bool durable) =>
+        WriteTemp(path, handle => RandomAccess.Write(handle, content.Span, 0), durable);
+
+    private string WriteTemp(string path, Action<SafeFileHandle> write, bool durable)
     {
         var directory = Path.GetDirectoryName(path)!;
         if (!knownDirectories.ContainsKey(directory))
@@ -217,7 +252,7 @@ public sealed class LocalObjectStore : IObjectStore
         try
         {
             using var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None);
-            RandomAccess.Write(handle, content, 0);
+            write(handle);
             if (durable)
             {
                 RandomAccess.FlushToDisk(handle);

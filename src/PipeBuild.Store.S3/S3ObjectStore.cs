@@ -129,6 +129,60 @@ public sealed class S3ObjectStore : IObjectStore
         return await UnderLeaseAsync(key, null, t => WriteAsync(key, content, null, null, "writes an object", t), cancellationToken) is not null;
     }
 
+    public async Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        var length = content.Length - content.Position;
+        if (length <= options.MultipartThreshold || ContentHashOf(key) is null)
+        {
+            // Small, or a key whose write needs a condition: one PUT from memory, as any other object.
+            var buffer = new byte[length];
+            await content.ReadExactlyAsync(buffer, cancellationToken);
+            return await PutIfAbsentAsync(key, buffer, cancellationToken);
+        }
+
+        // Content-addressed and uploaded in parts: an upload cut short never becomes visible, so an object of the
+        // right size is the whole object.
+        if ((await HeadAsync(key, "checks an object", cancellationToken))?.ContentLength == length)
+        {
+            return false;
+        }
+
+        var start = content.Position;
+        using var reading = new SemaphoreSlim(1);
+        return await WriteMultipartAsync(key, length, ReadPartAsync, parallelism: 2, null, "writes an object", cancellationToken) is not null;
+
+        async Task<ReadOnlyMemory<byte>> ReadPartAsync(long offset, int size, CancellationToken t)
+        {
+            var part = new byte[size];
+            await reading.WaitAsync(t);
+            try
+            {
+                content.Position = start + offset;
+                await content.ReadExactlyAsync(part, t);
+            }
+            finally
+            {
+                reading.Release();
+            }
+
+            return part;
+        }
+    }
+
+    public Task<Stream?> TryOpenReadAsync(string key, CancellationToken cancellationToken) =>
+        requests.RunAsync("reads an object", async (_, t) =>
+        {
+            try
+            {
+                // Disposing the body releases the response; callers check the bytes (ContentStore hashes them).
+                return (await client.GetObjectAsync(new GetObjectRequest { BucketName = url.Bucket, Key = url.KeyOf(key) }, t)).ResponseStream;
+            }
+            catch (AmazonS3Exception e) when (IsNoSuchKey(e))
+            {
+                return (Stream?)null;
+            }
+        }, cancellationToken);
+
     public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken) =>
         await GetAsync(key, "reads a document", cancellationToken) is { } found ? new StoredDocument(found.Data, found.ETag) : null;
 
@@ -328,7 +382,8 @@ public sealed class S3ObjectStore : IObjectStore
     {
         if (content.Length > options.MultipartThreshold)
         {
-            return await WriteMultipartAsync(key, content, ifNoneMatch, what, cancellationToken);
+            return await WriteMultipartAsync(
+                key, content.Length, (offset, size, _) => Task.FromResult(content.Slice((int)offset, size)), parallelism: 4, ifNoneMatch, what, cancellationToken);
         }
 
         var md5 = MD5.HashData(content.Span);
@@ -358,17 +413,20 @@ public sealed class S3ObjectStore : IObjectStore
         }, cancellationToken);
     }
 
-    private async Task<string?> WriteMultipartAsync(string key, ReadOnlyMemory<byte> content, string? ifNoneMatch, string what, CancellationToken cancellationToken)
+    /// <param name="readPart">the bytes at an offset, of a size (parts are read as they are uploaded, never all at once)</param>
+    private async Task<string?> WriteMultipartAsync(
+        string key, long length, Func<long, int, CancellationToken, Task<ReadOnlyMemory<byte>>> readPart, int parallelism, string? ifNoneMatch, string what, CancellationToken cancellationToken)
     {
         var objectKey = url.KeyOf(key);
         var upload = await requests.RunAsync(what, (_, t) => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = url.Bucket, Key = objectKey }, t), cancellationToken);
         try
         {
-            var count = (int)((content.Length + (long)options.PartSize - 1) / options.PartSize);
+            var count = (int)((length + options.PartSize - 1) / options.PartSize);
             var parts = new PartETag[count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
             {
-                var part = content.Slice(i * options.PartSize, Math.Min(options.PartSize, content.Length - (i * options.PartSize)));
+                var offset = (long)i * options.PartSize;
+                var part = await readPart(offset, (int)Math.Min(options.PartSize, length - offset), ct);
                 var md5 = Convert.ToBase64String(MD5.HashData(part.Span));
                 var response = await requests.RunAsync(what, (_, t) => client.UploadPartAsync(
                     new UploadPartRequest { BucketName = url.Bucket, Key = objectKey, UploadId = upload.UploadId, PartNumber = i + 1, InputStream = StreamOf(part), PartSize = part.Length, MD5Digest = md5, UseChunkEncoding = false },

@@ -62,6 +62,19 @@ public sealed class ContentStore(IObjectStore objects)
     public async Task<string> WriteObjectAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         (await PutAsync(content, cancellationToken)).Hash;
 
+    /// <summary>
+    /// <see cref="WriteObjectAsync(ReadOnlyMemory{byte}, CancellationToken)"/> from a seekable stream (a log written to a
+    /// file as the datum ran): hashed in one pass and stored in a second, never whole in memory.
+    /// </summary>
+    public async Task<string> WriteObjectAsync(Stream content, CancellationToken cancellationToken)
+    {
+        content.Position = 0;
+        var hash = await ContentHash.OfAsync(content, cancellationToken);
+        content.Position = 0;
+        await objects.PutIfAbsentAsync(StoreKeys.Object(hash), content, cancellationToken);
+        return hash;
+    }
+
     /// <summary>Whether content with this hash is stored completely (a chunk list is written after its chunks).</summary>
     public Task<bool> ContainsAsync(string hash, CancellationToken cancellationToken) =>
         objects.ExistsAsync(StoreKeys.Object(hash), cancellationToken);
@@ -150,16 +163,33 @@ public sealed class ContentStore(IObjectStore objects)
 
         if (data is null)
         {
-            throw new PipeException(ErrorCodes.Corrupt, $"object {hash} is missing from the store; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
+            throw MissingObject(hash);
         }
 
-        if (ContentHash.Of(data) != hash)
-        {
-            throw new PipeException(ErrorCodes.Corrupt, $"object {hash} is corrupt (its content does not match its hash); run 'dotnet pipe fsck'.", ExitCodes.InternalError);
-        }
-
-        return data;
+        return ContentHash.Of(data) == hash ? data : throw CorruptObject(hash);
     }
+
+    /// <summary>
+    /// One object as a stream checked against its hash as it is read (<see cref="VerifiedObjectStream"/>), for
+    /// content referenced by its hash alone that may not fit in memory (a datum's log).
+    /// </summary>
+    public async Task<Stream> OpenObjectAsync(string hash, CancellationToken cancellationToken) =>
+        await objects.TryOpenReadAsync(StoreKeys.Object(hash), cancellationToken) is { } stream
+            ? new VerifiedObjectStream(stream, hash)
+            : throw MissingObject(hash);
+
+    /// <summary>Checks that an object is stored whole and hashes to its name, reading it a buffer at a time (any size).</summary>
+    public async Task VerifyAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var stream = await OpenObjectAsync(hash, cancellationToken);
+        await stream.CopyToAsync(Stream.Null, cancellationToken);
+    }
+
+    internal static PipeException CorruptObject(string hash) =>
+        new(ErrorCodes.Corrupt, $"object {hash} is corrupt (its content does not match its hash); run 'dotnet pipe fsck'.", ExitCodes.InternalError);
+
+    private static PipeException MissingObject(string hash) =>
+        new(ErrorCodes.Corrupt, $"object {hash} is missing from the store; run 'dotnet pipe fsck'.", ExitCodes.InternalError);
 
     private async Task<FileContent> PutAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

@@ -24,6 +24,16 @@ public interface IObjectStore : IAsyncDisposable
     /// <summary>Writes a write-once object unless it exists already; returns whether this call wrote it.</summary>
     Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="PutIfAbsentAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/> for an object too large to hold
+    /// in memory (a datum's log): <paramref name="content"/> is seekable and read from its position to its end, and a
+    /// retried write may read it again from there.
+    /// </summary>
+    Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>An object's content as a stream, or null when there is none; for objects too large to hold in memory.</summary>
+    Task<Stream?> TryOpenReadAsync(string key, CancellationToken cancellationToken);
+
     Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>

@@ -30,7 +30,7 @@ public sealed class StoreMaintenance(VersionStore store)
             var hash = StoreKeys.HashOfObjectKey(key);
             try
             {
-                await store.Content.ReadVerifiedAsync(hash, cancellationToken);
+                await store.Content.VerifyAsync(hash, cancellationToken);
                 verified.Add(hash);
             }
             catch (PipeException e)

@@ -374,9 +374,12 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
             return "<p class=\"muted\">No log.</p>";
         }
 
-        var bytes = await store.Content.ReadAllAsync(new FileContent(EntryKind.File, hash, 0), cancellationToken);
-        var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, LogBytesShown));
-        var more = bytes.Length > LogBytesShown ? $"<p class=\"muted\">The first {LogBytesShown / 1024} KiB of {bytes.Length:N0} bytes; <code>dotnet pipe job logs</code> prints all of it.</p>" : "";
+        // Only the first bytes are read: a log may be far larger than a page should hold.
+        await using var log = await store.Content.OpenObjectAsync(hash, cancellationToken);
+        var shown = new byte[LogBytesShown + 1];
+        var length = await log.ReadAtLeastAsync(shown, shown.Length, throwOnEndOfStream: false, cancellationToken);
+        var text = Encoding.UTF8.GetString(shown, 0, Math.Min(length, LogBytesShown));
+        var more = length > LogBytesShown ? $"<p class=\"muted\">The first {LogBytesShown / 1024} KiB; <code>dotnet pipe job logs</code> prints all of it.</p>" : "";
         return $"<pre class=\"log\">{H(text)}</pre>{more}";
     }
 

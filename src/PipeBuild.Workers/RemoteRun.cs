@@ -1,6 +1,5 @@
-using System.Text;
-using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
+using PipeBuild.Core;
 using PipeBuild.Engine;
 using PipeBuild.Store;
 
@@ -68,10 +67,10 @@ public sealed class RemoteRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for an item's result. <paramref name="failure"/> says why the workers can no longer deliver one
+    /// Waits for an item's result, its log going to <paramref name="work"/>'s. <paramref name="failure"/> says why the workers can no longer deliver one
     /// (their pods failed), or null while they can; it is asked every few seconds, not on every look.
     /// </summary>
-    public async Task<DatumOutcome> WaitAsync(string itemId, ContentStore content, Func<CancellationToken, Task<string?>> failure, CancellationToken cancellationToken)
+    public async Task<DatumOutcome> WaitAsync(string itemId, DatumWork work, Func<CancellationToken, Task<string?>> failure, CancellationToken cancellationToken)
     {
         var key = WorkerKeys.Result(JobId, itemId);
         var lastCheck = time.GetTimestamp();
@@ -79,7 +78,7 @@ public sealed class RemoteRun : IAsyncDisposable
         {
             if (await objects.TryReadAsync(key, cancellationToken) is { } data)
             {
-                return await OutcomeAsync(WorkerJson.Deserialize<WorkResult>(data), content, cancellationToken);
+                return await OutcomeAsync(WorkerJson.Deserialize<WorkResult>(data), work.Content, work.Log, cancellationToken);
             }
 
             if (time.GetElapsedTime(lastCheck) > TimeSpan.FromSeconds(2))
@@ -139,7 +138,7 @@ public sealed class RemoteRun : IAsyncDisposable
         return await objects.TryWriteDocumentAsync(key, WorkerJson.Serialize(run with { Closed = true }), stored.Version, cancellationToken) is not null;
     }
 
-    private async Task<DatumOutcome> OutcomeAsync(WorkResult result, ContentStore content, CancellationToken cancellationToken)
+    private async Task<DatumOutcome> OutcomeAsync(WorkResult result, ContentStore content, DatumLog log, CancellationToken cancellationToken)
     {
         if (result.ErrorCode is { } code)
         {
@@ -152,10 +151,13 @@ public sealed class RemoteRun : IAsyncDisposable
             throw new PipeException(ErrorCodes.Corrupt, $"worker {result.Worker}'s result for job {JobId} names '{bad}', which is not a content hash: the store holds a damaged worker result. Run the pipeline again.");
         }
 
-        var log = result.LogHash is { } hash
-            ? Encoding.UTF8.GetString(await content.ReadAllAsync(new FileContent(EntryKind.File, hash, 0), cancellationToken))
-            : "";
-        return new DatumOutcome(result.Succeeded, result.Reason, result.Outputs, log, result.BytesRead, result.BytesWritten);
+        if (result.LogHash is { } hash)
+        {
+            await using var stored = await content.OpenObjectAsync(hash, cancellationToken);
+            await log.CopyFromAsync(stored, cancellationToken);
+        }
+
+        return new DatumOutcome(result.Succeeded, result.Reason, result.Outputs, result.BytesRead, result.BytesWritten);
     }
 
     private async Task BeatAsync(TimeSpan interval)

@@ -1,4 +1,3 @@
-using System.Text;
 using PipeBuild.Core;
 using PipeBuild.Engine;
 using PipeBuild.Store;
@@ -162,8 +161,9 @@ public sealed class Worker(IObjectStore objects, IDatumExecutor executor, Worker
         WorkResult result;
         try
         {
-            var outcome = await executor.RunAsync(new DatumWork(item.ErrorHandler ? run.Spec.AsErrorHandler() : run.Spec, item.Datum, JobId, item.Try, content, scratch) { ErrorHandler = item.ErrorHandler }, lost.Token);
-            var logHash = outcome.Log.Length == 0 ? null : await content.WriteObjectAsync(Encoding.UTF8.GetBytes(outcome.Log), cancellationToken);
+            using var log = new DatumLog(scratch + ".log");
+            var outcome = await executor.RunAsync(new DatumWork(item.ErrorHandler ? run.Spec.AsErrorHandler() : run.Spec, item.Datum, JobId, item.Try, content, scratch, log) { ErrorHandler = item.ErrorHandler }, lost.Token);
+            var logHash = await log.StoreAsync(content, cancellationToken);
             result = new WorkResult
             {
                 Worker = options.Name,

@@ -24,7 +24,7 @@ public sealed class WorkerPoolExecutor(IObjectStore objects, IWorkerPool pool, W
         try
         {
             var item = await run.PublishAsync(work, cancellationToken);
-            return await run.WaitAsync(item, work.Content, ct => pool.FailureAsync(run, ct), cancellationToken);
+            return await run.WaitAsync(item, work, ct => pool.FailureAsync(run, ct), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -62,7 +62,8 @@ public sealed class DockerExecutorTests : IDisposable
             // worker's sandbox keeps it only while the datum runs.
             var script = "id -u > /pfs/out/id.txt; id -g >> /pfs/out/id.txt; i=0; while [ ! -e /pfs/seen ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done";
             var spec = Shell("owner", script) with { Image = image };
-            var work = new DatumWork(spec, new Datum([new DatumInput("data", "data", "master", "c0", "", [])]), "job0", 1, fx.Store.Content, Path.Combine(fx.Root, "scratch", "d0"));
+            using var log = new DatumLog(Path.Combine(fx.Root, "scratch", "d0.log"));
+            var work = new DatumWork(spec, new Datum([new DatumInput("data", "data", "master", "c0", "", [])]), "job0", 1, fx.Store.Content, Path.Combine(fx.Root, "scratch", "d0"), log);
             var caller = $"{await HostAsync("id", "-u")}\n{await HostAsync("id", "-g")}\n";
 
             var running = fx.Executor.RunAsync(work, default);
@@ -71,7 +72,7 @@ public sealed class DockerExecutorTests : IDisposable
             await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(written))!, "seen"), "");
             var outcome = await running;
 
-            Assert.True(outcome.Succeeded, outcome.Reason + "\n" + outcome.Log);
+            Assert.True(outcome.Succeeded, outcome.Reason + "\n" + log.ReadText());
             Assert.Equal(caller.Split('\n')[0], owner);
             Assert.Equal(caller.Length, Assert.Single(outcome.Outputs).Size);
         }
@@ -225,7 +226,8 @@ public sealed class DockerExecutorTests : IDisposable
         var spec = Shell("limits", "true") with { Cpus = 1.5, Memory = 512L << 20, Network = "bridge" };
         var sandbox = await DatumSandbox.CreateAsync(Path.Combine(fx.Root, "scratch"), new Datum([]), fx.Store.Content, default);
 
-        var work = new DatumWork(spec, new Datum([]), "job0", 1, fx.Store.Content, "");
+        using var log = new DatumLog(Path.Combine(fx.Root, "limits.log"));
+        var work = new DatumWork(spec, new Datum([]), "job0", 1, fx.Store.Content, "", log);
         var parameters = DockerExecutor.CreateParameters(work, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), sandbox, "sha256:0");
 
         Assert.Equal(1_500_000_000, parameters.HostConfig.NanoCPUs);

@@ -268,7 +268,7 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
         var content = await store.Content.WriteAsync(Encoding.UTF8.GetBytes("7\n"), default);
         var datum = new Datum([new DatumInput("numbers", "numbers", "master", new string('0', 32), "n7.txt", [new DatumFile("n7.txt", content)])]);
         var jobId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
-        return new DatumWork(spec, datum, jobId, 1, store.Content, Path.Combine(root, "engine-scratch"));
+        return new DatumWork(spec, datum, jobId, 1, store.Content, Path.Combine(root, "engine-scratch"), new DatumLog(Path.Combine(root, $"log-{jobId}")));
     }
 
     private static JsonObject LeftoverJob(string name, string pipeline, string jobId) => new()

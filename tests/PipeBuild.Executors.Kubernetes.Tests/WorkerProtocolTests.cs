@@ -99,7 +99,9 @@ public abstract class WorkerProtocolTests : IDisposable
         var result = new WorkResult { Worker = "w1", Succeeded = true, LogHash = "../../escape" };
         await Store.Objects.PutIfAbsentAsync(WorkerKeys.Result(run.JobId, item), WorkerJson.Serialize(result), default);
 
-        var error = await Assert.ThrowsAsync<PipeException>(() => run.WaitAsync(item, Store.Content, _ => Task.FromResult<string?>(null), default));
+        using var log = new DatumLog(Path.Combine(Root, "damaged.log"));
+        var work = new DatumWork(Doubler(""), new Datum([]), run.JobId, 1, Store.Content, Path.Combine(Root, "scratch"), log);
+        var error = await Assert.ThrowsAsync<PipeException>(() => run.WaitAsync(item, work, _ => Task.FromResult<string?>(null), default));
 
         Assert.Equal(ErrorCodes.Corrupt, error.Code);
         Assert.Contains("'../../escape'", error.Message);

@@ -41,6 +41,29 @@ public abstract class ObjectStoreConformanceTests
     }
 
     [Fact]
+    public async Task ObjectsTooLargeForMemoryStreamInAndOut()
+    {
+        await using var store = await CreateStoreAsync();
+        var data = new byte[20 * 1024 * 1024]; // above the S3 store's multipart threshold: uploaded in parts read as they go
+        new Random(5).NextBytes(data);
+        var key = StoreKeys.Object(Core.ContentHash.Of(data));
+
+        Assert.True(await store.PutIfAbsentAsync(key, new MemoryStream(data, writable: false), None));
+        Assert.False(await store.PutIfAbsentAsync(key, new MemoryStream(data, writable: false), None));
+        Assert.True(await store.PutIfAbsentAsync("objects/04/small", new MemoryStream(Bytes("small")), None));
+
+        await using (var read = await store.TryOpenReadAsync(key, None))
+        {
+            using var copy = new MemoryStream();
+            await read!.CopyToAsync(copy, None);
+            Assert.Equal(data, copy.ToArray());
+        }
+
+        Assert.Equal("small", Text(await store.TryReadAsync("objects/04/small", None)));
+        Assert.Null(await store.TryOpenReadAsync("objects/05/missing", None));
+    }
+
+    [Fact]
     public async Task ContentIsStoredByteForByte()
     {
         await using var store = await CreateStoreAsync();

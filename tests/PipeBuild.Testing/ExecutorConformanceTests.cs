@@ -132,6 +132,26 @@ public abstract class ExecutorConformanceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_datums_log_is_every_byte_it_printed_however_long()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        // Megabytes of lines (more than one chunk of the store, more than any pipe buffer), then a line with no end.
+        const string script = "{ head -c 2000000 /dev/urandom | od -An -tx1; printf 'a last line with no end'; } | tee /pfs/out/printed";
+        await Fx.CreateAsync(Shell("loud", script, new PfsInput("data", "/*")));
+
+        var job = await Fx.RunOneAsync("loud");
+
+        Assert.True(job.State == JobState.Success, job.Failures.FirstOrDefault()?.Reason);
+        var printed = Encoding.UTF8.GetBytes((await Fx.ReadAsync("loud"))["printed"]);
+        Assert.True(printed.Length > 5_000_000, $"{printed.Length} bytes printed");
+        var logHash = Assert.Single(await Fx.Engine.Jobs.GetDatumsAsync(job, default)).LogHash!;
+        Assert.Equal(Core.ContentHash.Of(printed), logHash); // a log is stored as one object: its name is the hash of its bytes
+        await using var log = await Fx.Store.Content.OpenObjectAsync(logHash, default);
+        Assert.Equal(logHash, await Core.ContentHash.OfAsync(log, default));
+    }
+
+    [SkippableFact]
     public async Task An_accepted_return_code_counts_as_success()
     {
         RequireComponents();

@@ -56,7 +56,6 @@ internal static class DatumCommands
     private static async Task<DatumDetails> DetailsAsync(Session s, JobInfo job, JobDatum datum, CancellationToken ct)
     {
         var result = datum.State == DatumState.Failed ? null : await DatumResult.TryReadAsync(s.Store.Objects, datum.Hash, ct);
-        var log = datum.LogHash is { } hash ? await JobLogs.ReadAsync(s, hash, ct) : null;
         return new DatumDetails(
             datum.Id,
             job.Id,
@@ -64,7 +63,7 @@ internal static class DatumCommands
             datum.State.Name(),
             datum.Description,
             await InputFilesAsync(s, job, datum, ct),
-            Tries(datum, log),
+            await TriesAsync(s, datum, ct),
             result?.Seconds,
             result?.Outputs.Sum(o => o.Size) ?? 0,
             result?.Outputs.Count ?? 0,
@@ -106,10 +105,10 @@ internal static class DatumCommands
     /// How many times the datum ran in this job: none when reused; otherwise the tries its log names
     /// (<c>--- try N of M</c>, written when a pipeline allows more than one), or one.
     /// </summary>
-    private static int Tries(JobDatum datum, string? log) =>
+    private static async Task<int> TriesAsync(Session s, JobDatum datum, CancellationToken ct) =>
         datum.State == DatumState.Skipped ? 0
-        : log is null ? 1
-        : Math.Max(1, log.Split('\n').Count(line => line.StartsWith("--- try ", StringComparison.Ordinal)));
+        : datum.LogHash is { } hash ? Math.Max(1, await JobLogs.CountTriesAsync(s, hash, ct))
+        : 1;
 }
 
 /// <summary>What <c>datum inspect</c> shows (pachctl's detailed datum info).</summary>

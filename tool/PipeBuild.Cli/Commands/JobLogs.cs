@@ -1,7 +1,6 @@
 using System.Text;
 using PipeBuild.Core;
 using PipeBuild.Engine;
-using PipeBuild.Store;
 
 namespace PipeBuild.Cli.Commands;
 
@@ -23,8 +22,18 @@ internal static class JobLogs
     /// <summary>How often <see cref="FollowAsync"/> looks at a running job again.</summary>
     private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<string> ReadAsync(Session s, string logHash, CancellationToken ct) =>
-        Encoding.UTF8.GetString(await s.Store.Content.ReadAllAsync(new FileContent(EntryKind.File, logHash, 0), ct));
+    /// <summary>How many tries a datum's log names (its <c>--- try N of M</c> headers), read a line at a time.</summary>
+    public static async Task<int> CountTriesAsync(Session s, string logHash, CancellationToken ct)
+    {
+        using var reader = new StreamReader(await s.Store.Content.OpenObjectAsync(logHash, ct), new UTF8Encoding(false));
+        var tries = 0;
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            tries += line.StartsWith("--- try ", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return tries;
+    }
 
     /// <summary>Prints the logs <paramref name="query"/> asks for of a job as it stands.</summary>
     public static async Task PrintAsync(Session s, JobInfo job, LogQuery query, CancellationToken ct)
@@ -118,7 +127,26 @@ internal static class JobLogs
             s.Console.Out.WriteLine($"=== datum {datum.Id[..12]} ({datum.Description}) {datum.State.Name()} ===");
         }
 
-        s.Console.Out.Write(await ReadAsync(s, datum.LogHash!, ct));
+        // The bytes as the transform wrote them, streamed from the store; a log whose last line has no end still
+        // leaves the next header on a line of its own.
+        await s.Console.Out.FlushAsync(ct);
+        var stdout = s.Console.OpenStandardOutput(); // not disposed: stdout outlives the command
+        await using (var log = await s.Store.Content.OpenObjectAsync(datum.LogHash!, ct))
+        {
+            var buffer = new byte[64 * 1024];
+            var last = (byte)'\n';
+            for (int read; (read = await log.ReadAsync(buffer, ct)) > 0; last = buffer[read - 1])
+            {
+                await stdout.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+
+            if (last != '\n' && !raw)
+            {
+                stdout.WriteByte((byte)'\n');
+            }
+        }
+
+        await stdout.FlushAsync(ct);
     }
 
     /// <summary>
