@@ -42,6 +42,12 @@ public sealed class BadInputTests : IDisposable
         }
 
         ws.Write("bad/spec.yaml", "pipeline:\n  name: y\n  - bad");
+        foreach (var (name, xml) in BadProjectFiles)
+        {
+            ws.Write($"bad/{name}.pipeproj", xml);
+        }
+
+        ws.Write("specs/good.json", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""); // fine: what is bad is elsewhere
     }
 
     public static TheoryData<string, string[]> Cases() => new()
@@ -149,7 +155,6 @@ public sealed class BadInputTests : IDisposable
         { "PIPE5001", ["repo", "delete", "nope"] },
         { "PIPE5001", ["branch", "list", "nope"] },
         { "PIPE5001", ["commit", "start", "nope@master"] },
-        { "PIPE5001", ["file", "put", "nope@master:a.csv", "-f", "in/a.csv"] },
         { "PIPE5003", ["branch", "create", "@dev"] },
         { "PIPE5003", ["repo", "create", "a b"] },
         { "PIPE5003", ["file", "get", ""] },
@@ -223,6 +228,168 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2003", ["pipeline", "create", "-f", "bad/array.json"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/two-kinds.json"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/cross-twice.json"] },
+
+        // commands that act on a commit or a branch: a path or an ancestry step in the reference is refused, not ignored
+        // (commit delete data@master:a.csv deleted the commit, branch delete data@master:x the branch master)
+        { "PIPE1004", ["commit", "start", "data@master^"] },
+        { "PIPE1004", ["commit", "start", "data@master.1"] },
+        { "PIPE1004", ["commit", "start", "data@master:a.csv"] },
+        { "PIPE1004", ["commit", "finish", "data@master:x"] },
+        { "PIPE1004", ["commit", "delete", "data@master:a.csv"] },
+        { "PIPE1004", ["commit", "wait", "data@master:a.csv"] },
+        { "PIPE1004", ["commit", "list", "data@master~1"] },
+        { "PIPE1004", ["commit", "list", "data@master:a.csv"] },
+        { "PIPE1004", ["branch", "create", "data@dev:x"] },
+        { "PIPE1004", ["branch", "create", "data@dev~2"] },
+        { "PIPE1004", ["branch", "create", "data@dev", "--head", "master:a.csv"] },
+        { "PIPE1004", ["branch", "delete", "data@master:x"] },
+        { "PIPE1004", ["branch", "delete", "data@master^"] },
+
+        // references malformed in other ways, and what they name missing, for each command that takes one
+        { "PIPE1004", ["commit", "inspect", "data@@master"] },
+        { "PIPE1004", ["commit", "inspect", "data@master@x"] },
+        { "PIPE1004", ["commit", "inspect", "data@^"] },
+        { "PIPE1004", ["commit", "inspect", "data@master~-1"] },
+        { "PIPE1004", ["commit", "inspect", "data@master.abc"] },
+        { "PIPE1004", ["branch", "create", "data@-dev"] },
+        { "PIPE1004", ["branch", "create", "data@dev", "--head", ""] },
+        { "PIPE1004", ["file", "glob", "data@master~x:/*"] },
+        { "PIPE5006", ["commit", "inspect", "data@master.1.2"] },
+        { "PIPE5006", ["commit", "finish", "data@0000000000000000"] },
+        { "PIPE5006", ["file", "lineage", "data@master~5:a.csv"] },
+        { "PIPE5004", ["commit", "inspect", "data@ABCDEF12"] },
+        { "PIPE5004", ["commit", "finish", "data@nope"] },
+        { "PIPE5004", ["commit", "delete", "data@nope"] },
+        { "PIPE5004", ["file", "history", "data@nope:a.csv"] },
+        { "PIPE5004", ["file", "lineage", "data@nope:a.csv"] },
+        { "PIPE5001", ["commit", "finish", "nope@master"] },
+        { "PIPE5001", ["commit", "delete", "nope@master"] },
+        { "PIPE5001", ["file", "diff", "data@master", "nope@master"] },
+        { "PIPE5001", ["file", "glob", "nope@master:/*"] },
+        { "PIPE5001", ["file", "copy", "data@master:a.csv", "nope@master:b.csv"] },
+        { "PIPE5003", ["commit", "list", ""] },
+        { "PIPE5003", ["branch", "list", "data@master"] },
+        { "PIPE4006", ["job", "inspect", "j@"] },
+        { "PIPE4006", ["logs", "--job", "nope", "--pipeline", "nope"] },
+        { "PIPE4001", ["pipeline", "delete", "data"] },
+        { "PIPE4001", ["pipeline", "update", "-f", "specs/good.json"] },
+
+        // paths: file diff compared the new side's path at both commits, never reading the old side's
+        { "PIPE5010", ["file", "diff", "data@master:a.csv", "data@master:../x"] },
+        { "PIPE1001", ["file", "diff", "data@master:a.csv", "data@master:b.csv"] },
+        { "PIPE5010", ["file", "delete", "data@master:../a.csv"] },
+        { "PIPE5010", ["file", "history", "data@master:../a"] },
+        { "PIPE5010", ["file", "copy", "data@master:a.csv", "data@master:"] },
+        { "PIPE5008", ["file", "delete", "data@master^:a.csv"] },
+        { "PIPE5008", ["file", "copy", "data@master:a.csv", "data@master^:b.csv"] },
+        { "PIPE5020", ["file", "copy", "data@master:a.csv", "data@master:a.csv/b"] },
+        { "PIPE5018", ["file", "lineage", "data@master:/"] },
+        { "PIPE5011", ["file", "get", "data@master:a.csv:b"] },
+        { "PIPE1008", ["file", "glob", "data@master:/{a,b"] },
+
+        // sources and outputs on this machine: a URL that is none, a file where a folder must go, a full device
+        // (-o /dev/full was replaced by a regular file: the write went to a temp file renamed over it)
+        { "PIPE1005", ["file", "put", "data@master:b.csv", "-f", "https://"] },
+        { "PIPE1005", ["file", "put", "data@master", "-f", "http://[::1"] },
+        { "PIPE1001", ["file", "put", "data@master:b.csv", "-f", "in/a.csv", "-f", "in/a.csv"] },
+        { "PIPE1012", ["file", "get", "data@master:a.csv", "-o", "/dev/full"] },
+        { "PIPE1012", ["file", "get", "data@master:/", "-r", "-o", "in/a.csv/x"] },
+        { "PIPE1012", ["file", "get", "data@master:a.csv", "-r", "-o", "in/a.csv/x"] },
+        { "PIPE1012", ["pipeline", "convert", "specs/good.json", "--out", "/nonexistent/x.pipeproj"] },
+        { "PIPE1012", ["pipeline", "convert", "specs/good.json", "--out", "in"] },
+        { "PIPE1001", ["pipeline", "convert", "specs/good.json", "--out", ""] },
+        { "PIPE1001", ["run", "-f", ""] },
+        { "PIPE1012", ["init", "in/a.csv"] },
+
+        // numbers at and past their limits (a delay or a date too large was an internal error)
+        { "PIPE1001", ["watch", "--interval", "-1"] },
+        { "PIPE1001", ["watch", "--interval", "NaN"] },
+        { "PIPE1001", ["watch", "--interval", "1e300"] },
+        { "PIPE1001", ["gc", "--grace", "2147483647"] },
+        { "PIPE1001", ["file", "history", "data@master:a.csv", "--history", "0"] },
+        { "PIPE1001", ["file", "put", "data@master:s", "-f", "in/a.csv", "--split", "line", "--target-file-bytes", "abc"] },
+        { "PIPE1001", ["next-datum", "--status", "abc"] },
+
+        // options that conflict, are unknown, or name nothing
+        { "PIPE1001", ["file", "diff", "data@master", "data@master", "--stat", "--name-only"] },
+        { "PIPE1001", ["pipeline", "update", "-f", "specs/good.json", "--reprocess", "--no-reprocess"] },
+        { "PIPE1001", ["pipeline", "inspect", "nope", "-f", "specs/good.json"] },
+        { "PIPE1001", ["pipeline", "create", "-f", "specs/good.json", "--executor", "vm"] },
+        { "PIPE1001", ["pipeline", "list", "--output", "csv"] },
+        { "PIPE1001", ["logs"] },
+        { "PIPE1001", ["store", "sync", "fetch", "x"] },
+        { "PIPE1001", ["fsck", "--repair"] },
+        { "PIPE1001", ["config", "set", "store", "s3://bucket"] },
+        { "PIPE1001", ["config", "set", "executor", ""] },
+        { "PIPE1001", ["init", "sub", "--executor", "vm"] },
+        { "PIPE1007", ["init", "sub", "--store", "nope"] },
+        { "PIPE5101", ["init", "sub", "--store", "s3://"] },
+        { "PIPE5003", ["init", "sub", "--default-branch", "a b"] },
+        { "PIPE5109", ["store", "sync", "push", "."] },
+        { "PIPE5109", ["store", "sync", "push", "in/a.csv"] },
+        { "PIPE5101", ["store", "sync", "push", "s3://bucket", "--s3-endpoint", "ftp://x:1"] },
+
+        // server addresses: '' or ',' fell back to the web server's own default, port 5000
+        { "PIPE1010", ["console", "--urls", ""] },
+        { "PIPE1010", ["s3", "serve", "--urls", " , "] },
+        { "PIPE1010", ["s3", "serve", "--urls", "http://127.0.0.1:abc"] },
+        { "PIPE1010", ["console", "--urls", "http://[::1"] },
+        { "PIPE1011", ["s3", "serve", "--urls", "http://127.0.0.1:0", "--access-key", "a"] },
+
+        // -p:Name=Value: a name MSBuild refuses was an internal error; values are checked as the file's own
+        { "PIPE1001", ["pipeline", "inspect", "-f", "bad/props.pipeproj", "-p:a.b=x"] },
+        { "PIPE1001", ["pipeline", "create", "-f", "bad/props.pipeproj", "-p:a b=x"] },
+        { "PIPE1001", ["run", "-p:1x=y"] },
+        { "PIPE1001", ["pipeline", "inspect", "-f", "bad/props.pipeproj", "-p:=x"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/props.pipeproj", "-p:Parallelism=-4"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/props.pipeproj", "-p:Executor=vm"] },
+        { "PIPE2002", ["pipeline", "inspect", "-f", "bad/props.pipeproj", "-p:DatumBatching=maybe"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/props.pipeproj", "-p:Command="] },
+
+        // .pipeproj files: more values, and files that are not projects MSBuild can evaluate
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/parallelism-negative.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/timeout-negative.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/tries-word.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/name.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/glob-brace.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/input-repo.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/input-name.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/no-command.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/no-input.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/unknown-sdk.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/two-roots.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/mismatched.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/import.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/function.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/not-a-project.pipeproj"] },
+        { "PIPE2001", ["pipeline", "create", "-f", "bad/empty-include.pipeproj"] },
+        { "PIPE2001", ["pipeline", "inspect", "-f", "bad/entity.pipeproj"] },
+
+        // Pachyderm spec files: missing parts, wrong types, unsupported kinds, JSON that is not one value
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/no-name.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/name-number.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/name-empty.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/no-transform.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cmd-empty.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cmd-numbers.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/parallelism-negative.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/parallelism-huge.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/glob.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/no-repo.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/empty-union.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/duplicate-names.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/input-array.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/env-number.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/tries.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/timeout.json"] },
+        { "PIPE2004", ["pipeline", "create", "-f", "bad/git-input.json"] },
+        { "PIPE2004", ["pipeline", "create", "-f", "bad/egress.json"] },
+        { "PIPE2004", ["pipeline", "create", "-f", "bad/output-branch.json"] },
+        { "PIPE4004", ["pipeline", "create", "-f", "bad/own-output.json"] },
+        { "PIPE2003", ["pipeline", "create", "-f", "bad/trailing.json"] },
+        { "PIPE2003", ["pipeline", "create", "-f", "bad/duplicate-key.json"] },
+        { "PIPE2003", ["pipeline", "create", "-f", "bad/deep.json"] },
+        { "PIPE2003", ["pipeline", "create", "-f", "bad/empty.json"] },
     };
 
     /// <summary>.pipeproj files with one bad value each: name, properties, items.</summary>
@@ -238,6 +405,29 @@ public sealed class BadInputTests : IDisposable
         ("same-input-twice", "", "<PipeInput Include=\"data\" Glob=\"/*\" /><PipeInput Include=\"data\" Glob=\"/*\" />"),
         ("branch", "", "<PipeInput Include=\"data\" Glob=\"/*\" Branch=\"bad name\" />"),
         ("env", "", "<PipeInput Include=\"data\" Glob=\"/*\" /><PipeEnv Include=\"1BAD\" Value=\"x\" />"),
+        ("props", "", "<PipeInput Include=\"data\" Glob=\"/*\" />"), // fine: its bad values come from -p
+        ("parallelism-negative", "<Parallelism>-1</Parallelism>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("timeout-negative", "<DatumTimeout>-00:01:00</DatumTimeout>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("tries-word", "<DatumTries>many</DatumTries>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("name", "<PipelineName>a b</PipelineName>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("glob-brace", "", "<PipeInput Include=\"data\" Glob=\"/{a\" />"),
+        ("input-repo", "", "<PipeInput Include=\"a b\" Glob=\"/*\" />"),
+        ("input-name", "", "<PipeInput Include=\"data\" Glob=\"/*\" Name=\"a b\" />"),
+        ("no-command", "<Command></Command>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("no-input", "", ""),
+        ("empty-include", "", "<PipeInput Include=\"\" Glob=\"/*\" />"),
+    ];
+
+    /// <summary>.pipeproj files MSBuild cannot evaluate: name, whole text.</summary>
+    private static readonly (string Name, string Xml)[] BadProjectFiles =
+    [
+        ("unknown-sdk", """<Project Sdk="No.Such.Sdk"><PropertyGroup><Command>cat</Command></PropertyGroup></Project>"""),
+        ("two-roots", """<Project Sdk="PipeBuild.Sdk"><PropertyGroup><Command>cat</Command></PropertyGroup></Project><x/>"""),
+        ("mismatched", """<Project Sdk="PipeBuild.Sdk"><PropertyGroup><Command>cat</Command></PropertyGroup></Projct>"""),
+        ("import", """<Project Sdk="PipeBuild.Sdk"><Import Project="nope.props" /><PropertyGroup><Command>cat</Command></PropertyGroup></Project>"""),
+        ("function", """<Project Sdk="PipeBuild.Sdk"><PropertyGroup><Command>$([System.IO.File]::ReadAllText(/nonexistent))</Command></PropertyGroup></Project>"""),
+        ("not-a-project", "<Foo/>"),
+        ("entity", """<!DOCTYPE p [<!ENTITY a "cat">]><Project Sdk="PipeBuild.Sdk"><PropertyGroup><Command>&a;</Command></PropertyGroup></Project>"""),
     ];
 
     /// <summary>Pachyderm spec files with one bad value each.</summary>
@@ -250,6 +440,30 @@ public sealed class BadInputTests : IDisposable
         ("array", "[1,2]"),
         ("two-kinds", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"},"cross":[{"pfs":{"repo":"data","glob":"/*"}}]}}"""),
         ("cross-twice", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cross":[{"pfs":{"repo":"data","glob":"/*"}},{"pfs":{"repo":"data","glob":"/a*"}}]}}"""),
+        ("no-name", """{"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("name-number", """{"pipeline":{"name":5},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("name-empty", """{"pipeline":{"name":""},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("no-transform", """{"pipeline":{"name":"j"},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("cmd-empty", """{"pipeline":{"name":"j"},"transform":{"cmd":[]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("cmd-numbers", """{"pipeline":{"name":"j"},"transform":{"cmd":[1,2]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("parallelism-negative", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"parallelism_spec":{"constant":-2}}"""),
+        ("parallelism-huge", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"parallelism_spec":{"constant":1e30}}"""),
+        ("glob", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/[a"}}}"""),
+        ("no-repo", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"glob":"/*"}}}"""),
+        ("empty-union", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"union":[]}}"""),
+        ("duplicate-names", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cross":[{"pfs":{"repo":"data","glob":"/*","name":"x"}},{"pfs":{"repo":"data","glob":"/a*","name":"x"}}]}}"""),
+        ("input-array", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":[{"pfs":{"repo":"data","glob":"/*"}}]}"""),
+        ("env-number", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"],"env":{"A":1}},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("tries", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"datum_tries":-1}"""),
+        ("timeout", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"datum_timeout":"forever"}"""),
+        ("git-input", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"git":{"url":"x"}}}"""),
+        ("egress", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"URL":"s3://x"}}"""),
+        ("output-branch", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"output_branch":"dev"}"""),
+        ("own-output", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"j","glob":"/*"}}}"""),
+        ("trailing", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}} x"""),
+        ("duplicate-key", """{"pipeline":{"name":"j"},"pipeline":{"name":"k"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("deep", new string('[', 100) + new string(']', 100)),
+        ("empty", ""),
     ];
 
     [Theory]
@@ -344,6 +558,9 @@ public sealed class BadInputTests : IDisposable
     [InlineData("refs/data/master", "null")]
     [InlineData("repos/data", "")]
     [InlineData("commits/data/HEAD", "{\"id\":")]
+    [InlineData("refs/data/master", "[]")]
+    [InlineData("repos/data", "{}")]
+    [InlineData("commits/data/HEAD", "0")]
     public void A_damaged_store_document_is_named_by_fsck_and_is_a_clear_error_elsewhere(string document, string content)
     {
         var head = JsonOutput.Parse(ws.Run("commit", "inspect", "data@master", "--output", "json")).GetProperty("id").GetString()!;

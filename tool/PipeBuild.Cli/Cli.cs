@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
+using PipeBuild.Core;
 
 namespace PipeBuild.Cli;
 
@@ -51,7 +52,14 @@ internal static class Cli
 
     /// <summary>Refuses a value below <paramref name="minimum"/> as a usage error that names the option.</summary>
     public static Option<T> AtLeast<T>(this Option<T> option, T minimum)
-        where T : INumber<T>
+        where T : struct, INumber<T> => option.Between(minimum, null);
+
+    /// <summary>
+    /// Refuses NaN, and a value below <paramref name="minimum"/> or above <paramref name="maximum"/>, as a usage error
+    /// that names the option: a value too large for a delay or a date is the user's mistake, not an internal error.
+    /// </summary>
+    public static Option<T> Between<T>(this Option<T> option, T minimum, T? maximum)
+        where T : struct, INumber<T>
     {
         option.Validators.Add(result =>
         {
@@ -60,12 +68,51 @@ internal static class Cli
                 return; // not a number: the parser reports that itself, and reading the value would throw
             }
 
-            if (result.GetValueOrDefault<T>() is var value && value < minimum)
+            var value = result.GetValueOrDefault<T>();
+            if (T.IsNaN(value))
+            {
+                result.AddError($"{option.Name} must be a number (got NaN).");
+            }
+            else if (value < minimum)
             {
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at least {minimum} (got {value})."));
             }
+            else if (maximum is { } most && value > most)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at most {most} (got {value})."));
+            }
         });
         return option;
+    }
+
+    /// <summary>Refuses an empty word ('') as a usage error that names the option and <paramref name="what"/> it needs.</summary>
+    public static T NotEmpty<T>(this T option, string what)
+        where T : Option
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Length == 0))
+            {
+                result.AddError($"{option.Name} needs {what} (it was given an empty one).");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// A server's <c>--urls</c> (comma or space separated), or <paramref name="defaultUrl"/> when there are none; given
+    /// but naming no address ('' or ','), it is an error, not the web server's own default.
+    /// </summary>
+    public static string[] ListenUrls(string[]? given, string defaultUrl)
+    {
+        if (given is not { Length: > 0 })
+        {
+            return [defaultUrl];
+        }
+
+        string[] urls = [.. given.SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+        return urls.Length > 0 ? urls
+            : throw new PipeException(ErrorCodes.ConsoleCannotListen, $"--urls '{string.Join(' ', given)}' names no address: write http://HOST:PORT, for example {defaultUrl}.");
     }
 
     public static Command WithAliases(this Command command, params string[] aliases)

@@ -54,6 +54,31 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     public CommitRef Ref(string text) => CommitRef.Parse(text, DefaultBranch);
 
     /// <summary>
+    /// A reference to a commit for a command that acts on the commit itself (<paramref name="command"/>): a path in it
+    /// is refused, not ignored.
+    /// </summary>
+    public CommitRef CommitOnly(string text, string command)
+    {
+        var reference = Ref(text);
+        return reference.Path is { Length: > 0 }
+            ? throw new PipeException(ErrorCodes.InvalidReference, $"'{text}' names a path in a commit; {command} takes the commit alone (REPO@BRANCH or REPO@COMMIT). 'dotnet pipe file list {text}' shows what is at the path.")
+            : reference;
+    }
+
+    /// <summary>
+    /// A reference to a branch for <paramref name="command"/>: a path or an ancestry step (<c>^</c>, <c>~N</c>,
+    /// <c>.N</c>) is refused, not ignored (<c>commit start data@master^</c> opened a commit on master).
+    /// </summary>
+    public CommitRef BranchOnly(string text, string command)
+    {
+        var reference = Ref(text);
+        var extra = reference.Path is { Length: > 0 } ? "a path in a commit" : reference.IsPlain ? null : "an older commit of a branch";
+        return extra is null
+            ? reference
+            : throw new PipeException(ErrorCodes.InvalidReference, $"'{text}' names {extra}; {command} takes a branch alone (REPO@BRANCH).");
+    }
+
+    /// <summary>
     /// The default branch a pipeline file is read with: the workspace's, or master outside one (<c>pipeline convert</c>
     /// and <c>inspect -f</c> need no workspace).
     /// </summary>

@@ -15,8 +15,8 @@ internal static class BranchCommands
         var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
         return Cli.Command("create", "Create a branch, or move it (--head master^ rolls back one commit); pipelines that read the repo run.", [target, head, noRun], async (s, ct) =>
         {
-            var reference = s.Ref(s.Get(target));
-            var headRef = s.Get(head) is { } h ? s.Ref(h.Contains('@') ? h : $"{reference.Repo}@{h}") : null;
+            var reference = s.BranchOnly(s.Get(target), "branch create");
+            var headRef = s.Get(head) is { } h ? s.CommitOnly(h.Contains('@') ? h : $"{reference.Repo}@{h}", "branch create --head") : null;
             var branch = await s.Store.CreateBranchAsync(reference.Repo, reference.Base, headRef, ct);
             s.Out.Result(branch, $"branch {branch.Repo}@{branch.Name} -> {branch.Head ?? "(no commits)"}");
             return await s.RunDownstreamAsync(branch.Repo, s.Get(noRun), ct);
@@ -39,7 +39,7 @@ internal static class BranchCommands
         var target = new Argument<string>("repo@branch");
         return Cli.Command("delete", "Delete a branch (its commits stay in the repo's history).", [target], async (s, ct) =>
         {
-            var reference = s.Ref(s.Get(target));
+            var reference = s.BranchOnly(s.Get(target), "branch delete");
             await s.Store.DeleteBranchAsync(reference.Repo, reference.Base, ct);
             s.Out.Result(new DeletedResult($"{reference.Repo}@{reference.Base}"), $"deleted branch {reference.Repo}@{reference.Base}");
             return ExitCodes.Ok;

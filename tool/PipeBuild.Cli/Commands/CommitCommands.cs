@@ -18,7 +18,7 @@ internal static class CommitCommands
         var message = Message();
         return Cli.Command("start", "Open a commit on a branch; puts and deletes go into it until it is finished.", [target, message], async (s, ct) =>
         {
-            var reference = s.Ref(s.Get(target));
+            var reference = s.BranchOnly(s.Get(target), "commit start");
             var commit = await s.Store.StartCommitAsync(reference.Repo, reference.Base, s.Get(message), ct);
             s.Out.Result(commit, commit.Id);
             return ExitCodes.Ok;
@@ -32,7 +32,7 @@ internal static class CommitCommands
         var noRun = new Option<bool>("--no-run") { Description = "Do not run the pipelines that read this repo." };
         return Cli.Command("finish", "Finish an open commit: it becomes the branch's head and immutable; pipelines that read the repo run.", [target, message, noRun], async (s, ct) =>
         {
-            var commit = await s.Store.FinishCommitAsync(s.Ref(s.Get(target)), s.Get(message), ct);
+            var commit = await s.Store.FinishCommitAsync(s.CommitOnly(s.Get(target), "commit finish"), s.Get(message), ct);
             s.Out.Result(commit, $"finished {commit.Repo}@{commit.Id}");
             return await s.RunDownstreamAsync(commit.Repo, s.Get(noRun), ct);
         });
@@ -45,7 +45,7 @@ internal static class CommitCommands
         return Cli.Command("list", "List commits, newest first.", [target, number], async (s, ct) =>
         {
             var text = s.Get(target);
-            var reference = s.Ref(text);
+            var reference = s.BranchOnly(text, "commit list");
             var commits = await s.Store.ListCommitsAsync(reference.Repo, text.Contains('@') ? reference.Base : null, s.Get(number), ct);
             s.Out.Write(commits, c => (["REPO", "BRANCH", "COMMIT", "PARENT", "STARTED", "FINISHED", "SIZE", "ORIGIN", "DESCRIPTION"],
                 c.Select(x => new[]
@@ -61,12 +61,7 @@ internal static class CommitCommands
         var target = new Argument<string>("repo@ref");
         return Cli.Command("inspect", "Show a commit: parent, tree, size, origin and provenance.", [target], async (s, ct) =>
         {
-            var reference = s.Ref(s.Get(target));
-            if (reference.Path is { Length: > 0 })
-            {
-                throw new PipeException(ErrorCodes.InvalidReference, $"'{s.Get(target)}' names a path in a commit; commit inspect takes the commit alone (REPO@BRANCH or REPO@COMMIT). 'dotnet pipe file list {s.Get(target)}' shows what is at the path.");
-            }
-
+            var reference = s.CommitOnly(s.Get(target), "commit inspect");
             var commit = await s.Store.ResolveAsync(reference, ct);
             s.Out.Write(commit, c => (["FIELD", "VALUE"],
             [
@@ -85,7 +80,7 @@ internal static class CommitCommands
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds (0: wait forever).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         return Cli.Command("wait", "Wait until a commit is finished.", [target, timeout], async (s, ct) =>
         {
-            var reference = s.Ref(s.Get(target));
+            var reference = s.CommitOnly(s.Get(target), "commit wait");
             var deadline = s.Get(timeout) > 0 ? DateTimeOffset.UtcNow.AddSeconds(s.Get(timeout)) : DateTimeOffset.MaxValue;
             var commit = await s.Store.ResolveAsync(reference, ct);
             while (commit.IsOpen)
@@ -109,7 +104,7 @@ internal static class CommitCommands
         var target = new Argument<string>("repo@ref");
         return Cli.Command("delete", "Discard an open commit, or remove a branch's newest commit.", [target], async (s, ct) =>
         {
-            var commit = await s.Store.DeleteCommitAsync(s.Ref(s.Get(target)), ct);
+            var commit = await s.Store.DeleteCommitAsync(s.CommitOnly(s.Get(target), "commit delete"), ct);
             s.Out.Result(new DeletedResult(commit.Id), $"deleted {commit.Repo}@{commit.Id}");
             return ExitCodes.Ok;
         });

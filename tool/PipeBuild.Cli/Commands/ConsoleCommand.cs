@@ -18,7 +18,7 @@ internal static class ConsoleCommand
         {
             var options = new ConsoleOptions
             {
-                Urls = s.Get(urls) is { Length: > 0 } given ? [.. given.SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] : [ConsoleOptions.DefaultUrl],
+                Urls = Cli.ListenUrls(s.Get(urls), ConsoleOptions.DefaultUrl),
                 Token = s.Get(token),
                 ReadOnly = s.Get(readOnly),
                 Errors = s.Console.Error,

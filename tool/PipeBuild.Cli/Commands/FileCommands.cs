@@ -48,14 +48,7 @@ internal static class FileCommands
     {
         var source = new Argument<string>("repo@ref:path") { Description = "The file or folder to get." };
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Get a folder and everything in it." };
-        var output = new Option<string?>("--output", "-o") { Description = "Write here (a file, or a folder with -r) instead of to stdout." };
-        output.Validators.Add(result =>
-        {
-            if (result.Tokens.Any(t => t.Value.Length == 0))
-            {
-                result.AddError("--output needs a path (it was given an empty one).");
-            }
-        });
+        var output = new Option<string?>("--output", "-o") { Description = "Write here (a file, or a folder with -r) instead of to stdout." }.NotEmpty("a path");
         return Cli.Command("get", "Get a file (to stdout or -o), or a folder with -r -o DIR.", [source, recursive, output], async (s, ct) =>
         {
             var reference = s.Ref(s.Get(source));
@@ -112,12 +105,25 @@ internal static class FileCommands
         var stat = new Option<bool>("--stat") { Description = "Print a table of the files that differ (status, path, sizes) instead of their lines." };
         return Cli.Command("diff", "Show the lines added and removed in each file that differs between two commits (as pachctl diff file and git diff do).", [newer, older, nameOnly, stat], async (s, ct) =>
         {
+            if (s.Get(stat) && s.Get(nameOnly))
+            {
+                throw new PipeException(ErrorCodes.InvalidArguments, "--stat and --name-only cannot be used together.");
+            }
+
             var newRef = s.Ref(s.Get(newer));
-            var newCommit = await s.Store.ResolveAsync(newRef, ct);
             var oldRef = s.Get(older) is { } o ? s.Ref(o) : null;
+            var newPath = newRef.Path is not null ? newRef.NormalizedPath : null;
+            var oldPath = oldRef?.Path is not null ? oldRef.NormalizedPath : null;
+            if (newPath is not null && oldPath is not null && newPath != oldPath)
+            {
+                // One path at two commits: comparing two paths would need a rename model the store does not have.
+                throw new PipeException(ErrorCodes.InvalidArguments, $"file diff compares one path at two commits, and '{s.Get(newer)}' and '{s.Get(older)}' name different paths ('{RepoPath.Display(newPath)}', '{RepoPath.Display(oldPath)}'). Give the path on one side, or the same path on both.");
+            }
+
+            var newCommit = await s.Store.ResolveAsync(newRef, ct);
             CommitInfo? oldCommit = oldRef is not null ? await s.Store.ResolveAsync(oldRef, ct)
                 : newCommit.Parent is { } parent ? await s.Store.GetCommitAsync(newCommit.Repo, parent, ct) : null;
-            var path = newRef.Path is not null ? newRef.NormalizedPath : oldRef?.NormalizedPath ?? RepoPath.Root;
+            var path = newPath ?? oldPath ?? RepoPath.Root;
             var changes = await s.Store.DiffAsync(
                 oldCommit is null ? null : await s.Store.GetEntryAsync(oldCommit, path, ct),
                 await s.Store.GetEntryAsync(newCommit, path, ct),

@@ -49,7 +49,15 @@ internal static class FileGet
             throw new PipeException(ErrorCodes.InvalidArguments, $"-o {root} is a file; getting a folder needs -o DIR (a folder, or a path that does not exist yet).");
         }
 
-        Directory.CreateDirectory(root);
+        try
+        {
+            Directory.CreateDirectory(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipeException(ErrorCodes.OutputUnwritable, $"cannot make the folder '{root}': {e.Message}");
+        }
+
         await Progress.RunAsync(session.Console, $"getting {RepoPath.Display(path)}", entry.Size, async progress =>
         {
             await foreach (var (filePath, file) in store.WalkFilesAsync(path, entry, ct))
@@ -92,6 +100,14 @@ internal static class FileGet
 
     private static async Task WriteFileAsync(VersionStore store, FileContent content, string destination, IProgress<long>? progress, CancellationToken ct)
     {
+        if (File.Exists(destination) && UnixFiles.IsRegularFile(destination) == false)
+        {
+            // A device, FIFO or socket (-o /dev/null, /dev/stdout) is written into, as a shell's '>' would: a rename
+            // would put a regular file in its place.
+            await WriteInPlaceAsync(store, content, destination, progress, ct);
+            return;
+        }
+
         var temp = destination + ".pipe-tmp-" + Environment.ProcessId;
         try
         {
@@ -111,11 +127,34 @@ internal static class FileGet
                 await store.Content.CopyToAsync(content, file, progress, ct);
             }
 
-            File.Move(temp, destination, overwrite: true);
+            try
+            {
+                File.Move(temp, destination, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new PipeException(ErrorCodes.OutputUnwritable, $"cannot write '{destination}': {e.Message}");
+            }
         }
         finally
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp); // File.Delete throws where the folder is missing, hiding the error above
+            }
+        }
+    }
+
+    private static async Task WriteInPlaceAsync(VersionStore store, FileContent content, string destination, IProgress<long>? progress, CancellationToken ct)
+    {
+        try
+        {
+            await using var output = new FileStream(destination, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16, FileOptions.Asynchronous);
+            await store.Content.CopyToAsync(content, output, progress, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipeException(ErrorCodes.OutputUnwritable, $"cannot write '{destination}': {e.Message}");
         }
     }
 

@@ -40,15 +40,13 @@ internal static class FilePut
             return new StoredSources(stored, folder);
         }
 
-        var files = new List<(string, FileContent)>();
+        var remote = new List<(string Path, string Source)>();
         var local = new List<SourceFile>();
         foreach (var source in request.Sources)
         {
             if (!IsLocal(source))
             {
-                var path = request.IntoFolder || basePath.Length == 0 ? RepoPath.Combine(basePath, RepoPath.Normalize(NameOf(source))) : basePath;
-                await using var stream = (await OpenRemoteOrStdinAsync(session.Console, source, ct))!;
-                files.Add((path, await content.WriteAsync(stream, null, ct)));
+                remote.Add((request.IntoFolder || basePath.Length == 0 ? RepoPath.Combine(basePath, RepoPath.Normalize(NameOf(source))) : basePath, source));
                 continue;
             }
 
@@ -57,15 +55,23 @@ internal static class FilePut
             local.AddRange(LocalSourceIngester.Plan(source, target, request.Recursive, Path.Combine(session.Workspace.Root, Workspace.MetadataFolder)));
         }
 
-        var ingester = new LocalSourceIngester(content, session.Workspace.OpenStatCache(), parallelism);
-        var total = local.Sum(f => f.File.Length);
-        files.AddRange(await Progress.RunAsync(session.Console, $"storing {local.Count} file(s)", total, progress => ingester.IngestAsync(local, progress, ct)));
-        var duplicate = files.GroupBy(f => f.Item1, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        // Before anything is stored: a refused put leaves no objects behind.
+        var duplicate = remote.Select(r => r.Path).Concat(local.Select(f => f.RepoPath)).GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
             throw new PipeException(ErrorCodes.InvalidArguments, $"two sources would both be put at '{RepoPath.Display(duplicate.Key)}'; give them different names.");
         }
 
+        var files = new List<(string, FileContent)>();
+        foreach (var (path, source) in remote)
+        {
+            await using var stream = (await OpenRemoteOrStdinAsync(session.Console, source, ct))!;
+            files.Add((path, await content.WriteAsync(stream, null, ct)));
+        }
+
+        var ingester = new LocalSourceIngester(content, session.Workspace.OpenStatCache(), parallelism);
+        var total = local.Sum(f => f.File.Length);
+        files.AddRange(await Progress.RunAsync(session.Console, $"storing {local.Count} file(s)", total, progress => ingester.IngestAsync(local, progress, ct)));
         return new StoredSources(files, null);
     }
 
@@ -118,8 +124,14 @@ internal static class FilePut
             throw new PipeException(ErrorCodes.InvalidArguments, "-f - (stdin) needs a target path, as in repo@master:/name.txt.");
         }
 
-        return IsUrl(source) ? Path.GetFileName(new Uri(source).AbsolutePath) : Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
+        return IsUrl(source) ? Path.GetFileName(UrlOf(source).AbsolutePath) : Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
     }
+
+    /// <summary>An http(s) source as a URI, or PIPE1005 naming it when it is not one (<c>https://</c> alone, a broken host).</summary>
+    private static Uri UrlOf(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Host.Length > 0
+            ? uri
+            : throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot download '{source}': it is not a URL. Write http(s)://HOST[:PORT]/PATH.");
 
     private static async Task<Stream?> OpenRemoteOrStdinAsync(PipeConsole console, string source, CancellationToken ct)
     {
@@ -136,7 +148,7 @@ internal static class FilePut
         try
         {
             var client = new HttpClient();
-            var response = await client.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, ct);
+            var response = await client.GetAsync(UrlOf(source), HttpCompletionOption.ResponseHeadersRead, ct);
             response.EnsureSuccessStatusCode();
             return await response.Content.ReadAsStreamAsync(ct);
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
@@ -7,7 +8,7 @@ using PipeBuild.Evaluation;
 namespace PipeBuild.Cli.Commands;
 
 /// <summary><c>pipeline create|update|list|inspect|delete|convert</c>.</summary>
-internal static class PipelineCommands
+internal static partial class PipelineCommands
 {
     public static Command Create() =>
         Cli.Group("pipeline", "Create, update, list, inspect, delete and convert pipelines.", Save("create", update: false), Save("update", update: true), List(), Inspect(), Delete(), Convert());
@@ -39,11 +40,20 @@ internal static class PipelineCommands
                 throw new PipeException(ErrorCodes.InvalidArguments, $"-p:{property} must be -p:Name=Value.");
             }
 
+            if (!PropertyName().IsMatch(property[..equals]))
+            {
+                throw new PipeException(ErrorCodes.InvalidArguments, $"-p:{property}: '{property[..equals]}' is not a property name. Use ASCII letters, digits, '_' or '-', starting with a letter or '_'.");
+            }
+
             values[property[..equals]] = property[(equals + 1)..];
         }
 
         return values;
     }
+
+    /// <summary>The names MSBuild takes for a global property: it throws on any other, which was an internal error.</summary>
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PropertyName();
 
     public static Option<string[]> PropertiesOption() =>
         new("--property", "-p") { Description = "Set an MSBuild property for evaluation: -p:Name=Value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
@@ -168,7 +178,7 @@ internal static class PipelineCommands
     private static Command Convert()
     {
         var spec = new Argument<string>("spec.json") { Description = "A Pachyderm JSON pipeline spec." };
-        var output = new Option<string?>("--out") { Description = "Where to write the .pipeproj (default: NAME.pipeproj beside the spec; - for stdout)." };
+        var output = new Option<string?>("--out") { Description = "Where to write the .pipeproj (default: NAME.pipeproj beside the spec; - for stdout)." }.NotEmpty("a path");
         return Cli.Command("convert", "Write the .pipeproj equivalent of a Pachyderm JSON pipeline spec.", [spec, output], (s, _) =>
         {
             var loaded = Load(s, s.Get(spec), []);
@@ -180,7 +190,15 @@ internal static class PipelineCommands
             }
             else
             {
-                File.WriteAllText(target, text);
+                try
+                {
+                    File.WriteAllText(target, text);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new PipeException(ErrorCodes.OutputUnwritable, $"cannot write '{target}': {e.Message}");
+                }
+
                 s.Console.Out.WriteLine($"wrote {target}");
             }
 

@@ -14,7 +14,7 @@ internal static class RunCommands
         var pipelines = new Argument<string[]>("pipeline") { Description = "Pipelines to bring up to date (with what they depend on); all when none.", Arity = ArgumentArity.ZeroOrMore };
         var question = new Option<bool>("--question", "-q") { Description = "Run nothing: say what would run and why; exit code 1 if anything would." };
         var force = new Option<bool>("--force") { Description = "Start a job even for up-to-date pipelines (stored results are still reused)." };
-        var files = new Option<string[]>("--file", "-f") { Description = "Register and run only these pipeline files (.pipeproj or .json) instead of the workspace's .pipeproj files. Repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var files = new Option<string[]>("--file", "-f") { Description = "Register and run only these pipeline files (.pipeproj or .json) instead of the workspace's .pipeproj files. Repeatable.", Arity = ArgumentArity.ZeroOrMore }.NotEmpty("a path");
         var properties = PipelineCommands.PropertiesOption();
         return Cli.Command("run", "Register the workspace's new or changed .pipeproj files (or the --file ones), then bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force, files, properties], async (s, ct) =>
         {
@@ -68,7 +68,7 @@ internal static class RunCommands
 
     public static Command Watch()
     {
-        var interval = new Option<double>("--interval") { Description = "Seconds between checks.", DefaultValueFactory = _ => 2 };
+        var interval = new Option<double>("--interval") { Description = "Seconds between checks (at most a day).", DefaultValueFactory = _ => 2 }.Between(0, 86400);
         return Cli.Command("watch", "Keep every pipeline up to date until Ctrl+C.", [interval], async (s, ct) =>
         {
             s.Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");

@@ -18,7 +18,7 @@ internal static class S3Commands
         {
             var options = new S3GatewayOptions
             {
-                Urls = s.Get(urls) is { Length: > 0 } given ? [.. given.SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] : [S3GatewayOptions.DefaultUrl],
+                Urls = Cli.ListenUrls(s.Get(urls), S3GatewayOptions.DefaultUrl),
                 AccessKey = s.Get(accessKey) ?? s.Console.Variable(S3GatewayOptions.AccessKeyVariable),
                 SecretKey = s.Get(secretKey) ?? s.Console.Variable(S3GatewayOptions.SecretKeyVariable),
                 UploadFolder = Path.Combine(s.Workspace.MetadataPath, "tmp", "s3-uploads"),

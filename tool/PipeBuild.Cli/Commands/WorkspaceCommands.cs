@@ -106,7 +106,7 @@ internal static class WorkspaceCommands
 
     public static Command Gc()
     {
-        var grace = new Option<int>("--grace") { Description = "Keep unreachable objects younger than this many minutes (puts in progress).", DefaultValueFactory = _ => 60 }.AtLeast(0);
+        var grace = new Option<int>("--grace") { Description = "Keep unreachable objects younger than this many minutes (puts in progress; at most 100 years).", DefaultValueFactory = _ => 60 }.Between(0, 52_560_000);
         return Cli.Command("gc", "Remove objects that no commit, stored datum result or job record reaches, and the scratch folders of jobs that are not running.", [grace], async (s, ct) =>
         {
             var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct, s.Engine.ContentRootsAsync(ct));
