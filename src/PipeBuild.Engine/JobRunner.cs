@@ -65,8 +65,10 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
         catch (OperationCanceledException) when (killed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Killed from another shell ('dotnet pipe job kill'): not an error of this command, a job that ended so.
-            var ended = job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = "killed by 'dotnet pipe job kill'; the previous output is unchanged" };
+            // Killed from another shell or the console: not an error of this command, a job that ended so, for the
+            // reason its killer recorded.
+            var killer = (await jobs.GetAsync(job.Id, CancellationToken.None)).Reason ?? "killed";
+            var ended = job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = $"{killer}; the previous output is unchanged" };
             await jobs.SaveAsync(ended, CancellationToken.None);
             return ended;
         }

@@ -109,12 +109,13 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
     }
 
     /// <summary>Marks a running job killed; the process running it notices and stops its datums.</summary>
-    public async Task<JobInfo> KillAsync(string id, CancellationToken cancellationToken)
+    /// <param name="killer">who killed it, for the job's reason (<c>'dotnet pipe job kill'</c>, <c>the web console</c>)</param>
+    public async Task<JobInfo> KillAsync(string id, string killer, CancellationToken cancellationToken)
     {
         var job = await GetAsync(id, cancellationToken);
         if (job.State is JobState.Starting or JobState.Running)
         {
-            job = job with { State = JobState.Killed, Finished = DateTimeOffset.UtcNow, Reason = "killed by 'dotnet pipe job kill'" };
+            job = job with { State = JobState.Killed, Finished = DateTimeOffset.UtcNow, Reason = $"killed by {killer}" };
             await SaveAsync(job, cancellationToken);
         }
 

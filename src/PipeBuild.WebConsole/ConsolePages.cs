@@ -56,7 +56,7 @@ internal sealed partial class ConsolePages(VersionStore store, PipelineEngine en
         }));
         app.MapPost("/jobs/{id}/kill", (HttpContext c, string id) => ActAsync(c, async ct =>
         {
-            var job = await engine.Jobs.KillAsync(id, ct);
+            var job = await engine.Jobs.KillAsync(id, "the web console", ct);
             if (options.StopWorkers is { } stop)
             {
                 await stop(job, ct);

@@ -137,7 +137,9 @@ public sealed class ConsoleBrowserTests
         await page.Locator("form.kill button").ClickAsync();
 
         await page.WaitForSelectorAsync("h1 .badge.job-killed");
-        Assert.Equal(JobState.Killed, Assert.Single(await run).State); // the run that owned it stopped
+        var killed = Assert.Single(await run);
+        Assert.Equal(JobState.Killed, killed.State); // the run that owned it stopped
+        Assert.Equal("killed by the web console; the previous output is unchanged", killed.Reason);
         Assert.Equal(1, await page.Locator("form.restart").CountAsync()); // an ended job can be run again
         await ConsoleSession.ScreenshotAsync(page, "job-killed");
     }

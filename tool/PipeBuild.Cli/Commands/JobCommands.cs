@@ -121,7 +121,7 @@ internal static class JobCommands
         var job = new Argument<string>("job");
         return Cli.Command("kill", "Stop a running job; its datums are cancelled and the previous output stays.", [job], async (s, ct) =>
         {
-            var info = await s.Engine.Jobs.KillAsync(s.Get(job), ct);
+            var info = await s.Engine.Jobs.KillAsync(s.Get(job), "'dotnet pipe job kill'", ct);
             await ExecutorFactory.StopWorkersAsync(s, info, ct);
             s.Out.Result(info, $"job {info.Id} is {info.State.ToString().ToLowerInvariant()}");
             return ExitCodes.Ok;
