@@ -184,7 +184,7 @@ public sealed class StoreMaintenance(VersionStore store)
                 continue;
             }
 
-            bytes += (await Objects.TryReadAsync(key, cancellationToken))?.Length ?? 0;
+            bytes += await SizeAsync(key, cancellationToken);
             await Objects.DeleteAsync(key, cancellationToken);
             removed++;
         }
@@ -223,6 +223,25 @@ public sealed class StoreMaintenance(VersionStore store)
                 yield return commit;
             }
         }
+    }
+
+    /// <summary>An object's size, read a buffer at a time where the store cannot say it (an unreferenced log may be large).</summary>
+    private async Task<long> SizeAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var stream = await Objects.TryOpenReadAsync(key, cancellationToken);
+        if (stream is null || stream.CanSeek)
+        {
+            return stream?.Length ?? 0;
+        }
+
+        long size = 0;
+        var buffer = new byte[64 * 1024];
+        for (int read; (read = await stream.ReadAsync(buffer, cancellationToken)) > 0;)
+        {
+            size += read;
+        }
+
+        return size;
     }
 
     private async Task MarkAsync(TreeEntry entry, HashSet<string> reachable, CancellationToken cancellationToken)
