@@ -49,7 +49,7 @@ internal sealed class JsonSpecNode(JsonValueKind kind, long offset)
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var nameOffset = reader.TokenStartIndex;
-                    var name = reader.GetString()!;
+                    var name = GetString(ref reader);
                     reader.Read();
                     obj.Members.Add(new Member(name, nameOffset, Read(ref reader)));
                 }
@@ -64,7 +64,7 @@ internal sealed class JsonSpecNode(JsonValueKind kind, long offset)
 
                 return array;
             case JsonTokenType.String:
-                return new JsonSpecNode(JsonValueKind.String, offset) { Text = reader.GetString() };
+                return new JsonSpecNode(JsonValueKind.String, offset) { Text = GetString(ref reader) };
             case JsonTokenType.Number:
                 return new JsonSpecNode(JsonValueKind.Number, offset) { Text = Encoding.UTF8.GetString(reader.ValueSpan) };
             case JsonTokenType.True:
@@ -76,5 +76,27 @@ internal sealed class JsonSpecNode(JsonValueKind kind, long offset)
         }
     }
 
+    /// <summary>
+    /// The string's value. The reader checks a string's syntax but not its text, so a <c>\uD800</c> with no low
+    /// surrogate after it (or bytes that are not UTF-8) fails only here, and not as a <see cref="JsonException"/>.
+    /// </summary>
+    private static string GetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidTextException(reader.TokenStartIndex, e.Message, e);
+        }
+    }
+
     public sealed record Member(string Name, long Offset, JsonSpecNode Value);
+
+    /// <summary>A string token, at <see cref="Offset"/> in the bytes parsed, whose text is no valid Unicode.</summary>
+    internal sealed class InvalidTextException(long offset, string message, Exception inner) : Exception(message, inner)
+    {
+        public long Offset { get; } = offset;
+    }
 }

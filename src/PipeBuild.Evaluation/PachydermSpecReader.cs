@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 
@@ -77,6 +79,15 @@ public static class PachydermSpecReader
     private static List<PipelineSpec> Parse(byte[] utf8, string file, string defaultBranch, Action<string>? notice)
     {
         var lines = new LineMap(utf8, file);
+        var invalid = FirstInvalidUtf8(utf8);
+        if (invalid >= 0)
+        {
+            throw PipeException.At(
+                lines.At(invalid).ToString(),
+                ErrorCodes.MalformedJsonSpec,
+                $"the pipeline spec is not valid UTF-8: byte 0x{utf8[invalid]:X2} at offset {invalid} is not part of a UTF-8 character. Save the file as UTF-8.");
+        }
+
         var bom = utf8.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
         utf8 = BlankSeparators(utf8);
         List<JsonSpecNode> values;
@@ -92,6 +103,14 @@ public static class PachydermSpecReader
             why = (cut > 0 ? why[..cut] : why).Trim();
             throw PipeException.At(where.ToString(), ErrorCodes.MalformedJsonSpec, $"the pipeline spec is not valid JSON: {why} Fix the JSON at that position.", e);
         }
+        catch (JsonSpecNode.InvalidTextException e)
+        {
+            throw PipeException.At(
+                lines.At(e.Offset + bom).ToString(),
+                ErrorCodes.MalformedJsonSpec,
+                $"the pipeline spec is not valid JSON: the string here is not valid text ({e.Message.TrimEnd('.')}). Write each \\uD800-\\uDBFF escape followed by a \\uDC00-\\uDFFF one.",
+                e);
+        }
 
         if (values.Count == 0)
         {
@@ -106,6 +125,23 @@ public static class PachydermSpecReader
         }
 
         return specs;
+    }
+
+    /// <summary>The offset of the first byte that is not part of a well-formed UTF-8 character, or -1 when all are.</summary>
+    private static int FirstInvalidUtf8(byte[] utf8)
+    {
+        if (Utf8.IsValid(utf8))
+        {
+            return -1;
+        }
+
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(utf8.AsSpan(offset), out _, out var consumed) == OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     /// <summary>

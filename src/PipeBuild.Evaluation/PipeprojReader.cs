@@ -23,7 +23,7 @@ internal static partial class PipeprojReader
         var globals = new Dictionary<string, string>(globalProperties, StringComparer.OrdinalIgnoreCase);
         // A new collection each time: its cache of parsed files would otherwise serve a file as it was at
         // the first evaluation, and nothing of one evaluation should leak into the next.
-        using var collection = new ProjectCollection(globals, loggers: null, ToolsetDefinitionLocations.Default);
+        using var collection = NewCollection(globals, path);
         Project project;
         try
         {
@@ -49,6 +49,40 @@ internal static partial class PipeprojReader
 
         return new PipeprojEvaluation(
             new Mapper(project, path, defaultBranch).Spec(), Inputs(project, sdksDirectory), ReferencedProperties(project), IsRepeatable(project, sdksDirectory));
+    }
+
+    /// <summary>
+    /// A collection with <paramref name="globals"/>. MSBuild refuses a global property named as one it sets itself
+    /// (<c>MSBuildProjectFile</c>, <c>MSBuildThisFile</c>, ...) with an <see cref="InvalidProjectFileException"/>
+    /// that names no file; that is a bad <c>-p</c>, so the error names the property.
+    /// </summary>
+    private static ProjectCollection NewCollection(Dictionary<string, string> globals, string path)
+    {
+        try
+        {
+            return new ProjectCollection(globals, loggers: null, ToolsetDefinitionLocations.Default);
+        }
+        catch (InvalidProjectFileException e)
+        {
+            // The message is localized, so find the name by trying each property alone (only on this failure path).
+            var reserved = globals.Keys.Order(StringComparer.OrdinalIgnoreCase).FirstOrDefault(name => IsRefused(name, globals[name]));
+            throw reserved is null
+                ? PipelineErrors.Invalid(path, $"invalid -p property: {e.BaseMessage.Trim().TrimEnd('.')}.", "Use -p:Name=Value with a name MSBuild does not reserve.")
+                : PipelineErrors.Invalid($"{path}: -p:{reserved}", $"'{reserved}' is a property name reserved by MSBuild, which sets it itself; it cannot be given with -p.", "Use another name.");
+        }
+    }
+
+    private static bool IsRefused(string name, string value)
+    {
+        try
+        {
+            new ProjectCollection(new Dictionary<string, string> { [name] = value }, loggers: null, ToolsetDefinitionLocations.None).Dispose();
+            return false;
+        }
+        catch (InvalidProjectFileException)
+        {
+            return true;
+        }
     }
 
     /// <summary>

@@ -42,6 +42,7 @@ public sealed class BadInputTests : IDisposable
         }
 
         ws.Write("bad/spec.yaml", "pipeline:\n  name: y\n  - bad");
+        File.WriteAllBytes(Path.Combine(ws.Root, "bad", "not-utf8.json"), [.. "{\"pipeline\":{\"name\":\"j"u8, 0xFF, .. "\"},\"transform\":{\"cmd\":[\"cat\"]},\"input\":{\"pfs\":{\"repo\":\"data\",\"glob\":\"/*\"}}}"u8]);
         foreach (var (name, xml) in BadProjectFiles)
         {
             ws.Write($"bad/{name}.pipeproj", xml);
@@ -390,6 +391,13 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2003", ["pipeline", "create", "-f", "bad/duplicate-key.json"] },
         { "PIPE2003", ["pipeline", "create", "-f", "bad/deep.json"] },
         { "PIPE2003", ["pipeline", "create", "-f", "bad/empty.json"] },
+
+        // bytes that are not UTF-8 in a spec, and a -p name MSBuild reserves, were internal errors
+        { "PIPE2003", ["pipeline", "create", "-f", "bad/not-utf8.json"] },
+        { "PIPE2003", ["pipeline", "inspect", "-f", "bad/not-utf8.json"] },
+        { "PIPE2003", ["pipeline", "convert", "bad/not-utf8.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/props.pipeproj", "-p:MSBuildProjectFile=y"] },
+        { "PIPE2002", ["pipeline", "inspect", "-f", "bad/props.pipeproj", "-p:msbuildthisfile=y"] },
     };
 
     /// <summary>.pipeproj files with one bad value each: name, properties, items.</summary>

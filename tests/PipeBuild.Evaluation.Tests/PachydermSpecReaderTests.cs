@@ -249,6 +249,29 @@ public sealed class PachydermSpecReaderTests
         Assert.StartsWith("spec.json(2,", e.Message);
     }
 
+    [Fact]
+    public void Bytes_that_are_not_utf8_are_PIPE2003_naming_the_file_position_and_offset()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("pipe-spec-").FullName, "latin1.json");
+        File.WriteAllBytes(path, [.. "{\"pipeline\":\n  {\"name\": \"caf"u8, 0xE9, .. "\"}}"u8]);
+
+        var e = Assert.Throws<PipeException>(() => PachydermSpecReader.ReadFile(path));
+
+        Assert.Equal(ErrorCodes.MalformedJsonSpec, e.Code);
+        Assert.Equal($"{path}(2,16): the pipeline spec is not valid UTF-8: byte 0xE9 at offset 28 is not part of a UTF-8 character. Save the file as UTF-8.", e.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"pipeline\": {\"name\": \"x\\ud800\"}}", "spec.json(1,23): ")]
+    [InlineData("{\"pipeline\": {\"na\\udc00me\": \"x\"}}", "spec.json(1,15): ")]
+    public void A_lone_surrogate_escape_is_PIPE2003_at_its_string(string json, string where)
+    {
+        var e = Fails(json);
+
+        Assert.Equal(ErrorCodes.MalformedJsonSpec, e.Code);
+        Assert.StartsWith(where + "the pipeline spec is not valid JSON: the string here is not valid text", e.Message);
+    }
+
     [Theory]
     [InlineData("", "the file has no pipeline spec.")]
     [InlineData("[1, 2]", "a pipeline spec must be a JSON object, not an array.")]

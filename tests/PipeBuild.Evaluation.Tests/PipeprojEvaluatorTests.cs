@@ -373,6 +373,19 @@ public sealed class PipeprojEvaluatorTests : IDisposable
         Assert.Equal(8, spec.Parallelism);
     }
 
+    [Theory]
+    [InlineData("MSBuildProjectFile")]
+    [InlineData("msbuildthisfile")]
+    public void A_global_property_named_as_one_msbuild_reserves_is_PIPE2002_naming_it(string name)
+    {
+        var path = files.Write("p/regression.pipeproj", $"<Project Sdk=\"PipeBuild.Sdk\">\n{MinimalBody}\n</Project>");
+
+        var e = Assert.Throws<PipeException>(() => PipelineLoader.Load(path, new Dictionary<string, string> { ["Image"] = "python:3.13", [name] = "y" }));
+
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, e.Code);
+        Assert.Equal($"{path}: -p:{name}: '{name}' is a property name reserved by MSBuild, which sets it itself; it cannot be given with -p. Use another name.", e.Message);
+    }
+
     [Fact]
     public void Environment_variables_do_not_set_pipeline_properties()
     {
