@@ -96,6 +96,21 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Logs_tail_prints_the_last_lines_of_each_datums_log()
+    {
+        ws.Run("repo", "create", "data").ShouldSucceed();
+        ws.Run("file", "put", "data@master:a.txt", "-f", ws.Write("in/a.txt", "alpha")).ShouldSucceed();
+        ws.Write("count.json", """{"pipeline": {"name": "count"}, "datum_tries": 1, "transform": {"cmd": ["sh", "-c", "seq 1 1000; printf 'no end'"]}, "input": {"pfs": {"repo": "data", "glob": "/*"}}}""");
+        ws.Run("pipeline", "create", "-f", "count.json").ShouldSucceed();
+
+        Assert.Equal("999\n1000\nno end\n", ws.Run("logs", "--pipeline", "count", "--tail", "3", "--raw").ShouldSucceed().Stdout);
+        var withHeader = ws.Run("logs", "--pipeline", "count", "--tail", "1").ShouldSucceed().Stdout;
+        Assert.Matches("^=== datum [0-9a-f]{12} \\(data:/a.txt\\) success ===\nno end\n$", withHeader);
+        Assert.StartsWith("1\n2\n", ws.Run("logs", "--pipeline", "count", "--tail", "0", "--raw").ShouldSucceed().Stdout); // pachctl's 0: all of it
+        ws.Run("logs", "--pipeline", "count", "--tail", "-1").ShouldFailWith("PIPE1001");
+    }
+
+    [Fact]
     public async Task Logs_follow_prints_each_datums_log_as_it_ends_until_the_job_ends()
     {
         // pachctl logs --follow: new logs as they come. The second datum waits for a file that is created only

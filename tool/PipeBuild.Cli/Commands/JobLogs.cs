@@ -7,9 +7,10 @@ namespace PipeBuild.Cli.Commands;
 /// <summary>
 /// Which logs of a job to print: one datum's (id or prefix), those of the datums that read every one of
 /// <see cref="Inputs"/> (paths in the input repos, or content hashes, as pachctl's <c>--inputs</c>), or with
-/// <see cref="Master"/> the job's own account; <see cref="Raw"/> leaves out the <c>===</c> header lines.
+/// <see cref="Master"/> the job's own account; <see cref="Raw"/> leaves out the <c>===</c> header lines, and
+/// <see cref="Tail"/> keeps each log's last lines only.
 /// </summary>
-internal sealed record LogQuery(string? Datum = null, IReadOnlyList<string>? Inputs = null, bool Master = false, bool Raw = false)
+internal sealed record LogQuery(string? Datum = null, IReadOnlyList<string>? Inputs = null, bool Master = false, bool Raw = false, int? Tail = null)
 {
     public IReadOnlyList<string> InputFilters => Inputs ?? [];
 
@@ -47,7 +48,7 @@ internal static class JobLogs
         var datums = await SelectAsync(s, job, await s.Engine.Jobs.GetDatumsAsync(job, ct), query, ct);
         foreach (var datum in datums.OrderBy(d => d.State == DatumState.Failed ? 0 : 1))
         {
-            await WriteAsync(s, datum, query.Raw, ct);
+            await WriteAsync(s, datum, query, ct);
         }
 
         if (datums.Count == 0 && !query.IsFiltered && job is { State: JobState.Failure or JobState.Killed, Reason: not null })
@@ -89,7 +90,7 @@ internal static class JobLogs
             foreach (var datum in await SelectAsync(s, job, datums.Where(d => !printed.Contains(d.Id)), query, ct))
             {
                 printed.Add(datum.Id);
-                await WriteAsync(s, datum, query.Raw, ct);
+                await WriteAsync(s, datum, query, ct);
             }
         }
     }
@@ -120,30 +121,51 @@ internal static class JobLogs
         return selected;
     }
 
-    private static async Task WriteAsync(Session s, JobDatum datum, bool raw, CancellationToken ct)
+    private static async Task WriteAsync(Session s, JobDatum datum, LogQuery query, CancellationToken ct)
     {
-        if (!raw)
+        if (!query.Raw)
         {
             s.Console.Out.WriteLine($"=== datum {datum.Id[..12]} ({datum.Description}) {datum.State.Name()} ===");
+        }
+
+        await using var log = await s.Store.Content.OpenObjectAsync(datum.LogHash!, ct);
+        if (query.Tail is { } lines)
+        {
+            // Read to the end (the log is checked as a whole) keeping only the last lines.
+            var last = new Queue<string>(lines);
+            using var reader = new StreamReader(log, new UTF8Encoding(false));
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                if (last.Count == lines)
+                {
+                    last.Dequeue();
+                }
+
+                last.Enqueue(line);
+            }
+
+            foreach (var line in last)
+            {
+                s.Console.Out.WriteLine(line);
+            }
+
+            return;
         }
 
         // The bytes as the transform wrote them, streamed from the store; a log whose last line has no end still
         // leaves the next header on a line of its own.
         await s.Console.Out.FlushAsync(ct);
         var stdout = s.Console.OpenStandardOutput(); // not disposed: stdout outlives the command
-        await using (var log = await s.Store.Content.OpenObjectAsync(datum.LogHash!, ct))
+        var buffer = new byte[64 * 1024];
+        var end = (byte)'\n';
+        for (int read; (read = await log.ReadAsync(buffer, ct)) > 0; end = buffer[read - 1])
         {
-            var buffer = new byte[64 * 1024];
-            var last = (byte)'\n';
-            for (int read; (read = await log.ReadAsync(buffer, ct)) > 0; last = buffer[read - 1])
-            {
-                await stdout.WriteAsync(buffer.AsMemory(0, read), ct);
-            }
+            await stdout.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
 
-            if (last != '\n' && !raw)
-            {
-                stdout.WriteByte((byte)'\n');
-            }
+        if (end != '\n' && !query.Raw)
+        {
+            stdout.WriteByte((byte)'\n');
         }
 
         await stdout.FlushAsync(ct);

@@ -16,10 +16,11 @@ internal static class LogsCommand
         var master = new Option<bool>("--master") { Description = "The job's own log instead of its datums': start, datum counts, output, why it failed." };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing the logs of the job's datums as they end, until the job ends." };
         var raw = new Option<bool>("--raw") { Description = "Only the logged lines, without the === header of each datum." };
-        return Cli.Command("logs", "Print the logs of a job's datums (pachctl logs): of --job, or of the newest job of --pipeline.", [pipeline, job, datum, inputs, master, follow, raw], async (s, ct) =>
+        var tail = new Option<int>("--tail") { Description = "Only the last N lines of each datum's log (0, the default: all of it), as pachctl logs --tail." }.AtLeast(0);
+        return Cli.Command("logs", "Print the logs of a job's datums (pachctl logs): of --job, or of the newest job of --pipeline.", [pipeline, job, datum, inputs, master, follow, raw, tail], async (s, ct) =>
         {
             var info = await JobAsync(s, s.Get(pipeline), s.Get(job), ct);
-            var query = new LogQuery(await DatumAsync(s, info, s.Get(datum), ct), Inputs(s.Get(inputs)), s.Get(master), s.Get(raw));
+            var query = new LogQuery(await DatumAsync(s, info, s.Get(datum), ct), Inputs(s.Get(inputs)), s.Get(master), s.Get(raw), s.Get(tail) is > 0 and var lines ? lines : null);
             await (s.Get(follow) ? JobLogs.FollowAsync(s, info, query, ct) : JobLogs.PrintAsync(s, info, query, ct));
             return ExitCodes.Ok;
         }, formatOption: false).WithAliases("get-logs");
