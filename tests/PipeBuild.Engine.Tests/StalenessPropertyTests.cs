@@ -87,7 +87,10 @@ public sealed class StalenessPropertyTests(ITestOutputHelper output)
         // over until a job of it succeeds.
         private readonly Dictionary<(int Command, string Path, string Content), string> results = [];
         private int? kept;
-        private int lastSuccess;
+
+        // The command of the last job of upper that succeeded; none until one has (a workspace whose first job fails
+        // has no results an update could keep: the engine keeps those of the last successful job only).
+        private int? lastSuccess;
 
         public async Task StartAsync()
         {
