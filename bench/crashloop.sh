@@ -2,25 +2,36 @@
 # The long crash loop (the reliability issue, §6): BENCH_CRASH_KILLS times, start one of file put, commit finish,
 # run, gc --grace 0 or store sync push, and kill -9 it at a random moment. After each kill: fsck must pass, no job
 # may be left 'running', and every file a command reported committed must read back with the bytes put.
-# Results in bench/results/crashloop.md. Settings: BENCH_CRASH_KILLS (100), BENCH_CRASH_SEED (random),
-# BENCH_TMPDIR, BENCH_KEEP. Local store; CI does not run it (it takes ~10 minutes).
+# Results in bench/results/crashloop.md (crashloop-s3.md on S3). Settings: BENCH_CRASH_KILLS (100), BENCH_CRASH_SEED
+# (random), BENCH_CRASH_STORE (local, or s3://BUCKET/PREFIX with BENCH_CRASH_S3_ENDPOINT and the AWS_* credentials of
+# the environment, e.g. the s3rver of eng/setup/30-s3.sh), BENCH_TMPDIR, BENCH_KEEP. CI does not run it (~10 minutes).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KILLS=${BENCH_CRASH_KILLS:-100}
 SEED=${BENCH_CRASH_SEED:-$RANDOM}
+STORE=${BENCH_CRASH_STORE:-local}
 positive BENCH_CRASH_ KILLS
+store_options=(--store "$STORE")
+if [[ $STORE == s3://* ]]; then
+  [[ -n ${BENCH_CRASH_S3_ENDPOINT:-} ]] && store_options+=(--s3-endpoint "$BENCH_CRASH_S3_ENDPOINT")
+  # A prefix of its own each run: the loop's checks assume a store that holds only what it put.
+  STORE="${STORE%/}/crashloop-$(date +%s)-$SEED"
+  store_options=(--store "$STORE" "${store_options[@]:2}")
+elif [[ $STORE != local ]]; then
+  die "BENCH_CRASH_STORE must be local or s3://BUCKET/PREFIX (got '$STORE')"
+fi
 need jq
 work_folder crashloop
 build_tool
 RANDOM=$SEED
-log "seed $SEED, $KILLS kills"
+log "seed $SEED, $KILLS kills, store $STORE"
 
 ws=$WORK/ws
 mkdir -p "$ws" "$WORK/in" "$WORK/mirror"
 (cd "$WORK/mirror" && $PIPE init >/dev/null) # store sync push's destination: another workspace
 cd "$ws"
-$PIPE init >/dev/null
+$PIPE init "${store_options[@]}" >/dev/null
 $PIPE repo create data >/dev/null
 cat >up.pipeproj <<'EOF'
 <Project Sdk="PipeBuild.Sdk">
@@ -129,11 +140,12 @@ seconds=$(($(date +%s) - started))
 mirror_fsck=$( (cd "$WORK/mirror" && $PIPE fsck 2>&1 | tail -1) || true)
 
 results=$ROOT/bench/results/crashloop.md
+[[ $STORE == local ]] || results=$ROOT/bench/results/crashloop-s3.md
 mkdir -p "$(dirname "$results")"
 {
   echo "# Crash loop (bench/crashloop.sh)"
   echo
-  echo "dotnet pipe $VERSION, $(nproc) cores, local store, seed $SEED, $(date -u +%Y-%m-%d). $KILLS kill -9 at a random moment of one"
+  echo "dotnet pipe $VERSION, $(nproc) cores, store $STORE, seed $SEED, $(date -u +%Y-%m-%d). $KILLS kill -9 at a random moment of one"
   echo "command each; after each: fsck, the job list, and every file reported committed read back and hashed."
   echo
   echo "| command | kills | landed while it ran (exit 137) |"
