@@ -60,17 +60,23 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
         catch (PipeException e)
         {
+            // Killed meanwhile, the error being what the kill caused (its workers stopped with it): it ended killed.
+            if (await EndKilledAsync(job) is { } killedJob)
+            {
+                return killedJob;
+            }
+
             await jobs.SaveAsync(job with { State = JobState.Failure, Finished = time.GetUtcNow(), Reason = e.ToString() }, CancellationToken.None);
             throw;
         }
         catch (OperationCanceledException) when (killed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Killed from another shell or the console: not an error of this command, a job that ended so, for the
-            // reason its killer recorded.
-            var killer = (await jobs.GetAsync(job.Id, CancellationToken.None)).Reason ?? "killed";
-            var ended = job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = $"{killer}; the previous output is unchanged" };
-            await jobs.SaveAsync(ended, CancellationToken.None);
-            return ended;
+            if (await EndKilledAsync(job) is { } killedJob)
+            {
+                return killedJob;
+            }
+
+            throw;
         }
         catch (OperationCanceledException)
         {
@@ -208,6 +214,22 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         };
 
         return new ExecutedDatums(job, hashes, [.. states.Select(s => s!.Value)], results, plan.Previous);
+    }
+
+    /// <summary>
+    /// A job killed from another shell or the console (its record says so) as it ends: not an error of this command, a
+    /// job that ended so, for the reason its killer recorded. Null when the record does not say killed.
+    /// </summary>
+    private async Task<JobInfo?> EndKilledAsync(JobInfo job)
+    {
+        if (await jobs.GetAsync(job.Id, CancellationToken.None) is not { State: JobState.Killed } recorded)
+        {
+            return null;
+        }
+
+        var ended = job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = $"{recorded.Reason ?? "killed"}; the previous output is unchanged" };
+        await jobs.SaveAsync(ended, CancellationToken.None);
+        return ended;
     }
 
     /// <summary>
