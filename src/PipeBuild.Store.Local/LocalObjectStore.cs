@@ -68,7 +68,7 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        PutIfAbsent(key, handle => RandomAccess.Write(handle, content.Span, 0));
+        PutIfAbsent(key, Writing(content));
 
     public Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken) =>
         PutIfAbsent(key, handle =>
@@ -118,7 +118,7 @@ public sealed class LocalObjectStore : IObjectStore
             return Task.FromResult<string?>(null);
         }
 
-        var temp = WriteTemp(path, content, durable: true);
+        var temp = WriteTemp(path, Writing(content), durable: true);
         File.Move(temp, path, overwrite: true);
         FileSync.Directory(Path.GetDirectoryName(path)!);
         return Task.FromResult<string?>(VersionOf(content.Span));
@@ -236,8 +236,7 @@ public sealed class LocalObjectStore : IObjectStore
         return Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar));
     }
 
-    private string WriteTemp(string path, ReadOnlyMemory<byte> content, bool durable) =>
-        WriteTemp(path, handle => RandomAccess.Write(handle, content.Span, 0), durable);
+    private static Action<SafeFileHandle> Writing(ReadOnlyMemory<byte> content) => handle => RandomAccess.Write(handle, content.Span, 0);
 
     private string WriteTemp(string path, Action<SafeFileHandle> write, bool durable)
     {
