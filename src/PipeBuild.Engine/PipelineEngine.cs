@@ -32,12 +32,14 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     public async Task<IReadOnlyList<JobInfo>> RunDownstreamAsync(string repo, IProgress<JobProgress>? progress, CancellationToken cancellationToken) =>
         await RunInOrderAsync(PipelineGraph.Downstream(await Registry.ListAsync(cancellationToken), repo), force: false, progress, cancellationToken);
 
+    /// <summary>What the engine keeps outside branches, for <c>gc</c> to spare (<see cref="ContentRootsAsync"/>, <see cref="CommitRootsAsync"/>).</summary>
+    public GcRoots GcRoots(CancellationToken cancellationToken) => new(ContentRootsAsync(cancellationToken), CommitRootsAsync(cancellationToken));
+
     /// <summary>
-    /// The content the engine keeps outside commits, for <c>gc</c> to spare: every stored result's outputs and log,
-    /// and every job's datum table and the logs it names. (An output of a datum whose job failed is in no commit,
-    /// yet a later job reuses it.)
+    /// The content the engine keeps outside commits: every stored result's outputs and log, and every job's datum
+    /// table and the logs it names. (An output of a datum whose job failed is in no commit, yet a later job reuses it.)
     /// </summary>
-    public async IAsyncEnumerable<FileContent> ContentRootsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<FileContent> ContentRootsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var key in store.Objects.ListAsync(EngineKeys.ResultsPrefix, cancellationToken))
         {
@@ -72,6 +74,23 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         }
 
         static FileContent Log(string hash) => new(EntryKind.File, hash, 0);
+    }
+
+    /// <summary>The commits job records name, read or written: <c>job inspect</c>, lineage and the staleness chain follow them after a branch moved on.</summary>
+    private async IAsyncEnumerable<RepoCommit> CommitRootsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var job in await Jobs.ListAsync(null, cancellationToken))
+        {
+            foreach (var input in job.Inputs)
+            {
+                yield return new RepoCommit(input.Repo, input.Commit);
+            }
+
+            if (job.OutputCommit is { } output)
+            {
+                yield return new RepoCommit(job.Pipeline, output);
+            }
+        }
     }
 
     /// <summary>

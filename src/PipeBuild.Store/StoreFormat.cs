@@ -6,13 +6,15 @@ namespace PipeBuild.Store;
 /// The version of a store's key layout and object formats (docs/store-format.md), kept in the document
 /// <see cref="StoreKeys.Format"/>: written when a store is created, checked whenever one is opened, so two builds
 /// of the tool never disagree silently about one store. A store from a newer tool is refused; an older one is
-/// upgraded in place when it is opened (format 1 to 2 rewrites nothing but this document: its commits stay
-/// unsealed, which <see cref="StoreFormatDocument.LegacyCommits"/> records for fsck).
+/// upgraded in place when it is opened, rewriting nothing but this document: a format 1 store's commits stay
+/// unsealed, which <see cref="StoreFormatDocument.LegacyCommits"/> records for fsck, and the commits a format 1 or 2
+/// store holds stay whether or not a branch reaches them (<see cref="StoreFormatDocument.KeepCommitsBefore"/>), as
+/// those tools did not record the commits a branch was moved off.
 /// </summary>
 public static class StoreFormat
 {
     /// <summary>The format this build writes. Raise it (and describe the change in docs/store-format.md) with any change of a stored format.</summary>
-    public const int Current = 2;
+    public const int Current = 3;
 
     /// <summary>Writes the current format into a new store, or checks an existing one's (see <see cref="CheckAsync"/>).</summary>
     public static Task InitializeAsync(IObjectStore objects, CancellationToken cancellationToken) => CheckAsync(objects, cancellationToken);
@@ -46,8 +48,9 @@ public static class StoreFormat
 
             // A new store, one from before the format was recorded (format 1), or an older format: record the current
             // one. Commits made before format 2 have no seals; a store that may hold some says so.
-            var legacy = stored is not null || await objects.ListAsync(StoreKeys.ReposPrefix, cancellationToken).AnyAsync(cancellationToken);
-            var upgraded = new StoreFormatDocument(Current, legacy ? true : null);
+            var older = stored is not null || await objects.ListAsync(StoreKeys.ReposPrefix, cancellationToken).AnyAsync(cancellationToken);
+            var unsealed = stored is { Format: 2 } ? stored.LegacyCommits : older ? true : null;
+            var upgraded = new StoreFormatDocument(Current, unsealed, older ? DateTimeOffset.UtcNow : null);
             if (await objects.TryWriteDocumentAsync(StoreKeys.Format, StoreJson.Serialize(upgraded), document?.Version, cancellationToken) is not null)
             {
                 return upgraded;
@@ -92,4 +95,9 @@ public static class StoreFormat
 /// <summary>The content of <see cref="StoreKeys.Format"/>.</summary>
 /// <param name="Format">The format version.</param>
 /// <param name="LegacyCommits">True in a store upgraded from format 1: commits without a seal may be from before seals. Absent in a store created sealed, where every finished commit must carry one.</param>
-public sealed record StoreFormatDocument(int Format, bool? LegacyCommits = null);
+/// <param name="KeepCommitsBefore">
+/// When a store of format 1 or 2 was upgraded: gc keeps every commit document written before then, since those
+/// tools did not record the commits a branch was moved off (<see cref="KeptCommitDocument"/>). Absent in a store
+/// created at format 3 or later.
+/// </param>
+public sealed record StoreFormatDocument(int Format, bool? LegacyCommits = null, DateTimeOffset? KeepCommitsBefore = null);

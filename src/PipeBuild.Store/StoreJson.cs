@@ -13,6 +13,7 @@ namespace PipeBuild.Store;
 [JsonSerializable(typeof(RepoInfo))]
 [JsonSerializable(typeof(BranchDocument))]
 [JsonSerializable(typeof(StoreFormatDocument))]
+[JsonSerializable(typeof(KeptCommitDocument))]
 public sealed partial class StoreJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);

@@ -28,6 +28,11 @@ public static class StoreKeys
 
     public static string OpenCommitsOf(string repo) => $"open/{repo}/";
 
+    /// <summary>A commit a branch was moved off (<see cref="KeptCommitDocument"/>): gc keeps it and its history, as a rollback may be undone.</summary>
+    public static string KeptCommit(string repo, string id) => $"kept/{repo}/{id}";
+
+    public static string KeptCommitsOf(string repo) => $"kept/{repo}/";
+
     /// <summary>A commit id is 32 lowercase hex digits (docs/store-format.md): anything else in a commit's place is damage, never a key to follow.</summary>
     public static bool IsCommitId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 

@@ -4,7 +4,7 @@ namespace PipeBuild.Store;
 
 /// <summary>
 /// <c>fsck</c> (every object hashes to its name; every branch, commit and tree points at objects that exist) and
-/// <c>gc</c> (removes objects that no commit reaches). Commits themselves are history and are never collected.
+/// <c>gc</c> (removes the commits and objects nothing reaches).
 /// </summary>
 public sealed class StoreMaintenance(VersionStore store)
 {
@@ -74,8 +74,18 @@ public sealed class StoreMaintenance(VersionStore store)
                 });
             }
 
+            var keptPrefix = StoreKeys.KeptCommitsOf(repo);
+            await foreach (var keptKey in Objects.ListAsync(keptPrefix, cancellationToken))
+            {
+                var id = keptKey[keptPrefix.Length..];
+                if (!StoreKeys.IsCommitId(id) || !await Objects.ExistsAsync(StoreKeys.Commit(repo, id), cancellationToken))
+                {
+                    problems.Add($"'{keptKey}' keeps commit {id} of {repo}, a commit a branch was moved off, but no such commit exists.");
+                }
+            }
+
             var history = new Dictionary<string, CommitInfo>(StringComparer.Ordinal);
-            await foreach (var commit in CommitsAsync(repo, cancellationToken, problems))
+            await foreach (var (_, commit) in CommitsAsync(repo, cancellationToken, problems))
             {
                 commits++;
                 history.TryAdd(commit.Id, commit);
@@ -148,29 +158,110 @@ public sealed class StoreMaintenance(VersionStore store)
     }
 
     /// <summary>
-    /// Removes objects that no commit and none of <paramref name="roots"/> reach and that are older than
-    /// <paramref name="grace"/> (spares puts in progress). The roots are content other layers keep outside commits:
-    /// the engine's stored results, logs and job datum tables.
+    /// Removes the commits nothing reaches and then the objects nothing reaches, each once older than
+    /// <paramref name="grace"/> (spares writes in progress). A commit is reached from a branch (its head or open
+    /// commit), a commit a branch was moved off (<see cref="KeptCommitDocument"/>), a commit <paramref name="roots"/>
+    /// names (jobs' inputs and outputs), and from any commit reached, through its parent and its provenance; what is
+    /// left was written by a command killed before it published it, or deleted (<c>commit delete</c>). Commit
+    /// documents go before the objects they reach, so a crash in between leaves no commit without its tree.
     /// </summary>
-    public async Task<GcReport> CollectAsync(TimeSpan grace, CancellationToken cancellationToken, IAsyncEnumerable<FileContent>? roots = null)
+    public async Task<GcReport> CollectAsync(TimeSpan grace, CancellationToken cancellationToken, GcRoots? roots = null)
     {
-        var reachable = new HashSet<string>(StringComparer.Ordinal) { ContentStore.EmptyTree };
+        roots ??= GcRoots.None;
+        var cutoff = DateTimeOffset.UtcNow - grace;
+        var keepBefore = (await StoreFormat.CheckAsync(Objects, cancellationToken)).KeepCommitsBefore;
+
+        var documents = new Dictionary<RepoCommit, List<(string Key, CommitInfo Commit)>>();
+        var openOnBranch = new HashSet<RepoCommit>();
+        var reached = new HashSet<RepoCommit>();
+        var pending = new Stack<RepoCommit>();
         foreach (var repo in await store.ListReposAsync(cancellationToken))
         {
-            await foreach (var commit in CommitsAsync(repo.Name, cancellationToken))
+            foreach (var branch in await store.ListBranchesAsync(repo.Name, cancellationToken))
+            {
+                foreach (var id in new[] { branch.Head, branch.Open }.OfType<string>())
+                {
+                    pending.Push(new RepoCommit(repo.Name, id));
+                }
+
+                if (branch.Open is { } open)
+                {
+                    openOnBranch.Add(new RepoCommit(repo.Name, open));
+                }
+            }
+
+            var keptPrefix = StoreKeys.KeptCommitsOf(repo.Name);
+            await foreach (var key in Objects.ListAsync(keptPrefix, cancellationToken))
+            {
+                pending.Push(new RepoCommit(repo.Name, key[keptPrefix.Length..]));
+            }
+
+            await foreach (var (key, commit) in CommitsAsync(repo.Name, cancellationToken))
+            {
+                var id = new RepoCommit(repo.Name, commit.Id);
+                (documents.TryGetValue(id, out var list) ? list : documents[id] = []).Add((key, commit));
+            }
+        }
+
+        await foreach (var root in roots.Commits.WithCancellation(cancellationToken))
+        {
+            pending.Push(root);
+        }
+
+        Reach();
+
+        // What would go: finished commits nothing reached, and open documents no branch names (a commit started by a
+        // killed command, or left behind by a finish or delete that was killed). Young ones stay, with their history.
+        var candidates = new List<(RepoCommit Id, string Key, bool Leftover)>();
+        int young = 0;
+        foreach (var (id, list) in documents)
+        {
+            var finished = list.Any(d => !d.Commit.IsOpen);
+            foreach (var (key, commit) in list)
+            {
+                // An open document beside the finished commit is what a killed finish left; it goes whoever reaches the commit.
+                var leftover = commit.IsOpen && finished;
+                if (commit.IsOpen ? openOnBranch.Contains(id) || (!leftover && reached.Contains(id)) : reached.Contains(id))
+                {
+                    continue;
+                }
+
+                if (await Objects.GetLastModifiedAsync(key, cancellationToken) is { } modified && (modified > cutoff || modified < keepBefore))
+                {
+                    young += modified > cutoff ? 1 : 0;
+                    pending.Push(id);
+                }
+                else
+                {
+                    candidates.Add((id, key, leftover));
+                }
+            }
+        }
+
+        Reach();
+        var commitsRemoved = 0;
+        foreach (var (id, key, leftover) in candidates.Where(c => c.Leftover || !reached.Contains(c.Id)))
+        {
+            await Objects.DeleteAsync(key, cancellationToken);
+            commitsRemoved += leftover ? 0 : 1;
+        }
+
+        var reachable = new HashSet<string>(StringComparer.Ordinal) { ContentStore.EmptyTree };
+        foreach (var id in reached)
+        {
+            foreach (var (_, commit) in documents.GetValueOrDefault(id) ?? [])
             {
                 await MarkAsync(new TreeEntry("", EntryKind.Directory, 0, commit.Tree), reachable, cancellationToken);
             }
         }
 
-        await foreach (var root in roots ?? AsyncEnumerable.Empty<FileContent>())
+        await foreach (var root in roots.Content.WithCancellation(cancellationToken))
         {
             await MarkAsync(new TreeEntry("", root.Kind, root.Size, root.Hash), reachable, cancellationToken);
         }
 
-        int removed = 0, young = 0;
+        int removed = 0;
         long bytes = 0;
-        var cutoff = DateTimeOffset.UtcNow - grace;
         await foreach (var key in Objects.ListAsync(StoreKeys.ObjectsPrefix, cancellationToken))
         {
             if (!StoreKeys.IsObjectKey(key) || reachable.Contains(StoreKeys.HashOfObjectKey(key)))
@@ -189,7 +280,32 @@ public sealed class StoreMaintenance(VersionStore store)
             removed++;
         }
 
-        return new GcReport(reachable.Count, removed, bytes, young);
+        return new GcReport(reachable.Count, removed, bytes, young, commitsRemoved);
+
+        // Everything pending and what it reaches: parents in its repo, provenance in others.
+        void Reach()
+        {
+            while (pending.TryPop(out var id))
+            {
+                if (!reached.Add(id))
+                {
+                    continue;
+                }
+
+                foreach (var (_, commit) in documents.GetValueOrDefault(id) ?? [])
+                {
+                    if (commit.Parent is { } parent)
+                    {
+                        pending.Push(new RepoCommit(id.Repo, parent));
+                    }
+
+                    foreach (var input in commit.Provenance)
+                    {
+                        pending.Push(new RepoCommit(input.Repo, input.Commit));
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -197,7 +313,7 @@ public sealed class StoreMaintenance(VersionStore store)
     /// <paramref name="problems"/> (fsck), one more problem and the walk goes on; gc must stop instead, since it would
     /// collect what the unreadable commit holds.
     /// </summary>
-    private async IAsyncEnumerable<CommitInfo> CommitsAsync(
+    private async IAsyncEnumerable<(string Key, CommitInfo Commit)> CommitsAsync(
         string repo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, List<string>? problems = null)
     {
         foreach (var prefix in new[] { StoreKeys.CommitsOf(repo), StoreKeys.OpenCommitsOf(repo) })
@@ -220,7 +336,7 @@ public sealed class StoreMaintenance(VersionStore store)
                     continue;
                 }
 
-                yield return commit;
+                yield return (key, commit);
             }
         }
     }

@@ -143,6 +143,11 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             }
 
             var document = new BranchDocument(target ?? current?.Branch.Head, null);
+            if (current?.Branch.Head is { } moved && moved != document.Head)
+            {
+                await KeepAsync(repo, branch, moved, cancellationToken);
+            }
+
             await objects.FlushAsync(cancellationToken);
             if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken) is not null)
             {
@@ -160,6 +165,12 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         {
             var current = await ReadBranchAsync(repo, branch, cancellationToken)
                 ?? throw BranchNotFound(repo, branch);
+            if (current.Branch.Head is { } head)
+            {
+                await KeepAsync(repo, branch, head, cancellationToken);
+                await objects.FlushAsync(cancellationToken);
+            }
+
             if (await objects.TryDeleteDocumentAsync(StoreKeys.Branch(repo, branch), current.Version, cancellationToken))
             {
                 return;
@@ -168,6 +179,10 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
         throw Contention(repo, branch);
     }
+
+    /// <summary>Records that <paramref name="branch"/> is moving off <paramref name="head"/>, before it does (a crash in between keeps one commit too many, never one too few).</summary>
+    private Task KeepAsync(string repo, string branch, string head, CancellationToken cancellationToken) =>
+        objects.PutIfAbsentAsync(StoreKeys.KeptCommit(repo, head), StoreJson.Serialize(new KeptCommitDocument(branch, time.GetUtcNow())), cancellationToken);
 
     // ---- commits --------------------------------------------------------------------------------------
 
@@ -764,7 +779,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
     private async Task RemoveLeftoversAsync(string repo, CancellationToken cancellationToken)
     {
-        foreach (var prefix in new[] { StoreKeys.BranchesOf(repo), StoreKeys.OpenCommitsOf(repo), StoreKeys.CommitsOf(repo) })
+        foreach (var prefix in new[] { StoreKeys.BranchesOf(repo), StoreKeys.OpenCommitsOf(repo), StoreKeys.KeptCommitsOf(repo), StoreKeys.CommitsOf(repo) })
         {
             await foreach (var key in objects.ListAsync(prefix, cancellationToken))
             {

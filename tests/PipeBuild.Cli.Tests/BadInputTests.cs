@@ -557,7 +557,7 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllText(Path.Combine(ws.Root, ".pipe", "format"), """{"format":99}""");
         var before = ws.StoreFingerprint();
         var result = ws.Run("file", "list", "data@master").ShouldFailWith("PIPE5107");
-        Assert.Contains("the store has format 99, written by a newer dotnet pipe; this one reads format 2 and older", result.Stderr);
+        Assert.Contains("the store has format 99, written by a newer dotnet pipe; this one reads format 3 and older", result.Stderr);
         Assert.Equal(before, ws.StoreFingerprint());
     }
 

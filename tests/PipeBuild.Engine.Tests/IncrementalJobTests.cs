@@ -309,7 +309,7 @@ public sealed class IncrementalJobTests : IDisposable
         var failed = (await fx.Engine.RunAsync([], false, null, default)).Single();
         Assert.Equal(JobState.Failure, failed.State);
 
-        await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.ContentRootsAsync(default));
+        await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.GcRoots(default));
 
         var datums = await fx.Engine.Jobs.GetDatumsAsync(failed, default);
         Assert.All(datums, d => Assert.NotNull(d.LogHash));
@@ -323,7 +323,7 @@ public sealed class IncrementalJobTests : IDisposable
         Assert.Equal((JobState.Success, 1, 1), (fixedJob.State, fixedJob.DatumsProcessed, fixedJob.DatumsSkipped));
         Assert.Equal(new Dictionary<string, string> { ["a.txt"] = "A", ["b.txt"] = "B" }, await fx.ReadAsync("upper"));
 
-        await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.ContentRootsAsync(default));
+        await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.GcRoots(default));
         await fx.PutAsync("in", new Dictionary<string, string> { ["c.txt"] = "c" });
         var last = (await fx.Engine.RunAsync([], false, null, default)).Single();
         Assert.Equal((JobState.Success, 1, 2), (last.State, last.DatumsProcessed, last.DatumsSkipped));

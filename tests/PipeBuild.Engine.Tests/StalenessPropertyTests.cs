@@ -146,7 +146,7 @@ public sealed class StalenessPropertyTests(ITestOutputHelper output)
                     await fx.CreateAsync(Upper(), update: true);
                     break;
                 case Kind.Gc:
-                    await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.ContentRootsAsync(default));
+                    await new StoreMaintenance(fx.Store).CollectAsync(TimeSpan.Zero, default, fx.Engine.GcRoots(default));
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(op), op, null);

@@ -27,11 +27,16 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
-    public void The_store_format_is_version_2()
+    public void The_store_format_is_version_3()
     {
-        Assert.Equal(2, StoreFormat.Current);
-        Assert.Equal("""{"format":2}""", Encoding.UTF8.GetString(StoreJson.Serialize(new StoreFormatDocument(StoreFormat.Current))));
-        Assert.Equal("""{"format":2,"legacyCommits":true}""", Encoding.UTF8.GetString(StoreJson.Serialize(new StoreFormatDocument(StoreFormat.Current, true))));
+        var upgraded = new DateTimeOffset(2026, 12, 6, 7, 30, 0, TimeSpan.Zero);
+        Assert.Equal(3, StoreFormat.Current);
+        Assert.Equal("""{"format":3}""", Encoding.UTF8.GetString(StoreJson.Serialize(new StoreFormatDocument(StoreFormat.Current))));
+        Assert.Equal(
+            """{"format":3,"legacyCommits":true,"keepCommitsBefore":"2026-12-06T07:30:00+00:00"}""",
+            Encoding.UTF8.GetString(StoreJson.Serialize(new StoreFormatDocument(StoreFormat.Current, true, upgraded))));
+        Assert.Equal("kept/data/0123456789abcdef0123456789abcdef", StoreKeys.KeptCommit("data", "0123456789abcdef0123456789abcdef"));
+        Assert.Equal("""{"branch":"master","moved":"2026-12-06T07:30:00+00:00"}""", Encoding.UTF8.GetString(StoreJson.Serialize(new KeptCommitDocument("master", upgraded))));
     }
 
     [Fact]

@@ -176,6 +176,108 @@ public sealed class StoreMaintenanceTests : IDisposable
         Assert.Equal("not finished yet", await t.ReadTextAsync("data@master:/pending.txt"));
     }
 
+    [Fact]
+    public async Task GcRemovesACommitAKilledPutWroteButNeverPublishedAndFreesItsObjects()
+    {
+        await FillAsync();
+        var published = await t.ResolveAsync("data@master");
+        var orphan = await t.PutAsync("data@master", "orphan.bin", RandomBytes(32, 3 * MiB));
+        await UnpublishAsync("data", "master", published.Id); // the command was killed between writing the commit and moving the branch
+        var orphanFile = await EntryOfAsync(orphan, "orphan.bin");
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None);
+
+        Assert.Equal(1, report.CommitsRemoved);
+        Assert.False(await t.Objects.ExistsAsync(StoreKeys.Commit("data", orphan.Id), None));
+        Assert.False(await t.Content.ContainsAsync(orphanFile.Hash, None));
+        Assert.True(report.BytesRemoved > 3 * MiB);
+        Assert.Equal(4, (await new StoreMaintenance(t.Versions).FsckAsync(None)).Commits);
+        Assert.True((await new StoreMaintenance(t.Versions).FsckAsync(None)).IsClean);
+        Assert.Equal("old", await t.ReadTextAsync("data@master^^:/dir/small.txt"));
+    }
+
+    [Fact]
+    public async Task GcRemovesAnOpenCommitNoBranchNames()
+    {
+        await FillAsync();
+        var published = await t.ResolveAsync("data@master");
+        var open = await t.Versions.StartCommitAsync("data", "master", null, None);
+        await t.PutTextAsync("data@master", "pending.txt", "abandoned");
+        await UnpublishAsync("data", "master", published.Id); // a killed 'commit start' never named it
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None);
+
+        Assert.Equal(1, report.CommitsRemoved);
+        Assert.False(await t.Objects.ExistsAsync(StoreKeys.OpenCommit("data", open.Id), None));
+        Assert.True((await new StoreMaintenance(t.Versions).FsckAsync(None)).IsClean);
+    }
+
+    [Fact]
+    public async Task GcKeepsTheCommitsABranchWasMovedOffSoARollbackCanBeUndone()
+    {
+        await FillAsync();
+        var head = await t.ResolveAsync("data@master");
+        await t.Versions.CreateBranchAsync("data", "master", CommitRef.Parse("data@master^^"), None); // rollback
+        await t.Versions.CreateBranchAsync("data", "side", CommitRef.Parse($"data@{head.Id}"), None);
+        await t.Versions.DeleteBranchAsync("data", "side", None);
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None);
+
+        Assert.Equal(0, report.CommitsRemoved);
+        Assert.Equal("small", await t.ReadTextAsync($"data@{head.Id}:/dir/small.txt"));
+        Assert.Equal(RandomBytes(30, 6 * MiB), await t.ReadAsync($"data@{head.Id}:/big.bin"));
+        Assert.True((await new StoreMaintenance(t.Versions).FsckAsync(None)).IsClean);
+        await t.Versions.CreateBranchAsync("data", "master", CommitRef.Parse($"data@{head.Id}"), None); // undone
+        Assert.Equal("small", await t.ReadTextAsync("data@master:/dir/small.txt"));
+    }
+
+    [Fact]
+    public async Task GcRemovesADeletedCommitAndKeepsWhatRootsAndProvenanceName()
+    {
+        await FillAsync();
+        var deleted = await t.PutTextAsync("data@master", "mistake.txt", "deleted by 'commit delete'");
+        await t.Versions.DeleteCommitAsync(CommitRef.Parse("data@master"), None);
+        var named = await t.PutTextAsync("other@master", "job-input.txt", "a job read this");
+        await t.Versions.DeleteCommitAsync(CommitRef.Parse("other@master"), None);
+        var roots = new GcRoots(AsyncEnumerable.Empty<FileContent>(), new[] { new RepoCommit("other", named.Id) }.ToAsyncEnumerable());
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None, roots);
+
+        Assert.Equal(1, report.CommitsRemoved);
+        Assert.False(await t.Objects.ExistsAsync(StoreKeys.Commit("data", deleted.Id), None));
+        Assert.Equal("a job read this", await t.ReadTextAsync($"other@{named.Id}:/job-input.txt"));
+    }
+
+    [Fact]
+    public async Task GcSparesAYoungUnpublishedCommitAndEverythingItHolds()
+    {
+        await FillAsync();
+        var published = await t.ResolveAsync("data@master");
+        var inFlight = await t.PutTextAsync("data@master", "in-flight.txt", "about to be published");
+        await UnpublishAsync("data", "master", published.Id);
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.FromHours(1), None);
+
+        Assert.Equal(0, report.CommitsRemoved);
+        Assert.True(report.KeptYoung >= 1);
+        Assert.Equal("about to be published", await t.ReadTextAsync($"data@{inFlight.Id}:/in-flight.txt"));
+    }
+
+    [Fact]
+    public async Task GcKeepsTheCommitsOfAStoreUpgradedFromAToolThatDidNotRecordMovedOffCommits()
+    {
+        await FillAsync();
+        var head = await t.ResolveAsync("data@master");
+        await UnpublishAsync("data", "master", (await t.ResolveAsync("data@master^")).Id); // a format 2 tool's rollback: no kept record
+        var format = await StoreFormat.CheckAsync(t.Objects, None);
+        await t.Objects.TryWriteDocumentAsync(StoreKeys.Format, StoreJson.Serialize(format with { KeepCommitsBefore = DateTimeOffset.UtcNow.AddSeconds(1) }), (await t.Objects.ReadDocumentAsync(StoreKeys.Format, None))!.Version, None);
+
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None);
+
+        Assert.Equal(0, report.CommitsRemoved);
+        Assert.Equal("small", await t.ReadTextAsync($"data@{head.Id}:/dir/small.txt"));
+    }
+
     public void Dispose() => t.Dispose();
 
     private static byte[] RandomBytes(int seed, int length)
@@ -195,6 +297,15 @@ public sealed class StoreMaintenanceTests : IDisposable
         await t.PutTextAsync("data@master", "dir/small.txt", "small");
         await t.PutTextAsync("other@master", "x.txt", "x");
     }
+
+    /// <summary>Points the branch back at <paramref name="head"/> behind the store's back: what a command killed before it published its commit leaves.</summary>
+    private async Task UnpublishAsync(string repo, string branch, string head)
+    {
+        var current = await t.Objects.ReadDocumentAsync(StoreKeys.Branch(repo, branch), None);
+        Assert.NotNull(await t.Objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(new BranchDocument(head, null)), current!.Version, None));
+    }
+
+    private async Task<TreeEntry> EntryOfAsync(CommitInfo commit, string path) => (await t.Versions.GetEntryAsync(commit, path, None))!;
 
     private async Task<TreeEntry> EntryAsync(string reference)
     {

@@ -14,6 +14,7 @@ internal sealed class TestStore : IDisposable
         Root = temp.Combine(".pipe");
         Objects = new LocalObjectStore(Root);
         Versions = new VersionStore(Objects);
+        StoreFormat.InitializeAsync(Objects, CancellationToken.None).GetAwaiter().GetResult(); // as 'init' does
     }
 
     /// <summary>The folder the local store keeps its entries in.</summary>

@@ -106,10 +106,10 @@ internal static class WorkspaceCommands
 
     public static Command Gc()
     {
-        var grace = new Option<int>("--grace") { Description = "Keep unreachable objects younger than this many minutes (puts in progress; at most 100 years).", DefaultValueFactory = _ => 60 }.Between(0, 52_560_000);
-        return Cli.Command("gc", "Remove objects that no commit, stored datum result or job record reaches, and the scratch folders of jobs that are not running.", [grace], async (s, ct) =>
+        var grace = new Option<int>("--grace") { Description = "Keep unreachable commits and objects younger than this many minutes (writes in progress; at most 100 years).", DefaultValueFactory = _ => 60 }.Between(0, 52_560_000);
+        return Cli.Command("gc", "Remove commits that no branch, job or provenance reaches (left by killed commands, or deleted), objects that no commit, stored datum result or job record reaches, and the scratch folders of jobs that are not running.", [grace], async (s, ct) =>
         {
-            var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct, s.Engine.ContentRootsAsync(ct));
+            var report = await new StoreMaintenance(s.Store).CollectAsync(TimeSpan.FromMinutes(s.Get(grace)), ct, s.Engine.GcRoots(ct));
             var statCache = Path.Combine(s.Workspace.MetadataPath, "cache", "stat");
             if (File.Exists(statCache))
             {
@@ -121,7 +121,7 @@ internal static class WorkspaceCommands
                 s.Out.Note($"removed {scratch} scratch folder(s) of jobs that are not running");
             }
 
-            s.Out.Write(report, r => (["REACHABLE", "REMOVED", "FREED", "KEPT (YOUNG)"], [[r.Reachable.ToString(), r.Removed.ToString(), Cli.Bytes(r.BytesRemoved), r.KeptYoung.ToString()]]));
+            s.Out.Write(report, r => (["REACHABLE", "REMOVED", "FREED", "COMMITS REMOVED", "KEPT (YOUNG)"], [[r.Reachable.ToString(), r.Removed.ToString(), Cli.Bytes(r.BytesRemoved), r.CommitsRemoved.ToString(), r.KeptYoung.ToString()]]));
             return ExitCodes.Ok;
         });
     }
