@@ -46,6 +46,7 @@ public static class ErrorCodes
     public const string OutputEscapesSandbox = "PIPE4008";
     public const string DatumNotFound = "PIPE4009";
     public const string JobDidNotSucceed = "PIPE4010";
+    public const string EgressFailed = "PIPE4011";
 
     public const string WorkerRunNotFound = "PIPE4201";
     public const string WorkerJobRequired = "PIPE4202";

@@ -13,6 +13,10 @@ public static partial class Names
     public static bool IsValid(string? name) =>
         !string.IsNullOrEmpty(name) && name.Length <= MaxLength && ValidName().IsMatch(name);
 
+    /// <summary>An S3 bucket name: 3 to 63 lower-case letters, digits, '-' or '.'.</summary>
+    public static bool IsBucketName(string bucket) =>
+        bucket.Length is >= 3 and <= 63 && bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.');
+
     /// <summary>Throws <see cref="ErrorCodes.InvalidName"/> unless <paramref name="name"/> is valid.</summary>
     public static string Validate(string? name, string kind)
     {

@@ -52,8 +52,11 @@ public sealed record JobInfo
 
     public long BytesUploaded { get; init; }
 
-    /// <summary>The output commit, when the job succeeded.</summary>
+    /// <summary>The output commit, when the job succeeded (or published it, then failed to copy it to its egress).</summary>
     public string? OutputCommit { get; init; }
+
+    /// <summary>Where the output commit was copied (the pipeline's egress URL), once it was; null when it has none.</summary>
+    public EgressReport? Egress { get; init; }
 
     public string? Reason { get; init; }
 

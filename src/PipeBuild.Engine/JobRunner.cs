@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Store;
 
 namespace PipeBuild.Engine;
@@ -26,6 +27,9 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     /// others back from the results index, a few thousand at a time. A job of a million datums must fit in 1 GiB (docs/benchmarks.md).
     /// </summary>
     public int KeptResults { get; init; } = 1 << 16;
+
+    /// <summary>Where egress URLs lead (a folder, an S3 prefix); null: a pipeline with an egress fails its jobs, saying so.</summary>
+    public Func<EgressUrl, IEgressTarget>? EgressTargets { get; init; }
 
     /// <summary>The identity datum results are stored under, with what the executor adds (an image digest).</summary>
     public async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
@@ -133,7 +137,33 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, job.BytesDownloaded, job.BytesUploaded), progress, finished, cancellationToken);
         }
 
-        return await FinishAsync(job, JobState.Success, null, commit.Id);
+        return spec.Egress is { } egress
+            ? await EgressAsync(job, egress, commit, cancellationToken)
+            : await FinishAsync(job, JobState.Success, null, commit.Id);
+    }
+
+    /// <summary>
+    /// Copies the output commit to the pipeline's egress URL: the changes since the commit the last successful job
+    /// copied there, or everything. A failure fails the job with the commit published; the next run or a restart
+    /// (nothing runs again: every datum is reused) copies it.
+    /// </summary>
+    private async Task<JobInfo> EgressAsync(JobInfo job, EgressUrl url, CommitInfo output, CancellationToken cancellationToken)
+    {
+        var last = await jobs.LastSuccessAsync(job.Pipeline, cancellationToken);
+        var previous = last is { Egress: { } pushed, OutputCommit: { } id } && pushed.Url == url.Text
+            ? await store.GetCommitAsync(job.Pipeline, id, cancellationToken)
+            : null;
+        try
+        {
+            var targets = EgressTargets ?? throw new PipeException(ErrorCodes.EgressFailed, "this host was given no way to reach egress URLs.");
+            var report = await new OutputEgress(store, targets).PushAsync(url, previous, output, cancellationToken);
+            return await FinishAsync(job with { Egress = report }, JobState.Success, null, output.Id);
+        }
+        catch (PipeException e) when (e.Code == ErrorCodes.EgressFailed)
+        {
+            return await FinishAsync(
+                job, JobState.Failure, $"{e.Code}: the output commit {output.Id} is published, but copying it to {url} failed: {e.Message} 'dotnet pipe job restart {job.Id}' copies it again.", output.Id);
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Store;
 
 namespace PipeBuild.Engine;
@@ -12,6 +13,9 @@ namespace PipeBuild.Engine;
 public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecutor> executorFor, string scratchRoot)
 {
     public PipelineRegistry Registry { get; } = new(store);
+
+    /// <summary>Where egress URLs lead (<see cref="JobRunner.EgressTargets"/>).</summary>
+    public Func<EgressUrl, IEgressTarget>? EgressTargets { get; init; }
 
     public JobStore Jobs { get; } = new(store.Objects, scratchRoot);
 
@@ -182,7 +186,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                     // The engine owns every executor it asks for and disposes it after use: an executor with remote
                     // workers closes the run and lets them go.
                     await using var executor = executorFor(pipeline.Spec.Executor);
-                    var job = await new JobRunner(store, executor, scratchRoot).RunAsync(pipeline, progress, cancellationToken);
+                    var job = await new JobRunner(store, executor, scratchRoot) { EgressTargets = EgressTargets }.RunAsync(pipeline, progress, cancellationToken);
                     jobs.Add(job);
                     if (job.State != JobState.Success)
                     {

@@ -66,6 +66,10 @@ public enum StalenessStep
     [JsonStringEnumMemberName("output-branch")]
     OutputBranch,
 
+    /// <summary>The pipeline copies its output to an egress URL the last successful job did not copy it to.</summary>
+    [JsonStringEnumMemberName("egress")]
+    Egress,
+
     /// <summary>Same definition, input commits and output commit as the last successful job.</summary>
     [JsonStringEnumMemberName("up-to-date")]
     UpToDate,

@@ -7,7 +7,7 @@ namespace PipeBuild.Engine;
 /// The one decision of whether a pipeline is out of date, and why: a chain of checks in a fixed order, each against
 /// the pipeline's last successful job, the status being the first that holds (docs/architecture.md):
 /// waiting (no input commit) → never run → transform identity → input definition → upstream runs first → input
-/// commits → output branch moved → up to date. Then, for a pipeline that would run, what its job would do with the
+/// commits → output branch moved → egress URL → up to date. Then, for a pipeline that would run, what its job would do with the
 /// datums, planned by the job's own planner (<see cref="JobPlanner"/>). <c>run</c>, <c>status</c>,
 /// <c>run --question</c>, <c>watch</c> and the MSBuild tasks all decide through it.
 /// </summary>
@@ -83,6 +83,11 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs)
         if (output != last.OutputCommit)
         {
             return (StalenessStep.OutputBranch, $"output branch {spec.Name}@{spec.OutputBranch} is at {(output is null ? "no commit" : Short(output))}; {job} wrote {(last.OutputCommit is { } c ? Short(c) : "none")}");
+        }
+
+        if (spec.Egress is { } egress && last.Egress?.Url != egress.Text)
+        {
+            return (StalenessStep.Egress, $"output not yet copied to {egress} ({job} {(last.Egress is { } before ? $"copied it to {before.Url}" : "copied it nowhere")})");
         }
 
         return (StalenessStep.UpToDate, $"up to date with {job}");

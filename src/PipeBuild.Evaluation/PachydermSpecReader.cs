@@ -18,7 +18,7 @@ namespace PipeBuild.Evaluation;
 public static class PachydermSpecReader
 {
     private static readonly Shape Top = new(
-        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "output_branch", "resource_limits"],
+        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "output_branch", "resource_limits", "egress"],
         ["enable_stats", "standby", "resource_requests", "sidecar_resource_limits", "scheduling_spec",
          "pod_spec", "pod_patch", "cache_size", "max_queue_size", "chunk_spec", "autoscaling", "metadata", "tolerations",
          "job_timeout", "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
@@ -39,6 +39,11 @@ public static class PachydermSpecReader
     private static readonly Shape LegacyInputShape = new(["repo", "glob", "name", "branch"], ["lazy", "method"]);
 
     private static readonly Shape LegacyRepoShape = new(["name"], []);
+
+    /// <summary>Pachyderm 2's egress: <c>{"URL": ...}</c>, or <c>{"object_storage": {"url": ...}}</c>; <c>sql_database</c> is refused.</summary>
+    private static readonly Shape EgressShape = new(["url", "object_storage"], []);
+
+    private static readonly Shape ObjectStorageShape = new(["url"], []);
 
     private static readonly Shape ParallelismShape = new(["constant", "coefficient"], ["strategy"]);
 
@@ -241,6 +246,7 @@ public static class PachydermSpecReader
                 DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value) : null,
                 Cpus = limits?.TryGetValue("cpu", out var cpu) == true ? Cpus(cpu.Value) : null,
                 Memory = limits?.TryGetValue("memory", out var memory) == true ? Memory(memory.Value) : null,
+                Egress = fields.TryGetValue("egress", out var egress) ? Egress(egress.Value) : null,
             };
         }
 
@@ -353,6 +359,20 @@ public static class PachydermSpecReader
 
             // A coefficient scales with the cluster's nodes; on one machine that is one worker per processor (0).
             return fields.TryGetValue("constant", out var constant) ? Integer(constant.Value, $"parallelism_spec.{constant.Name}", 0) : 0;
+        }
+
+        private EgressUrl Egress(JsonSpecNode node)
+        {
+            var fields = Fields(Object(node, "egress"), "egress", EgressShape);
+            if (fields.Count != 1)
+            {
+                throw PipelineErrors.Invalid(At(node), "'egress' needs exactly one of URL or object_storage.", EgressUrl.Hint);
+            }
+
+            var (path, url) = fields.TryGetValue("url", out var direct)
+                ? ($"egress.{direct.Name}", direct.Value)
+                : ("egress.object_storage.url", Required(fields["object_storage"].Value, Fields(Object(fields["object_storage"].Value, "egress.object_storage"), "egress.object_storage", ObjectStorageShape), "url", "egress.object_storage", "\"s3://bucket/prefix\""));
+            return PipelineValidation.Egress(String(url, path), At(url));
         }
 
         private TimeSpan? Timeout(JsonSpecNode node)
@@ -490,6 +510,11 @@ public static class PachydermSpecReader
         /// <summary>protobuf JSON accepts lowerCamelCase for every snake_case field: joinOn is join_on.</summary>
         private static string SnakeCase(string name)
         {
+            if (name.All(char.IsAsciiLetterUpper))
+            {
+                return name.ToLowerInvariant(); // egress.URL: protobuf's json_name for a field named in capitals
+            }
+
             var result = new StringBuilder(name.Length + 4);
             foreach (var c in name)
             {

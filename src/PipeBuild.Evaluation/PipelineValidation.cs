@@ -33,6 +33,18 @@ internal static partial class PipelineValidation
         return glob;
     }
 
+    public static EgressUrl Egress(string url, string where)
+    {
+        try
+        {
+            return EgressUrl.Parse(url);
+        }
+        catch (PipeException e)
+        {
+            throw PipelineErrors.Invalid(where, e.Message, EgressUrl.Hint);
+        }
+    }
+
     public static string EnvName(string name, string where)
     {
         if (!EnvNamePattern().IsMatch(name))

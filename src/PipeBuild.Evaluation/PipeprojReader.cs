@@ -234,6 +234,7 @@ internal static partial class PipeprojReader
                 AcceptReturnCodes = AcceptReturnCodes(),
                 DatumTimeout = DatumTimeout(),
                 DatumBatching = Boolean("DatumBatching"),
+                Egress = Property("Egress") is { } egress ? PipelineValidation.Egress(egress.Value.Trim(), egress.Where) : null,
                 SourceFile = path,
                 InputSources = inputSources,
                 WorkingDirectory = Path.GetDirectoryName(path),

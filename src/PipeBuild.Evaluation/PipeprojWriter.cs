@@ -91,6 +91,7 @@ public static class PipeprojWriter
         Property(xml, "DatumBatching", spec.DatumBatching ? "true" : null);
         Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
         Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));
+        Property(xml, "Egress", spec.Egress?.Text);
         foreach (var (name, value) in KubernetesProperties.Write(spec.Kubernetes))
         {
             Property(xml, name, value);

@@ -378,7 +378,7 @@ public sealed class S3ObjectStore : IObjectStore
     /// Writes an object and returns its ETag; null when the server refused a condition. A retried write whose earlier
     /// attempt landed (its answer lost) finds its own bytes in place and counts as written.
     /// </summary>
-    private async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string? ifNoneMatch, string? ifMatch, string what, CancellationToken cancellationToken)
+    internal async Task<string?> WriteAsync(string key, ReadOnlyMemory<byte> content, string? ifNoneMatch, string? ifMatch, string what, CancellationToken cancellationToken)
     {
         if (content.Length > options.MultipartThreshold)
         {
@@ -414,7 +414,7 @@ public sealed class S3ObjectStore : IObjectStore
     }
 
     /// <param name="readPart">the bytes at an offset, of a size (parts are read as they are uploaded, never all at once)</param>
-    private async Task<string?> WriteMultipartAsync(
+    internal async Task<string?> WriteMultipartAsync(
         string key, long length, Func<long, int, CancellationToken, Task<ReadOnlyMemory<byte>>> readPart, int parallelism, string? ifNoneMatch, string what, CancellationToken cancellationToken)
     {
         var objectKey = url.KeyOf(key);

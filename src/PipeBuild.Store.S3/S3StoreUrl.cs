@@ -21,7 +21,7 @@ public sealed record S3StoreUrl(string Bucket, string Prefix)
         var slash = rest.IndexOf('/');
         var bucket = slash < 0 ? rest : rest[..slash];
         var prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
-        if (bucket.Length is < 3 or > 63 || !bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+        if (!Names.IsBucketName(bucket))
         {
             throw Invalid(value, $"'{bucket}' is not a valid bucket name (3 to 63 lower-case letters, digits, '-' or '.')");
         }

@@ -384,7 +384,11 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2002", ["pipeline", "create", "-f", "bad/tries.json"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/timeout.json"] },
         { "PIPE2004", ["pipeline", "create", "-f", "bad/git-input.json"] },
-        { "PIPE2004", ["pipeline", "create", "-f", "bad/egress.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/egress.json"] },
+        { "PIPE2004", ["pipeline", "create", "-f", "bad/egress-sql.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/egress-relative.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/egress-scheme.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/egress-dotdot.pipeproj"] },
         { "PIPE2004", ["pipeline", "create", "-f", "bad/output-branch.json"] },
         { "PIPE4004", ["pipeline", "create", "-f", "bad/own-output.json"] },
         { "PIPE2003", ["pipeline", "create", "-f", "bad/trailing.json"] },
@@ -424,6 +428,8 @@ public sealed class BadInputTests : IDisposable
         ("no-command", "<Command></Command>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
         ("no-input", "", ""),
         ("empty-include", "", "<PipeInput Include=\"\" Glob=\"/*\" />"),
+        ("egress-scheme", "<Egress>ftp://host/dir</Egress>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("egress-dotdot", "<Egress>file:///srv/../etc</Egress>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
     ];
 
     /// <summary>.pipeproj files MSBuild cannot evaluate: name, whole text.</summary>
@@ -466,6 +472,8 @@ public sealed class BadInputTests : IDisposable
         ("timeout", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"datum_timeout":"forever"}"""),
         ("git-input", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"git":{"url":"x"}}}"""),
         ("egress", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"URL":"s3://x"}}"""),
+        ("egress-sql", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"sql_database":{"url":"snowflake://db"}}}"""),
+        ("egress-relative", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"URL":"file://out"}}"""),
         ("output-branch", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"output_branch":"dev"}"""),
         ("own-output", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"j","glob":"/*"}}}"""),
         ("trailing", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}} x"""),

@@ -290,15 +290,43 @@ public sealed class PachydermSpecReaderTests
         var e = Fails("""
             {
               "pipeline": {"name": "x"},
-              "egress": {"URL": "s3://bucket/dir"},
+              "spout": {"overwrite": true},
               "transform": {"cmd": ["run"]},
               "input": {"pfs": {"repo": "a"}}
             }
             """);
 
         Assert.Equal(ErrorCodes.UnsupportedSpecField, e.Code);
-        Assert.StartsWith("spec.json(3,3): unknown or unsupported field 'egress' in the pipeline spec. Remove it: PipeBuild reads pipeline, description, transform,", e.Message);
+        Assert.StartsWith("spec.json(3,3): unknown or unsupported field 'spout' in the pipeline spec. Remove it: PipeBuild reads pipeline, description, transform,", e.Message);
         Assert.Contains("accepted and ignored: enable_stats, standby, resource_requests", e.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"URL\": \"s3://results/wordcount/\"}", "results", "wordcount", null)]
+    [InlineData("{\"object_storage\": {\"url\": \"s3://results\"}}", "results", "", null)]
+    [InlineData("{\"objectStorage\": {\"url\": \"file:///srv/out/\"}}", null, "", "/srv/out")]
+    public void Egress_is_read_from_URL_or_object_storage(string egress, string? bucket, string prefix, string? folder)
+    {
+        var spec = Assert.Single(PachydermSpecReader.Parse($$$"""{"pipeline": {"name": "x"}, "transform": {"cmd": ["run"]}, "input": {"pfs": {"repo": "a"}}, "egress": {{{egress}}}}"""));
+
+        Assert.Equal((bucket, prefix, folder), (spec.Egress!.Bucket, spec.Egress.Prefix, spec.Egress.Folder));
+    }
+
+    [Theory]
+    [InlineData("{\"URL\": \"ftp://host/dir\"}", ErrorCodes.InvalidPipelineValue, "spec.json(1,111): invalid egress URL 'ftp://host/dir': PipeBuild copies output to s3:// and file:// URLs.")]
+    [InlineData("{\"URL\": \"s3://x\"}", ErrorCodes.InvalidPipelineValue, "'x' is not a bucket name")]
+    [InlineData("{\"URL\": \"file://relative/dir\"}", ErrorCodes.InvalidPipelineValue, "a file:// URL names an absolute folder")]
+    [InlineData("{\"URL\": \"file:///srv/../etc\"}", ErrorCodes.InvalidPipelineValue, "without '.' or '..' segments")]
+    [InlineData("{}", ErrorCodes.InvalidPipelineValue, "'egress' needs exactly one of URL or object_storage.")]
+    [InlineData("{\"URL\": \"s3://abc\", \"object_storage\": {\"url\": \"s3://abc\"}}", ErrorCodes.InvalidPipelineValue, "'egress' needs exactly one of URL or object_storage.")]
+    [InlineData("{\"sql_database\": {\"url\": \"snowflake://x\"}}", ErrorCodes.UnsupportedSpecField, "unknown or unsupported field 'egress.sql_database'")]
+    [InlineData("{\"URL\": 5}", ErrorCodes.InvalidPipelineValue, "'egress.URL' must be a string")]
+    public void Bad_egress_values_are_PIPE_errors_naming_the_field(string egress, string code, string message)
+    {
+        var e = Fails($$$"""{"pipeline": {"name": "x"}, "transform": {"cmd": ["run"]}, "input": {"pfs": {"repo": "a"}}, "egress": {{{egress}}}}""");
+
+        Assert.Equal(code, e.Code);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

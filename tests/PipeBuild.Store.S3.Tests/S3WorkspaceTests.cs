@@ -1,3 +1,4 @@
+using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
 using Xunit;
@@ -33,6 +34,32 @@ public sealed class S3WorkspaceTests : IDisposable
         // Nothing but the workspace's config and caches is local: the data lives in the bucket.
         Assert.False(Directory.Exists(Path.Combine(ws.PipeFolder, "objects")));
         Assert.False(Directory.Exists(Path.Combine(ws.PipeFolder, "refs")));
+    }
+
+    [SkippableFact]
+    public async Task A_local_workspace_egresses_each_output_commit_to_an_s3_prefix_changes_and_deletes_only()
+    {
+        S3TestServer.Require();
+        var ws = New(new TempWorkspace());
+        var egress = S3TestServer.NewUrl("egress");
+        Run(ws, "repo", "create", "in").ShouldSucceed();
+        Run(ws, "file", "put", "in@master:a.txt", "-f", ws.Write("a.txt", "one\ntwo\n")).ShouldSucceed();
+        Run(ws, "file", "put", "in@master:b.txt", "-f", ws.Write("b.txt", "three\n")).ShouldSucceed();
+        ws.Write("count.json", $$"""
+            { "pipeline": { "name": "count" },
+              "transform": { "cmd": ["sh", "-c", "for f in /pfs/in/*; do wc -l < \"$f\" | tr -d ' ' > /pfs/out/${f##*/}.n; done"] },
+              "input": { "pfs": { "repo": "in", "glob": "/*" } },
+              "egress": { "object_storage": { "url": "{{egress}}" } } }
+            """);
+
+        Run(ws, "pipeline", "create", "-f", "count.json").ShouldSucceed();
+        Run(ws, "file", "put", "in@master:a.txt", "-f", ws.Write("a2.txt", "one\n"), "--no-run").ShouldSucceed();
+        Run(ws, "file", "delete", "in@master:b.txt").ShouldSucceed();
+
+        await using var bucket = new S3ObjectStore(S3TestServer.Options(egress));
+        Assert.Equal("1\n", Encoding.UTF8.GetString((await bucket.TryReadAsync("a.txt.n", default))!));
+        Assert.Null(await bucket.TryReadAsync("b.txt.n", default));
+        Assert.Equal(["a.txt.n"], await bucket.ListAsync("", default).ToListAsync());
     }
 
     [SkippableFact]

@@ -28,7 +28,10 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
 
     public VersionStore Store => store ??= Open();
 
-    public PipelineEngine Engine => engine ??= new PipelineEngine(Store, name => ExecutorFactory.Create(name, this), Path.Combine(Workspace.MetadataPath, "tmp", "jobs"));
+    public PipelineEngine Engine => engine ??= new PipelineEngine(Store, name => ExecutorFactory.Create(name, this), Path.Combine(Workspace.MetadataPath, "tmp", "jobs"))
+    {
+        EgressTargets = Workspace.OpenEgress,
+    };
 
     /// <summary>
     /// After a write to <paramref name="repo"/>: runs the pipelines downstream of it (as Pachyderm's always-on

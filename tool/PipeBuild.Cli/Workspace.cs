@@ -1,4 +1,5 @@
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 using PipeBuild.Store;
 using PipeBuild.Store.Local;
 using PipeBuild.Store.S3;
@@ -101,6 +102,14 @@ internal sealed class Workspace
         CacheFolder = Path.Combine(root, MetadataFolder, "cache", "s3"),
         CacheMaxBytes = (config.S3CacheMiB ?? DefaultS3CacheMiB) * 1024L * 1024,
     };
+
+    /// <summary>
+    /// Where a pipeline's egress URL leads from this workspace: a folder, or an S3 prefix on the server the
+    /// workspace's store uses (its s3Endpoint, else AWS's variables) with AWS's credential chain.
+    /// </summary>
+    public IEgressTarget OpenEgress(EgressUrl url) => url.Folder is { } folder
+        ? new FolderEgress(folder)
+        : new S3Egress(S3Options(Root, Config, new S3StoreUrl(url.Bucket!, url.Prefix), null) with { CacheFolder = null });
 
     public StatCache OpenStatCache() => StatCache.Load(Path.Combine(MetadataPath, "cache", "stat"));
 }

@@ -84,6 +84,12 @@ public sealed record PipelineSpec
     /// <summary>A datum that runs longer is stopped and counts as failed; null: no limit.</summary>
     public TimeSpan? DatumTimeout { get; init; }
 
+    /// <summary>
+    /// Where each output commit is copied (Pachyderm's <c>egress</c>); null: nowhere. Not part of the transform
+    /// identity: it changes where the output goes, not what it is.
+    /// </summary>
+    public EgressUrl? Egress { get; init; }
+
     /// <summary>The folder the transform runs in with the local executor (the pipeline file's folder).</summary>
     public string? WorkingDirectory { get; init; }
 

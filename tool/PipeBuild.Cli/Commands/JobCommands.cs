@@ -60,7 +60,7 @@ internal static class JobCommands
     private static Command Inspect()
     {
         var job = new Argument<string>("job");
-        return Cli.Command("inspect", "Show a job: state, datum counts, inputs, output commit, failures.", [job], async (s, ct) =>
+        return Cli.Command("inspect", "Show a job: state, datum counts, inputs, output commit, egress, failures.", [job], async (s, ct) =>
         {
             var info = await FindAsync(s, s.Get(job), ct);
             s.Out.Write(info, j => (["FIELD", "VALUE"],
@@ -69,7 +69,8 @@ internal static class JobCommands
                 ["Duration", j.Duration is { } d ? $"{d.TotalSeconds:0.0} s" : "-"],
                 ["Datums", $"{j.DatumSummary}, {j.DatumsTotal} total"],
                 ["Downloaded", Cli.Bytes(j.BytesDownloaded)], ["Uploaded", Cli.Bytes(j.BytesUploaded)],
-                ["Inputs", string.Join(", ", j.Inputs.Select(i => $"{i.Repo}@{i.Commit}"))], ["Output commit", j.OutputCommit ?? "-"], ["Reason", j.Reason ?? ""],
+                ["Inputs", string.Join(", ", j.Inputs.Select(i => $"{i.Repo}@{i.Commit}"))], ["Output commit", j.OutputCommit ?? "-"],
+                ["Egress", j.Egress is { } e ? $"{e.Url}: {e.Written} written, {e.Deleted} deleted" : "-"], ["Reason", j.Reason ?? ""],
             ]));
             return ExitCodes.Ok;
         });

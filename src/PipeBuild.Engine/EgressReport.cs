@@ -1,0 +1,7 @@
+namespace PipeBuild.Engine;
+
+/// <summary>What a job's egress did (docs/pipeproj.md#egress).</summary>
+/// <param name="Url">The egress URL the output commit was copied to.</param>
+/// <param name="Written">Files written (new or changed since the commit copied there before).</param>
+/// <param name="Deleted">Files deleted (gone from the output since then).</param>
+public sealed record EgressReport(string Url, int Written, int Deleted);
