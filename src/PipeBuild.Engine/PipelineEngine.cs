@@ -32,9 +32,9 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         return await RunInOrderAsync(PipelineGraph.Order(wanted), force, progress, cancellationToken);
     }
 
-    /// <summary>Runs every pipeline downstream of <paramref name="repo"/> (after a write to it).</summary>
-    public async Task<IReadOnlyList<JobInfo>> RunDownstreamAsync(string repo, IProgress<JobProgress>? progress, CancellationToken cancellationToken) =>
-        await RunInOrderAsync(PipelineGraph.Downstream(await Registry.ListAsync(cancellationToken), repo), force: false, progress, cancellationToken);
+    /// <summary>Runs every pipeline downstream of <paramref name="repos"/> (after writes to them) but those writing them.</summary>
+    public async Task<IReadOnlyList<JobInfo>> RunDownstreamAsync(IReadOnlyCollection<string> repos, IProgress<JobProgress>? progress, CancellationToken cancellationToken) =>
+        await RunInOrderAsync(PipelineGraph.Downstream(await Registry.ListAsync(cancellationToken), repos), force: false, progress, cancellationToken);
 
     /// <summary>What the engine keeps outside branches, for <c>gc</c> to spare (<see cref="ContentRootsAsync"/>, <see cref="CommitRootsAsync"/>).</summary>
     public GcRoots GcRoots(CancellationToken cancellationToken) => new(ContentRootsAsync(cancellationToken), CommitRootsAsync(cancellationToken));

@@ -21,11 +21,14 @@ public static class PipelineGraph
 
     public static void EnsureAcyclic(IReadOnlyList<PipelineDocument> pipelines) => Order(pipelines);
 
-    /// <summary>Pipelines downstream of <paramref name="repo"/> (transitively), in dependency order.</summary>
-    public static IReadOnlyList<PipelineDocument> Downstream(IReadOnlyList<PipelineDocument> pipelines, string repo)
+    /// <summary>
+    /// Pipelines downstream of <paramref name="repos"/> (transitively), in dependency order; not those writing them,
+    /// whose outputs are what changed.
+    /// </summary>
+    public static IReadOnlyList<PipelineDocument> Downstream(IReadOnlyList<PipelineDocument> pipelines, IReadOnlyCollection<string> repos)
     {
         var affected = new HashSet<string>(StringComparer.Ordinal);
-        var frontier = new Queue<string>([repo]);
+        var frontier = new Queue<string>(repos);
         while (frontier.TryDequeue(out var changed))
         {
             foreach (var reader in pipelines.Where(p => p.InputRepos.Contains(changed) && affected.Add(p.Name)))
@@ -34,7 +37,7 @@ public static class PipelineGraph
             }
         }
 
-        return [.. Order(pipelines).Where(p => affected.Contains(p.Name))];
+        return [.. Order(pipelines).Where(p => affected.Contains(p.Name) && !repos.Contains(p.Name))];
     }
 
     private static void Visit(PipelineDocument pipeline, List<string> path, Dictionary<string, PipelineDocument> byName, Dictionary<string, int> state, List<PipelineDocument> ordered)

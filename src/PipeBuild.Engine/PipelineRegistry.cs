@@ -41,47 +41,52 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Registers a new pipeline (or replaces one when <paramref name="update"/>), after checking its inputs and the DAG.</summary>
-    public async Task<PipelineDocument> SaveAsync(PipelineSpec spec, bool update, Reprocess reprocess, CancellationToken cancellationToken)
+    public async Task<PipelineDocument> SaveAsync(PipelineSpec spec, bool update, Reprocess reprocess, CancellationToken cancellationToken) =>
+        (await SaveAllAsync([spec], update, reprocess, cancellationToken))[0];
+
+    /// <summary>
+    /// Registers several pipelines (the specs of one file) or none, as <see cref="SaveAsync"/> registers one: all are
+    /// checked, with each other's outputs as repos they may read and with each other in the DAG, before any is stored,
+    /// and a write that loses a race to another writer undoes those before it. The documents come in the specs' order.
+    /// </summary>
+    public async Task<IReadOnlyList<PipelineDocument>> SaveAllAsync(IReadOnlyList<PipelineSpec> specs, bool update, Reprocess reprocess, CancellationToken cancellationToken)
     {
-        Names.Validate(spec.Name, "pipeline");
-        if (spec.Executor != ExecutorNames.Local)
+        ArgumentNullException.ThrowIfNull(specs);
+        if (specs.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            DatumBatching.ThrowIfUnsupported(spec, spec.Executor);
+            throw new ArgumentException($"Two specs name pipeline '{twice.Key}'.", nameof(specs));
         }
 
-        var key = EngineKeys.Pipeline(spec.Name);
-        var existing = await Objects.ReadDocumentAsync(key, cancellationToken);
-        if (existing is not null && !update)
+        var existing = new List<StoredDocument?>();
+        foreach (var spec in specs)
         {
-            throw spec.Error(ErrorCodes.PipelineExists, $"pipeline '{spec.Name}' already exists. Use 'dotnet pipe pipeline update -f ...' to change it.");
+            existing.Add(await CheckAsync(spec, update, cancellationToken));
         }
 
-        if (existing is null && update)
+        var repos = (await store.ListReposAsync(cancellationToken)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var spec in specs)
         {
-            throw new PipeException(ErrorCodes.PipelineNotFound, $"pipeline '{spec.Name}' not found; create it with 'dotnet pipe pipeline create -f ...'.");
+            CheckInputs(spec, repos, specs);
         }
 
-        var inputs = spec.Input.Leaves().Select(l => l.Repo).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var repo in inputs)
+        var others = (await ListAsync(cancellationToken)).Where(p => specs.All(s => s.Name != p.Name)).ToList();
+        var documents = new List<PipelineDocument>();
+        foreach (var (spec, previous) in specs.Zip(existing))
         {
-            var where = spec.InputSources.GetValueOrDefault(repo) ?? spec.SourceFile ?? spec.Name;
-            if (repo == spec.Name)
-            {
-                throw PipeException.At(where, ErrorCodes.PipelineCycle, $"pipeline '{spec.Name}' reads its own output repo.");
-            }
-
-            if ((await store.ListReposAsync(cancellationToken)).All(r => r.Name != repo))
-            {
-                throw PipeException.At(where, ErrorCodes.InputRepoMissing, $"input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
-            }
+            documents.Add(await DocumentAsync(spec, previous is null ? null : EngineJson.Deserialize<PipelineDocument>(previous.Content), reprocess, cancellationToken));
         }
 
-        var others = (await ListAsync(cancellationToken)).Where(p => p.Name != spec.Name).ToList();
-        PipelineGraph.EnsureAcyclic([.. others, new PipelineDocument { Name = spec.Name, InputRepos = inputs, Spec = spec }]);
+        try
+        {
+            PipelineGraph.EnsureAcyclic([.. others, .. documents]);
+        }
+        catch (PipeException e) when (e.Code == ErrorCodes.PipelineCycle)
+        {
+            throw specs[0].Error(e.Code, e.Message, e);
+        }
 
-        var document = await DocumentAsync(spec, existing is null ? null : EngineJson.Deserialize<PipelineDocument>(existing.Content), reprocess, cancellationToken);
-
-        if (existing is null && (await store.ListReposAsync(cancellationToken)).All(r => r.Name != spec.Name))
+        // Every output repo first: a pipeline registered before its upstream one must find the repo it reads.
+        foreach (var spec in specs.Where(s => !repos.Contains(s.Name)))
         {
             try
             {
@@ -93,12 +98,84 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             }
         }
 
-        if (await Objects.TryWriteDocumentAsync(key, EngineJson.Serialize(document), existing?.Version, cancellationToken) is null)
+        var written = new List<(PipelineDocument Document, StoredDocument? Previous, string Version)>();
+        try
         {
-            throw new PipeException(ErrorCodes.Contention, $"pipeline '{spec.Name}' was changed by someone else meanwhile; try again.");
+            foreach (var document in PipelineGraph.Order(documents))
+            {
+                var previous = existing[documents.IndexOf(document)];
+                var version = await Objects.TryWriteDocumentAsync(EngineKeys.Pipeline(document.Name), EngineJson.Serialize(document), previous?.Version, cancellationToken)
+                    ?? throw new PipeException(ErrorCodes.Contention, $"pipeline '{document.Name}' was changed by someone else meanwhile; try again.");
+                written.Add((document, previous, version));
+            }
+        }
+        catch when (written.Count > 0)
+        {
+            await UndoAsync(written, repos);
+            throw;
         }
 
-        return document;
+        return documents;
+    }
+
+    /// <summary>The pipeline's registered document, after checking the spec is one to register: new unless <paramref name="update"/>.</summary>
+    private async Task<StoredDocument?> CheckAsync(PipelineSpec spec, bool update, CancellationToken cancellationToken)
+    {
+        Names.Validate(spec.Name, "pipeline");
+        if (spec.Executor != ExecutorNames.Local)
+        {
+            DatumBatching.ThrowIfUnsupported(spec, spec.Executor);
+        }
+
+        var existing = await Objects.ReadDocumentAsync(EngineKeys.Pipeline(spec.Name), cancellationToken);
+        if (existing is not null && !update)
+        {
+            throw spec.Error(ErrorCodes.PipelineExists, $"pipeline '{spec.Name}' already exists. Use 'dotnet pipe pipeline update -f ...' to change it.");
+        }
+
+        if (existing is null && update)
+        {
+            throw spec.Error(ErrorCodes.PipelineNotFound, $"pipeline '{spec.Name}' not found; create it with 'dotnet pipe pipeline create -f ...'.");
+        }
+
+        return existing;
+    }
+
+    /// <summary>Each repo the spec reads exists in <paramref name="repos"/> or is the output of another of <paramref name="specs"/>.</summary>
+    private static void CheckInputs(PipelineSpec spec, HashSet<string> repos, IReadOnlyList<PipelineSpec> specs)
+    {
+        foreach (var repo in spec.Input.Leaves().Select(l => l.Repo).Distinct(StringComparer.Ordinal))
+        {
+            var where = spec.InputSources.GetValueOrDefault(repo) ?? spec.SourceFile ?? spec.Name;
+            if (repo == spec.Name)
+            {
+                throw PipeException.At(where, ErrorCodes.PipelineCycle, $"pipeline '{spec.Name}' reads its own output repo.");
+            }
+
+            if (!repos.Contains(repo) && specs.All(s => s.Name != repo))
+            {
+                throw PipeException.At(where, ErrorCodes.InputRepoMissing, $"input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts back what a failed <see cref="SaveAllAsync"/> wrote: each document as it was, and the output repos it made for
+    /// pipelines it had created (none of them holds a commit yet). A document someone changed since is theirs, and kept.
+    /// </summary>
+    private async Task UndoAsync(IEnumerable<(PipelineDocument Document, StoredDocument? Previous, string Version)> written, HashSet<string> repos)
+    {
+        foreach (var (document, previous, version) in written.Reverse())
+        {
+            var key = EngineKeys.Pipeline(document.Name);
+            var undone = previous is null
+                ? await Objects.TryDeleteDocumentAsync(key, version, CancellationToken.None)
+                : await Objects.TryWriteDocumentAsync(key, previous.Content, version, CancellationToken.None) is not null;
+            if (undone && previous is null && !repos.Contains(document.Name))
+            {
+                await store.DeleteRepoAsync(document.Name, readers: null, CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>

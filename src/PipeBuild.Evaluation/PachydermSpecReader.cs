@@ -178,7 +178,11 @@ public static class PachydermSpecReader
 
     private sealed class Mapper(LineMap lines, int bom, string defaultBranch)
     {
-        private readonly Dictionary<string, string> inputSources = new(StringComparer.Ordinal);
+        /// <summary>The line naming each pipeline of the file, to refuse a second spec of the same name.</summary>
+        private readonly Dictionary<string, int> names = new(StringComparer.Ordinal);
+
+        /// <summary>Where the spec being read names each input repo: each spec of a file has its own.</summary>
+        private Dictionary<string, string> inputSources = new(StringComparer.Ordinal);
 
         /// <summary>The accepted and ignored fields the specs set, as paths (<c>resource_limits.gpu</c>).</summary>
         public List<string> IgnoredSet { get; } = [];
@@ -195,6 +199,12 @@ public static class PachydermSpecReader
             var pipelineFields = Fields(pipeline, "pipeline", PipelineShape);
             var nameNode = Required(pipeline, pipelineFields, "name", "pipeline", "\"my-pipeline\"");
             var name = PipelineValidation.Name(String(nameNode, "pipeline.name"), "pipeline name", At(nameNode));
+            if (!names.TryAdd(name, lines.At(nameNode.Offset + bom).Line))
+            {
+                throw PipelineErrors.Invalid(At(nameNode), $"a second spec of pipeline '{name}' (the first is on line {names[name]}).", "Give each spec of the file its own pipeline name.");
+            }
+
+            inputSources = new Dictionary<string, string>(StringComparer.Ordinal);
 
             var transform = Object(Required(root, fields, "transform", "", "{\"cmd\": [\"python3\", \"/code/train.py\"]}"), "transform");
             var transformFields = Fields(transform, "transform", TransformShape);

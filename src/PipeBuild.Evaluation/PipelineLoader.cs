@@ -23,7 +23,7 @@ public static class PipelineLoader
 
     /// <summary>
     /// Loads one pipeline; <paramref name="globalProperties"/> are <c>-p:Name=Value</c>, which only a
-    /// <c>.pipeproj</c> can use (they are ignored for JSON, which has no properties). Inputs without a branch read
+    /// <c>.pipeproj</c> can use (JSON has no properties: only <see cref="DefaultExecutorProperty"/> counts for it). Inputs without a branch read
     /// <paramref name="defaultBranch"/> (the workspace's), and the output goes to it. <paramref name="notice"/> hears
     /// what a JSON spec sets that has no effect here.
     /// </summary>
@@ -45,13 +45,12 @@ public static class PipelineLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
-        var extension = Path.GetExtension(full);
-        var isProject = extension.Equals(ProjectExtension, StringComparison.OrdinalIgnoreCase);
-        if (!isProject && !extension.Equals(JsonExtension, StringComparison.OrdinalIgnoreCase))
+        var isProject = IsProject(full);
+        if (!isProject && !Path.GetExtension(full).Equals(JsonExtension, StringComparison.OrdinalIgnoreCase))
         {
             throw new PipeException(
                 ErrorCodes.UnsupportedPipelineFile,
-                $"{full}: '{extension}' is not a pipeline file type. Use a {ProjectExtension} project or a Pachyderm {JsonExtension} spec (dotnet pipe pipeline convert turns a spec into a {ProjectExtension}).");
+                $"{full}: '{Path.GetExtension(full)}' is not a pipeline file type. Use a {ProjectExtension} project or a Pachyderm {JsonExtension} spec (dotnet pipe pipeline convert turns a spec into a {ProjectExtension}).");
         }
 
         if (!File.Exists(full))
@@ -74,6 +73,9 @@ public static class PipelineLoader
         var folder = Path.GetDirectoryName(full);
         return [.. specs.Select(s => s with { SourceFile = full, WorkingDirectory = folder })];
     }
+
+    /// <summary>Whether the file is a <c>.pipeproj</c>, which MSBuild evaluates (with <c>-p:Name=Value</c> properties).</summary>
+    public static bool IsProject(string path) => Path.GetExtension(path).Equals(ProjectExtension, StringComparison.OrdinalIgnoreCase);
 
     private static string JsonExecutor(IReadOnlyDictionary<string, string>? globalProperties)
     {

@@ -402,6 +402,20 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2003", ["pipeline", "convert", "bad/not-utf8.json"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/props.pipeproj", "-p:MSBuildProjectFile=y"] },
         { "PIPE2002", ["pipeline", "inspect", "-f", "bad/props.pipeproj", "-p:msbuildthisfile=y"] },
+
+        // files of several specs are registered whole or not at all; -p with JSON specs only was ignored
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/same-name-twice.json"] },
+        { "PIPE2002", ["run", "-f", "bad/same-name-twice.json"] },
+        { "PIPE2002", ["pipeline", "inspect", "-f", "bad/same-name-twice.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/second-bad.json"] },
+        { "PIPE4003", ["pipeline", "create", "-f", "bad/second-missing-repo.json"] },
+        { "PIPE4004", ["pipeline", "create", "-f", "bad/cycle.json"] },
+        { "PIPE4001", ["pipeline", "update", "-f", "bad/cycle.json"] },
+        { "PIPE2002", ["run", "-f", "specs/good.json", "-f", "specs/good.json", "-f", "bad/second-of-good.json"] },
+        { "PIPE1001", ["pipeline", "create", "-f", "specs/good.json", "-p:Seed=7"] },
+        { "PIPE1001", ["pipeline", "update", "-f", "specs/good.json", "-p:Seed=7"] },
+        { "PIPE1001", ["pipeline", "inspect", "-f", "specs/good.json", "-p:PipeDefaultExecutor=docker", "-p:Image=x"] },
+        { "PIPE1001", ["run", "-f", "specs/good.json", "-p:Seed=7"] },
     };
 
     /// <summary>.pipeproj files with one bad value each: name, properties, items.</summary>
@@ -480,6 +494,11 @@ public sealed class BadInputTests : IDisposable
         ("duplicate-key", """{"pipeline":{"name":"j"},"pipeline":{"name":"k"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
         ("deep", new string('[', 100) + new string(']', 100)),
         ("empty", ""),
+        ("same-name-twice", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}""" + "\n---\n" + """{"pipeline":{"name":"j"},"transform":{"cmd":["cp"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("second-bad", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}{"pipeline":{"name":"k"},"transform":{"cmd":"cat"},"input":{"pfs":{"repo":"j","glob":"/*"}}}"""),
+        ("second-missing-repo", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}{"pipeline":{"name":"k"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"nope","glob":"/*"}}}"""),
+        ("cycle", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"k","glob":"/*"}}}{"pipeline":{"name":"k"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"j","glob":"/*"}}}"""),
+        ("second-of-good", """{"pipeline":{"name":"j"},"transform":{"cmd":["cp"]},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
     ];
 
     [Theory]

@@ -222,7 +222,7 @@ public sealed class IncrementalJobTests : IDisposable
         var input = await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a" });
         await fx.CreateAsync(EngineFixture.Shell("upper", Upper, new PfsInput("in", "/*")));
         await fx.CreateAsync(EngineFixture.Shell("again", "cp -r /pfs/upper/. /pfs/out/", new PfsInput("upper", "/")));
-        var jobs = await fx.Engine.RunDownstreamAsync("in", null, default);
+        var jobs = await fx.Engine.RunDownstreamAsync(["in"], null, default);
         Assert.Equal(["upper", "again"], jobs.Select(j => j.Pipeline));
 
         var output = await fx.Store.ResolveAsync(CommitRef.Parse("again@master"), default);

@@ -97,6 +97,21 @@ public sealed class PachydermSpecReaderTests
     }
 
     [Fact]
+    public void Each_spec_of_a_file_says_where_it_names_its_inputs_and_a_name_given_twice_is_PIPE2002()
+    {
+        const string a = """{ "pipeline": { "name": "a" }, "transform": { "cmd": ["sh"] }, "input": { "pfs": { "repo": "data", "glob": "/" } } }""";
+        const string b = """{ "pipeline": { "name": "b" }, "transform": { "cmd": ["sh"] }, "input": { "cross": [ { "pfs": { "repo": "a", "glob": "/" } }, { "pfs": { "repo": "data", "glob": "/" } } ] } }""";
+
+        var specs = PachydermSpecReader.Parse($"{a}\n{b}", "two.json");
+        var error = Assert.Throws<PipeException>(() => PachydermSpecReader.Parse($"{a}\n---\n{b.Replace("\"b\"", "\"a\"", StringComparison.Ordinal)}", "two.json"));
+
+        Assert.Equal(["data"], specs[0].InputSources.Keys);
+        Assert.Equal(("two.json(1,92)", "two.json(2,146)"), (specs[0].InputSources["data"], specs[1].InputSources["data"]));
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, error.Code);
+        Assert.StartsWith("two.json(3,25): a second spec of pipeline 'a' (the first is on line 1).", error.Message);
+    }
+
+    [Fact]
     public void Fields_accepted_and_ignored_are_named_in_one_notice()
     {
         var notices = new List<string>();

@@ -44,7 +44,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
             return Core.ExitCodes.Ok;
         }
 
-        var jobs = await JobReporter.RunAsync(Console, progress => Engine.RunDownstreamAsync(repo, progress, cancellationToken));
+        var jobs = await JobReporter.RunAsync(Console, progress => Engine.RunDownstreamAsync([repo], progress, cancellationToken));
         // stdout carries the write's own result (maybe JSON); the downstream jobs are reported on stderr.
         JobReporter.Summarize(Console.Error, jobs);
         return JobReporter.ExitCode(jobs);

@@ -23,10 +23,18 @@ internal static class WorkspacePipelines
         var specs = new List<PipelineSpec>();
         var cache = new EvaluationCache(Path.Combine(session.Workspace.MetadataPath, "cache", "evaluation"));
         properties = session.PipelineProperties(properties);
-        foreach (var file in files.Count > 0 ? files.Select(session.FullPath) : Find(session.Workspace.Root))
+        foreach (var file in files.Count > 0 ? files.Select(session.FullPath).Distinct(StringComparer.Ordinal) : Find(session.Workspace.Root))
         {
             foreach (var spec in PipelineLoader.LoadAll(file, properties, session.DefaultBranch, cache, session.Out.Note))
             {
+                // Registered one after the other, the last definition of a name would silently win.
+                if (specs.Find(s => s.Name == spec.Name) is { } first)
+                {
+                    throw spec.Error(
+                        ErrorCodes.InvalidPipelineValue,
+                        $"pipeline '{spec.Name}' is defined in {Path.GetRelativePath(session.Workspace.Root, first.SourceFile!)} too. Give each pipeline its own name.");
+                }
+
                 specs.Add(await ResolvePackagesAsync(session, spec, cancellationToken));
             }
         }

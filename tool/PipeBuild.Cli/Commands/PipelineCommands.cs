@@ -14,22 +14,38 @@ internal static partial class PipelineCommands
         Cli.Group("pipeline", "Create, update, list, inspect, delete and convert pipelines.", Save("create", update: false), Save("update", update: true), List(), Inspect(), Delete(), Convert());
 
     /// <summary>
-    /// Reads a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec, with -p:Name=Value properties, for the
-    /// workspace's default branch (inputs without a branch read it, the output goes to it).
+    /// Every pipeline of a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec file (which may hold several), with
+    /// -p:Name=Value properties, for the workspace's default branch (inputs without a branch read it, the output goes to it).
     /// </summary>
-    public static PipelineSpec Load(Session s, string file, string[] properties)
+    public static IReadOnlyList<PipelineSpec> Load(Session s, string file, string[] properties) =>
+        PipelineLoader.LoadAll(Existing(s, file), s.PipelineProperties(ParseProperties(properties, [file])), s.PipelineDefaultBranch, notice: s.Out.Note);
+
+    private static string Existing(Session s, string file)
     {
         var path = s.FullPath(file);
-        if (!File.Exists(path))
+        return File.Exists(path) ? path : throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
+    }
+
+    /// <summary>
+    /// <c>-p:Name=Value</c> words as properties for <paramref name="files"/> (all the workspace's .pipeproj files when
+    /// none): refused when none is a .pipeproj, as only MSBuild reads them (a JSON spec honours the default executor alone).
+    /// </summary>
+    public static Dictionary<string, string> ParseProperties(string[] properties, IReadOnlyCollection<string> files)
+    {
+        var values = ParseProperties(properties);
+        var unread = values.Keys.FirstOrDefault(k => !k.Equals(PipelineLoader.DefaultExecutorProperty, StringComparison.OrdinalIgnoreCase));
+        if (unread is not null && files.Count > 0 && !files.Any(PipelineLoader.IsProject))
         {
-            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file}': no such file.");
+            throw new PipeException(
+                ErrorCodes.InvalidArguments,
+                $"-p:{unread} sets an MSBuild property, which only a {PipelineLoader.ProjectExtension} file reads, and {string.Join(", ", files.Select(f => $"'{f}'"))} holds JSON specs. Remove it; in a spec, set the value itself.");
         }
 
-        return PipelineLoader.Load(path, s.PipelineProperties(ParseProperties(properties)), s.PipelineDefaultBranch, s.Out.Note);
+        return values;
     }
 
     /// <summary><c>-p:Name=Value</c> words as a dictionary (names case-insensitive, as in MSBuild).</summary>
-    public static Dictionary<string, string> ParseProperties(string[] properties)
+    private static Dictionary<string, string> ParseProperties(string[] properties)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in properties)
@@ -81,20 +97,27 @@ internal static partial class PipelineCommands
                 throw new PipeException(ErrorCodes.InvalidArguments, "--reprocess and --no-reprocess cannot be used together.");
             }
 
-            var spec = await WorkspacePipelines.ResolvePackagesAsync(s, Load(s, s.Get(file), s.Get(properties) ?? []), ct);
-            spec = s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec;
-            var mode = s.Get(reprocess) ? Reprocess.All : Reprocess.None;
-            if (!s.Get(noRun))
+            var specs = new List<PipelineSpec>();
+            foreach (var loaded in Load(s, s.Get(file), s.Get(properties) ?? []))
             {
-                // Before anything is stored: the executor can run it (docker: the engine answers, the image is there).
-                await using var check = ExecutorFactory.Create(spec.Executor, s);
-                await check.ResolveIdentityAsync(spec, ct);
+                var spec = await WorkspacePipelines.ResolvePackagesAsync(s, loaded, ct);
+                specs.Add(s.Get(executor) is { } chosen ? spec with { Executor = chosen } : spec);
             }
 
-            var pipeline = await s.Engine.Registry.SaveAsync(spec, update, mode, ct);
-            if (!s.Out.IsJson)
+            if (!s.Get(noRun))
             {
-                s.Console.Out.WriteLine($"{(update ? "updated" : "created")} pipeline '{pipeline.Name}' (version {pipeline.Version}), output repo '{pipeline.Name}'");
+                foreach (var spec in specs)
+                {
+                    // Before anything is stored: the executor can run it (docker: the engine answers, the image is there).
+                    await using var check = ExecutorFactory.Create(spec.Executor, s);
+                    await check.ResolveIdentityAsync(spec, ct);
+                }
+            }
+
+            var pipelines = await s.Engine.Registry.SaveAllAsync(specs, update, s.Get(reprocess) ? Reprocess.All : Reprocess.None, ct);
+            foreach (var pipeline in pipelines)
+            {
+                s.Out.Line($"{(update ? "updated" : "created")} pipeline '{pipeline.Name}' (version {pipeline.Version}), output repo '{pipeline.Name}'");
             }
 
             if (s.Get(noRun))
@@ -108,9 +131,10 @@ internal static partial class PipelineCommands
             }
 
             // A new output (a retrained model) is a write to the pipeline's repo: what reads it follows, as after a put.
+            string[] names = [.. pipelines.Select(p => p.Name)];
             var jobs = await JobReporter.RunAsync(s.Console, async progress => (IReadOnlyList<JobInfo>)[
-                .. await s.Engine.RunAsync([pipeline.Name], force: false, progress, ct),
-                .. await s.Engine.RunDownstreamAsync(pipeline.Name, progress, ct)]);
+                .. await s.Engine.RunAsync(names, force: false, progress, ct),
+                .. await s.Engine.RunDownstreamAsync(names, progress, ct)]);
             return RunCommands.Report(s, jobs);
         });
     }
@@ -139,7 +163,31 @@ internal static partial class PipelineCommands
                 }
 
                 var evaluated = Load(s, path, s.Get(properties) ?? []);
-                s.Out.Write(evaluated, spec => (["FIELD", "VALUE"], Rows(spec)));
+                if (s.Out.IsJson)
+                {
+                    // one spec as an object, which scripts read before a file could hold several; several as an array
+                    if (evaluated is [var one])
+                    {
+                        s.Out.Json(one);
+                    }
+                    else
+                    {
+                        s.Out.Json(evaluated);
+                    }
+
+                    return ExitCodes.Ok;
+                }
+
+                foreach (var (spec, i) in evaluated.Select((x, i) => (x, i)))
+                {
+                    if (i > 0)
+                    {
+                        s.Console.Out.WriteLine();
+                    }
+
+                    s.Out.Table(["FIELD", "VALUE"], Rows(spec));
+                }
+
                 return ExitCodes.Ok;
             }
 
@@ -181,7 +229,7 @@ internal static partial class PipelineCommands
         var output = new Option<string?>("--out") { Description = "Where to write the .pipeproj (default: NAME.pipeproj beside the spec; - for stdout)." }.NotEmpty("a path");
         return Cli.Command("convert", "Write the .pipeproj equivalent of a Pachyderm JSON pipeline spec.", [spec, output], (s, _) =>
         {
-            var loaded = Load(s, s.Get(spec), []);
+            var loaded = PipelineLoader.Load(Existing(s, s.Get(spec)), s.PipelineProperties(new Dictionary<string, string>()), s.PipelineDefaultBranch, s.Out.Note);
             var text = PipeprojWriter.Write(loaded);
             var target = s.Get(output) is { } named ? (named == "-" ? named : s.FullPath(named)) : Path.Combine(Path.GetDirectoryName(s.FullPath(s.Get(spec)))!, loaded.Name + ".pipeproj");
             if (target == "-")

@@ -18,7 +18,7 @@ internal static class RunCommands
         var properties = PipelineCommands.PropertiesOption();
         return Cli.Command("run", "Register the workspace's new or changed .pipeproj files (or the --file ones), then bring pipelines up to date in dependency order, rerunning only datums whose inputs or transform changed.", [pipelines, question, force, files, properties], async (s, ct) =>
         {
-            var specs = await WorkspacePipelines.LoadAsync(s, s.Get(files) ?? [], PipelineCommands.ParseProperties(s.Get(properties) ?? []), ct);
+            var specs = await WorkspacePipelines.LoadAsync(s, s.Get(files) ?? [], PipelineCommands.ParseProperties(s.Get(properties) ?? [], s.Get(files) ?? []), ct);
             // With --file, the files' pipelines are what to bring up to date (besides any named).
             string[] wanted = [.. s.Get(pipelines) ?? [], .. (s.Get(files) ?? []).Length > 0 ? specs.Select(x => x.Name) : []];
             if (s.Get(question))

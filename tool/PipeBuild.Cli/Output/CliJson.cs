@@ -36,6 +36,7 @@ namespace PipeBuild.Cli;
 [JsonSerializable(typeof(SyncReport))]
 [JsonSerializable(typeof(PipelineDocument))]
 [JsonSerializable(typeof(PipeBuild.Core.Pipelines.PipelineSpec))]
+[JsonSerializable(typeof(IReadOnlyList<PipeBuild.Core.Pipelines.PipelineSpec>))]
 [JsonSerializable(typeof(IReadOnlyList<PipelineDocument>))]
 [JsonSerializable(typeof(JobInfo))]
 [JsonSerializable(typeof(IReadOnlyList<JobInfo>))]
