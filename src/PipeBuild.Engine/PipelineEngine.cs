@@ -14,6 +14,9 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 {
     public PipelineRegistry Registry { get; } = new(store);
 
+    /// <summary>The clock of cron inputs (<see cref="CronTicks"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Where egress URLs lead (<see cref="JobRunner.EgressTargets"/>).</summary>
     public Func<EgressUrl, IEgressTarget>? EgressTargets { get; init; }
 
@@ -133,7 +136,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
         (await StatusAsync([pipeline], cancellationToken)).Single(s => s.Pipeline == pipeline.Name);
 
-    private StalenessChain Staleness => new(store, Jobs);
+    private StalenessChain Staleness => new(store, Jobs, new CronTicks(store, Time));
 
     private async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
@@ -155,6 +158,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
             // Another run of this workspace may be bringing the pipeline up to date now: follow its job, then look
             // again (its inputs may have moved on meanwhile), so that every datum runs once.
+            // Ticks due on its cron inputs are new input commits, committed before the chain looks.
+            await new CronTicks(store, Time).CommitDueAsync(pipeline.Spec, cancellationToken);
             for (var followed = false; ;)
             {
                 // Upstream jobs of this pass have already written their output: the chain sees their commits as they are.

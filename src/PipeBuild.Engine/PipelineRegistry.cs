@@ -98,6 +98,19 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             }
         }
 
+        // A cron input's repo is the pipeline's to make, as Pachyderm makes PIPELINE_NAME: its ticks go there.
+        foreach (var (repo, name) in specs.SelectMany(s => s.Input.Leaves().Where(l => l.Cron is not null && !repos.Contains(l.Repo)).Select(l => (l.Repo, s.Name))).DistinctBy(r => r.Repo))
+        {
+            try
+            {
+                await store.CreateRepoAsync(repo, $"ticks of a cron input of pipeline {name}", cancellationToken);
+            }
+            catch (PipeException e) when (e.Code == ErrorCodes.RepoExists)
+            {
+                // made meanwhile by another registration of the same pipeline
+            }
+        }
+
         var written = new List<(PipelineDocument Document, StoredDocument? Previous, string Version)>();
         try
         {
@@ -144,7 +157,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     /// <summary>Each repo the spec reads exists in <paramref name="repos"/> or is the output of another of <paramref name="specs"/>.</summary>
     private static void CheckInputs(PipelineSpec spec, HashSet<string> repos, IReadOnlyList<PipelineSpec> specs)
     {
-        foreach (var repo in spec.Input.Leaves().Select(l => l.Repo).Distinct(StringComparer.Ordinal))
+        foreach (var (repo, cron) in spec.Input.Leaves().Select(l => (l.Repo, l.Cron is not null)).Distinct())
         {
             var where = spec.InputSources.GetValueOrDefault(repo) ?? spec.SourceFile ?? spec.Name;
             if (repo == spec.Name)
@@ -152,7 +165,12 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
                 throw PipeException.At(where, ErrorCodes.PipelineCycle, $"pipeline '{spec.Name}' reads its own output repo.");
             }
 
-            if (!repos.Contains(repo) && specs.All(s => s.Name != repo))
+            if (cron && specs.Any(s => s.Name == repo))
+            {
+                throw PipeException.At(where, ErrorCodes.PipelineCycle, $"the cron input repo '{repo}' is the output of pipeline '{repo}': its ticks would be written into another pipeline's output. Name another repo.");
+            }
+
+            if (!cron && !repos.Contains(repo) && specs.All(s => s.Name != repo))
             {
                 throw PipeException.At(where, ErrorCodes.InputRepoMissing, $"input repo '{repo}' does not exist. Create it ('dotnet pipe repo create {repo}') or the pipeline that outputs it first.");
             }

@@ -11,7 +11,7 @@ namespace PipeBuild.Engine;
 /// datums, planned by the job's own planner (<see cref="JobPlanner"/>). <c>run</c>, <c>status</c>,
 /// <c>run --question</c>, <c>watch</c> and the MSBuild tasks all decide through it.
 /// </summary>
-public sealed class StalenessChain(VersionStore store, JobStore jobs)
+public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks cron)
 {
     private readonly JobPlanner planner = new(store, jobs);
 
@@ -33,10 +33,18 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs)
             (step, reason) = (StalenessStep.Upstream, $"{Pipelines(upstream)} {string.Join(", ", upstream)} {(upstream.Count == 1 ? "runs" : "run")} first: a new input commit");
         }
 
-        var status = new PipelineStatus(pipeline.Name, step, reason);
-        if (!countDatums || !status.WillRun || upstream.Count > 0)
+        // Ticks due on a cron input are input commits that run writes before it looks (CronTicks).
+        var due = await cron.DueAsync(spec, cancellationToken);
+        if (due.Count > 0 && upstream.Count == 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate)
         {
-            return status; // an upstream job changes the input the datums would be planned from
+            var (input, ticks) = due[0];
+            (step, reason) = (StalenessStep.InputCommits, $"cron input {input.InputName} has {ticks.Count} tick(s) due, the newest {Core.Pipelines.CronSchedule.FileName(ticks[^1])}");
+        }
+
+        var status = new PipelineStatus(pipeline.Name, step, reason);
+        if (!countDatums || !status.WillRun || upstream.Count > 0 || due.Count > 0)
+        {
+            return status; // an upstream job or a tick changes the input the datums would be planned from
         }
 
         return status with { Datums = await CountDatumsAsync(pipeline, identity, inputHash, inputs, last, cancellationToken) };

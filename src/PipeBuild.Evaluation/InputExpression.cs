@@ -61,6 +61,11 @@ public static class InputExpression
             text.Append(pfs.Name).Append('=');
         }
 
+        if (pfs.Cron is not null)
+        {
+            throw new PipeException(ErrorCodes.InvalidInputExpression, $"the cron input '{pfs.InputName}' cannot be written in an InputExpression; give the pipeline's inputs as PipeInput items (a cron input with Cron=\"{pfs.Cron.Spec}\").");
+        }
+
         text.Append(pfs.Repo);
         if (pfs.Branch != defaultBranch)
         {

@@ -1,3 +1,4 @@
+using PipeBuild.Core;
 using System.Text.RegularExpressions;
 using PipeBuild.Core.Pipelines;
 

@@ -29,7 +29,9 @@ public static class PachydermSpecReader
         ["cmd", "stdin", "err_cmd", "err_stdin", "image", "env", "accept_return_code", "datum_batching"],
         ["image_pull_secrets", "debug", "user"]);
 
-    private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group"], []);
+    private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group", "cron"], []);
+
+    private static readonly Shape CronShape = new(["name", "spec", "repo", "start", "overwrite"], []);
 
     private static readonly Shape PfsShape = new(
         ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join"],
@@ -184,6 +186,9 @@ public static class PachydermSpecReader
         /// <summary>Where the spec being read names each input repo: each spec of a file has its own.</summary>
         private Dictionary<string, string> inputSources = new(StringComparer.Ordinal);
 
+        /// <summary>The spec's pipeline name, once read: a cron input's repo is named after it.</summary>
+        private string pipelineName = "";
+
         /// <summary>The accepted and ignored fields the specs set, as paths (<c>resource_limits.gpu</c>).</summary>
         public List<string> IgnoredSet { get; } = [];
 
@@ -205,6 +210,7 @@ public static class PachydermSpecReader
             }
 
             inputSources = new Dictionary<string, string>(StringComparer.Ordinal);
+            pipelineName = name;
 
             var transform = Object(Required(root, fields, "transform", "", "{\"cmd\": [\"python3\", \"/code/train.py\"]}"), "transform");
             var transformFields = Fields(transform, "transform", TransformShape);
@@ -276,6 +282,11 @@ public static class PachydermSpecReader
                 return Pfs(member.Value, inner);
             }
 
+            if (kind is "cron")
+            {
+                return Cron(member.Value, inner);
+            }
+
             var inputs = Array(member.Value, inner).Select((n, i) => Input(n, $"{inner}[{i}]")).ToList();
             if (inputs.Count == 0)
             {
@@ -335,6 +346,33 @@ public static class PachydermSpecReader
             var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
             var outer = fields.TryGetValue("outer_join", out var o) && Boolean(o.Value, $"{path}.{o.Name}");
             return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer };
+        }
+
+        /// <summary>A cron input: a pfs input (glob <c>/*</c>, a datum per tick) on the repo its ticks commit to, <c>PIPELINE_NAME</c> by default.</summary>
+        private PfsInput Cron(JsonSpecNode node, string path)
+        {
+            var fields = Fields(Object(node, path), path, CronShape);
+            var nameNode = Required(node, fields, "name", path, "\"tick\"");
+            var name = PipelineValidation.Name(String(nameNode, $"{path}.name"), "cron input name", At(nameNode));
+            var specNode = Required(node, fields, "spec", path, "\"@every 1h\" or \"*/10 * * * *\"");
+            var schedule = PipelineValidation.Cron(String(specNode, $"{path}.spec"), At(specNode));
+            var repo = fields.TryGetValue("repo", out var r)
+                ? PipelineValidation.Name(String(r.Value, $"{path}.repo"), "cron input repo name", At(r.Value))
+                : PipelineValidation.Name($"{pipelineName}_{name}", "cron input repo name (PIPELINE_NAME)", At(nameNode));
+            inputSources.TryAdd(repo, At(nameNode));
+            if (fields.TryGetValue("start", out var start))
+            {
+                var text = String(start.Value, $"{path}.start");
+                schedule = schedule with
+                {
+                    Start = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+                        ? time
+                        : throw PipelineErrors.Invalid(At(start.Value), $"'{path}.start' \"{text}\" is not a time.", "Write it in RFC 3339, as in \"2026-01-01T00:00:00Z\"."),
+                };
+            }
+
+            var overwrite = fields.TryGetValue("overwrite", out var o) && Boolean(o.Value, $"{path}.{o.Name}");
+            return new PfsInput(repo, "/*", defaultBranch, name) { Cron = schedule with { Overwrite = overwrite } };
         }
 
         private List<KeyValuePair<string, string>> Env(JsonSpecNode node)

@@ -33,6 +33,11 @@ internal static partial class PipelineValidation
         return glob;
     }
 
+    public static CronSchedule Cron(string spec, string where) =>
+        CronSchedule.Problem(spec) is { } problem
+            ? throw PipelineErrors.Invalid(where, $"invalid cron schedule '{spec}': {problem}.", "Write a cron expression (\"*/10 * * * *\", six fields with seconds first, @hourly, @daily) or @every DURATION (\"@every 10s\", \"@every 1h30m\"); times are UTC.")
+            : new CronSchedule(spec.Trim());
+
     public static EgressUrl Egress(string url, string where)
     {
         try

@@ -388,7 +388,43 @@ internal static partial class PipeprojReader
                 throw PipelineErrors.Invalid(MetaWhere("OuterJoin"), $"PipeInput '{repo}' has OuterJoin=\"{o}\".", "Use true or false.");
             }
 
-            return (kind, new PfsInput(repo, glob, branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = outer });
+            var cron = Cron();
+            return (kind, new PfsInput(repo, cron is null ? glob : "/*", branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = outer, Cron = cron });
+
+            // Cron="...": the repo is fed by a clock (Pachyderm's cron input), a file per tick; each tick a datum.
+            CronSchedule? Cron()
+            {
+                if (Meta("Cron") is not { } spec)
+                {
+                    return (Meta("CronStart") ?? Meta("Overwrite")) is null
+                        ? null
+                        : throw PipelineErrors.Invalid(MetaWhere(Meta("CronStart") is null ? "Overwrite" : "CronStart"), $"PipeInput '{repo}' has CronStart or Overwrite but no Cron schedule.", "Add Cron=\"@every 1h\" (or a cron expression), or remove them.");
+                }
+
+                if (Meta("Glob") is { } given && given != "/*")
+                {
+                    throw PipelineErrors.Invalid(MetaWhere("Glob"), $"PipeInput '{repo}' is a cron input with Glob=\"{given}\".", "Remove Glob: a cron input's datums are its tick files (/*).");
+                }
+
+                var schedule = PipelineValidation.Cron(spec, MetaWhere("Cron"));
+                if (Meta("CronStart") is { } start)
+                {
+                    schedule = schedule with
+                    {
+                        Start = DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+                            ? time
+                            : throw PipelineErrors.Invalid(MetaWhere("CronStart"), $"PipeInput '{repo}' has CronStart=\"{start}\", which is not a time.", "Write it in RFC 3339, as in 2026-01-01T00:00:00Z."),
+                    };
+                }
+
+                var overwrite = false;
+                if (Meta("Overwrite") is { } o && !bool.TryParse(o, out overwrite))
+                {
+                    throw PipelineErrors.Invalid(MetaWhere("Overwrite"), $"PipeInput '{repo}' has Overwrite=\"{o}\".", "Use true or false.");
+                }
+
+                return schedule with { Overwrite = overwrite };
+            }
         }
 
         private List<KeyValuePair<string, string>> Env()

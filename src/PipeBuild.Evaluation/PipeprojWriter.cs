@@ -113,6 +113,9 @@ public static class PipeprojWriter
             Attribute(xml, "JoinOn", pfs.JoinOn);
             Attribute(xml, "GroupBy", pfs.GroupBy);
             Attribute(xml, "OuterJoin", pfs.OuterJoin ? "true" : null);
+            Attribute(xml, "Cron", pfs.Cron?.Spec);
+            Attribute(xml, "CronStart", pfs.Cron?.Start?.ToString("O", CultureInfo.InvariantCulture));
+            Attribute(xml, "Overwrite", pfs.Cron is { Overwrite: true } ? "true" : null);
             xml.WriteEndElement();
         }
 

@@ -389,6 +389,11 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2002", ["pipeline", "create", "-f", "bad/egress-relative.json"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/egress-scheme.pipeproj"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/egress-dotdot.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-spec.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-start.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-spec.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-glob.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-overwrite.pipeproj"] },
         { "PIPE2004", ["pipeline", "create", "-f", "bad/output-branch.json"] },
         { "PIPE4004", ["pipeline", "create", "-f", "bad/own-output.json"] },
         { "PIPE2003", ["pipeline", "create", "-f", "bad/trailing.json"] },
@@ -444,6 +449,9 @@ public sealed class BadInputTests : IDisposable
         ("empty-include", "", "<PipeInput Include=\"\" Glob=\"/*\" />"),
         ("egress-scheme", "<Egress>ftp://host/dir</Egress>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
         ("egress-dotdot", "<Egress>file:///srv/../etc</Egress>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("cron-spec", "", "<PipeInput Include=\"tick\" Cron=\"@every soon\" />"),
+        ("cron-glob", "", "<PipeInput Include=\"tick\" Cron=\"@hourly\" Glob=\"/\" />"),
+        ("cron-overwrite", "", "<PipeInput Include=\"tick\" Cron=\"@hourly\" Overwrite=\"sometimes\" />"),
     ];
 
     /// <summary>.pipeproj files MSBuild cannot evaluate: name, whole text.</summary>
@@ -488,6 +496,8 @@ public sealed class BadInputTests : IDisposable
         ("egress", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"URL":"s3://x"}}"""),
         ("egress-sql", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"sql_database":{"url":"snowflake://db"}}}"""),
         ("egress-relative", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"URL":"file://out"}}"""),
+        ("cron-spec", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cron":{"name":"tick","spec":"* * *"}}}"""),
+        ("cron-start", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cron":{"name":"tick","spec":"@hourly","start":"soon"}}}"""),
         ("output-branch", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"output_branch":"dev"}"""),
         ("own-output", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"j","glob":"/*"}}}"""),
         ("trailing", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}} x"""),

@@ -1,3 +1,5 @@
+using PipeBuild.Core;
+
 namespace PipeBuild.Evaluation.Tests;
 
 public sealed class HelperTests

@@ -316,6 +316,39 @@ public sealed class PachydermSpecReaderTests
         Assert.Contains("accepted and ignored: enable_stats, standby, resource_requests", e.Message);
     }
 
+    [Fact]
+    public void A_cron_input_is_a_pfs_input_on_its_own_repo_one_datum_per_tick()
+    {
+        // Pachyderm's documentation's cron example: {"cron": {"name": "tick", "spec": "@every 60s"}} in a cross.
+        var spec = Assert.Single(PachydermSpecReader.Parse("""
+            {"pipeline": {"name": "scraper"}, "transform": {"cmd": ["python3", "/scraper.py"]},
+             "input": {"cross": [{"cron": {"name": "tick", "spec": "@every 60s", "start": "2026-01-01T00:00:00Z", "overwrite": true}},
+                                 {"pfs": {"repo": "urls", "glob": "/"}}]}}
+            """));
+
+        var cron = spec.Input.Leaves().First();
+        Assert.Equal(("scraper_tick", "/*", "tick"), (cron.Repo, cron.Glob, cron.Name));
+        Assert.Equal(new CronSchedule("@every 60s") { Start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), Overwrite = true }, cron.Cron);
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"tick\", \"spec\": \"every hour\"}", ErrorCodes.InvalidPipelineValue, "invalid cron schedule 'every hour'")]
+    [InlineData("{\"name\": \"tick\", \"spec\": \"@every 0s\"}", ErrorCodes.InvalidPipelineValue, "is not a duration of at least 1s")]
+    [InlineData("{\"name\": \"tick\", \"spec\": \"61 * * * *\"}", ErrorCodes.InvalidPipelineValue, "invalid cron schedule '61 * * * *'")]
+    [InlineData("{\"spec\": \"@every 1h\"}", ErrorCodes.InvalidPipelineValue, "the pipeline spec has no 'input.cron.name'.")]
+    [InlineData("{\"name\": \"tick\"}", ErrorCodes.InvalidPipelineValue, "the pipeline spec has no 'input.cron.spec'.")]
+    [InlineData("{\"name\": \"tick\", \"spec\": \"@daily\", \"start\": \"tomorrow\"}", ErrorCodes.InvalidPipelineValue, "'input.cron.start' \"tomorrow\" is not a time.")]
+    [InlineData("{\"name\": \"tick\", \"spec\": \"@daily\", \"overwrite\": \"yes\"}", ErrorCodes.InvalidPipelineValue, "'input.cron.overwrite'")]
+    [InlineData("{\"name\": \"a b\", \"spec\": \"@daily\"}", ErrorCodes.InvalidPipelineValue, "invalid cron input name 'a b'")]
+    [InlineData("{\"name\": \"tick\", \"spec\": \"@daily\", \"timezone\": \"CET\"}", ErrorCodes.UnsupportedSpecField, "'input.cron.timezone'")]
+    public void Bad_cron_values_are_PIPE_errors_naming_the_field(string cron, string code, string message)
+    {
+        var e = Fails($$$"""{"pipeline": {"name": "x"}, "transform": {"cmd": ["run"]}, "input": {"cron": {{{cron}}}}}""");
+
+        Assert.Equal(code, e.Code);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"URL\": \"s3://results/wordcount/\"}", "results", "wordcount", null)]
     [InlineData("{\"object_storage\": {\"url\": \"s3://results\"}}", "results", "", null)]
@@ -346,7 +379,7 @@ public sealed class PachydermSpecReaderTests
 
     [Theory]
     [InlineData("\"transform\": {\"cmd\": [\"run\"], \"secrets\": [{\"name\": \"x\"}]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.secrets'")]
-    [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"cron\": {\"name\": \"tick\", \"spec\": \"@every 1m\"}}", "'input.cron'")]
+    [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"git\": {\"url\": \"https://github.com/x/y.git\"}}", "'input.git'")]
     [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"s3\": true}}", "'input.pfs.s3'")]
     [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"output_branch\": \"dev\"", "'output_branch' \"dev\" is not supported")]
     public void Unsupported_nested_fields_are_PIPE2004(string rest, string message)

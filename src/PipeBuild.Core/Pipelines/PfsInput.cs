@@ -14,6 +14,9 @@ public sealed record PfsInput(string Repo, string Glob, string Branch = CommitRe
     /// <summary>For join: also emit this input's files that match nothing (Pachyderm's outer_join).</summary>
     public bool OuterJoin { get; init; }
 
+    /// <summary>A cron input (Pachyderm's <c>input.cron</c>): the clock whose ticks commit to <see cref="Repo"/>; null for a plain repo input.</summary>
+    public CronSchedule? Cron { get; init; }
+
     public string InputName => Name ?? Repo;
 
     public override IEnumerable<PfsInput> Leaves() => [this];

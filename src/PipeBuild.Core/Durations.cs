@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace PipeBuild.Evaluation;
+namespace PipeBuild.Core;
 
 /// <summary>
 /// Durations as pipeline files write them: Go/protobuf strings such as <c>60s</c>, <c>1.5s</c>, <c>1m30s</c> or
 /// <c>2h</c> (Pachyderm's <c>datum_timeout</c>), and in a <c>.pipeproj</c> also a plain number of seconds.
 /// </summary>
-internal static class Durations
+public static class Durations
 {
     private static readonly (string Unit, long Ticks)[] Units =
     [
