@@ -18,10 +18,10 @@ namespace PipeBuild.Evaluation;
 public static class PachydermSpecReader
 {
     private static readonly Shape Top = new(
-        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "output_branch", "resource_limits"],
+        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "job_timeout", "output_branch", "resource_limits"],
         ["enable_stats", "standby", "resource_requests", "sidecar_resource_limits", "scheduling_spec",
          "pod_spec", "pod_patch", "cache_size", "max_queue_size", "chunk_spec", "autoscaling", "metadata", "tolerations",
-         "job_timeout", "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
+         "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
 
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
@@ -238,7 +238,8 @@ public static class PachydermSpecReader
                 InputSources = inputSources,
                 Parallelism = fields.TryGetValue("parallelism_spec", out var parallelism) ? Parallelism(parallelism.Value) : 0,
                 DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : PipelineSpec.DefaultDatumTries,
-                DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value) : null,
+                DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value, "datum_timeout") : null,
+                JobTimeout = fields.TryGetValue("job_timeout", out var jobTimeout) ? Timeout(jobTimeout.Value, "job_timeout") : null,
                 Cpus = limits?.TryGetValue("cpu", out var cpu) == true ? Cpus(cpu.Value) : null,
                 Memory = limits?.TryGetValue("memory", out var memory) == true ? Memory(memory.Value) : null,
             };
@@ -355,12 +356,13 @@ public static class PachydermSpecReader
             return fields.TryGetValue("constant", out var constant) ? Integer(constant.Value, $"parallelism_spec.{constant.Name}", 0) : 0;
         }
 
-        private TimeSpan? Timeout(JsonSpecNode node)
+        /// <summary>datum_timeout or job_timeout.</summary>
+        private TimeSpan? Timeout(JsonSpecNode node, string field)
         {
-            var text = String(node, "datum_timeout");
+            var text = String(node, field);
             if (!Durations.TryParse(text, out var timeout))
             {
-                throw PipelineErrors.Invalid(At(node), $"'datum_timeout' \"{text}\" is not a duration.", "Write it like \"60s\", \"1.5s\", \"1m30s\" or \"2h\".");
+                throw PipelineErrors.Invalid(At(node), $"'{field}' \"{text}\" is not a duration.", "Write it like \"60s\", \"1.5s\", \"1m30s\" or \"2h\".");
             }
 
             return timeout == TimeSpan.Zero ? null : timeout; // 0 means no limit, as in Pachyderm

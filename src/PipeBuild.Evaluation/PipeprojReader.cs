@@ -232,7 +232,8 @@ internal static partial class PipeprojReader
                 TransformFiles = TransformFiles(),
                 TransformPackages = TransformPackages(),
                 AcceptReturnCodes = AcceptReturnCodes(),
-                DatumTimeout = DatumTimeout(),
+                DatumTimeout = Timeout("DatumTimeout"),
+                JobTimeout = Timeout("JobTimeout"),
                 DatumBatching = Boolean("DatumBatching"),
                 SourceFile = path,
                 InputSources = inputSources,
@@ -557,16 +558,17 @@ internal static partial class PipeprojReader
             return value;
         }
 
-        private TimeSpan? DatumTimeout()
+        /// <summary>DatumTimeout or JobTimeout.</summary>
+        private TimeSpan? Timeout(string name)
         {
-            if (Property("DatumTimeout") is not { } property)
+            if (Property(name) is not { } property)
             {
                 return null;
             }
 
             if (!Durations.TryParse(property.Value, out var timeout) || timeout <= TimeSpan.Zero)
             {
-                throw PipelineErrors.Invalid(property.Where, $"DatumTimeout '{property.Value.Trim()}' is not a duration.", "Use a positive number of seconds (90), or a duration such as 1m30s.");
+                throw PipelineErrors.Invalid(property.Where, $"{name} '{property.Value.Trim()}' is not a duration.", "Use a positive number of seconds (90), or a duration such as 1m30s.");
             }
 
             return timeout;

@@ -90,6 +90,7 @@ public static class PipeprojWriter
         Property(xml, "DatumTries", spec.DatumTries == PipelineSpec.DefaultDatumTries ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
         Property(xml, "DatumBatching", spec.DatumBatching ? "true" : null);
         Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
+        Property(xml, "JobTimeout", spec.JobTimeout is { } jobTimeout ? Durations.FormatSeconds(jobTimeout) : null);
         Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));
         foreach (var (name, value) in KubernetesProperties.Write(spec.Kubernetes))
         {

@@ -32,6 +32,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
         Assert.Null(spec.Description);
         Assert.Null(spec.Image);
         Assert.Null(spec.DatumTimeout);
+        Assert.Null(spec.JobTimeout);
         Assert.Empty(spec.Stdin);
         Assert.Empty(spec.Env);
         Assert.Empty(spec.TransformFiles);
@@ -75,6 +76,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
                 <DatumTries>5</DatumTries>
                 <Executor>Docker</Executor>
                 <DatumTimeout>90</DatumTimeout>
+                <JobTimeout>2h</JobTimeout>
                 <AcceptReturnCode>1; 3</AcceptReturnCode>
               </PropertyGroup>
               <ItemGroup>
@@ -93,6 +95,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
         Assert.Equal(5, spec.DatumTries);
         Assert.Equal("docker", spec.Executor);
         Assert.Equal(TimeSpan.FromSeconds(90), spec.DatumTimeout);
+        Assert.Equal(TimeSpan.FromHours(2), spec.JobTimeout);
         Assert.Equal([1, 3], spec.AcceptReturnCodes);
         Assert.Equal(new PfsInput("split", "/*", "staging", "train"), spec.Input);
         Assert.Equal([Path.Combine(files.Root, "p", "regression.py")], spec.TransformFiles);
@@ -355,11 +358,12 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     }
 
     [Fact]
-    public void DatumTimeout_accepts_durations()
+    public void DatumTimeout_and_JobTimeout_accept_durations()
     {
-        var spec = Evaluate(WithCommand("run", extraProperties: "<DatumTimeout>1m30s</DatumTimeout>"));
+        var spec = Evaluate(WithCommand("run", extraProperties: "<DatumTimeout>1m30s</DatumTimeout><JobTimeout>1.5</JobTimeout>"));
 
         Assert.Equal(TimeSpan.FromSeconds(90), spec.DatumTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), spec.JobTimeout);
     }
 
     [Fact]
@@ -481,6 +485,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     [InlineData("<Parallelism>2.5</Parallelism>", "Parallelism '2.5' is not a whole number")]
     [InlineData("<DatumTries>0</DatumTries>", "DatumTries '0' is not a whole number of at least 1")]
     [InlineData("<DatumTimeout>soon</DatumTimeout>", "DatumTimeout 'soon' is not a duration")]
+    [InlineData("<JobTimeout>0</JobTimeout>", "JobTimeout '0' is not a duration")]
     [InlineData("<AcceptReturnCode>1;x</AcceptReturnCode>", "AcceptReturnCode 'x' is not an exit code")]
     public void Invalid_property_values_are_PIPE2002(string property, string message)
     {

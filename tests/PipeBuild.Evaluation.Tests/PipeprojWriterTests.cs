@@ -80,6 +80,7 @@ public sealed class PipeprojWriterTests : IDisposable
             TransformFiles = [Path.Combine(files.Root, "p", "code", "it's $(x).py")],
             AcceptReturnCodes = [1, -2],
             DatumTimeout = TimeSpan.FromMilliseconds(1500),
+            JobTimeout = TimeSpan.FromMinutes(10),
         };
         var path = files.Write("p/tricky.pipeproj", PipeprojWriter.Write(spec, Path.Combine(files.Root, "p")));
 
