@@ -8,4 +8,8 @@ public sealed record DatumInput(string Name, string Repo, string Branch, string 
 {
     /// <summary>The join or group key this part was matched with, if any.</summary>
     public string? Key { get; init; }
+
+    /// <summary>The transform sees these files empty (<see cref="Core.Pipelines.PfsInput.EmptyFiles"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool EmptyFiles { get; init; }
 }

@@ -32,7 +32,7 @@ public static class PachydermSpecReader
     private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group"], []);
 
     private static readonly Shape PfsShape = new(
-        ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join"],
+        ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join", "empty_files"],
         ["lazy", "project", "repo_type"]);
 
     /// <summary>Pachyderm 1.4's <c>inputs</c> list, crossed: <c>{"repo": {"name": "x"}, "glob": "/*"}</c>.</summary>
@@ -319,7 +319,8 @@ public static class PachydermSpecReader
             var name = Optional("name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", At(fields["name"].Value)) : null;
             var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
             var outer = fields.TryGetValue("outer_join", out var o) && Boolean(o.Value, $"{path}.{o.Name}");
-            return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer };
+            var empty = fields.TryGetValue("empty_files", out var e) && Boolean(e.Value, $"{path}.{e.Name}");
+            return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer, EmptyFiles = empty };
         }
 
         private List<KeyValuePair<string, string>> Env(JsonSpecNode node)

@@ -382,13 +382,18 @@ internal static partial class PipeprojReader
             var branch = Meta("Branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", MetaWhere("Branch")) : defaultBranch;
             var name = Meta("Name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", MetaWhere("Name")) : null;
             var glob = Meta("Glob") is { } g ? PipelineValidation.Glob(g, MetaWhere("Glob")) : "/";
-            var outer = false;
-            if (Meta("OuterJoin") is { } o && !bool.TryParse(o, out outer))
+            bool Flag(string name)
             {
-                throw PipelineErrors.Invalid(MetaWhere("OuterJoin"), $"PipeInput '{repo}' has OuterJoin=\"{o}\".", "Use true or false.");
+                var value = false;
+                if (Meta(name) is { } text && !bool.TryParse(text, out value))
+                {
+                    throw PipelineErrors.Invalid(MetaWhere(name), $"PipeInput '{repo}' has {name}=\"{text}\".", "Use true or false.");
+                }
+
+                return value;
             }
 
-            return (kind, new PfsInput(repo, glob, branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = outer });
+            return (kind, new PfsInput(repo, glob, branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = Flag("OuterJoin"), EmptyFiles = Flag("EmptyFiles") });
         }
 
         private List<KeyValuePair<string, string>> Env()

@@ -113,6 +113,7 @@ public static class PipeprojWriter
             Attribute(xml, "JoinOn", pfs.JoinOn);
             Attribute(xml, "GroupBy", pfs.GroupBy);
             Attribute(xml, "OuterJoin", pfs.OuterJoin ? "true" : null);
+            Attribute(xml, "EmptyFiles", pfs.EmptyFiles ? "true" : null);
             xml.WriteEndElement();
         }
 

@@ -156,7 +156,7 @@ public sealed class PachydermSpecReaderTests
                 "union": [
                   {"join": [
                     {"pfs": {"repo": "left", "glob": "/(*).csv", "join_on": "$1", "outer_join": true, "lazy": true}},
-                    {"pfs": {"repo": "right", "branch": "dev", "name": "r", "glob": "/(*).txt", "join_on": "$1"}}
+                    {"pfs": {"repo": "right", "branch": "dev", "name": "r", "glob": "/(*).txt", "join_on": "$1", "empty_files": true}}
                   ]},
                   {"group": [{"pfs": {"repo": "logs", "glob": "/(*)-*.log", "group_by": "$1"}}]},
                   {"cross": [{"pfs": {"repo": "a", "glob": "/*"}}, {"atom": {"repo": "b"}}]}
@@ -178,7 +178,7 @@ public sealed class PachydermSpecReaderTests
         Assert.Equal(TimeSpan.FromMinutes(10), spec.JobTimeout);
         var union = Assert.IsType<UnionInput>(spec.Input);
         Assert.Equal(
-            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt", "dev", "r") { JoinOn = "$1" }],
+            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt", "dev", "r") { JoinOn = "$1", EmptyFiles = true }],
             Assert.IsType<JoinInput>(union.Inputs[0]).Inputs);
         Assert.Equal([new PfsInput("logs", "/(*)-*.log") { GroupBy = "$1" }], Assert.IsType<GroupInput>(union.Inputs[1]).Inputs);
         Assert.Equal([new PfsInput("a", "/*"), new PfsInput("b", "/")], Assert.IsType<CrossInput>(union.Inputs[2]).Inputs);
@@ -198,7 +198,7 @@ public sealed class PachydermSpecReaderTests
               "jobTimeout": "1h30m",
               "input": {"join": [
                 {"pfs": {"repo": "a", "glob": "/(*)", "joinOn": "$1", "outerJoin": true}},
-                {"pfs": {"repo": "b", "glob": "/(*)", "joinOn": "$1"}},
+                {"pfs": {"repo": "b", "glob": "/(*)", "joinOn": "$1", "emptyFiles": "true"}},
               ]},
             }
             """);
@@ -209,6 +209,7 @@ public sealed class PachydermSpecReaderTests
         Assert.Equal(TimeSpan.FromSeconds(30), spec.DatumTimeout);
         Assert.Equal(TimeSpan.FromMinutes(90), spec.JobTimeout);
         Assert.True(Assert.IsType<JoinInput>(spec.Input).Inputs[0].OuterJoin);
+        Assert.True(Assert.IsType<JoinInput>(spec.Input).Inputs[1].EmptyFiles);
     }
 
     [Fact]
@@ -333,6 +334,8 @@ public sealed class PachydermSpecReaderTests
     [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"job_timeout\": \"-1m\"", "'job_timeout' \"-1m\" is not a duration.")]
     [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"job_timeout\": 600", "'job_timeout' must be a string, not the number 600.")]
     [InlineData("\"transform\": {\"cmd\": [\"x\"], \"env\": {\"A\": 1}}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.env.A' must be a string, not the number 1.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"empty_files\": \"maybe\"}}", "'input.pfs.empty_files' must be true or false, not the string \"maybe\".")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"cross\": [{\"pfs\": {\"repo\": \"a\", \"emptyFiles\": 1}}]}", "'input.cross[0].pfs.emptyFiles' must be true or false, not the number 1.")]
     public void Invalid_values_are_PIPE2002_with_a_location(string rest, string message)
     {
         var e = Fails($"{{\"pipeline\": {{\"name\": \"x\"}}, {rest}}}");

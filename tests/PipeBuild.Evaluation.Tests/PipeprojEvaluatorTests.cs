@@ -255,7 +255,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
             """));
         var join = Evaluate(WithItems("""
             <PipeInput Include="left" Glob="/(*).csv" Combine="join" JoinOn="$1" OuterJoin="true" />
-            <PipeInput Include="right" Glob="/(*).txt" Combine="join" JoinOn="$1" />
+            <PipeInput Include="right" Glob="/(*).txt" Combine="join" JoinOn="$1" EmptyFiles="True" />
             """));
         var group = Evaluate(WithItems("""
             <PipeInput Include="logs" Glob="/(*)-*.log" Combine="group" GroupBy="$1" />
@@ -263,7 +263,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
 
         Assert.Equal([new PfsInput("a", "/*"), new PfsInput("b", "/*")], Assert.IsType<UnionInput>(union.Input).Inputs);
         Assert.Equal(
-            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt") { JoinOn = "$1" }],
+            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt") { JoinOn = "$1", EmptyFiles = true }],
             Assert.IsType<JoinInput>(join.Input).Inputs);
         Assert.Equal([new PfsInput("logs", "/(*)-*.log") { GroupBy = "$1" }], Assert.IsType<GroupInput>(group.Input).Inputs);
     }
@@ -555,6 +555,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     [InlineData("<PipeInput Include=\"split\" Glob=\"/[abc\" />", "invalid glob '/[abc'")]
     [InlineData("<PipeInput Include=\"split\" Combine=\"zip\" />", "PipeInput 'split' has Combine=\"zip\".")]
     [InlineData("<PipeInput Include=\"split\" OuterJoin=\"maybe\" Combine=\"join\" JoinOn=\"$1\" />", "OuterJoin=\"maybe\"")]
+    [InlineData("<PipeInput Include=\"split\" EmptyFiles=\"perhaps\" />", "PipeInput 'split' has EmptyFiles=\"perhaps\".")]
     [InlineData("<PipeInput Include=\"a\" Combine=\"group\" />", "group input 'a' has no GroupBy.")]
     [InlineData("<PipeInput Include=\"a\" /><TransformFile Include=\"missing.py\" />", "TransformFile 'missing.py' does not exist")]
     [InlineData("<PipeInput Include=\"a\" /><PipeEnv Include=\"1BAD\" Value=\"x\" />", "invalid environment variable name '1BAD'.")]

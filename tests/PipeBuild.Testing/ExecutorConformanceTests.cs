@@ -174,6 +174,20 @@ public abstract class ExecutorConformanceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task An_empty_files_input_is_seen_by_name_with_no_bytes_and_a_link_to_one_is_its_content()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" });
+        const string script = "wc -c < \"$data\" | tr -d ' ' > /pfs/out/size-$(basename \"$data\"); ln -s \"$data\" /pfs/out/$(basename \"$data\")";
+        await Fx.CreateAsync(Shell("names", script, new PfsInput("data", "/*") { EmptyFiles = true }));
+
+        Assert.Equal(JobState.Success, (await Fx.RunOneAsync("names")).State);
+        var outputs = await Fx.ReadAsync("names");
+        Assert.Equal(("0\n", "0\n"), (outputs["size-a.txt"], outputs["size-b.txt"]));
+        Assert.Equal(("alpha\n", "beta\n"), (outputs["a.txt"], outputs["b.txt"]));
+    }
+
+    [SkippableFact]
     public async Task No_link_trick_makes_the_host_store_its_own_files()
     {
         RequireComponents();
