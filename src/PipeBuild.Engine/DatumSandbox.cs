@@ -219,7 +219,7 @@ public sealed class DatumSandbox
                     });
                 }
 
-                // A link to an input file the transform saw empty is that file, as in Pachyderm's shuffle pipelines.
+                // A link to an input file the transform saw empty (and left so) is that file, as in Pachyderm's shuffle pipelines.
                 if (link is not null && emptied.TryGetValue(target, out var stored) && RandomAccess.GetLength(handle) == 0)
                 {
                     outputs.Add(new OutputFile(RepoPath.Normalize(relative), stored.Kind, stored.Hash, stored.Size));

@@ -382,12 +382,12 @@ internal static partial class PipeprojReader
             var branch = Meta("Branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", MetaWhere("Branch")) : defaultBranch;
             var name = Meta("Name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", MetaWhere("Name")) : null;
             var glob = Meta("Glob") is { } g ? PipelineValidation.Glob(g, MetaWhere("Glob")) : "/";
-            bool Flag(string name)
+            bool Flag(string metadata)
             {
                 var value = false;
-                if (Meta(name) is { } text && !bool.TryParse(text, out value))
+                if (Meta(metadata) is { } text && !bool.TryParse(text, out value))
                 {
-                    throw PipelineErrors.Invalid(MetaWhere(name), $"PipeInput '{repo}' has {name}=\"{text}\".", "Use true or false.");
+                    throw PipelineErrors.Invalid(MetaWhere(metadata), $"PipeInput '{repo}' has {metadata}=\"{text}\".", "Use true or false.");
                 }
 
                 return value;

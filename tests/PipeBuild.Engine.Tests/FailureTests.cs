@@ -85,13 +85,13 @@ public sealed class FailureTests : IDisposable
         Assert.Equal(JobState.Success, (await fx.RunOneAsync("slow")).State);
         var before = await fx.Store.ResolveAsync(CommitRef.Parse("slow@master"), default);
 
-        // The datum would sleep a minute; the job may run a second.
-        await fx.CreateAsync(EngineFixture.Shell("slow", "sleep 60; cp /pfs/in/* /pfs/out/", new PfsInput("in", "/*")) with { JobTimeout = TimeSpan.FromSeconds(1) }, update: true);
+        // The datum would sleep a minute; the job may run a second and a half.
+        await fx.CreateAsync(EngineFixture.Shell("slow", "sleep 60; cp /pfs/in/* /pfs/out/", new PfsInput("in", "/*")) with { JobTimeout = TimeSpan.FromSeconds(1.5) }, update: true);
         await fx.PutAsync("in", new Dictionary<string, string> { ["b.txt"] = "b" });
         var job = await fx.RunOneAsync("slow");
 
         Assert.Equal(JobState.Killed, job.State);
-        Assert.Equal("the job timeout (1s) was reached; the previous output is unchanged", job.Reason);
+        Assert.Equal("the job timeout (1.5s) was reached; the previous output is unchanged", job.Reason);
         Assert.Equal(JobState.Killed, (await fx.Engine.Jobs.GetAsync(job.Id, default)).State);
         Assert.Equal(before.Id, (await fx.Store.ResolveAsync(CommitRef.Parse("slow@master"), default)).Id);
     }
