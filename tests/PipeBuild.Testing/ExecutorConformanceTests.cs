@@ -285,6 +285,20 @@ public abstract class ExecutorConformanceTests : IDisposable
         await AssertNothingLeftRunningAsync("cancelled");
     }
 
+    [SkippableFact]
+    public async Task A_job_over_its_job_timeout_is_killed_and_its_datum_stopped()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("overdue", "sleep 60; cp \"$data\" /pfs/out/", new PfsInput("data", "/*")) with { JobTimeout = TimeSpan.FromSeconds(3) });
+
+        var job = await Fx.RunOneAsync("overdue");
+
+        Assert.Equal((JobState.Killed, "the job timeout (3s) was reached; the previous output is unchanged"), (job.State, job.Reason));
+        Assert.Null(job.OutputCommit);
+        await AssertNothingLeftRunningAsync("overdue");
+    }
+
     public void Dispose()
     {
         Dispose(disposing: true);
