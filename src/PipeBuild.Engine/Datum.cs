@@ -6,7 +6,8 @@ namespace PipeBuild.Engine;
 /// <summary>
 /// The unit of work: one combination of input file sets. <see cref="Id"/> names it by what it matched
 /// (input names and matched paths), so the same datum keeps its id when its content changes;
-/// <see cref="Hash"/> adds every file's content hash and the transform, and changes when any of them does.
+/// <see cref="Hash"/> adds every file's content hash and the transform, and changes when any of them does, and
+/// marks an input the transform sees as empty files (its contents still count: a link to one is its content).
 /// Neither is cached: a job holds every datum at once, and a million cached hashes would be a quarter GiB.
 /// </summary>
 public sealed record Datum(IReadOnlyList<DatumInput> Inputs)
@@ -24,7 +25,8 @@ public sealed record Datum(IReadOnlyList<DatumInput> Inputs)
         var text = new StringBuilder(transform).Append('\n');
         foreach (var input in Inputs)
         {
-            text.Append(input.Name).Append(":/").Append(input.MatchedPath).Append('\n');
+            // Only when set ('+' is in no input name), so every other datum hashes as it always did.
+            text.Append(input.Name).Append(input.EmptyFiles ? "+empty" : "").Append(":/").Append(input.MatchedPath).Append('\n');
             foreach (var file in input.Files)
             {
                 text.Append(' ').Append(file.Path).Append(' ').Append(file.Content.Hash).Append('\n');

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PipeBuild.Engine;
 
 /// <summary>
@@ -8,4 +10,11 @@ public sealed record DatumInput(string Name, string Repo, string Branch, string 
 {
     /// <summary>The join or group key this part was matched with, if any.</summary>
     public string? Key { get; init; }
+
+    /// <summary>
+    /// The transform sees these files empty (<see cref="Core.Pipelines.PfsInput.EmptyFiles"/>). In a work item's JSON
+    /// only when set, so every other work item is written as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool EmptyFiles { get; init; }
 }

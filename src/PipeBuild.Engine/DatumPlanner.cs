@@ -153,6 +153,7 @@ public sealed class DatumPlanner(VersionStore store)
         return new DatumInput(input.InputName, input.Repo, input.Branch, commit.Id, path, files.ToArray())
         {
             Key = keyTemplate is null ? null : pattern.Expand(path, keyTemplate),
+            EmptyFiles = input.EmptyFiles,
         };
     }
 }

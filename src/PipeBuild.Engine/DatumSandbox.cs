@@ -23,6 +23,9 @@ public sealed class DatumSandbox
 
     public long BytesRead { get; private set; }
 
+    /// <summary>The stored content of each input file written empty (<see cref="DatumInput.EmptyFiles"/>), by path under the root.</summary>
+    private readonly Dictionary<string, FileContent> emptied = new(StringComparer.Ordinal);
+
     /// <summary>A new sandbox in <c>SCRATCH/pfs</c>; <see cref="SandboxSlot"/> reuses one folder for datum after datum instead.</summary>
     public static async Task<DatumSandbox> CreateAsync(string scratch, Datum datum, ContentStore content, CancellationToken cancellationToken)
     {
@@ -80,8 +83,9 @@ public sealed class DatumSandbox
     }
 
     /// <summary>
-    /// Writes the datum's input files, read-only, under <c>NAME/path</c>. Files are small and few per datum, so
-    /// they are written synchronously: an asynchronous write costs a thread-pool hop per file and buys nothing.
+    /// Writes the datum's input files, read-only, under <c>NAME/path</c>, each of an empty-files input with no bytes.
+    /// Files are small and few per datum, so they are written synchronously: an asynchronous write costs a
+    /// thread-pool hop per file and buys nothing.
     /// </summary>
     /// <param name="create">opens the file to write (a new one, or a recycled one: <see cref="InputFile.Recycled"/>)</param>
     /// <param name="createFolder">makes an input folder that may not exist yet</param>
@@ -100,7 +104,18 @@ public sealed class DatumSandbox
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 }
 
-                var chunks = file.Content.Kind == EntryKind.ChunkedFile ? await content.ReadChunkListAsync(file.Content.Hash, cancellationToken) : [file.Content];
+                IReadOnlyList<FileContent> chunks;
+                if (input.EmptyFiles)
+                {
+                    chunks = [];
+                    emptied[$"{input.Name}/{file.Path}"] = file.Content;
+                }
+                else
+                {
+                    chunks = file.Content.Kind == EntryKind.ChunkedFile ? await content.ReadChunkListAsync(file.Content.Hash, cancellationToken) : [file.Content];
+                    BytesRead += file.Content.Size;
+                }
+
                 using (var opened = create(target))
                 {
                     var handle = opened.Handle;
@@ -123,8 +138,6 @@ public sealed class DatumSandbox
                 {
                     File.SetAttributes(target, FileAttributes.ReadOnly);
                 }
-
-                BytesRead += file.Content.Size;
             }
         }
     }
@@ -204,6 +217,13 @@ public sealed class DatumSandbox
                         _ when link is not null => $"/pfs/out/{relative} is a symlink to '{link}', which leads outside /pfs; write files into /pfs/out, or link only to files under /pfs.",
                         _ => $"/pfs/out/{relative} was replaced by a symlink, or a folder on its path is one, while the outputs were collected.",
                     });
+                }
+
+                // A link to an input file the transform saw empty (and left so) is that file, as in Pachyderm's shuffle pipelines.
+                if (link is not null && emptied.TryGetValue(target, out var stored) && RandomAccess.GetLength(handle) == 0)
+                {
+                    outputs.Add(new OutputFile(RepoPath.Normalize(relative), stored.Kind, stored.Hash, stored.Size));
+                    continue;
                 }
 
                 outputs.Add(await StoreAsync(content, RepoPath.Normalize(relative), handle, cancellationToken));

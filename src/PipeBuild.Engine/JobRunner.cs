@@ -14,6 +14,9 @@ namespace PipeBuild.Engine;
 /// </summary>
 public sealed class JobRunner(VersionStore store, IDatumExecutor executor, string scratchRoot, TimeProvider? timeProvider = null)
 {
+    /// <summary>The longest wait Task.Delay takes (uint.MaxValue - 1 ms, 49.7 days).</summary>
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     private readonly JobStore jobs = new(store.Objects);
     private readonly DatumAttempts attempts = new(executor, store.Content, scratchRoot);
@@ -58,6 +61,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var live = new LatestProgress(progress);
         var finished = new FinishedDatums.Recorder();
         var watcher = jobs.WatchAsync(job, killed, () => live.Latest, finished);
+        var timer = pipeline.Spec.JobTimeout is { } timeout ? TimeOutAsync(job, timeout, killed) : Task.CompletedTask;
         try
         {
             return await RunDatumsAsync(pipeline, job, commits, null, live, finished, killed.Token);
@@ -91,7 +95,59 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         {
             await killed.CancelAsync();
             await watcher;
+            await timer;
         }
+    }
+
+    /// <summary>
+    /// Kills <paramref name="job"/> once it has run <paramref name="timeout"/> (Pachyderm's <c>job_timeout</c>) as
+    /// <c>job kill</c> would: its record says why, and the run ends it killed for that reason.
+    /// </summary>
+    private async Task TimeOutAsync(JobInfo job, TimeSpan timeout, CancellationTokenSource killed)
+    {
+        try
+        {
+            // A limit longer than Task.Delay takes waits in steps.
+            var left = timeout;
+            while (left > TimeSpan.Zero)
+            {
+                var step = left < MaxDelay ? left : MaxDelay;
+                await Task.Delay(step, time, killed.Token);
+                left -= step;
+            }
+
+            if (await jobs.TryKillAsync(job, $"the job timeout ({DurationText(timeout)}) was reached", killed.Token))
+            {
+                await killed.CancelAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the job ended first
+        }
+    }
+
+    /// <summary>A duration as pipeline specs write it: 1h30m, 10m, 1.5s.</summary>
+    private static string DurationText(TimeSpan duration)
+    {
+        var text = new System.Text.StringBuilder();
+        if ((long)duration.TotalHours is var hours and > 0)
+        {
+            text.Append(hours).Append('h');
+        }
+
+        if (duration.Minutes > 0)
+        {
+            text.Append(duration.Minutes).Append('m');
+        }
+
+        var seconds = duration.Seconds + (duration.Ticks % TimeSpan.TicksPerSecond / (decimal)TimeSpan.TicksPerSecond);
+        if (seconds > 0 || text.Length == 0)
+        {
+            text.Append(seconds.ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture)).Append('s');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The hash of a pipeline's input definition (repos, branches, globs, keys): with the transform, what decides its datums.</summary>

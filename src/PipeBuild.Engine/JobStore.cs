@@ -123,6 +123,31 @@ public sealed class JobStore(IObjectStore objects, string? scratchRoot = null)
     }
 
     /// <summary>
+    /// Marks <paramref name="job"/> killed for <paramref name="reason"/> if its record still says it runs; a
+    /// compare-and-swap, so an end written meanwhile (its success) stands. False when it had ended.
+    /// </summary>
+    internal async Task<bool> TryKillAsync(JobInfo job, string reason, CancellationToken cancellationToken)
+    {
+        var key = EngineKeys.Job(job.Pipeline, job.Id);
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (await objects.ReadDocumentAsync(key, cancellationToken) is not { } document
+                || EngineJson.Deserialize<JobInfo>(document.Content) is not { State: JobState.Starting or JobState.Running } current)
+            {
+                return false;
+            }
+
+            var killed = current with { State = JobState.Killed, Finished = DateTimeOffset.UtcNow, Reason = reason };
+            if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(killed), document.Version, cancellationToken) is not null)
+            {
+                return true;
+            }
+        }
+
+        throw new PipeException(ErrorCodes.Contention, $"job {job.Id} kept changing; try again.");
+    }
+
+    /// <summary>
     /// The owner's side of a running job: cancels <paramref name="cancel"/> when the job's record says it was killed;
     /// writes the datum counts of <paramref name="progress"/> into the record as they change (at most every
     /// <see cref="ProgressInterval"/>, so <c>job list</c> from another shell follows the job) and the heartbeat at

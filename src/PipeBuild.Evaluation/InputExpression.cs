@@ -10,7 +10,7 @@ namespace PipeBuild.Evaluation;
 /// expression := combination | input
 /// combination := ("cross" | "union" | "join" | "group") "(" expression ("," expression)* ")"
 /// input      := [name "="] repo ["@" branch] [":" glob] option*
-/// option     := "joinOn=" value | "groupBy=" value | "outer"
+/// option     := "joinOn=" value | "groupBy=" value | "outer" | "emptyFiles"
 /// </code>
 /// For example <c>cross(split:/*, params=parameters@v2:/c_parameters.txt/*)</c> or
 /// <c>join(a:/(*).csv joinOn=$1 outer, b:/(*).json joinOn=$1)</c>. The glob defaults to <c>/</c> and the branch
@@ -86,6 +86,11 @@ public static class InputExpression
         if (pfs.OuterJoin)
         {
             text.Append(" outer");
+        }
+
+        if (pfs.EmptyFiles)
+        {
+            text.Append(" emptyFiles");
         }
 
         return text.ToString();
@@ -276,6 +281,7 @@ public static class InputExpression
             string? joinOn = null;
             string? groupBy = null;
             var outer = false;
+            var empty = false;
             while (true)
             {
                 var before = pos;
@@ -305,13 +311,16 @@ public static class InputExpression
                     case "outer" or "outerjoin":
                         outer = true;
                         break;
+                    case "emptyfiles":
+                        empty = true;
+                        break;
                     default:
                         pos = optionStart;
-                        throw Error("expected joinOn=..., groupBy=... or outer after the glob");
+                        throw Error("expected joinOn=..., groupBy=..., outer or emptyFiles after the glob");
                 }
             }
 
-            return new PfsInput(parts, glob, branch, name) { JoinOn = joinOn, GroupBy = groupBy, OuterJoin = outer };
+            return new PfsInput(parts, glob, branch, name) { JoinOn = joinOn, GroupBy = groupBy, OuterJoin = outer, EmptyFiles = empty };
         }
 
         /// <summary>A quoted string, or text up to whitespace or a ',' / ')' that closes nothing opened inside it.</summary>

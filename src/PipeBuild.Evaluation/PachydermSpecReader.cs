@@ -18,10 +18,10 @@ namespace PipeBuild.Evaluation;
 public static class PachydermSpecReader
 {
     private static readonly Shape Top = new(
-        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "output_branch", "resource_limits", "egress"],
+        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "job_timeout", "output_branch", "resource_limits", "egress"],
         ["enable_stats", "standby", "resource_requests", "sidecar_resource_limits", "scheduling_spec",
          "pod_spec", "pod_patch", "cache_size", "max_queue_size", "chunk_spec", "autoscaling", "metadata", "tolerations",
-         "job_timeout", "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
+         "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
 
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
@@ -34,7 +34,7 @@ public static class PachydermSpecReader
     private static readonly Shape CronShape = new(["name", "spec", "repo", "start", "overwrite"], []);
 
     private static readonly Shape PfsShape = new(
-        ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join"],
+        ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join", "empty_files"],
         ["lazy", "project", "repo_type"]);
 
     /// <summary>Pachyderm 1.4's <c>inputs</c> list, crossed: <c>{"repo": {"name": "x"}, "glob": "/*"}</c>.</summary>
@@ -259,7 +259,8 @@ public static class PachydermSpecReader
                 InputSources = inputSources,
                 Parallelism = fields.TryGetValue("parallelism_spec", out var parallelism) ? Parallelism(parallelism.Value) : 0,
                 DatumTries = fields.TryGetValue("datum_tries", out var tries) && Integer(tries.Value, "datum_tries", 0) is var t and > 0 ? t : PipelineSpec.DefaultDatumTries,
-                DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value) : null,
+                DatumTimeout = fields.TryGetValue("datum_timeout", out var timeout) ? Timeout(timeout.Value, "datum_timeout") : null,
+                JobTimeout = fields.TryGetValue("job_timeout", out var jobTimeout) ? Timeout(jobTimeout.Value, "job_timeout") : null,
                 Cpus = limits?.TryGetValue("cpu", out var cpu) == true ? Cpus(cpu.Value) : null,
                 Memory = limits?.TryGetValue("memory", out var memory) == true ? Memory(memory.Value) : null,
                 Egress = fields.TryGetValue("egress", out var egress) ? Egress(egress.Value) : null,
@@ -345,7 +346,8 @@ public static class PachydermSpecReader
             var name = Optional("name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", At(fields["name"].Value)) : null;
             var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
             var outer = fields.TryGetValue("outer_join", out var o) && Boolean(o.Value, $"{path}.{o.Name}");
-            return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer };
+            var empty = fields.TryGetValue("empty_files", out var e) && Boolean(e.Value, $"{path}.{e.Name}");
+            return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer, EmptyFiles = empty };
         }
 
         /// <summary>A cron input: a pfs input (glob <c>/*</c>, a datum per tick) on the repo its ticks commit to, <c>PIPELINE_NAME</c> by default.</summary>
@@ -423,12 +425,13 @@ public static class PachydermSpecReader
             return PipelineValidation.Egress(String(url, path), At(url));
         }
 
-        private TimeSpan? Timeout(JsonSpecNode node)
+        /// <summary>datum_timeout or job_timeout.</summary>
+        private TimeSpan? Timeout(JsonSpecNode node, string field)
         {
-            var text = String(node, "datum_timeout");
+            var text = String(node, field);
             if (!Durations.TryParse(text, out var timeout))
             {
-                throw PipelineErrors.Invalid(At(node), $"'datum_timeout' \"{text}\" is not a duration.", "Write it like \"60s\", \"1.5s\", \"1m30s\" or \"2h\".");
+                throw PipelineErrors.Invalid(At(node), $"'{field}' \"{text}\" is not a duration.", "Write it like \"60s\", \"1.5s\", \"1m30s\" or \"2h\".");
             }
 
             return timeout == TimeSpan.Zero ? null : timeout; // 0 means no limit, as in Pachyderm

@@ -232,7 +232,8 @@ internal static partial class PipeprojReader
                 TransformFiles = TransformFiles(),
                 TransformPackages = TransformPackages(),
                 AcceptReturnCodes = AcceptReturnCodes(),
-                DatumTimeout = DatumTimeout(),
+                DatumTimeout = Timeout("DatumTimeout"),
+                JobTimeout = Timeout("JobTimeout"),
                 DatumBatching = Boolean("DatumBatching"),
                 Egress = Property("Egress") is { } egress ? PipelineValidation.Egress(egress.Value.Trim(), egress.Where) : null,
                 SourceFile = path,
@@ -382,14 +383,19 @@ internal static partial class PipeprojReader
             var branch = Meta("Branch") is { } b ? PipelineValidation.Name(b, $"branch name for input '{repo}'", MetaWhere("Branch")) : defaultBranch;
             var name = Meta("Name") is { } n ? PipelineValidation.Name(n, $"input name for repo '{repo}'", MetaWhere("Name")) : null;
             var glob = Meta("Glob") is { } g ? PipelineValidation.Glob(g, MetaWhere("Glob")) : "/";
-            var outer = false;
-            if (Meta("OuterJoin") is { } o && !bool.TryParse(o, out outer))
+            bool Flag(string metadata)
             {
-                throw PipelineErrors.Invalid(MetaWhere("OuterJoin"), $"PipeInput '{repo}' has OuterJoin=\"{o}\".", "Use true or false.");
+                var value = false;
+                if (Meta(metadata) is { } text && !bool.TryParse(text, out value))
+                {
+                    throw PipelineErrors.Invalid(MetaWhere(metadata), $"PipeInput '{repo}' has {metadata}=\"{text}\".", "Use true or false.");
+                }
+
+                return value;
             }
 
             var cron = Cron();
-            return (kind, new PfsInput(repo, cron is null ? glob : "/*", branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = outer, Cron = cron });
+            return (kind, new PfsInput(repo, cron is null ? glob : "/*", branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = Flag("OuterJoin"), EmptyFiles = Flag("EmptyFiles"), Cron = cron });
 
             // Cron="...": the repo is fed by a clock (Pachyderm's cron input), a file per tick; each tick a datum.
             CronSchedule? Cron()
@@ -417,13 +423,7 @@ internal static partial class PipeprojReader
                     };
                 }
 
-                var overwrite = false;
-                if (Meta("Overwrite") is { } o && !bool.TryParse(o, out overwrite))
-                {
-                    throw PipelineErrors.Invalid(MetaWhere("Overwrite"), $"PipeInput '{repo}' has Overwrite=\"{o}\".", "Use true or false.");
-                }
-
-                return schedule with { Overwrite = overwrite };
+                return schedule with { Overwrite = Flag("Overwrite") };
             }
         }
 
@@ -594,16 +594,17 @@ internal static partial class PipeprojReader
             return value;
         }
 
-        private TimeSpan? DatumTimeout()
+        /// <summary>DatumTimeout or JobTimeout.</summary>
+        private TimeSpan? Timeout(string name)
         {
-            if (Property("DatumTimeout") is not { } property)
+            if (Property(name) is not { } property)
             {
                 return null;
             }
 
             if (!Durations.TryParse(property.Value, out var timeout) || timeout <= TimeSpan.Zero)
             {
-                throw PipelineErrors.Invalid(property.Where, $"DatumTimeout '{property.Value.Trim()}' is not a duration.", "Use a positive number of seconds (90), or a duration such as 1m30s.");
+                throw PipelineErrors.Invalid(property.Where, $"{name} '{property.Value.Trim()}' is not a duration.", "Use a positive number of seconds (90), or a duration such as 1m30s.");
             }
 
             return timeout;

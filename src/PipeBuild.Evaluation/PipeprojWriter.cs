@@ -90,6 +90,7 @@ public static class PipeprojWriter
         Property(xml, "DatumTries", spec.DatumTries == PipelineSpec.DefaultDatumTries ? null : spec.DatumTries.ToString(CultureInfo.InvariantCulture));
         Property(xml, "DatumBatching", spec.DatumBatching ? "true" : null);
         Property(xml, "DatumTimeout", spec.DatumTimeout is { } timeout ? Durations.FormatSeconds(timeout) : null);
+        Property(xml, "JobTimeout", spec.JobTimeout is { } jobTimeout ? Durations.FormatSeconds(jobTimeout) : null);
         Property(xml, "AcceptReturnCode", spec.AcceptReturnCodes.Count == 0 ? null : string.Join(';', spec.AcceptReturnCodes.Select(c => c.ToString(CultureInfo.InvariantCulture))));
         Property(xml, "Egress", spec.Egress?.Text);
         foreach (var (name, value) in KubernetesProperties.Write(spec.Kubernetes))
@@ -113,6 +114,7 @@ public static class PipeprojWriter
             Attribute(xml, "JoinOn", pfs.JoinOn);
             Attribute(xml, "GroupBy", pfs.GroupBy);
             Attribute(xml, "OuterJoin", pfs.OuterJoin ? "true" : null);
+            Attribute(xml, "EmptyFiles", pfs.EmptyFiles ? "true" : null);
             Attribute(xml, "Cron", pfs.Cron?.Spec);
             Attribute(xml, "CronStart", pfs.Cron?.Start?.ToString("O", CultureInfo.InvariantCulture));
             Attribute(xml, "Overwrite", pfs.Cron is { Overwrite: true } ? "true" : null);

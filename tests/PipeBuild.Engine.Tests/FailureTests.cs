@@ -78,6 +78,42 @@ public sealed class FailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_that_outlives_its_job_timeout_is_killed_naming_it_and_keeps_the_previous_output()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a" });
+        await fx.CreateAsync(EngineFixture.Shell("slow", "cp /pfs/in/* /pfs/out/", new PfsInput("in", "/*")));
+        Assert.Equal(JobState.Success, (await fx.RunOneAsync("slow")).State);
+        var before = await fx.Store.ResolveAsync(CommitRef.Parse("slow@master"), default);
+
+        // The datum would sleep a minute; the job may run a second and a half.
+        await fx.CreateAsync(EngineFixture.Shell("slow", "sleep 60; cp /pfs/in/* /pfs/out/", new PfsInput("in", "/*")) with { JobTimeout = TimeSpan.FromSeconds(1.5) }, update: true);
+        await fx.PutAsync("in", new Dictionary<string, string> { ["b.txt"] = "b" });
+        var job = await fx.RunOneAsync("slow");
+
+        Assert.Equal(JobState.Killed, job.State);
+        Assert.Equal("the job timeout (1.5s) was reached; the previous output is unchanged", job.Reason);
+        Assert.Equal(JobState.Killed, (await fx.Engine.Jobs.GetAsync(job.Id, default)).State);
+        Assert.Equal(before.Id, (await fx.Store.ResolveAsync(CommitRef.Parse("slow@master"), default)).Id);
+    }
+
+    [Fact]
+    public async Task A_job_timeout_is_not_part_of_the_transform_identity_so_setting_it_reruns_nothing()
+    {
+        await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a", ["b.txt"] = "b" });
+        var spec = EngineFixture.Shell("copy", "cp /pfs/in/* /pfs/out/", new PfsInput("in", "/*"));
+        await fx.CreateAsync(spec);
+        var first = await fx.RunOneAsync("copy");
+        Assert.Equal((JobState.Success, 2), (first.State, first.DatumsProcessed));
+
+        await fx.CreateAsync(spec with { JobTimeout = TimeSpan.FromHours(1) }, update: true);
+        var second = await fx.RunOneAsync("copy");
+
+        Assert.Equal(TransformIdentity.Compute(spec), TransformIdentity.Compute(spec with { JobTimeout = TimeSpan.FromHours(1) }));
+        Assert.Equal((JobState.Success, 0, 2), (second.State, second.DatumsProcessed, second.DatumsSkipped));
+        Assert.Equal(first.TransformHash, second.TransformHash);
+    }
+
+    [Fact]
     public async Task Cycles_and_missing_inputs_are_refused()
     {
         await fx.PutAsync("in", new Dictionary<string, string> { ["a.txt"] = "a" });

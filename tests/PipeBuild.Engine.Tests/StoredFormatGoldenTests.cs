@@ -162,6 +162,17 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
+    public void An_input_seen_as_empty_files_is_part_of_the_datum_hash_and_the_input_definition_only_when_set()
+    {
+        var file = new FileContent(EntryKind.File, ContentHash.Of("a\n"u8), 2);
+        var datum = new Datum([new DatumInput("in", "in", "master", "c0ffee", "dir", [new DatumFile("dir/a.txt", file)]) { EmptyFiles = true }]);
+        Pin("762a29712d80180d067b21cfc1d783fec8a0e9ed7ef9697e4cca166108a942d9", datum.Id); // what it matched, as without
+        Pin("d5e997571062dc73f7866e2b955dbf7b32aaf1bbca7c37185c43539b908acea7", datum.Hash(ContentHash.Of("transform"u8)));
+        Pin("ab8cb31ab1689d63c74401446ce9d4dfe1a3fd85db84cc0dc79476817659cce5", JobRunner.InputIdentity(new PfsInput("in", "/*") { EmptyFiles = false }));
+        Pin("9692ca12199af272d3775c3f810d0567273e871f935449460b75ff530886510e", JobRunner.InputIdentity(new PfsInput("in", "/*") { EmptyFiles = true }));
+    }
+
+    [Fact]
     public void A_pipeline_document_names_the_identity_whose_results_an_update_keeps_and_leaves_it_out_otherwise()
     {
         var spec = new PipelineSpec { Name = "upper", Command = ["true"], Input = new PfsInput("in", "/*") };

@@ -40,6 +40,14 @@ public sealed class InputExpressionTests
     }
 
     [Fact]
+    public void EmptyFiles_is_an_option_of_an_input()
+    {
+        var input = InputExpression.Parse("cross(a:/* emptyfiles, b:/*)");
+
+        Assert.Equal([new PfsInput("a", "/*") { EmptyFiles = true }, new PfsInput("b", "/*")], Assert.IsType<CrossInput>(input).Inputs);
+    }
+
+    [Fact]
     public void Quoted_globs_may_hold_spaces_and_commas()
     {
         var input = InputExpression.Parse("group(logs:'/my logs/(*),*.txt' groupBy=\"$1\")");
@@ -57,6 +65,7 @@ public sealed class InputExpressionTests
     [InlineData("cross(split:/*, parameters:/c_parameters.txt/*)")]
     [InlineData("union(cross(train=split@v2:/train/*, model:/), join(a:/(*).csv joinOn=$1 outer, b:/(*).json joinOn=$1))")]
     [InlineData("group(logs:'/my logs/(*)-*.txt' groupBy=$1)")]
+    [InlineData("cross(names=a:/* emptyFiles, b:/)")]
     [InlineData("cross(a:/x), b:/y))")]
     public void Format_writes_what_parse_reads(string text)
     {
@@ -81,7 +90,7 @@ public sealed class InputExpressionTests
     [InlineData("", "expected an input (repo:glob) (at character 1)")]
     [InlineData("cross(a:/*, b:/*", "cross( opened at character 1 is not closed")]
     [InlineData("cross()", "cross() has no inputs")]
-    [InlineData("cross(a:/* b:/*)", "expected joinOn=..., groupBy=... or outer after the glob")]
+    [InlineData("cross(a:/* b:/*)", "expected joinOn=..., groupBy=..., outer or emptyFiles after the glob")]
     [InlineData("a:/*)", "unexpected ')'")]
     [InlineData("a:", "expected a glob after ':'")]
     [InlineData("join(cross(a:/*, b:/*), c:/*)", "join combines repo inputs only, not a cross")]

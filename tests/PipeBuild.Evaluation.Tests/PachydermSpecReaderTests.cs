@@ -162,6 +162,7 @@ public sealed class PachydermSpecReaderTests
               "parallelism_spec": {"constant": 4},
               "datum_tries": 5,
               "datum_timeout": "1m30s",
+              "job_timeout": "10m",
               "enable_stats": true,
               "standby": true,
               "resource_requests": {"memory": "1G", "cpu": 1},
@@ -170,7 +171,7 @@ public sealed class PachydermSpecReaderTests
                 "union": [
                   {"join": [
                     {"pfs": {"repo": "left", "glob": "/(*).csv", "join_on": "$1", "outer_join": true, "lazy": true}},
-                    {"pfs": {"repo": "right", "branch": "dev", "name": "r", "glob": "/(*).txt", "join_on": "$1"}}
+                    {"pfs": {"repo": "right", "branch": "dev", "name": "r", "glob": "/(*).txt", "join_on": "$1", "empty_files": true}}
                   ]},
                   {"group": [{"pfs": {"repo": "logs", "glob": "/(*)-*.log", "group_by": "$1"}}]},
                   {"cross": [{"pfs": {"repo": "a", "glob": "/*"}}, {"atom": {"repo": "b"}}]}
@@ -189,9 +190,10 @@ public sealed class PachydermSpecReaderTests
         Assert.Equal(4, spec.Parallelism);
         Assert.Equal(5, spec.DatumTries);
         Assert.Equal(TimeSpan.FromSeconds(90), spec.DatumTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), spec.JobTimeout);
         var union = Assert.IsType<UnionInput>(spec.Input);
         Assert.Equal(
-            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt", "dev", "r") { JoinOn = "$1" }],
+            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt", "dev", "r") { JoinOn = "$1", EmptyFiles = true }],
             Assert.IsType<JoinInput>(union.Inputs[0]).Inputs);
         Assert.Equal([new PfsInput("logs", "/(*)-*.log") { GroupBy = "$1" }], Assert.IsType<GroupInput>(union.Inputs[1]).Inputs);
         Assert.Equal([new PfsInput("a", "/*"), new PfsInput("b", "/")], Assert.IsType<CrossInput>(union.Inputs[2]).Inputs);
@@ -208,9 +210,10 @@ public sealed class PachydermSpecReaderTests
               "parallelismSpec": {"constant": "2"},
               "datumTries": 1,
               "datumTimeout": "30s",
+              "jobTimeout": "1h30m",
               "input": {"join": [
                 {"pfs": {"repo": "a", "glob": "/(*)", "joinOn": "$1", "outerJoin": true}},
-                {"pfs": {"repo": "b", "glob": "/(*)", "joinOn": "$1"}},
+                {"pfs": {"repo": "b", "glob": "/(*)", "joinOn": "$1", "emptyFiles": "true"}},
               ]},
             }
             """);
@@ -219,7 +222,9 @@ public sealed class PachydermSpecReaderTests
         Assert.Equal(2, spec.Parallelism);
         Assert.Equal(1, spec.DatumTries);
         Assert.Equal(TimeSpan.FromSeconds(30), spec.DatumTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(90), spec.JobTimeout);
         Assert.True(Assert.IsType<JoinInput>(spec.Input).Inputs[0].OuterJoin);
+        Assert.True(Assert.IsType<JoinInput>(spec.Input).Inputs[1].EmptyFiles);
     }
 
     [Fact]
@@ -231,12 +236,13 @@ public sealed class PachydermSpecReaderTests
     }
 
     [Fact]
-    public void Zero_datum_tries_and_timeout_mean_the_defaults()
+    public void Zero_datum_tries_and_timeouts_mean_the_defaults()
     {
-        var spec = Single("""{"pipeline": {"name": "p"}, "transform": {"cmd": ["x"]}, "input": {"pfs": {"repo": "a"}}, "datum_tries": 0, "datum_timeout": "0s"}""");
+        var spec = Single("""{"pipeline": {"name": "p"}, "transform": {"cmd": ["x"]}, "input": {"pfs": {"repo": "a"}}, "datum_tries": 0, "datum_timeout": "0s", "job_timeout": "0s"}""");
 
         Assert.Equal(3, spec.DatumTries);
         Assert.Null(spec.DatumTimeout);
+        Assert.Null(spec.JobTimeout);
     }
 
     [Fact]
@@ -401,7 +407,11 @@ public sealed class PachydermSpecReaderTests
     [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"glob\": \"/{x,y\"}}", "invalid glob '/{x,y'")]
     [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"parallelism_spec\": {\"constant\": \"many\"}", "'parallelism_spec.constant' must be a whole number")]
     [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"datum_timeout\": \"soon\"", "'datum_timeout' \"soon\" is not a duration.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"job_timeout\": \"-1m\"", "'job_timeout' \"-1m\" is not a duration.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}, \"job_timeout\": 600", "'job_timeout' must be a string, not the number 600.")]
     [InlineData("\"transform\": {\"cmd\": [\"x\"], \"env\": {\"A\": 1}}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.env.A' must be a string, not the number 1.")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"empty_files\": \"maybe\"}}", "'input.pfs.empty_files' must be true or false, not the string \"maybe\".")]
+    [InlineData("\"transform\": {\"cmd\": [\"x\"]}, \"input\": {\"cross\": [{\"pfs\": {\"repo\": \"a\", \"emptyFiles\": 1}}]}", "'input.cross[0].pfs.emptyFiles' must be true or false, not the number 1.")]
     public void Invalid_values_are_PIPE2002_with_a_location(string rest, string message)
     {
         var e = Fails($"{{\"pipeline\": {{\"name\": \"x\"}}, {rest}}}");

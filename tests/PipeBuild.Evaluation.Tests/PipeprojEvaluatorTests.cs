@@ -32,6 +32,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
         Assert.Null(spec.Description);
         Assert.Null(spec.Image);
         Assert.Null(spec.DatumTimeout);
+        Assert.Null(spec.JobTimeout);
         Assert.Empty(spec.Stdin);
         Assert.Empty(spec.Env);
         Assert.Empty(spec.TransformFiles);
@@ -75,6 +76,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
                 <DatumTries>5</DatumTries>
                 <Executor>Docker</Executor>
                 <DatumTimeout>90</DatumTimeout>
+                <JobTimeout>2h</JobTimeout>
                 <AcceptReturnCode>1; 3</AcceptReturnCode>
               </PropertyGroup>
               <ItemGroup>
@@ -93,6 +95,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
         Assert.Equal(5, spec.DatumTries);
         Assert.Equal("docker", spec.Executor);
         Assert.Equal(TimeSpan.FromSeconds(90), spec.DatumTimeout);
+        Assert.Equal(TimeSpan.FromHours(2), spec.JobTimeout);
         Assert.Equal([1, 3], spec.AcceptReturnCodes);
         Assert.Equal(new PfsInput("split", "/*", "staging", "train"), spec.Input);
         Assert.Equal([Path.Combine(files.Root, "p", "regression.py")], spec.TransformFiles);
@@ -252,7 +255,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
             """));
         var join = Evaluate(WithItems("""
             <PipeInput Include="left" Glob="/(*).csv" Combine="join" JoinOn="$1" OuterJoin="true" />
-            <PipeInput Include="right" Glob="/(*).txt" Combine="join" JoinOn="$1" />
+            <PipeInput Include="right" Glob="/(*).txt" Combine="join" JoinOn="$1" EmptyFiles="True" />
             """));
         var group = Evaluate(WithItems("""
             <PipeInput Include="logs" Glob="/(*)-*.log" Combine="group" GroupBy="$1" />
@@ -260,7 +263,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
 
         Assert.Equal([new PfsInput("a", "/*"), new PfsInput("b", "/*")], Assert.IsType<UnionInput>(union.Input).Inputs);
         Assert.Equal(
-            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt") { JoinOn = "$1" }],
+            [new PfsInput("left", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("right", "/(*).txt") { JoinOn = "$1", EmptyFiles = true }],
             Assert.IsType<JoinInput>(join.Input).Inputs);
         Assert.Equal([new PfsInput("logs", "/(*)-*.log") { GroupBy = "$1" }], Assert.IsType<GroupInput>(group.Input).Inputs);
     }
@@ -355,11 +358,12 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     }
 
     [Fact]
-    public void DatumTimeout_accepts_durations()
+    public void DatumTimeout_and_JobTimeout_accept_durations()
     {
-        var spec = Evaluate(WithCommand("run", extraProperties: "<DatumTimeout>1m30s</DatumTimeout>"));
+        var spec = Evaluate(WithCommand("run", extraProperties: "<DatumTimeout>1m30s</DatumTimeout><JobTimeout>1.5</JobTimeout>"));
 
         Assert.Equal(TimeSpan.FromSeconds(90), spec.DatumTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), spec.JobTimeout);
     }
 
     [Fact]
@@ -481,6 +485,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     [InlineData("<Parallelism>2.5</Parallelism>", "Parallelism '2.5' is not a whole number")]
     [InlineData("<DatumTries>0</DatumTries>", "DatumTries '0' is not a whole number of at least 1")]
     [InlineData("<DatumTimeout>soon</DatumTimeout>", "DatumTimeout 'soon' is not a duration")]
+    [InlineData("<JobTimeout>0</JobTimeout>", "JobTimeout '0' is not a duration")]
     [InlineData("<AcceptReturnCode>1;x</AcceptReturnCode>", "AcceptReturnCode 'x' is not an exit code")]
     public void Invalid_property_values_are_PIPE2002(string property, string message)
     {
@@ -550,6 +555,7 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     [InlineData("<PipeInput Include=\"split\" Glob=\"/[abc\" />", "invalid glob '/[abc'")]
     [InlineData("<PipeInput Include=\"split\" Combine=\"zip\" />", "PipeInput 'split' has Combine=\"zip\".")]
     [InlineData("<PipeInput Include=\"split\" OuterJoin=\"maybe\" Combine=\"join\" JoinOn=\"$1\" />", "OuterJoin=\"maybe\"")]
+    [InlineData("<PipeInput Include=\"split\" EmptyFiles=\"perhaps\" />", "PipeInput 'split' has EmptyFiles=\"perhaps\".")]
     [InlineData("<PipeInput Include=\"a\" Combine=\"group\" />", "group input 'a' has no GroupBy.")]
     [InlineData("<PipeInput Include=\"a\" /><TransformFile Include=\"missing.py\" />", "TransformFile 'missing.py' does not exist")]
     [InlineData("<PipeInput Include=\"a\" /><PipeEnv Include=\"1BAD\" Value=\"x\" />", "invalid environment variable name '1BAD'.")]

@@ -68,7 +68,7 @@ public sealed class PipeprojWriterTests : IDisposable
             Stdin = ["filename=$(basename \"$f\")", "  indented", "", "echo 100%41 @(x) %(y)", "<xml> & \"quotes\""],
             Input = new CrossInput(
             [
-                new JoinInput([new PfsInput("a", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("b", "/(*).txt", "dev", "bee") { JoinOn = "$1" }]),
+                new JoinInput([new PfsInput("a", "/(*).csv") { JoinOn = "$1", OuterJoin = true }, new PfsInput("b", "/(*).txt", "dev", "bee") { JoinOn = "$1", EmptyFiles = true }]),
                 new UnionInput([new PfsInput("c", "/my dir/*"), new GroupInput([new PfsInput("d", "/(*)-*.log") { GroupBy = "$1" }])]),
                 new CrossInput([new PfsInput("e", "/{x,y}/*")]),
             ]),
@@ -81,12 +81,29 @@ public sealed class PipeprojWriterTests : IDisposable
             AcceptReturnCodes = [1, -2],
             DatumTimeout = TimeSpan.FromMilliseconds(1500),
             Egress = EgressUrl.Parse("file:///srv/$(out)/100%41 @(x)"),
+            JobTimeout = TimeSpan.FromMinutes(10),
         };
         var path = files.Write("p/tricky.pipeproj", PipeprojWriter.Write(spec, Path.Combine(files.Root, "p")));
 
         var evaluated = PipeprojEvaluator.Evaluate(path);
 
         Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(evaluated));
+    }
+
+    [Fact]
+    public void Inputs_written_as_items_keep_OuterJoin_and_EmptyFiles()
+    {
+        var spec = new PipelineSpec
+        {
+            Name = "names",
+            Command = ["sh", "-c", "ls /pfs/a"],
+            Input = new JoinInput([new PfsInput("a", "/(*).csv") { JoinOn = "$1", OuterJoin = true, EmptyFiles = true }, new PfsInput("b", "/(*).txt") { JoinOn = "$1" }]),
+        };
+        var text = PipeprojWriter.Write(spec);
+        var path = files.Write("names/names.pipeproj", text);
+
+        Assert.Contains("EmptyFiles=\"true\"", text);
+        Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(PipeprojEvaluator.Evaluate(path)));
     }
 
     [Theory]

@@ -174,6 +174,20 @@ public abstract class ExecutorConformanceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task An_empty_files_input_is_seen_by_name_with_no_bytes_and_a_link_to_one_is_its_content()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" });
+        const string script = "wc -c < \"$data\" | tr -d ' ' > /pfs/out/size-$(basename \"$data\"); ln -s \"$data\" /pfs/out/$(basename \"$data\")";
+        await Fx.CreateAsync(Shell("names", script, new PfsInput("data", "/*") { EmptyFiles = true }));
+
+        Assert.Equal(JobState.Success, (await Fx.RunOneAsync("names")).State);
+        var outputs = await Fx.ReadAsync("names");
+        Assert.Equal(("0\n", "0\n"), (outputs["size-a.txt"], outputs["size-b.txt"]));
+        Assert.Equal(("alpha\n", "beta\n"), (outputs["a.txt"], outputs["b.txt"]));
+    }
+
+    [SkippableFact]
     public async Task No_link_trick_makes_the_host_store_its_own_files()
     {
         RequireComponents();
@@ -269,6 +283,20 @@ public abstract class ExecutorConformanceTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"cancelling took until {clock.Elapsed}");
         Assert.Equal(JobState.Killed, (await Fx.Engine.Jobs.ListAsync("cancelled", default)).Single().State);
         await AssertNothingLeftRunningAsync("cancelled");
+    }
+
+    [SkippableFact]
+    public async Task A_job_over_its_job_timeout_is_killed_and_its_datum_stopped()
+    {
+        RequireComponents();
+        await Fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "alpha\n" });
+        await Fx.CreateAsync(Shell("overdue", "sleep 60; cp \"$data\" /pfs/out/", new PfsInput("data", "/*")) with { JobTimeout = TimeSpan.FromSeconds(3) });
+
+        var job = await Fx.RunOneAsync("overdue");
+
+        Assert.Equal((JobState.Killed, "the job timeout (3s) was reached; the previous output is unchanged"), (job.State, job.Reason));
+        Assert.Null(job.OutputCommit);
+        await AssertNothingLeftRunningAsync("overdue");
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PipeBuild.Core.Pipelines;
 
 /// <summary>
@@ -16,6 +18,14 @@ public sealed record PfsInput(string Repo, string Glob, string Branch = CommitRe
 
     /// <summary>A cron input (Pachyderm's <c>input.cron</c>): the clock whose ticks commit to <see cref="Repo"/>; null for a plain repo input.</summary>
     public CronSchedule? Cron { get; init; }
+
+    /// <summary>
+    /// The transform sees this input's files empty: names present, zero bytes (Pachyderm's empty_files), for a
+    /// transform that only needs names. Left out of the JSON when false, so the input identity of every pipeline
+    /// that does not set it is what it was.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool EmptyFiles { get; init; }
 
     public string InputName => Name ?? Repo;
 

@@ -90,6 +90,12 @@ public sealed record PipelineSpec
     /// </summary>
     public EgressUrl? Egress { get; init; }
 
+    /// <summary>
+    /// A job that runs longer is killed (Pachyderm's <c>job_timeout</c>); null: no limit. How long a job may run, not
+    /// what it computes: it is not part of the transform identity.
+    /// </summary>
+    public TimeSpan? JobTimeout { get; init; }
+
     /// <summary>The folder the transform runs in with the local executor (the pipeline file's folder).</summary>
     public string? WorkingDirectory { get; init; }
 
