@@ -221,10 +221,9 @@ public static class PachydermSpecReader
                 throw PipelineErrors.Invalid(At(cmdNode), "'transform.cmd' is empty.", "Give the program to run and its arguments.");
             }
 
-            if (fields.TryGetValue("output_branch", out var outputBranch) && String(outputBranch.Value, "output_branch") != defaultBranch)
-            {
-                throw PipeException.At(At(outputBranch.Value), ErrorCodes.UnsupportedSpecField, $"'output_branch' \"{outputBranch.Value.Text}\" is not supported: PipeBuild writes a pipeline's output to the workspace's default branch, {defaultBranch}. Remove the field.");
-            }
+            var output = fields.TryGetValue("output_branch", out var outputBranch)
+                ? PipelineValidation.Name(String(outputBranch.Value, "output_branch"), "output branch name", At(outputBranch.Value))
+                : defaultBranch;
 
             if (fields.TryGetValue("input", out var both) && fields.ContainsKey("inputs"))
             {
@@ -243,7 +242,7 @@ public static class PachydermSpecReader
             return new PipelineSpec
             {
                 Name = name,
-                OutputBranch = defaultBranch,
+                OutputBranch = output,
                 Description = fields.TryGetValue("description", out var description) ? String(description.Value, "description") : null,
                 Command = cmd,
                 Stdin = transformFields.TryGetValue("stdin", out var stdin) ? Strings(stdin.Value, "transform.stdin") : [],

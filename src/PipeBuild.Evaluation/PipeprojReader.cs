@@ -212,7 +212,7 @@ internal static partial class PipeprojReader
             return new PipelineSpec
             {
                 Name = name,
-                OutputBranch = defaultBranch,
+                OutputBranch = Property("OutputBranch") is { } outputBranch ? PipelineValidation.Name(outputBranch.Value.Trim(), "output branch name", outputBranch.Where) : defaultBranch,
                 Description = Property("Description") is { } description ? string.Join('\n', MultilineText.Lines(description.Value)) : null,
                 Command = CommandLine("Command", "Stdin", out var stdin) ?? throw PipelineErrors.Invalid(
                     path, "the pipeline has no Command.", "Add <Command>...</Command> to a PropertyGroup: the command line that runs one datum, e.g. python3 train.py /pfs/data /pfs/out."),

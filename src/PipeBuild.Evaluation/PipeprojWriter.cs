@@ -21,8 +21,9 @@ public static class PipeprojWriter
     /// <summary>
     /// The project text. <see cref="PipelineSpec.TransformFiles"/> are written relative to
     /// <paramref name="projectDirectory"/> (the folder the file will be saved in) when given, absolute otherwise.
+    /// Branches equal to <paramref name="defaultBranch"/> (the workspace's, which the file will be read with) are left out.
     /// </summary>
-    public static string Write(PipelineSpec spec, string? projectDirectory = null)
+    public static string Write(PipelineSpec spec, string? projectDirectory = null, string defaultBranch = CommitRef.DefaultBranch)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var settings = new XmlWriterSettings
@@ -43,18 +44,19 @@ public static class PipeprojWriter
 
             xml.WriteStartElement("Project");
             xml.WriteAttributeString("Sdk", SdkName);
-            WriteProperties(xml, spec);
-            WriteItems(xml, spec, projectDirectory);
+            WriteProperties(xml, spec, defaultBranch);
+            WriteItems(xml, spec, projectDirectory, defaultBranch);
             xml.WriteEndElement();
         }
 
         return text + "\n";
     }
 
-    private static void WriteProperties(XmlWriter xml, PipelineSpec spec)
+    private static void WriteProperties(XmlWriter xml, PipelineSpec spec, string defaultBranch)
     {
         xml.WriteStartElement("PropertyGroup");
         Property(xml, "PipelineName", spec.Name);
+        Property(xml, "OutputBranch", spec.OutputBranch == defaultBranch ? null : spec.OutputBranch);
         Property(xml, "Description", spec.Description is null ? null : MultilineText.Format(spec.Description.Split('\n'), PropertyIndent + "  ", PropertyIndent));
         Property(xml, "Image", spec.Image);
         Property(xml, "Executor", spec.Executor == ExecutorNames.Local ? null : spec.Executor);
@@ -83,7 +85,7 @@ public static class PipeprojWriter
 
         if (ItemInputs(spec.Input) is null)
         {
-            Property(xml, "InputExpression", InputExpression.Format(spec.Input, spec.OutputBranch));
+            Property(xml, "InputExpression", InputExpression.Format(spec.Input, defaultBranch));
         }
 
         Property(xml, "Parallelism", spec.Parallelism == 0 ? null : spec.Parallelism.ToString(CultureInfo.InvariantCulture));
@@ -100,7 +102,7 @@ public static class PipeprojWriter
         xml.WriteEndElement();
     }
 
-    private static void WriteItems(XmlWriter xml, PipelineSpec spec, string? projectDirectory)
+    private static void WriteItems(XmlWriter xml, PipelineSpec spec, string? projectDirectory, string defaultBranch)
     {
         xml.WriteStartElement("ItemGroup");
         foreach (var (pfs, combine) in ItemInputs(spec.Input) ?? [])
@@ -108,7 +110,7 @@ public static class PipeprojWriter
             xml.WriteStartElement("PipeInput");
             xml.WriteAttributeString("Include", MSBuildText.Escape(pfs.Repo, include: true));
             xml.WriteAttributeString("Glob", MSBuildText.Escape(pfs.Glob));
-            Attribute(xml, "Branch", pfs.Branch == spec.OutputBranch ? null : pfs.Branch); // the default branch it was read with
+            Attribute(xml, "Branch", pfs.Branch == defaultBranch ? null : pfs.Branch);
             Attribute(xml, "Name", pfs.Name);
             Attribute(xml, "Combine", combine);
             Attribute(xml, "JoinOn", pfs.JoinOn);

@@ -77,14 +77,28 @@ public sealed class DefaultBranchTests : IDisposable
     }
 
     [Fact]
-    public void An_output_branch_other_than_the_default_is_refused()
+    public void A_pipeline_writes_the_output_branch_its_spec_names_and_a_reader_of_that_branch_follows_it()
     {
-        ws.Run("init", "--default-branch", "main").ShouldSucceed();
-        ws.Run("repo", "create", "copy").ShouldSucceed();
-        ws.Write("count.json", Count.Replace("\"input\"", "\"output_branch\": \"master\", \"input\"", StringComparison.Ordinal));
-        var result = ws.Run("pipeline", "create", "-f", "count.json");
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("the workspace's default branch, main", result.Stderr);
+        // Pachyderm's output_branch: a pipeline writing dev, and one downstream reading copy@dev.
+        ws.Run("init").ShouldSucceed();
+        ws.Run("repo", "create", "data").ShouldSucceed();
+        ws.Run("file", "put", "data@master:a.txt", "-f", ws.Write("in/a.txt", "one\n")).ShouldSucceed();
+        ws.Write("copy.pipeproj", Copy.Replace("<Command>", "<OutputBranch>dev</OutputBranch>\n    <Command>", StringComparison.Ordinal));
+        ws.Write("count.json", Count.Replace("\"glob\": \"/*\"", "\"glob\": \"/*\", \"branch\": \"dev\"", StringComparison.Ordinal).Replace("\"input\"", "\"output_branch\": \"stats\", \"input\"", StringComparison.Ordinal));
+
+        ws.Run("pipeline", "create", "-f", "copy.pipeproj").ShouldSucceed();
+        ws.Run("pipeline", "create", "-f", "count.json").ShouldSucceed();
+
+        Assert.Equal("one\n", ws.Run("file", "get", "copy@dev:a.txt").ShouldSucceed().Stdout);
+        Assert.Equal(["dev"], JsonOutput.Column(ws.Run("branch", "list", "copy", "--output", "json"), "name"));
+        Assert.Equal("4\n", ws.Run("file", "get", "count@stats:a.txt").ShouldSucceed().Stdout);
+        var provenance = ws.Run("commit", "inspect", "count@stats", "--output", "json").ShouldSucceed().Stdout;
+        Assert.Contains("\"branch\": \"dev\"", provenance, StringComparison.Ordinal); // read from copy@dev
+
+        ws.Run("file", "put", "data@master:a.txt", "-f", ws.Write("in/a2.txt", "longer\n")).ShouldSucceed(); // flows through dev to stats
+        Assert.Equal("7\n", ws.Run("file", "get", "count@stats:a.txt").ShouldSucceed().Stdout);
+        Assert.Equal(0, ws.Run("run", "--question").ExitCode);
+        Assert.Contains("<OutputBranch>stats</OutputBranch>", ws.Run("pipeline", "convert", "count.json", "--out", "-").ShouldSucceed().Stdout, StringComparison.Ordinal);
     }
 
     public void Dispose() => ws.Dispose();

@@ -61,7 +61,7 @@ public sealed class PipelineLoaderTests : IDisposable
             Assert.Equal(["a@main", "b@master"], Branches(spec));
 
             // written back, only the branch that differs from the default is named
-            var converted = files.Write($"out/{spec.Name}.pipeproj", PipeprojWriter.Write(spec));
+            var converted = files.Write($"out/{spec.Name}.pipeproj", PipeprojWriter.Write(spec, defaultBranch: "main"));
             Assert.Equal(["a@main", "b@master"], Branches(PipelineLoader.Load(converted, new Dictionary<string, string>(), "main")));
             Assert.Equal(CommitRef.DefaultBranch, PipelineLoader.Load(path).OutputBranch);
         }

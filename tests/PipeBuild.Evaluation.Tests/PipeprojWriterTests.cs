@@ -106,6 +106,23 @@ public sealed class PipeprojWriterTests : IDisposable
         Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(PipeprojEvaluator.Evaluate(path)));
     }
 
+    [Fact]
+    public void An_output_branch_and_inputs_on_other_branches_round_trip()
+    {
+        var spec = new PipelineSpec
+        {
+            Name = "staged",
+            Command = ["sh", "-c", "cp -r /pfs/a /pfs/b /pfs/out/"],
+            OutputBranch = "dev",
+            Input = new CrossInput([new PfsInput("a", "/*", "dev"), new PfsInput("b", "/*", "main")]),
+        };
+        var path = files.Write("branches/staged.pipeproj", PipeprojWriter.Write(spec, defaultBranch: "main"));
+
+        var evaluated = PipeprojEvaluator.Evaluate(path, defaultBranch: "main");
+
+        Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(evaluated));
+    }
+
     [Theory]
     [InlineData(new[] { "sh", "-c", "python3 x.py | tee /pfs/out/log" }, null, "python3 x.py | tee /pfs/out/log")]
     [InlineData(new[] { "bash", "-c", "for f in /pfs/in/*\ndo\n  cat $f\ndone\n" }, "bash", null)]

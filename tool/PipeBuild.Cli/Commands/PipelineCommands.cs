@@ -230,7 +230,7 @@ internal static partial class PipelineCommands
         return Cli.Command("convert", "Write the .pipeproj equivalent of a Pachyderm JSON pipeline spec.", [spec, output], (s, _) =>
         {
             var loaded = PipelineLoader.Load(Existing(s, s.Get(spec)), s.PipelineProperties(new Dictionary<string, string>()), s.PipelineDefaultBranch, s.Out.Note);
-            var text = PipeprojWriter.Write(loaded);
+            var text = PipeprojWriter.Write(loaded, defaultBranch: s.PipelineDefaultBranch);
             var target = s.Get(output) is { } named ? (named == "-" ? named : s.FullPath(named)) : Path.Combine(Path.GetDirectoryName(s.FullPath(s.Get(spec)))!, loaded.Name + ".pipeproj");
             if (target == "-")
             {
