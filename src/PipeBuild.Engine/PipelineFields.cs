@@ -12,8 +12,16 @@ public static class PipelineFields
         .. spec.ErrorCommand.Count == 0 ? [] : new[] { ("Error command", string.Join(' ', spec.ErrorCommand)), ("Error stdin", string.Join(" \\n ", spec.ErrorStdin)) },
         ("Image", spec.Image ?? "-"),
         ("Executor", spec.Executor), ("Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("Datum tries", spec.DatumTries.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Inputs", string.Join(", ", spec.Input.Leaves().Select(l => $"{l.InputName}={l.Repo}@{l.Branch}:{l.Glob}"))),
+        ("Datum tries", spec.DatumTries.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Inputs", string.Join(", ", spec.Input.Leaves().Select(Describe))),
         ("Output", $"{spec.Name}@{spec.OutputBranch}"),
+        .. spec.Egress is null ? [] : new[] { ("Egress", spec.Egress.Text) },
+        .. new[] { ("Datum timeout", spec.DatumTimeout), ("Job timeout", spec.JobTimeout) }.Where(t => t.Item2 is not null).Select(t => (t.Item1, $"{t.Item2!.Value.TotalSeconds:0.###} s")),
         ("Transform files", string.Join(", ", spec.TransformFiles)),
     ];
+
+    /// <summary>An input as <c>NAME=REPO@BRANCH:GLOB</c>, with what changes how it is read (a cron schedule, empty files).</summary>
+    private static string Describe(PfsInput input) =>
+        $"{input.InputName}={input.Repo}@{input.Branch}:{input.Glob}"
+        + (input.Cron is { } cron ? $" (cron {cron.Spec}{(cron.Start is { } start ? $" from {CronSchedule.FileName(start)}" : "")}{(cron.Overwrite ? ", overwrite" : "")})" : "")
+        + (input.EmptyFiles ? " (empty files)" : "");
 }

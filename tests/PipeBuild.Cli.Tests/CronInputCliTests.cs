@@ -31,6 +31,7 @@ public sealed class CronInputCliTests : IDisposable
         Assert.Equal(new[] { 1, 2, 3 }.Select(h => "/" + CronSchedule.FileName(start.AddHours(h))), ticks);
         Assert.Equal(ticks.Select(t => t + ".seen"), JsonOutput.Column(ws.Run("file", "list", "clock@master", "--output", "json"), "path"));
         Assert.Equal(0, ws.Run("run", "--question").ExitCode); // the next tick is half an hour away
+        Assert.Contains($"tick=clock_tick@master:/* (cron @every 1h from {CronSchedule.FileName(start)})", ws.Run("pipeline", "inspect", "clock").ShouldSucceed().Stdout, StringComparison.Ordinal);
 
         var converted = ws.Run("pipeline", "convert", "clock.json", "--out", "-").ShouldSucceed().Stdout;
         Assert.Contains("<PipeInput Include=\"clock_tick\" Glob=\"/*\" Name=\"tick\" Cron=\"@every 1h\" CronStart=", converted, StringComparison.Ordinal);

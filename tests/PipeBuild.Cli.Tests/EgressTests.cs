@@ -45,6 +45,7 @@ public sealed class EgressTests : IDisposable
         Assert.Contains($"file://{folder}: 1 written, 1 deleted", ws.Run("job", "inspect", LastJob()).ShouldSucceed().Stdout);
         Assert.Equal(["theirs.txt", Path.Combine("upper", "a.txt")], Files(folder));
         Assert.Equal(0, ws.Run("run", "--question").ExitCode);
+        Assert.Contains($"file://{folder}", ws.Run("pipeline", "inspect", "upper").ShouldSucceed().Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
