@@ -42,33 +42,50 @@ public sealed record CronSchedule(string Spec)
     /// <summary>The first tick after <paramref name="after"/>; null when the schedule has no more (a date in the past).</summary>
     public DateTimeOffset? Next(DateTimeOffset after) => Next(Spec, after);
 
-    /// <summary>Every tick after <paramref name="after"/> up to and including <paramref name="until"/>, oldest first, at most <paramref name="limit"/> of the newest.</summary>
+    /// <summary>
+    /// Every tick after <paramref name="after"/> up to and including <paramref name="until"/>, oldest first, at most the
+    /// newest <paramref name="limit"/>. The work follows the ticks returned, not the time between: a schedule of seconds
+    /// started in 1970 is not walked second by second.
+    /// </summary>
     public IReadOnlyList<DateTimeOffset> Between(DateTimeOffset after, DateTimeOffset until, int limit)
     {
-        var ticks = new Queue<DateTimeOffset>();
-        for (var tick = Next(after); tick is { } t && t <= until; tick = Next(t))
+        if (Interval() is { } interval)
         {
-            ticks.Enqueue(t);
-            if (ticks.Count > limit)
-            {
-                ticks.Dequeue();
-            }
+            var count = until < after ? 0 : (until - after).Ticks / interval.Ticks;
+            return [.. Enumerable.Range(0, (int)Math.Min(count, limit)).Select(i => after + (interval * (count - Math.Min(count, limit) + 1 + i)))];
         }
 
-        return [.. ticks];
+        // Look back from until over a window that doubles until it holds enough ticks or reaches after.
+        for (var window = TimeSpan.FromDays(1); ; window *= 2)
+        {
+            var from = window < until - after ? until - window : after;
+            var ticks = new List<DateTimeOffset>();
+            for (var tick = Next(from); tick is { } t && t <= until; tick = Next(t))
+            {
+                ticks.Add(t);
+            }
+
+            if (ticks.Count >= limit || from == after)
+            {
+                return ticks[Math.Max(0, ticks.Count - limit)..];
+            }
+        }
     }
+
+    /// <summary>The interval of an <c>@every</c> schedule; null for a cron expression.</summary>
+    private TimeSpan? Interval() => Spec.Trim() is var text && text.StartsWith(Every, StringComparison.Ordinal) ? Parse(text) : null;
+
+    private static TimeSpan Parse(string every) =>
+        Durations.TryParse(every[Every.Length..], out var interval) && interval >= TimeSpan.FromSeconds(1)
+            ? interval
+            : throw new FormatException($"'{every[Every.Length..].Trim()}' is not a duration of at least 1s, as in @every 10s or @every 1h30m");
 
     private static DateTimeOffset? Next(string spec, DateTimeOffset after)
     {
         var text = spec.Trim();
         if (text.StartsWith(Every, StringComparison.Ordinal))
         {
-            if (!Durations.TryParse(text[Every.Length..], out var interval) || interval < TimeSpan.FromSeconds(1))
-            {
-                throw new FormatException($"'{text[Every.Length..].Trim()}' is not a duration of at least 1s, as in @every 10s or @every 1h30m");
-            }
-
-            return after + interval;
+            return after + Parse(text);
         }
 
         var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
