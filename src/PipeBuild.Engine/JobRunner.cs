@@ -69,7 +69,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         catch (PipeException e)
         {
             // Killed meanwhile, the error being what the kill caused (its workers stopped with it): it ended killed.
-            if (await EndKilledAsync(job) is { } killedJob)
+            if (await EndKilledAsync(pipeline.Spec, job) is { } killedJob)
             {
                 return killedJob;
             }
@@ -79,7 +79,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
         catch (OperationCanceledException) when (killed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            if (await EndKilledAsync(job) is { } killedJob)
+            if (await EndKilledAsync(pipeline.Spec, job) is { } killedJob)
             {
                 return killedJob;
             }
@@ -88,7 +88,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         }
         catch (OperationCanceledException)
         {
-            await jobs.SaveAsync(job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = "cancelled; the previous output is unchanged" }, CancellationToken.None);
+            var (left, commit) = await LeftOutputAsync(pipeline.Spec, job);
+            await jobs.SaveAsync(job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = $"cancelled; {left}", OutputCommit = commit }, CancellationToken.None);
             throw;
         }
         finally
@@ -174,7 +175,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         {
             commit = await store.TryWriteAsync(
                 new CommitRef(spec.Name, spec.OutputBranch, [], null),
-                $"output of job {job.Id}",
+                OutputDescription(job),
                 output.BuildAsync,
                 cancellationToken,
                 CommitOrigin.Pipeline(spec.Name, job.Inputs));
@@ -306,17 +307,36 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     /// A job killed from another shell or the console (its record says so) as it ends: not an error of this command, a
     /// job that ended so, for the reason its killer recorded. Null when the record does not say killed.
     /// </summary>
-    private async Task<JobInfo?> EndKilledAsync(JobInfo job)
+    private async Task<JobInfo?> EndKilledAsync(PipelineSpec spec, JobInfo job)
     {
         if (await jobs.GetAsync(job.Id, CancellationToken.None) is not { State: JobState.Killed } recorded)
         {
             return null;
         }
 
-        var ended = job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = $"{recorded.Reason ?? "killed"}; the previous output is unchanged" };
+        var (left, commit) = await LeftOutputAsync(spec, job);
+        var ended = job with { State = JobState.Killed, Finished = time.GetUtcNow(), Reason = $"{recorded.Reason ?? "killed"}; {left}", OutputCommit = commit };
         await jobs.SaveAsync(ended, CancellationToken.None);
         return ended;
     }
+
+    /// <summary>
+    /// What a job that ended early left of its output: nothing, or, stopped while copying it to its egress, its
+    /// published output commit.
+    /// </summary>
+    private async Task<(string Reason, string? Commit)> LeftOutputAsync(PipelineSpec spec, JobInfo job)
+    {
+        if (spec.Egress is { } egress
+            && (await store.TryGetBranchAsync(spec.Name, spec.OutputBranch, CancellationToken.None))?.Head is { } head
+            && (await store.GetCommitAsync(spec.Name, head, CancellationToken.None)).Description == OutputDescription(job))
+        {
+            return ($"its output commit {head} is published, but copying it to {egress} was cut short: 'dotnet pipe job restart {job.Id}' copies it", head);
+        }
+
+        return ("the previous output is unchanged", null);
+    }
+
+    private static string OutputDescription(JobInfo job) => $"output of job {job.Id}";
 
     /// <summary>
     /// Stores each result taken over from the previous definition under the datum's own key as well, so the job's
