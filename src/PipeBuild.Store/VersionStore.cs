@@ -216,7 +216,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         {
             if (next.Branch == branch)
             {
-                throw new PipeException(ErrorCodes.InvalidArguments, $"trigger branch on '{repo}@{branch}': '{trigger.Branch}' is itself triggered by '{branch}', a cycle; name a branch that is not.");
+                throw new PipeException(ErrorCodes.InvalidArguments, $"trigger branch on '{repo}@{branch}': '{trigger.Branch}' already follows '{branch}' through its own trigger, so each would wait for the other; name a branch that does not.");
             }
         }
 
@@ -226,22 +226,17 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(new BranchDocument(null, null)), null, cancellationToken);
         }
 
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await objects.ReadDocumentAsync(StoreKeys.Trigger(repo, branch), cancellationToken);
             if (await objects.TryWriteDocumentAsync(StoreKeys.Trigger(repo, branch), StoreJson.Serialize(trigger), current?.Version, cancellationToken) is not null)
             {
-                break;
-            }
-
-            if (attempt == MaxAttempts)
-            {
-                throw Contention(repo, branch);
+                await FireTriggerAsync(repo, branch, time.GetUtcNow(), cancellationToken);
+                return await TryGetBranchAsync(repo, branch, cancellationToken) ?? throw BranchNotFound(repo, branch);
             }
         }
 
-        await FireTriggerAsync(repo, branch, time.GetUtcNow(), cancellationToken);
-        return await TryGetBranchAsync(repo, branch, cancellationToken) ?? throw BranchNotFound(repo, branch);
+        throw Contention(repo, branch);
     }
 
     /// <summary>

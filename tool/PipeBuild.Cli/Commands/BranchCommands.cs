@@ -23,21 +23,21 @@ internal static class BranchCommands
         {
             var reference = s.BranchOnly(s.Get(target), "branch create");
             var headRef = s.Get(head) is { } h ? s.CommitOnly(h.Contains('@') ? h : $"{reference.Repo}@{h}", "branch create --head") : null;
-            var conditions = new BranchTrigger(s.Get(trigger) ?? "") { Size = s.Get(size), Commits = s.Get(commits), Cron = s.Get(cron), All = s.Get(all) };
-            if (s.Get(trigger) is null)
+            var conditions = s.Get(trigger) is { } source
+                ? new BranchTrigger(source) { Size = s.Get(size), Commits = s.Get(commits), Cron = s.Get(cron), All = s.Get(all) }
+                : null;
+            if (conditions is null && new Option[] { size, commits, cron, all }.FirstOrDefault(o => s.Parse.GetResult(o) is { Implicit: false }) is { } stray)
             {
-                if (new Option[] { size, commits, cron, all }.FirstOrDefault(o => s.Parse.GetResult(o) is { Implicit: false }) is { } stray)
-                {
-                    throw new PipeException(ErrorCodes.InvalidArguments, $"{stray.Name} needs --trigger, the branch whose commits '{reference}' follows.");
-                }
+                throw new PipeException(ErrorCodes.InvalidArguments, $"{stray.Name} needs --trigger, the branch whose commits '{reference}' follows.");
             }
-            else if (conditions.Problem(reference.Base) is { } problem)
+
+            if (conditions?.Problem(reference.Base) is { } problem)
             {
                 throw new PipeException(ErrorCodes.InvalidArguments, $"{(problem.Field == "branch" ? trigger.Name : $"--trigger-{problem.Field}")}: {problem.Message}");
             }
 
             // The trigger first, so a refused one (a cycle) leaves the branch as it was; an explicit --head then has the last word.
-            var branch = s.Get(trigger) is null ? null : await s.Store.SetTriggerAsync(reference.Repo, reference.Base, conditions, ct);
+            var branch = conditions is null ? null : await s.Store.SetTriggerAsync(reference.Repo, reference.Base, conditions, ct);
             if (headRef is not null || branch is null)
             {
                 branch = await s.Store.CreateBranchAsync(reference.Repo, reference.Base, headRef, ct);
