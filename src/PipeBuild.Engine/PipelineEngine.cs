@@ -136,7 +136,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
         (await StatusAsync([pipeline], cancellationToken)).Single(s => s.Pipeline == pipeline.Name);
 
-    private StalenessChain Staleness => new(store, Jobs, new CronTicks(store, Time));
+    private StalenessChain Staleness => new(store, Jobs, new CronTicks(store, Time), Time);
 
     private async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {

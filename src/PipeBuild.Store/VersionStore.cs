@@ -276,36 +276,53 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     }
 
     /// <summary>
-    /// Moves <paramref name="branch"/> to the head of <paramref name="trigger"/>'s branch if the condition holds. Without
-    /// <paramref name="now"/> the cron condition is judged at the time that head was made, as Pachyderm judges it when
-    /// a commit lands. The move is forward along the trigger branch's history, not a rollback anyone may undo, so it
-    /// records no kept commit.
+    /// The trigger on <paramref name="branch"/> and the commit it would move the branch to at <paramref name="now"/>, or
+    /// null when it has none or its condition does not hold: what <c>status</c> reports, without moving anything.
+    /// </summary>
+    public async Task<(BranchTrigger Trigger, string Head)?> TriggerDueAsync(string repo, string branch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await GetTriggerAsync(repo, branch, cancellationToken) is { } trigger && await DueAsync(repo, branch, trigger, now, cancellationToken) is { } due
+            ? (trigger, due.Head)
+            : null;
+
+    /// <summary>
+    /// Moves <paramref name="branch"/> to the head of <paramref name="trigger"/>'s branch if the condition holds. The move
+    /// is forward along the trigger branch's history, not a rollback anyone may undo, so it records no kept commit.
     /// </summary>
     private async Task<bool> TryFireAsync(string repo, string branch, BranchTrigger trigger, DateTimeOffset? now, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var source = await ReadBranchAsync(repo, trigger.Branch, cancellationToken);
-            var current = await ReadBranchAsync(repo, branch, cancellationToken);
-            if (source?.Branch.Head is not { } newId || current is not { } target || target.Branch.Open is not null || target.Branch.Head == newId)
-            {
-                return false; // nothing to move to, the branch was deleted, or a commit is being written to it
-            }
-
-            var newHead = await GetCommitAsync(repo, newId, cancellationToken);
-            var oldHead = target.Branch.Head is { } oldId ? await GetCommitAsync(repo, oldId, cancellationToken) : null;
-            if (!await HoldsAsync(trigger, oldHead, newHead, now ?? newHead.Finished ?? newHead.Started, cancellationToken))
+            if (await DueAsync(repo, branch, trigger, now, cancellationToken) is not { } due)
             {
                 return false;
             }
 
-            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(new BranchDocument(newId, null)), target.Version, cancellationToken) is not null)
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(new BranchDocument(due.Head, null)), due.Version, cancellationToken) is not null)
             {
                 return true;
             }
         }
 
         throw Contention(repo, branch);
+    }
+
+    /// <summary>
+    /// The head <paramref name="branch"/> moves to if <paramref name="trigger"/>'s condition holds, with the version of the
+    /// branch document it was judged against; null when it does not. Without <paramref name="now"/> the cron condition is
+    /// judged at the time that head was made, as Pachyderm judges it when a commit lands.
+    /// </summary>
+    private async Task<(string Head, string Version)?> DueAsync(string repo, string branch, BranchTrigger trigger, DateTimeOffset? now, CancellationToken cancellationToken)
+    {
+        var source = await ReadBranchAsync(repo, trigger.Branch, cancellationToken);
+        var current = await ReadBranchAsync(repo, branch, cancellationToken);
+        if (source?.Branch.Head is not { } newId || current is not { } target || target.Branch.Open is not null || target.Branch.Head == newId)
+        {
+            return null; // nothing to move to, the branch was deleted, or a commit is being written to it
+        }
+
+        var newHead = await GetCommitAsync(repo, newId, cancellationToken);
+        var oldHead = target.Branch.Head is { } oldId ? await GetCommitAsync(repo, oldId, cancellationToken) : null;
+        return await HoldsAsync(trigger, oldHead, newHead, now ?? newHead.Finished ?? newHead.Started, cancellationToken) ? (newId, target.Version) : null;
     }
 
     /// <summary>Pachyderm's conditions, between the triggered branch's head (<paramref name="oldHead"/>, null when it has none) and the trigger branch's.</summary>

@@ -82,10 +82,16 @@ public sealed class BranchTriggerTests : IDisposable
         Assert.Equal(first, await HeadAsync("staging")); // within the hour
         Assert.Empty(await engine.RunAsync([], force: false, null, default));
 
-        clock.Now = clock.Now.AddHours(2); // no commit since: run sees the tick has passed
+        clock.Now = clock.Now.AddHours(2); // no commit since: status says the tick has passed, and run moves staging
+        var status = Assert.Single(await engine.StatusAsync(default));
+        Assert.Equal(StalenessStep.InputCommits, status.Step);
+        Assert.StartsWith("input data@staging is due to move to ", status.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(trigger: master on Cron(@every 1h))", status.Reason, StringComparison.Ordinal);
+        Assert.Equal(first, await HeadAsync("staging"));
         var job = Assert.Single(await engine.RunAsync([], force: false, null, default));
         Assert.Equal(await HeadAsync("master"), await HeadAsync("staging"));
         Assert.Equal(1, job.DatumsProcessed);
+        Assert.Equal(StalenessStep.UpToDate, Assert.Single(await engine.StatusAsync(default)).Step);
     }
 
     [Fact]
