@@ -136,7 +136,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     public async Task<PipelineStatus> StatusAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
         (await StatusAsync([pipeline], cancellationToken)).Single(s => s.Pipeline == pipeline.Name);
 
-    private StalenessChain Staleness => new(store, Jobs, new CronTicks(store, Time));
+    private StalenessChain Staleness => new(store, Jobs, new CronTicks(store, Time), Time);
 
     private async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
@@ -160,6 +160,13 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
             // again (its inputs may have moved on meanwhile), so that every datum runs once.
             // Ticks due on its cron inputs are new input commits, committed before the chain looks.
             await new CronTicks(store, Time).CommitDueAsync(pipeline.Spec, cancellationToken);
+
+            // A triggered input branch moves when its condition holds by now: a cron condition may come due with no commit.
+            foreach (var (repo, branch) in pipeline.Spec.Input.Leaves().Select(l => (l.Repo, l.Branch)).Distinct())
+            {
+                await store.FireTriggerAsync(repo, branch, Time.GetUtcNow(), cancellationToken);
+            }
+
             for (var followed = false; ;)
             {
                 // Upstream jobs of this pass have already written their output: the chain sees their commits as they are.

@@ -128,6 +128,12 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             throw;
         }
 
+        // As Pachyderm does, creating the pipeline sets each input's trigger on its branch, making the branch if it is new.
+        foreach (var input in specs.SelectMany(s => s.Input.Leaves()).Where(l => l.Trigger is not null))
+        {
+            await store.SetTriggerAsync(input.Repo, input.Branch, input.Trigger!, cancellationToken);
+        }
+
         return documents;
     }
 

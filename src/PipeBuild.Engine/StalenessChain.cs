@@ -11,7 +11,7 @@ namespace PipeBuild.Engine;
 /// datums, planned by the job's own planner (<see cref="JobPlanner"/>). <c>run</c>, <c>status</c>,
 /// <c>run --question</c>, <c>watch</c> and the MSBuild tasks all decide through it.
 /// </summary>
-public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks cron)
+public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks cron, TimeProvider time)
 {
     private readonly JobPlanner planner = new(store, jobs);
 
@@ -41,10 +41,24 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
             (step, reason) = (StalenessStep.InputCommits, $"cron input {input.InputName} has {ticks.Count} tick(s) due, the newest {Core.Pipelines.CronSchedule.FileName(ticks[^1])}");
         }
 
-        var status = new PipelineStatus(pipeline.Name, step, reason);
-        if (!countDatums || !status.WillRun || upstream.Count > 0 || due.Count > 0)
+        // A trigger due by now moves its input branch when run looks, as a tick commits (PipelineEngine.RunAsync).
+        var triggered = false;
+        if (due.Count == 0 && upstream.Count == 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate)
         {
-            return status; // an upstream job or a tick changes the input the datums would be planned from
+            foreach (var (repo, branch) in spec.Input.Leaves().Select(l => (l.Repo, l.Branch)).Distinct())
+            {
+                if (await store.TriggerDueAsync(repo, branch, time.GetUtcNow(), cancellationToken) is { } fire)
+                {
+                    (step, reason, triggered) = (StalenessStep.InputCommits, $"input {repo}@{branch} is due to move to {Short(fire.Head)} (trigger: {fire.Trigger})", true);
+                    break;
+                }
+            }
+        }
+
+        var status = new PipelineStatus(pipeline.Name, step, reason);
+        if (!countDatums || !status.WillRun || upstream.Count > 0 || due.Count > 0 || triggered)
+        {
+            return status; // an upstream job, a tick or a trigger changes the input the datums would be planned from
         }
 
         return status with { Datums = await CountDatumsAsync(pipeline, identity, inputHash, inputs, last, cancellationToken) };

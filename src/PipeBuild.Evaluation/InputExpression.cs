@@ -66,6 +66,11 @@ public static class InputExpression
             throw new PipeException(ErrorCodes.InvalidInputExpression, $"the cron input '{pfs.InputName}' cannot be written in an InputExpression; give the pipeline's inputs as PipeInput items (a cron input with Cron=\"{pfs.Cron.Spec}\").");
         }
 
+        if (pfs.Trigger is not null)
+        {
+            throw new PipeException(ErrorCodes.InvalidInputExpression, $"the input '{pfs.InputName}' has a trigger, which an InputExpression cannot hold; give the pipeline's inputs as PipeInput items (with Trigger=\"{pfs.Trigger.Branch}\").");
+        }
+
         text.Append(pfs.Repo);
         if (pfs.Branch != defaultBranch)
         {

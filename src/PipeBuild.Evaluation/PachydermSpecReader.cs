@@ -34,8 +34,11 @@ public static class PachydermSpecReader
     private static readonly Shape CronShape = new(["name", "spec", "repo", "start", "overwrite"], []);
 
     private static readonly Shape PfsShape = new(
-        ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join", "empty_files"],
+        ["repo", "branch", "glob", "name", "join_on", "group_by", "outer_join", "empty_files", "trigger"],
         ["lazy", "project", "repo_type"]);
+
+    /// <summary>Pachyderm's <c>pfs.trigger</c>; its schedule is <c>cron_spec</c> in Pachyderm's JSON, <c>cron</c> read as well.</summary>
+    private static readonly Shape TriggerShape = new(["branch", "size", "commits", "cron", "cron_spec", "all"], []);
 
     /// <summary>Pachyderm 1.4's <c>inputs</c> list, crossed: <c>{"repo": {"name": "x"}, "glob": "/*"}</c>.</summary>
     private static readonly Shape LegacyInputShape = new(["repo", "glob", "name", "branch"], ["lazy", "method"]);
@@ -346,7 +349,33 @@ public static class PachydermSpecReader
             var glob = Optional("glob") is { } g ? PipelineValidation.Glob(g, At(fields["glob"].Value)) : "/";
             var outer = fields.TryGetValue("outer_join", out var o) && Boolean(o.Value, $"{path}.{o.Name}");
             var empty = fields.TryGetValue("empty_files", out var e) && Boolean(e.Value, $"{path}.{e.Name}");
-            return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer, EmptyFiles = empty };
+            var trigger = fields.TryGetValue("trigger", out var t) ? Trigger(t.Value, $"{path}.{t.Name}", branch) : null;
+            return new PfsInput(repo, glob, branch, name) { JoinOn = Optional("join_on"), GroupBy = Optional("group_by"), OuterJoin = outer, EmptyFiles = empty, Trigger = trigger };
+        }
+
+        /// <summary><c>pfs.trigger</c> on the input's <paramref name="triggered"/> branch. A commits of 0 is protobuf JSON's "not set", as Pachyderm reads it.</summary>
+        private BranchTrigger Trigger(JsonSpecNode node, string path, string triggered)
+        {
+            var fields = Fields(Object(node, path), path, TriggerShape);
+            if (fields.ContainsKey("cron") && fields.TryGetValue("cron_spec", out var both))
+            {
+                throw PipelineErrors.Invalid(At(both.Value), $"'{path}' has both cron and cron_spec.", "Keep one.");
+            }
+
+            string? Text(string field) => fields.TryGetValue(field, out var m)
+                ? m.Value.Kind is JsonValueKind.Number or JsonValueKind.String ? m.Value.Text! : throw WrongType(m.Value, $"{path}.{m.Name}", "a string")
+                : null;
+            var trigger = new BranchTrigger(String(Required(node, fields, "branch", path, "\"master\""), $"{path}.branch"))
+            {
+                Size = Text("size"),
+                Commits = fields.TryGetValue("commits", out var c) && Integer(c.Value, $"{path}.{c.Name}", int.MinValue) is var n and not 0 ? n : null,
+                Cron = Text("cron") ?? Text("cron_spec"),
+                All = fields.TryGetValue("all", out var a) && Boolean(a.Value, $"{path}.{a.Name}"),
+            };
+            return PipelineValidation.Trigger(trigger, triggered, field =>
+                fields.GetValueOrDefault(field == "cron" && !fields.ContainsKey("cron") ? "cron_spec" : field) is { } member
+                    ? ($"{path}.{member.Name}", At(member.Value))
+                    : (path, At(node)));
         }
 
         /// <summary>A cron input: a pfs input (glob <c>/*</c>, a datum per tick) on the repo its ticks commit to, <c>PIPELINE_NAME</c> by default.</summary>

@@ -38,6 +38,21 @@ internal static partial class PipelineValidation
             ? throw PipelineErrors.Invalid(where, $"invalid cron schedule '{spec}': {problem}.", "Write a cron expression (\"*/10 * * * *\", six fields with seconds first, @hourly, @daily) or @every DURATION (\"@every 10s\", \"@every 1h30m\"); times are UTC.")
             : new CronSchedule(spec.Trim());
 
+    /// <summary>
+    /// A pfs input's trigger (<see cref="BranchTrigger"/>), checked as <c>branch create --trigger</c> checks it; an error names
+    /// the field as <paramref name="field"/> spells it in the file (its name and where it is) for Pachyderm's field name.
+    /// </summary>
+    public static BranchTrigger Trigger(BranchTrigger trigger, string triggered, Func<string, (string Name, string Where)> field)
+    {
+        if (trigger.Problem(triggered) is { } problem)
+        {
+            var (name, where) = field(problem.Field);
+            throw PipeException.At(where, ErrorCodes.InvalidPipelineValue, $"'{name}': {problem.Message}");
+        }
+
+        return trigger;
+    }
+
     public static EgressUrl Egress(string url, string where)
     {
         try

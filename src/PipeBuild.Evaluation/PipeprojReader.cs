@@ -395,7 +395,34 @@ internal static partial class PipeprojReader
             }
 
             var cron = Cron();
-            return (kind, new PfsInput(repo, cron is null ? glob : "/*", branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = Flag("OuterJoin"), EmptyFiles = Flag("EmptyFiles"), Cron = cron });
+            return (kind, new PfsInput(repo, cron is null ? glob : "/*", branch, name) { JoinOn = Meta("JoinOn"), GroupBy = Meta("GroupBy"), OuterJoin = Flag("OuterJoin"), EmptyFiles = Flag("EmptyFiles"), Cron = cron, Trigger = Trigger() });
+
+            // Trigger="master": the input branch follows master in batches (Pachyderm's pfs.trigger), TriggerSize and the rest its conditions.
+            BranchTrigger? Trigger()
+            {
+                string[] conditions = ["TriggerSize", "TriggerCommits", "TriggerCron", "TriggerAll"];
+                if (Meta("Trigger") is not { } source)
+                {
+                    return conditions.FirstOrDefault(c => Meta(c) is not null) is not { } stray
+                        ? null
+                        : throw PipelineErrors.Invalid(MetaWhere(stray), $"PipeInput '{repo}' has {stray} but no Trigger branch.", "Add Trigger=\"master\" (the branch whose commits it follows), or remove it.");
+                }
+
+                int? commits = null;
+                if (Meta("TriggerCommits") is { } text)
+                {
+                    commits = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                        ? n
+                        : throw PipelineErrors.Invalid(MetaWhere("TriggerCommits"), $"PipeInput '{repo}' has TriggerCommits=\"{text}\".", "Use a whole number of commits, 1 or more.");
+                }
+
+                var trigger = new BranchTrigger(source) { Size = Meta("TriggerSize"), Commits = commits, Cron = Meta("TriggerCron"), All = Flag("TriggerAll") };
+                return PipelineValidation.Trigger(trigger, branch, field =>
+                {
+                    var metadata = field == "branch" ? "Trigger" : "Trigger" + char.ToUpperInvariant(field[0]) + field[1..];
+                    return ($"PipeInput '{repo}' {metadata}", MetaWhere(metadata));
+                });
+            }
 
             // Cron="...": the repo is fed by a clock (Pachyderm's cron input), a file per tick; each tick a datum.
             CronSchedule? Cron()

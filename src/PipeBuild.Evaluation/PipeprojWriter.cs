@@ -120,6 +120,11 @@ public static class PipeprojWriter
             Attribute(xml, "Cron", pfs.Cron?.Spec);
             Attribute(xml, "CronStart", pfs.Cron?.Start?.ToString("O", CultureInfo.InvariantCulture));
             Attribute(xml, "Overwrite", pfs.Cron is { Overwrite: true } ? "true" : null);
+            Attribute(xml, "Trigger", pfs.Trigger?.Branch);
+            Attribute(xml, "TriggerSize", pfs.Trigger?.Size);
+            Attribute(xml, "TriggerCommits", pfs.Trigger?.Commits?.ToString(CultureInfo.InvariantCulture));
+            Attribute(xml, "TriggerCron", pfs.Trigger?.Cron);
+            Attribute(xml, "TriggerAll", pfs.Trigger is { All: true } ? "true" : null);
             xml.WriteEndElement();
         }
 

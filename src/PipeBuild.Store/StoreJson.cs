@@ -14,6 +14,7 @@ namespace PipeBuild.Store;
 [JsonSerializable(typeof(BranchDocument))]
 [JsonSerializable(typeof(StoreFormatDocument))]
 [JsonSerializable(typeof(KeptCommitDocument))]
+[JsonSerializable(typeof(BranchTrigger))]
 public sealed partial class StoreJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);

@@ -33,6 +33,11 @@ public static class StoreKeys
 
     public static string KeptCommitsOf(string repo) => $"kept/{repo}/";
 
+    /// <summary>The trigger set on a branch (<see cref="Core.BranchTrigger"/>); absent for a branch without one, which is every branch of older stores.</summary>
+    public static string Trigger(string repo, string branch) => $"triggers/{repo}/{branch}";
+
+    public static string TriggersOf(string repo) => $"triggers/{repo}/";
+
     /// <summary>A commit id is 32 lowercase hex digits (docs/store-format.md): anything else in a commit's place is damage, never a key to follow.</summary>
     public static bool IsCommitId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
 
 namespace PipeBuild.Store;
 
@@ -151,6 +152,11 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             await objects.FlushAsync(cancellationToken);
             if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(document), current?.Version, cancellationToken) is not null)
             {
+                if (document.Head != current?.Branch.Head)
+                {
+                    await FireTriggersOnAsync(repo, branch, cancellationToken);
+                }
+
                 return ToBranch(repo, branch, document);
             }
         }
@@ -173,11 +179,181 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
             if (await objects.TryDeleteDocumentAsync(StoreKeys.Branch(repo, branch), current.Version, cancellationToken))
             {
+                await objects.DeleteAsync(StoreKeys.Trigger(repo, branch), cancellationToken);
                 return;
             }
         }
 
         throw Contention(repo, branch);
+    }
+
+    // ---- triggers -------------------------------------------------------------------------------------
+
+    /// <summary>The trigger set on <paramref name="branch"/>, or null.</summary>
+    public async Task<BranchTrigger?> GetTriggerAsync(string repo, string branch, CancellationToken cancellationToken)
+    {
+        var key = StoreKeys.Trigger(repo, branch);
+        return Names.IsValid(branch) && await objects.ReadDocumentAsync(key, cancellationToken) is { } document
+            ? StoreJson.Deserialize<BranchTrigger>(document.Content, key)
+            : null;
+    }
+
+    /// <summary>
+    /// Sets <paramref name="trigger"/> on <paramref name="branch"/>, creating the branch (with no commits) if it is new,
+    /// then moves it at once if the condition already holds. The trigger branch need not exist yet, as in Pachyderm.
+    /// </summary>
+    public async Task<BranchInfo> SetTriggerAsync(string repo, string branch, BranchTrigger trigger, CancellationToken cancellationToken)
+    {
+        await GetRepoAsync(repo, cancellationToken);
+        Names.Validate(branch, "branch");
+        if (trigger.Problem(branch) is { } problem)
+        {
+            throw new PipeException(ErrorCodes.InvalidArguments, $"trigger {problem.Field} on '{repo}@{branch}': {problem.Message}");
+        }
+
+        // Branches triggered in a ring would each wait for the other: refused, as Pachyderm refuses them.
+        for (var next = await GetTriggerAsync(repo, trigger.Branch, cancellationToken); next is not null; next = await GetTriggerAsync(repo, next.Branch, cancellationToken))
+        {
+            if (next.Branch == branch)
+            {
+                throw new PipeException(ErrorCodes.InvalidArguments, $"trigger branch on '{repo}@{branch}': '{trigger.Branch}' already follows '{branch}' through its own trigger, so each would wait for the other; name a branch that does not.");
+            }
+        }
+
+        if (await ReadBranchAsync(repo, branch, cancellationToken) is null)
+        {
+            // lost to another writer making the branch: theirs stands
+            await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(new BranchDocument(null, null)), null, cancellationToken);
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await objects.ReadDocumentAsync(StoreKeys.Trigger(repo, branch), cancellationToken);
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Trigger(repo, branch), StoreJson.Serialize(trigger), current?.Version, cancellationToken) is not null)
+            {
+                await FireTriggerAsync(repo, branch, time.GetUtcNow(), cancellationToken);
+                return await TryGetBranchAsync(repo, branch, cancellationToken) ?? throw BranchNotFound(repo, branch);
+            }
+        }
+
+        throw Contention(repo, branch);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="branch"/> to its trigger branch's head if its trigger's condition holds at
+    /// <paramref name="now"/> (the cron condition needs a clock; the others hold or not whenever they are looked at),
+    /// and then the branches triggered by it. False when it has no trigger or stays where it is.
+    /// </summary>
+    public async Task<bool> FireTriggerAsync(string repo, string branch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await GetTriggerAsync(repo, branch, cancellationToken) is not { } trigger || !await TryFireAsync(repo, branch, trigger, now, cancellationToken))
+        {
+            return false;
+        }
+
+        await FireTriggersOnAsync(repo, branch, cancellationToken);
+        return true;
+    }
+
+    /// <summary>After <paramref name="branch"/>'s head moved: moves the branches it triggers whose conditions now hold, and those they trigger in turn.</summary>
+    private async Task FireTriggersOnAsync(string repo, string branch, CancellationToken cancellationToken)
+    {
+        var prefix = StoreKeys.TriggersOf(repo);
+        var moved = new HashSet<string>(StringComparer.Ordinal) { branch };
+        var pending = new Queue<string>(moved);
+        while (pending.TryDequeue(out var source))
+        {
+            await foreach (var key in objects.ListAsync(prefix, cancellationToken))
+            {
+                var triggered = key[prefix.Length..];
+                if (await GetTriggerAsync(repo, triggered, cancellationToken) is { } trigger && trigger.Branch == source
+                    && await TryFireAsync(repo, triggered, trigger, now: null, cancellationToken) && moved.Add(triggered))
+                {
+                    pending.Enqueue(triggered);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The trigger on <paramref name="branch"/> and the commit it would move the branch to at <paramref name="now"/>, or
+    /// null when it has none or its condition does not hold: what <c>status</c> reports, without moving anything.
+    /// </summary>
+    public async Task<(BranchTrigger Trigger, string Head)?> TriggerDueAsync(string repo, string branch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await GetTriggerAsync(repo, branch, cancellationToken) is { } trigger && await DueAsync(repo, branch, trigger, now, cancellationToken) is { } due
+            ? (trigger, due.Head)
+            : null;
+
+    /// <summary>
+    /// Moves <paramref name="branch"/> to the head of <paramref name="trigger"/>'s branch if the condition holds. The move
+    /// is forward along the trigger branch's history, not a rollback anyone may undo, so it records no kept commit.
+    /// </summary>
+    private async Task<bool> TryFireAsync(string repo, string branch, BranchTrigger trigger, DateTimeOffset? now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await DueAsync(repo, branch, trigger, now, cancellationToken) is not { } due)
+            {
+                return false;
+            }
+
+            if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(new BranchDocument(due.Head, null)), due.Version, cancellationToken) is not null)
+            {
+                return true;
+            }
+        }
+
+        throw Contention(repo, branch);
+    }
+
+    /// <summary>
+    /// The head <paramref name="branch"/> moves to if <paramref name="trigger"/>'s condition holds, with the version of the
+    /// branch document it was judged against; null when it does not. Without <paramref name="now"/> the cron condition is
+    /// judged at the time that head was made, as Pachyderm judges it when a commit lands.
+    /// </summary>
+    private async Task<(string Head, string Version)?> DueAsync(string repo, string branch, BranchTrigger trigger, DateTimeOffset? now, CancellationToken cancellationToken)
+    {
+        var source = await ReadBranchAsync(repo, trigger.Branch, cancellationToken);
+        var current = await ReadBranchAsync(repo, branch, cancellationToken);
+        if (source?.Branch.Head is not { } newId || current is not { } target || target.Branch.Open is not null || target.Branch.Head == newId)
+        {
+            return null; // nothing to move to, the branch was deleted, or a commit is being written to it
+        }
+
+        var newHead = await GetCommitAsync(repo, newId, cancellationToken);
+        var oldHead = target.Branch.Head is { } oldId ? await GetCommitAsync(repo, oldId, cancellationToken) : null;
+        return await HoldsAsync(trigger, oldHead, newHead, now ?? newHead.Finished ?? newHead.Started, cancellationToken) ? (newId, target.Version) : null;
+    }
+
+    /// <summary>Pachyderm's conditions, between the triggered branch's head (<paramref name="oldHead"/>, null when it has none) and the trigger branch's.</summary>
+    private async Task<bool> HoldsAsync(BranchTrigger trigger, CommitInfo? oldHead, CommitInfo newHead, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var conditions = new List<bool>();
+        if (trigger.Size is { } size && ByteSizes.TryParse(size, out var bytes))
+        {
+            conditions.Add(newHead.Size - (oldHead?.Size ?? 0) >= bytes);
+        }
+
+        if (trigger.Cron is { } cron)
+        {
+            conditions.Add(oldHead is null || new CronSchedule(cron).Next(oldHead.Finished ?? oldHead.Started) is { } tick && tick <= now);
+        }
+
+        if (trigger.Commits is { } commits)
+        {
+            var since = 0;
+            await foreach (var commit in HistoryAsync(newHead, cancellationToken))
+            {
+                if (commit.Id == oldHead?.Id || ++since == commits)
+                {
+                    break;
+                }
+            }
+
+            conditions.Add(since >= commits);
+        }
+
+        return conditions.Count > 0 && (trigger.All ? conditions.All(c => c) : conditions.Contains(true));
     }
 
     /// <summary>Records that <paramref name="branch"/> is moving off <paramref name="head"/>, before it does (a crash in between keeps one commit too many, never one too few).</summary>
@@ -423,6 +599,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             var document = new BranchDocument(commit.Id, null);
             if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, target.Base), StoreJson.Serialize(document), branch?.Version, cancellationToken) is not null)
             {
+                await FireTriggersOnAsync(repo, target.Base, cancellationToken);
                 return commit;
             }
 
@@ -682,6 +859,10 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
                 {
                     continue;
                 }
+
+                await objects.DeleteAsync(StoreKeys.OpenCommit(repo, commit.Id), cancellationToken);
+                await FireTriggersOnAsync(repo, commit.Branch, cancellationToken);
+                return;
             }
 
             await objects.DeleteAsync(StoreKeys.OpenCommit(repo, commit.Id), cancellationToken);
@@ -779,7 +960,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
     private async Task RemoveLeftoversAsync(string repo, CancellationToken cancellationToken)
     {
-        foreach (var prefix in new[] { StoreKeys.BranchesOf(repo), StoreKeys.OpenCommitsOf(repo), StoreKeys.KeptCommitsOf(repo), StoreKeys.CommitsOf(repo) })
+        foreach (var prefix in new[] { StoreKeys.BranchesOf(repo), StoreKeys.TriggersOf(repo), StoreKeys.OpenCommitsOf(repo), StoreKeys.KeptCommitsOf(repo), StoreKeys.CommitsOf(repo) })
         {
             await foreach (var key in objects.ListAsync(prefix, cancellationToken))
             {

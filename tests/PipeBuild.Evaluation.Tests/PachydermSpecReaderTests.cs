@@ -228,6 +228,20 @@ public sealed class PachydermSpecReaderTests
     }
 
     [Fact]
+    public void A_pfs_trigger_is_read_with_pachyderms_field_names()
+    {
+        var spec = Single("""
+            {"pipeline": {"name": "batched"}, "transform": {"cmd": ["x"]},
+             "input": {"pfs": {"repo": "data", "branch": "staging", "glob": "/*",
+                               "trigger": {"branch": "master", "size": "1M", "commits": "3", "cron_spec": "@every 1h", "all": true}}}}
+            """);
+        var zero = Single("""{"pipeline": {"name": "p"}, "transform": {"cmd": ["x"]}, "input": {"pfs": {"repo": "data", "branch": "staging", "trigger": {"branch": "master", "cron": "@daily", "commits": 0}}}}""");
+
+        Assert.Equal(new BranchTrigger("master") { Size = "1M", Commits = 3, Cron = "@every 1h", All = true }, Assert.IsType<PfsInput>(spec.Input).Trigger);
+        Assert.Equal(new BranchTrigger("master") { Cron = "@daily" }, Assert.IsType<PfsInput>(zero.Input).Trigger); // commits 0: protobuf JSON's "not set"
+    }
+
+    [Fact]
     public void Duplicate_env_keys_keep_the_last_value_in_the_first_place()
     {
         var spec = Single("""{"pipeline": {"name": "p"}, "transform": {"cmd": ["x"], "env": {"A": "1", "B": "2", "A": "3"}}, "input": {"pfs": {"repo": "a"}}}""");

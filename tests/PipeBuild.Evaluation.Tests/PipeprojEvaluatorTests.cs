@@ -269,6 +269,14 @@ public sealed class PipeprojEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void Trigger_metadata_sets_the_input_branchs_trigger()
+    {
+        var spec = Evaluate(WithItems("""<PipeInput Include="data" Glob="/*" Branch="staging" Trigger="master" TriggerCommits="3" TriggerSize="100MB" />"""));
+
+        Assert.Equal(new PfsInput("data", "/*", "staging") { Trigger = new BranchTrigger("master") { Commits = 3, Size = "100MB" } }, spec.Input);
+    }
+
+    [Fact]
     public void Items_of_different_kinds_are_crossed_kind_by_kind()
     {
         var spec = Evaluate(WithItems("""

@@ -1,3 +1,4 @@
+using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using Snapshooter;
 using Snapshooter.Xunit;
@@ -121,6 +122,22 @@ public sealed class PipeprojWriterTests : IDisposable
         var evaluated = PipeprojEvaluator.Evaluate(path, defaultBranch: "main");
 
         Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(evaluated));
+    }
+
+    [Fact]
+    public void An_input_trigger_round_trips_as_PipeInput_metadata()
+    {
+        var spec = new PipelineSpec
+        {
+            Name = "batched",
+            Command = ["sh", "-c", "ls /pfs/data"],
+            Input = new PfsInput("data", "/*", "staging") { Trigger = new BranchTrigger("master") { Size = "1M", Commits = 3, Cron = "@every 1h", All = true } },
+        };
+        var text = PipeprojWriter.Write(spec);
+        var path = files.Write("batched/batched.pipeproj", text);
+
+        Assert.Contains("Trigger=\"master\" TriggerSize=\"1M\" TriggerCommits=\"3\" TriggerCron=\"@every 1h\" TriggerAll=\"true\"", text);
+        Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(PipeprojEvaluator.Evaluate(path)));
     }
 
     [Theory]

@@ -27,6 +27,13 @@ public sealed record PfsInput(string Repo, string Glob, string Branch = CommitRe
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool EmptyFiles { get; init; }
 
+    /// <summary>
+    /// The trigger registering the pipeline sets on <see cref="Branch"/> (Pachyderm's <c>pfs.trigger</c>): the branch then
+    /// moves to the trigger branch's head in batches. Null for none, and then left out of the JSON, so the input identity
+    /// of every pipeline without one is what it was.
+    /// </summary>
+    public BranchTrigger? Trigger { get; init; }
+
     public string InputName => Name ?? Repo;
 
     public override IEnumerable<PfsInput> Leaves() => [this];
