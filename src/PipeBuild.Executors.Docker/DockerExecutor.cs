@@ -84,7 +84,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     {
         var spec = work.Spec;
         var sandbox = await slot.Sandbox.FillAsync(work.Datum, work.Content, cancellationToken);
-        slot.Prepare(spec, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), TransformFolder(spec));
+        slot.Prepare(spec, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), ContainerWorkingDir(spec));
+        OpenToUser(spec, sandbox.Out, slot.ControlOut);
         if (slot.Container is not { } container)
         {
             await slot.DropContainerAsync();
@@ -154,6 +155,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     {
         var spec = work.Spec;
         var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
+        OpenToUser(spec, sandbox.Out);
         var environment = DatumEnvironment.For(work, DatumEnvironment.ContainerPfs);
         var log = new ContainerLog(work.Log);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -199,10 +201,35 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     private static string TimedOut(PipelineSpec spec) => $"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s";
 
     private static string CannotStart(PipelineSpec spec, string why) =>
-        $"cannot start '{spec.Command[0]}' in image '{spec.Image}': {why}. Check that the Command exists in the image.";
+        $"cannot start '{spec.Command[0]}' in image '{spec.Image}': {why}. " + (spec.User is { } user && why.Contains("user", StringComparison.OrdinalIgnoreCase)
+            ? $"Check that the image has the user '{user}' (a name must be in its /etc/passwd, a uid need not be), or give a uid."
+            : "Check that the Command exists in the image.");
 
     /// <summary>A .pipeproj's folder when it has TransformFiles: mounted read-only at its own path, and the working directory.</summary>
     internal static string? TransformFolder(PipelineSpec spec) => spec.TransformFiles.Count > 0 ? spec.WorkingDirectory : null;
+
+    /// <summary>Where the command runs: the pipeline's WorkingDir (the engine makes it if the image has none), else its TransformFolder.</summary>
+    internal static string? ContainerWorkingDir(PipelineSpec spec) => spec.WorkingDir ?? TransformFolder(spec);
+
+    /// <summary>The pipeline's User, else the caller (<see cref="CallingUser.ContainerUser"/>).</summary>
+    internal static string? ContainerUser(PipelineSpec spec) => spec.User ?? CallingUser.ContainerUser;
+
+    /// <summary>
+    /// A pipeline's User is not the one who made the sandbox: the folders the container writes to are opened to
+    /// every user so it can (the datum script's umask 0 then leaves what it writes removable by the engine).
+    /// </summary>
+    internal static void OpenToUser(PipelineSpec spec, params string[] folders)
+    {
+        if (spec.User is null || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        foreach (var folder in folders)
+        {
+            File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+        }
+    }
 
     /// <summary>The pipeline's limits and network, with <paramref name="mounts"/>.</summary>
     internal static HostConfig HostConfig(PipelineSpec spec, IList<Mount> mounts) => new()
@@ -233,11 +260,11 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             .ToList();
 
         // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
-        // read-only at its own path and is the working directory, so `python3 train.py` runs as it does locally.
-        var workingDirectory = TransformFolder(spec);
-        if (workingDirectory is not null)
+        // read-only at its own path and is the working directory unless WorkingDir names another, so
+        // `python3 train.py` runs as it does locally.
+        if (TransformFolder(spec) is { } folder)
         {
-            mounts.Add(new Mount { Type = "bind", Source = workingDirectory, Target = workingDirectory, ReadOnly = true });
+            mounts.Add(new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true });
         }
 
         return new CreateContainerParameters
@@ -248,8 +275,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             Entrypoint = [spec.Command[0]],
             Cmd = [.. environment.Arguments],
             Env = [.. environment.Variables.Select(v => $"{v.Key}={v.Value}")],
-            WorkingDir = workingDirectory,
-            User = CallingUser.ContainerUser,
+            WorkingDir = ContainerWorkingDir(spec),
+            User = ContainerUser(spec),
             AttachStdout = true,
             AttachStderr = true,
             AttachStdin = environment.Stdin.Count > 0,
