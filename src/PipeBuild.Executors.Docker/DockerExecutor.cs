@@ -30,7 +30,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     private readonly DockerExecutorOptions options = options ?? DockerExecutorOptions.FromEnvironment();
     private readonly SemaphoreSlim connecting = new(1, 1);
     private readonly ConcurrentDictionary<string, string> imageIds = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> withoutShell = new(StringComparer.Ordinal);
+    /// <summary>Image and User pairs no agent can run in: an agent that cannot start as a user the image lacks may as another.</summary>
+    private readonly ConcurrentDictionary<(string Image, string? User), bool> withoutShell = new();
     private readonly SlotPool<WorkerSlot> slots = new(folder => new WorkerSlot(folder));
     private DockerClient? client;
 
@@ -55,7 +56,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
         // The image the job's identity was computed with, even if the tag moved since.
         var image = imageIds.TryGetValue(name, out var resolved) ? resolved : await ResolveImageAsync(docker, spec, name, cancellationToken);
-        if (!withoutShell.ContainsKey(image))
+        if (!withoutShell.ContainsKey((image, spec.User)))
         {
             var slot = await slots.TakeAsync(work);
             try
@@ -65,7 +66,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
                     return outcome;
                 }
 
-                withoutShell[image] = true; // no agent can run in it: a container per datum from now on
+                withoutShell[(image, spec.User)] = true; // no agent can run in it: a container per datum from now on
             }
             finally
             {
