@@ -30,6 +30,28 @@ public sealed class WorkingDirAndUserTests : IDisposable
     }
 
     [Fact]
+    public void A_batched_transform_runs_in_its_WorkingDir_too()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(ws.Root, "elsewhere")).FullName;
+        ws.Write("where.pipeproj", $"""
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup>
+                <Command>while line=`dotnet {PipeCli.ToolPath} next-datum --status 0`; do pwd &gt; /pfs/out/pwd; done</Command>
+                <DatumBatching>true</DatumBatching>
+                <WorkingDir>{folder}</WorkingDir>
+              </PropertyGroup>
+              <ItemGroup>
+                <PipeInput Include="data" Glob="/" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        ws.Run("pipeline", "create", "-f", "where.pipeproj").ShouldSucceed();
+
+        Assert.Equal(folder + "\n", ws.Run("file", "get", "where@master:pwd").ShouldSucceed().Stdout);
+    }
+
+    [Fact]
     public void A_json_spec_whose_user_is_the_callers_uid_and_gid_runs()
     {
         var ids = $"{Id("-u")}:{Id("-g")}";
