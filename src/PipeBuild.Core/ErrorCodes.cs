@@ -91,6 +91,7 @@ public static class ErrorCodes
 
     public const string TransformStartFailed = "PIPE6001";
     public const string ExecutorUnavailable = "PIPE6002";
+    public const string LocalCannotHonour = "PIPE6003";
 
     public const string DockerUnreachable = "PIPE6101";
     public const string ImageUnavailable = "PIPE6102";

@@ -11,6 +11,8 @@ public static class PipelineFields
         ("Command", string.Join(' ', spec.Command)), ("Stdin", string.Join(" \\n ", spec.Stdin)),
         .. spec.ErrorCommand.Count == 0 ? [] : new[] { ("Error command", string.Join(' ', spec.ErrorCommand)), ("Error stdin", string.Join(" \\n ", spec.ErrorStdin)) },
         ("Image", spec.Image ?? "-"),
+        .. spec.WorkingDir is { } workingDir ? new[] { ("Working dir", workingDir) } : [],
+        .. spec.User is { } user ? new[] { ("User", user) } : [],
         ("Executor", spec.Executor), ("Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("Datum tries", spec.DatumTries.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Inputs", string.Join(", ", spec.Input.Leaves().Select(Describe))),
         ("Output", $"{spec.Name}@{spec.OutputBranch}"),

@@ -6,7 +6,7 @@ namespace PipeBuild.Engine;
 
 /// <summary>
 /// The hash of everything about a transform that can change its outputs: command, stdin, error handler, environment, image,
-/// accepted exit codes, the content of its TransformFile items and its TransformPackages (id, version, content
+/// working directory and user (when set), accepted exit codes, the content of its TransformFile items and its TransformPackages (id, version, content
 /// hash). Where it runs (executor, parallelism, resource limits) is not part of it; what an executor knows about
 /// the environment is added on top (<see cref="IDatumExecutor.ResolveIdentityAsync"/>: the docker executor adds
 /// the image's digest).
@@ -44,6 +44,17 @@ public static class TransformIdentity
         }
 
         text.Append("image ").Append(spec.Image).Append('\n');
+        // Written only when set, as the error handler is: where the command runs and as whom change what it does.
+        if (spec.WorkingDir is { } workingDir)
+        {
+            text.Append("workdir ").Append(workingDir.Length).Append(' ').Append(workingDir).Append('\n');
+        }
+
+        if (spec.User is { } user)
+        {
+            text.Append("user ").Append(user).Append('\n');
+        }
+
         text.Append("accept ").Append(string.Join(',', spec.AcceptReturnCodes)).Append('\n');
         foreach (var file in spec.TransformFiles.Order(StringComparer.Ordinal))
         {

@@ -26,8 +26,8 @@ public static class PachydermSpecReader
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
     private static readonly Shape TransformShape = new(
-        ["cmd", "stdin", "err_cmd", "err_stdin", "image", "env", "accept_return_code", "datum_batching"],
-        ["image_pull_secrets", "debug", "user"]);
+        ["cmd", "stdin", "err_cmd", "err_stdin", "image", "env", "accept_return_code", "datum_batching", "working_dir", "user"],
+        ["image_pull_secrets", "debug"]);
 
     private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group", "cron"], []);
 
@@ -253,6 +253,10 @@ public static class PachydermSpecReader
                 ErrorStdin = transformFields.TryGetValue("err_stdin", out var errStdin) ? Strings(errStdin.Value, "transform.err_stdin") : [],
                 Image = transformFields.TryGetValue("image", out var image) ? String(image.Value, "transform.image") : null,
                 Env = transformFields.TryGetValue("env", out var env) ? Env(env.Value) : [],
+                WorkingDir = transformFields.TryGetValue("working_dir", out var workingDir)
+                    ? PipelineValidation.WorkingDir(String(workingDir.Value, "transform.working_dir"), "'transform.working_dir'", At(workingDir.Value))
+                    : null,
+                User = transformFields.TryGetValue("user", out var user) ? PipelineValidation.User(String(user.Value, "transform.user"), "'transform.user'", At(user.Value)) : null,
                 AcceptReturnCodes = transformFields.TryGetValue("accept_return_code", out var codes)
                     ? [.. Array(codes.Value, "transform.accept_return_code").Select((c, i) => Integer(c, $"transform.accept_return_code[{i}]", int.MinValue))]
                     : [],

@@ -65,6 +65,28 @@ internal static partial class PipelineValidation
         }
     }
 
+    /// <summary>An absolute folder: a container's path (/code), or one of this machine for the local executor.</summary>
+    public static string WorkingDir(string value, string what, string where)
+    {
+        if (!(value.StartsWith('/') || Path.IsPathFullyQualified(value)) || value.Any(char.IsControl))
+        {
+            throw PipelineErrors.Invalid(where, $"{what} '{value}' is not an absolute path.", "Give the folder the command runs in from the root, as in /code.");
+        }
+
+        return value;
+    }
+
+    /// <summary>A user as docker takes it: a name or uid, optionally :group or :gid.</summary>
+    public static string User(string value, string what, string where)
+    {
+        if (!UserPattern().IsMatch(value))
+        {
+            throw PipelineErrors.Invalid(where, $"{what} '{value}' is not a user.", "Give a user name or uid, optionally with :group or :gid, as in 1000, 1000:1000 or nobody.");
+        }
+
+        return value;
+    }
+
     public static string EnvName(string name, string where)
     {
         if (!EnvNamePattern().IsMatch(name))
@@ -151,4 +173,7 @@ internal static partial class PipelineValidation
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex EnvNamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex UserPattern();
 }

@@ -222,6 +222,8 @@ internal static partial class PipeprojReader
                 Input = Input(),
                 Env = Env(),
                 Image = Property("Image")?.Value.Trim(),
+                WorkingDir = Property("WorkingDir") is { } workingDir ? PipelineValidation.WorkingDir(workingDir.Value.Trim(), "WorkingDir", workingDir.Where) : null,
+                User = Property("User") is { } user ? PipelineValidation.User(user.Value.Trim(), "User", user.Where) : null,
                 Parallelism = Integer("Parallelism", 0, 0, "Use a whole number of workers, or 0 for one per processor."),
                 DatumTries = Integer("DatumTries", PipelineSpec.DefaultDatumTries, 1, "Use a whole number of tries, at least 1."),
                 Executor = Executor(),

@@ -59,6 +59,8 @@ public static class PipeprojWriter
         Property(xml, "OutputBranch", spec.OutputBranch == defaultBranch ? null : spec.OutputBranch);
         Property(xml, "Description", spec.Description is null ? null : MultilineText.Format(spec.Description.Split('\n'), PropertyIndent + "  ", PropertyIndent));
         Property(xml, "Image", spec.Image);
+        Property(xml, "WorkingDir", spec.WorkingDir);
+        Property(xml, "User", spec.User);
         Property(xml, "Executor", spec.Executor == ExecutorNames.Local ? null : spec.Executor);
         Property(xml, "Network", spec.Network);
         Property(xml, "Cpus", spec.Cpus is { } cpus ? ResourceQuantities.FormatCpus(cpus) : null);

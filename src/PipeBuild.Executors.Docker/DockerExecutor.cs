@@ -30,7 +30,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     private readonly DockerExecutorOptions options = options ?? DockerExecutorOptions.FromEnvironment();
     private readonly SemaphoreSlim connecting = new(1, 1);
     private readonly ConcurrentDictionary<string, string> imageIds = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> withoutShell = new(StringComparer.Ordinal);
+    /// <summary>Image and User pairs no agent can run in: an agent that cannot start as a user the image lacks may as another.</summary>
+    private readonly ConcurrentDictionary<(string Image, string? User), bool> withoutShell = new();
     private readonly SlotPool<WorkerSlot> slots = new(folder => new WorkerSlot(folder));
     private DockerClient? client;
 
@@ -55,7 +56,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
 
         // The image the job's identity was computed with, even if the tag moved since.
         var image = imageIds.TryGetValue(name, out var resolved) ? resolved : await ResolveImageAsync(docker, spec, name, cancellationToken);
-        if (!withoutShell.ContainsKey(image))
+        if (!withoutShell.ContainsKey((image, spec.User)))
         {
             var slot = await slots.TakeAsync(work);
             try
@@ -65,7 +66,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
                     return outcome;
                 }
 
-                withoutShell[image] = true; // no agent can run in it: a container per datum from now on
+                withoutShell[(image, spec.User)] = true; // no agent can run in it: a container per datum from now on
             }
             finally
             {
@@ -84,7 +85,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     {
         var spec = work.Spec;
         var sandbox = await slot.Sandbox.FillAsync(work.Datum, work.Content, cancellationToken);
-        slot.Prepare(spec, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), TransformFolder(spec));
+        slot.Prepare(spec, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), ContainerWorkingDir(spec));
+        OpenToUser(spec, sandbox.Out, slot.ControlOut);
         if (slot.Container is not { } container)
         {
             await slot.DropContainerAsync();
@@ -154,6 +156,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     {
         var spec = work.Spec;
         var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
+        OpenToUser(spec, sandbox.Out);
         var environment = DatumEnvironment.For(work, DatumEnvironment.ContainerPfs);
         var log = new ContainerLog(work.Log);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -199,10 +202,35 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     private static string TimedOut(PipelineSpec spec) => $"timed out after {spec.DatumTimeout!.Value.TotalSeconds:0.#} s";
 
     private static string CannotStart(PipelineSpec spec, string why) =>
-        $"cannot start '{spec.Command[0]}' in image '{spec.Image}': {why}. Check that the Command exists in the image.";
+        $"cannot start '{spec.Command[0]}' in image '{spec.Image}': {why}. " + (spec.User is { } user && why.Contains("user", StringComparison.OrdinalIgnoreCase)
+            ? $"Check that the image has the user '{user}' (a name must be in its /etc/passwd, a uid need not be), or give a uid."
+            : "Check that the Command exists in the image.");
 
     /// <summary>A .pipeproj's folder when it has TransformFiles: mounted read-only at its own path, and the working directory.</summary>
     internal static string? TransformFolder(PipelineSpec spec) => spec.TransformFiles.Count > 0 ? spec.WorkingDirectory : null;
+
+    /// <summary>Where the command runs: the pipeline's WorkingDir (the engine makes it if the image has none), else its TransformFolder.</summary>
+    internal static string? ContainerWorkingDir(PipelineSpec spec) => spec.WorkingDir ?? TransformFolder(spec);
+
+    /// <summary>The pipeline's User, else the caller (<see cref="CallingUser.ContainerUser"/>).</summary>
+    internal static string? ContainerUser(PipelineSpec spec) => spec.User ?? CallingUser.ContainerUser;
+
+    /// <summary>
+    /// A pipeline's User is not the one who made the sandbox: the folders the container writes to are opened to
+    /// every user so it can (the datum script's umask 0 then leaves what it writes removable by the engine).
+    /// </summary>
+    internal static void OpenToUser(PipelineSpec spec, params string[] folders)
+    {
+        if (spec.User is null || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        foreach (var folder in folders)
+        {
+            File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+        }
+    }
 
     /// <summary>The pipeline's limits and network, with <paramref name="mounts"/>.</summary>
     internal static HostConfig HostConfig(PipelineSpec spec, IList<Mount> mounts) => new()
@@ -233,11 +261,11 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             .ToList();
 
         // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
-        // read-only at its own path and is the working directory, so `python3 train.py` runs as it does locally.
-        var workingDirectory = TransformFolder(spec);
-        if (workingDirectory is not null)
+        // read-only at its own path and is the working directory unless WorkingDir names another, so
+        // `python3 train.py` runs as it does locally.
+        if (TransformFolder(spec) is { } folder)
         {
-            mounts.Add(new Mount { Type = "bind", Source = workingDirectory, Target = workingDirectory, ReadOnly = true });
+            mounts.Add(new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true });
         }
 
         return new CreateContainerParameters
@@ -248,8 +276,8 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             Entrypoint = [spec.Command[0]],
             Cmd = [.. environment.Arguments],
             Env = [.. environment.Variables.Select(v => $"{v.Key}={v.Value}")],
-            WorkingDir = workingDirectory,
-            User = CallingUser.ContainerUser,
+            WorkingDir = ContainerWorkingDir(spec),
+            User = ContainerUser(spec),
             AttachStdout = true,
             AttachStderr = true,
             AttachStdin = environment.Stdin.Count > 0,

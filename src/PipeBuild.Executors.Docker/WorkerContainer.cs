@@ -73,7 +73,8 @@ internal sealed class WorkerContainer : IAsyncDisposable
             Image = image,
             Entrypoint = ["/bin/sh", "-c", Agent],
             Cmd = ["pipebuild-worker"], // the agent's $0, as ps shows it
-            User = CallingUser.ContainerUser,
+            WorkingDir = DockerExecutor.ContainerWorkingDir(spec), // made by the engine if the image has no such folder
+            User = DockerExecutor.ContainerUser(spec),
             AttachStdin = true,
             OpenStdin = true,
             AttachStdout = true,

@@ -31,9 +31,9 @@ internal sealed class WorkerSlot(string folder) : IWorkerSlot
     }
 
     /// <summary>
-    /// Writes the datum's script (its working folder, a check that the program exists, then the program with the
-    /// datum's variables) and its stdin, and empties the output control folder. Files are made anew, never written
-    /// through whatever a transform may have left in their place.
+    /// Writes the datum's script (its umask for a pipeline's User, its working folder, a check that the program
+    /// exists, then the program with the datum's variables) and its stdin, and empties the output control folder.
+    /// Files are made anew, never written through whatever a transform may have left in their place.
     /// </summary>
     public void Prepare(PipelineSpec spec, DatumEnvironment environment, string? workingDirectory)
     {
@@ -52,6 +52,11 @@ internal sealed class WorkerSlot(string folder) : IWorkerSlot
         }
 
         var script = new StringBuilder();
+        if (spec.User is not null)
+        {
+            script.Append("umask 0\n"); // see DockerExecutor.OpenToUser
+        }
+
         if (workingDirectory is not null)
         {
             script.Append("cd ").Append(Quote(workingDirectory)).Append(" || exit 126\n");

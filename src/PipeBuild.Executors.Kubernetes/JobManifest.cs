@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using k8s.Models;
 using PipeBuild.Core.Pipelines;
@@ -63,11 +64,32 @@ public static partial class JobManifest
                                 ],
                                 EnvFrom = [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = settings.StoreSecret, Optional = false } }],
                                 Resources = Resources(settings),
+                                WorkingDir = spec.WorkingDir,
+                                SecurityContext = SecurityContext(spec.User),
                             },
                         ],
                     },
                 },
             },
+        };
+    }
+
+    /// <summary>
+    /// A numeric User (<c>1000</c>, <c>1000:1000</c>) as runAsUser and runAsGroup. Kubernetes takes no names: with
+    /// one the pod runs as its image's user, and the worker refuses to run the transform unless that is the user named.
+    /// </summary>
+    private static V1SecurityContext? SecurityContext(string? user)
+    {
+        var parts = user?.Split(':') ?? [];
+        if (parts.Length == 0 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+        {
+            return null;
+        }
+
+        return new V1SecurityContext
+        {
+            RunAsUser = uid,
+            RunAsGroup = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var gid) ? gid : null,
         };
     }
 

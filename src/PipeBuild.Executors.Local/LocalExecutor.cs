@@ -11,9 +11,9 @@ using PipeBuild.Engine;
 namespace PipeBuild.Executors.Local;
 
 /// <summary>
-/// Runs a datum's transform as a process on this machine, in the pipeline's folder, with <c>/pfs/</c> in its
-/// arguments, stdin and environment mapped to the datum's sandbox. Cancellation and the datum timeout kill
-/// the process tree.
+/// Runs a datum's transform as a process on this machine, in the pipeline's folder (or its WorkingDir), with
+/// <c>/pfs/</c> in its arguments, stdin and environment mapped to the datum's sandbox. Cancellation and the datum
+/// timeout kill the process tree.
 /// </summary>
 /// <remarks>
 /// Each concurrent datum takes a slot: a sandbox folder beside the datum's scratch folder, emptied and reused
@@ -34,6 +34,7 @@ public sealed class LocalExecutor : IDatumExecutor
             throw work.Spec.Error(ErrorCodes.DatumBatchingNeedsUnix, $"DatumBatching needs Linux or macOS (a named pipe carries the acknowledgements). Remove <DatumBatching>.");
         }
 
+        var folder = ProcessFolder(work.Spec);
         var slot = await slots.TakeAsync(work);
         try
         {
@@ -44,8 +45,8 @@ public sealed class LocalExecutor : IDatumExecutor
             cancellationToken.ThrowIfCancellationRequested();
             var environment = DatumEnvironment.For(work, sandbox.Root);
             return work.Spec.DatumBatching
-                ? await RunBatchedAsync(slot, sandbox, environment, work, cancellationToken)
-                : await RunProcessAsync(slot, sandbox, environment, work, cancellationToken);
+                ? await RunBatchedAsync(slot, sandbox, environment, work, folder, cancellationToken)
+                : await RunProcessAsync(slot, sandbox, environment, work, folder, cancellationToken);
         }
         finally
         {
@@ -54,6 +55,29 @@ public sealed class LocalExecutor : IDatumExecutor
     }
 
     public ValueTask DisposeAsync() => slots.DisposeAsync();
+
+    /// <summary>
+    /// The folder the transform runs in: its WorkingDir, else the pipeline's folder. Processes here run as the user
+    /// running <c>dotnet pipe</c>, so a User naming anyone else fails the datum rather than run it as the wrong user.
+    /// </summary>
+    private static string ProcessFolder(PipelineSpec spec)
+    {
+        if (spec.User is { } user && !CallingUser.Is(user))
+        {
+            throw spec.Error(
+                ErrorCodes.LocalCannotHonour,
+                $"the local executor runs the transform as {System.Environment.UserName}, not as User '{user}' (transform.user). Run the pipeline in a container (--executor docker, <Executor>docker</Executor>), or remove User.");
+        }
+
+        if (spec.WorkingDir is { } folder && !Directory.Exists(folder))
+        {
+            throw spec.Error(
+                ErrorCodes.LocalCannotHonour,
+                $"the local executor runs the transform on this machine, which has no folder '{folder}' (WorkingDir, transform.working_dir). Create it, run the pipeline in a container (--executor docker, <Executor>docker</Executor>), or remove WorkingDir.");
+        }
+
+        return spec.WorkingDir ?? spec.WorkingDirectory ?? Directory.GetCurrentDirectory();
+    }
 
     /// <summary>
     /// A datum's process environment: the TransformPackages' launchers (PATH, PIPE_TOOL_*), then the datum's
@@ -92,7 +116,8 @@ public sealed class LocalExecutor : IDatumExecutor
     private static string DatumLine(DatumWork work, DatumEnvironment environment) =>
         string.Join('\t', environment.Inputs.Select(p => $"{p.Key}={p.Value}").Prepend(work.Datum.Id));
 
-    private static async Task<DatumOutcome> RunProcessAsync(LocalSlot slot, DatumSandbox sandbox, DatumEnvironment datumEnvironment, DatumWork work, CancellationToken cancellationToken)
+    private static async Task<DatumOutcome> RunProcessAsync(
+        LocalSlot slot, DatumSandbox sandbox, DatumEnvironment datumEnvironment, DatumWork work, string folder, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -106,7 +131,7 @@ public sealed class LocalExecutor : IDatumExecutor
         environment[DatumProcesses.Variable] = processes.Token;
         var command = Cli.Wrap(slot.Program(spec))
             .WithArguments(datumEnvironment.Arguments)
-            .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
+            .WithWorkingDirectory(folder)
             .WithEnvironmentVariables(environment)
             .WithStandardInputPipe(datumEnvironment.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(datumEnvironment.StdinText))
             .WithStandardOutputPipe(PipeTarget.Create(work.Log.CopyFromAsync))
@@ -161,7 +186,8 @@ public sealed class LocalExecutor : IDatumExecutor
         return (await running).ExitCode;
     }
 
-    private static async Task<DatumOutcome> RunBatchedAsync(LocalSlot slot, DatumSandbox sandbox, DatumEnvironment environment, DatumWork work, CancellationToken cancellationToken)
+    private static async Task<DatumOutcome> RunBatchedAsync(
+        LocalSlot slot, DatumSandbox sandbox, DatumEnvironment environment, DatumWork work, string folder, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
         if (slot.Batch is { } stale && (stale.HasExited || stale.JobId != work.JobId))
@@ -173,7 +199,7 @@ public sealed class LocalExecutor : IDatumExecutor
         slot.Batch ??= BatchProcess.Start(
             slot.Program(spec),
             environment.Arguments,
-            spec.WorkingDirectory ?? Directory.GetCurrentDirectory(),
+            folder,
             Environment(slot, spec, environment.JobVariables),
             environment.Stdin,
             slot.Sandbox.Folder,

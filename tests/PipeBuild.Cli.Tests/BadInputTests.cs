@@ -419,6 +419,11 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-spec.pipeproj"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-glob.pipeproj"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/cron-overwrite.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/working-dir.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/user-empty.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/user-spaces.json"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/working-dir.pipeproj"] },
+        { "PIPE2002", ["pipeline", "create", "-f", "bad/user.pipeproj"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/output-branch.json"] },
         { "PIPE4004", ["pipeline", "create", "-f", "bad/own-output.json"] },
         { "PIPE2003", ["pipeline", "create", "-f", "bad/trailing.json"] },
@@ -486,6 +491,8 @@ public sealed class BadInputTests : IDisposable
         ("cron-spec", "", "<PipeInput Include=\"tick\" Cron=\"@every soon\" />"),
         ("cron-glob", "", "<PipeInput Include=\"tick\" Cron=\"@hourly\" Glob=\"/\" />"),
         ("cron-overwrite", "", "<PipeInput Include=\"tick\" Cron=\"@hourly\" Overwrite=\"sometimes\" />"),
+        ("working-dir", "<WorkingDir>code</WorkingDir>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
+        ("user", "<User>app user</User>", "<PipeInput Include=\"data\" Glob=\"/*\" />"),
     ];
 
     /// <summary>.pipeproj files MSBuild cannot evaluate: name, whole text.</summary>
@@ -541,6 +548,9 @@ public sealed class BadInputTests : IDisposable
         ("egress-relative", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"egress":{"URL":"file://out"}}"""),
         ("cron-spec", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cron":{"name":"tick","spec":"* * *"}}}"""),
         ("cron-start", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"cron":{"name":"tick","spec":"@hourly","start":"soon"}}}"""),
+        ("working-dir", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"],"working_dir":"code"},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("user-empty", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"],"user":""},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
+        ("user-spaces", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"],"user":"app user"},"input":{"pfs":{"repo":"data","glob":"/*"}}}"""),
         ("output-branch", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}},"output_branch":"bad branch"}"""),
         ("own-output", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"j","glob":"/*"}}}"""),
         ("trailing", """{"pipeline":{"name":"j"},"transform":{"cmd":["cat"]},"input":{"pfs":{"repo":"data","glob":"/*"}}} x"""),

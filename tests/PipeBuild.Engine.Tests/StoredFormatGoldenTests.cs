@@ -152,6 +152,16 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
+    public void A_working_dir_and_a_user_are_part_of_the_transform_identity_only_when_set()
+    {
+        var spec = new PipelineSpec { Name = "clean", Command = ["sh"], Stdin = ["exit 1"], Input = new PfsInput("in", "/*") };
+        Pin("89f7f0ea47ec494aabeac9a3a237416c31a831690289df6501c936645091b868", TransformIdentity.Compute(spec with { WorkingDir = null, User = null }));
+        Pin("b11b8ba928aca01007f5048d2e4f290d00a7289e1a04a208b6e770c80d507bb1", TransformIdentity.Compute(spec with { WorkingDir = "/code" }));
+        Pin("eb486e33960820cfa72ae648912cef89aa605b88865c4159fefe9641027ab616", TransformIdentity.Compute(spec with { User = "1000:1000" }));
+        Pin("cdd069b6b030d749c2cfceae7b847fa7390c4b8dabbad2b61ce7a4dbc96a7619", TransformIdentity.Compute(spec with { WorkingDir = "/code", User = "1000:1000" }));
+    }
+
+    [Fact]
     public void A_datum_id_names_what_it_matched_and_its_hash_adds_the_contents_and_the_transform()
     {
         var file = new FileContent(EntryKind.File, ContentHash.Of("a\n"u8), 2);

@@ -3,7 +3,10 @@ using PipeBuild.Core.Pipelines;
 
 namespace PipeBuild.Evaluation.Tests;
 
-/// <summary>Network, Cpus and Memory: in a .pipeproj, from Pachyderm's resource_limits, and written back by convert.</summary>
+/// <summary>
+/// Network, Cpus, Memory, WorkingDir and User: in a .pipeproj, from Pachyderm's resource_limits and transform, and
+/// written back by convert.
+/// </summary>
 public sealed class ContainerPropertiesTests : IDisposable
 {
     private readonly TestFiles files = new();
@@ -29,6 +32,9 @@ public sealed class ContainerPropertiesTests : IDisposable
     [InlineData("<Memory>2 GB</Memory>", "Memory '2 GB' is not a memory size.", "512Mi or 2G")]
     [InlineData("<Memory>64m</Memory>", "Memory '64m' is not a memory size.", "512Mi or 2G")]
     [InlineData("<Network>my net</Network>", "Network 'my net' is not a network name.", "none (the default)")]
+    [InlineData("<WorkingDir>code</WorkingDir>", "WorkingDir 'code' is not an absolute path.", "as in /code")]
+    [InlineData("<User>app user</User>", "User 'app user' is not a user.", "1000:1000 or nobody")]
+    [InlineData("<User>1000:</User>", "User '1000:' is not a user.", "1000:1000 or nobody")]
     public void A_bad_value_is_PIPE2002_at_the_property(string properties, string message, string hint)
     {
         var e = Assert.Throws<PipeException>(() => PipeprojEvaluator.Evaluate(Pipeproj(properties)));
@@ -37,6 +43,56 @@ public sealed class ContainerPropertiesTests : IDisposable
         Assert.Contains($"p.pipeproj(3,", e.Message);
         Assert.Contains(message, e.Message);
         Assert.Contains(hint, e.Message);
+    }
+
+    [Theory]
+    [InlineData("<WorkingDir> /code </WorkingDir><User>1000:1000</User>", "/code", "1000:1000")]
+    [InlineData("<User>nobody</User>", null, "nobody")]
+    [InlineData("", null, null)]
+    public void A_pipeproj_sets_the_transforms_working_dir_and_user(string properties, string? workingDir, string? user)
+    {
+        var spec = PipeprojEvaluator.Evaluate(Pipeproj(properties));
+
+        Assert.Equal((workingDir, user), (spec.WorkingDir, spec.User));
+        Assert.Equal(Path.Combine(files.Root, "p"), spec.WorkingDirectory); // the local executor's default, as before
+    }
+
+    [Fact]
+    public void The_USER_environment_variable_is_not_a_User()
+    {
+        var before = Environment.GetEnvironmentVariable("USER");
+        Environment.SetEnvironmentVariable("USER", "someone-else");
+        try
+        {
+            Assert.Null(PipeprojEvaluator.Evaluate(Pipeproj("<Cpus>1</Cpus>")).User);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("USER", before);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"working_dir\": \"/code\", \"user\": \"1000\"", "/code", "1000")]
+    [InlineData("\"user\": \"app:staff\"", null, "app:staff")]
+    public void Pachyderm_working_dir_and_user_are_read(string fields, string? workingDir, string? user)
+    {
+        var spec = Assert.Single(PachydermSpecReader.Parse($"{{\"pipeline\": {{\"name\": \"x\"}}, \"transform\": {{\"cmd\": [\"x\"], {fields}}}, \"input\": {{\"pfs\": {{\"repo\": \"a\"}}}}}}"));
+
+        Assert.Equal((workingDir, user), (spec.WorkingDir, spec.User));
+    }
+
+    [Theory]
+    [InlineData("\"working_dir\": \"code\"", "spec.json(1,72): 'transform.working_dir' 'code' is not an absolute path.")]
+    [InlineData("\"working_dir\": 1", "'transform.working_dir' must be a string, not")]
+    [InlineData("\"user\": \"\"", "spec.json(1,65): 'transform.user' '' is not a user.")]
+    [InlineData("\"user\": \"app user\"", "'transform.user' 'app user' is not a user.")]
+    public void Bad_working_dir_or_user_is_PIPE2002_naming_the_field(string fields, string message)
+    {
+        var e = Assert.Throws<PipeException>(() => PachydermSpecReader.Parse($"{{\"pipeline\": {{\"name\": \"x\"}}, \"transform\": {{\"cmd\": [\"x\"], {fields}}}, \"input\": {{\"pfs\": {{\"repo\": \"a\"}}}}}}"));
+
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, e.Code);
+        Assert.Contains(message, e.Message);
     }
 
     [Theory]
@@ -73,6 +129,19 @@ public sealed class ContainerPropertiesTests : IDisposable
         Assert.Contains("<Memory>1500000</Memory>", text, StringComparison.Ordinal);
         Assert.Equal((0.25, 1_500_000L, "bridge"), (evaluated.Cpus!.Value, evaluated.Memory!.Value, evaluated.Network));
         Assert.Contains("<Memory>512Mi</Memory>", PipeprojWriter.Write(original with { Memory = 512L << 20 }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Convert_writes_working_dir_and_user_back()
+    {
+        var original = Assert.Single(PachydermSpecReader.Parse("""{"pipeline": {"name": "copy"}, "transform": {"cmd": ["x"], "image": "x:1", "working_dir": "/code", "user": "1000:1000"}, "input": {"pfs": {"repo": "a"}}}"""));
+        var text = PipeprojWriter.Write(original, Path.Combine(files.Root, "p"));
+
+        var evaluated = PipeprojEvaluator.Evaluate(files.Write("p/copy.pipeproj", text));
+
+        Assert.Contains("<WorkingDir>/code</WorkingDir>", text, StringComparison.Ordinal);
+        Assert.Contains("<User>1000:1000</User>", text, StringComparison.Ordinal);
+        Assert.Equal(("/code", "1000:1000"), (evaluated.WorkingDir, evaluated.User));
     }
 
     public void Dispose() => files.Dispose();

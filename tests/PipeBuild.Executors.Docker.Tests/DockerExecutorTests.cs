@@ -211,6 +211,14 @@ public sealed class DockerExecutorTests : IDisposable
             Assert.Equal((JobState.Success, 2), (job.State, job.DatumsProcessed));
             Assert.Equal(new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" }, await fx.ReadAsync("noshell"));
             Assert.Empty(await TestEngine.ContainersAsync("pipebuild.pipeline", "noshell"));
+
+            // Run as another user in WorkingDir: it can write the sandbox's /pfs/out, and "." is the input.
+            await fx.CreateAsync(Shell("noshelluser", "") with { Image = image, Command = ["/bin/busybox", "cp", "-r", ".", "/pfs/out/"], WorkingDir = "/pfs/data", User = "1000:1000" });
+
+            var asUser = await fx.RunOneAsync("noshelluser");
+
+            Assert.Equal((JobState.Success, 2), (asUser.State, asUser.DatumsProcessed));
+            Assert.Equal(new Dictionary<string, string> { ["a.txt"] = "alpha\n", ["b.txt"] = "beta\n" }, await fx.ReadAsync("noshelluser"));
         }
         finally
         {

@@ -59,6 +59,8 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
         Assert.Equal(["PIPE_STORE", "PIPE_WORKER_NAME"], container["env"]!.AsArray().Select(e => e!["name"]!.GetValue<string>())); // no credentials inline
         Assert.Equal("500m", container["resources"]!["requests"]!["cpu"]!.GetValue<string>());
         Assert.Equal("1Gi", container["resources"]!["limits"]!["memory"]!.GetValue<string>());
+        Assert.Null(container["workingDir"]); // the image's own, and its user
+        Assert.Null(container["securityContext"]);
 
         // A pod's worker (here in this process, on the same store) claims the datum and reports it.
         var worker = new Worker(store.Objects, new LocalExecutor(), new WorkerOptions(work.JobId, "pod-0", Path.Combine(root, "scratch")) { PollInterval = TimeSpan.FromMilliseconds(50) }, TextWriter.Null).RunAsync(default);
@@ -78,6 +80,41 @@ public sealed class KubernetesExecutorTests : IAsyncLifetime
         Assert.Contains(standIn.Requests, r => r.Method == "GET" && r.PathAndQuery.Contains("watch=true", StringComparison.Ordinal)
             && Uri.UnescapeDataString(r.PathAndQuery).Contains($"fieldSelector=metadata.name={job["metadata"]!["name"]}", StringComparison.Ordinal));
         Assert.DoesNotContain(standIn.Requests, r => r.Method == "DELETE");
+    }
+
+    [Fact]
+    public async Task A_WorkingDir_and_a_numeric_User_are_the_worker_containers_and_its_worker_runs_the_datum_there()
+    {
+        standIn = new KubernetesStandIn();
+        await using var executor = Executor();
+        var folder = Directory.CreateDirectory(Path.Combine(root, "code")).FullName;
+        var user = CallingUser.ContainerUser!;
+        var work = await WorkAsync(Spec() with { Command = ["sh", "-c", "pwd > /pfs/out/pwd"], WorkingDir = folder, User = user });
+        var running = executor.RunAsync(work, default);
+        var container = (await WaitForAsync(() => standIn.Jobs.SingleOrDefault()))["spec"]!["template"]!["spec"]!["containers"]![0]!;
+
+        Assert.Equal(folder, container["workingDir"]!.GetValue<string>());
+        Assert.Equal(user, $"{container["securityContext"]!["runAsUser"]}:{container["securityContext"]!["runAsGroup"]}");
+
+        // The pod's worker runs the transform in WorkingDir, as the User it runs as.
+        var worker = new Worker(store.Objects, new LocalExecutor(), new WorkerOptions(work.JobId, "pod-0", Path.Combine(root, "scratch")) { PollInterval = TimeSpan.FromMilliseconds(50) }, TextWriter.Null).RunAsync(default);
+        var outcome = await running.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(outcome.Succeeded, outcome.Reason);
+        Assert.Equal(folder + "\n", Encoding.UTF8.GetString(await store.Content.ReadAllAsync(Assert.Single(outcome.Outputs).Content, default)));
+        await executor.DisposeAsync();
+        Assert.Equal(1, await worker.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Theory]
+    [InlineData("1000", 1000L, null)]
+    [InlineData("1000:2000", 1000L, 2000L)]
+    [InlineData("1000:staff", 1000L, null)]
+    [InlineData("nobody", null, null)] // Kubernetes takes no names: the pod runs as its image's user, which the worker checks
+    public void A_User_becomes_runAsUser_and_runAsGroup_when_it_is_numeric(string user, long? uid, long? gid)
+    {
+        var container = JobManifest.Build(Spec() with { User = user }, new string('a', 32), Namespace, new KubernetesExecutorOptions("s3://bucket/prefix")).Spec.Template.Spec.Containers[0];
+
+        Assert.Equal((uid, gid), (container.SecurityContext?.RunAsUser, container.SecurityContext?.RunAsGroup));
     }
 
     [Fact]

@@ -42,6 +42,20 @@ public sealed record PipelineSpec
     /// <summary>Container image for the docker and kubernetes executors.</summary>
     public string? Image { get; init; }
 
+    /// <summary>
+    /// The absolute folder the transform's command runs in (Pachyderm's <c>transform.working_dir</c>): in the container
+    /// with the docker and kubernetes executors, a folder of this machine with the local one. Null: the image's own
+    /// working directory (the pipeline's folder locally, <see cref="WorkingDirectory"/>).
+    /// </summary>
+    public string? WorkingDir { get; init; }
+
+    /// <summary>
+    /// The user the transform runs as (Pachyderm's <c>transform.user</c>), as docker takes it: <c>1000</c>,
+    /// <c>1000:1000</c>, <c>name</c>, <c>name:group</c>. Null: the user running <c>dotnet pipe</c>. The local executor
+    /// runs processes as that user only, so any other is an error there.
+    /// </summary>
+    public string? User { get; init; }
+
     /// <summary>The container network for the docker executor: null means none (no network at all).</summary>
     public string? Network { get; init; }
 
