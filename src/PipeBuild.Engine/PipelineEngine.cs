@@ -197,10 +197,13 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 {
                     // The engine owns every executor it asks for and disposes it after use: an executor with remote
                     // workers closes the run and lets them go.
-                    await using var executor = executorFor(pipeline.Spec.Executor);
-                    var job = await new JobRunner(store, executor, scratchRoot) { EgressTargets = EgressTargets }.RunAsync(pipeline, progress, cancellationToken);
-                    jobs.Add(job);
-                    if (job.State != JobState.Success)
+                    await using (var executor = executorFor(pipeline.Spec.Executor))
+                    {
+                        jobs.Add(await new JobRunner(store, executor, scratchRoot) { EgressTargets = EgressTargets }.RunAsync(pipeline, progress, cancellationToken));
+                    }
+
+                    RemoveEmptyScratch(jobs[^1].Id);
+                    if (jobs[^1].State != JobState.Success)
                     {
                         failed.Add(pipeline.Name);
                     }
@@ -211,6 +214,22 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         }
 
         return jobs;
+    }
+
+    /// <summary>
+    /// Removes a job's scratch folder once its executor is gone and it is empty (each datum's sandbox goes with the
+    /// datum): one empty folder a job piled up. One that is not empty is left to gc's sweep of stale scratch.
+    /// </summary>
+    private void RemoveEmptyScratch(string jobId)
+    {
+        try
+        {
+            Directory.Delete(Path.Combine(scratchRoot, jobId));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // not there (no datum ran) or not empty
+        }
     }
 
     private static List<PipelineDocument> WithUpstream(IReadOnlyList<PipelineDocument> all, IReadOnlyCollection<string> names)
