@@ -96,7 +96,8 @@ public sealed class CronTicks(VersionStore store, TimeProvider time)
             }
         }
 
-        var since = newest ?? schedule.Start ?? (await store.GetRepoAsync(input.Repo, cancellationToken)).Created;
-        return (schedule.Between(since, time.GetUtcNow(), MaxCatchUp), existing);
+        // A pipeline not registered yet (status of a new .pipeproj) has no repo: its ticks start when registering makes it.
+        var since = newest ?? schedule.Start ?? (await store.ListReposAsync(cancellationToken)).FirstOrDefault(r => r.Name == input.Repo)?.Created;
+        return (since is { } from ? schedule.Between(from, time.GetUtcNow(), MaxCatchUp) : [], existing);
     }
 }

@@ -138,6 +138,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
     private StalenessChain Staleness => new(store, Jobs, new CronTicks(store, Time), Time);
 
+    private StalenessChain RunStaleness => new(store, Jobs, new CronTicks(store, Time), Time) { PredictClock = false };
+
     private async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
         await using var executor = executorFor(pipeline.Spec.Executor);
@@ -156,8 +158,6 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
-            // Another run of this workspace may be bringing the pipeline up to date now: follow its job, then look
-            // again (its inputs may have moved on meanwhile), so that every datum runs once.
             // Ticks due on its cron inputs are new input commits, committed before the chain looks.
             await new CronTicks(store, Time).CommitDueAsync(pipeline.Spec, cancellationToken);
 
@@ -167,10 +167,13 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 await store.FireTriggerAsync(repo, branch, Time.GetUtcNow(), cancellationToken);
             }
 
+            // Another run of this workspace may be bringing the pipeline up to date now: follow its job, then look
+            // again (its inputs may have moved on meanwhile), so that every datum runs once.
             for (var followed = false; ;)
             {
-                // Upstream jobs of this pass have already written their output: the chain sees their commits as they are.
-                var status = await Staleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken);
+                // Upstream jobs of this pass have already written their output: the chain sees their commits as they are,
+                // and ticks and triggers as they were just committed (one due since starts no job on unchanged inputs).
+                var status = await RunStaleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken);
                 if (status.Step == StalenessStep.Waiting || (followed ? force || !status.WillRun : !force && !status.WillRun))
                 {
                     break;

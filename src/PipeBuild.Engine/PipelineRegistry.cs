@@ -64,12 +64,13 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         }
 
         var repos = (await store.ListReposAsync(cancellationToken)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var others = (await ListAsync(cancellationToken)).Where(p => specs.All(s => s.Name != p.Name)).ToList();
+        var pipelines = specs.Select(s => s.Name).Concat(others.Select(p => p.Name)).ToHashSet(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
-            CheckInputs(spec, repos, specs);
+            CheckInputs(spec, repos, specs, pipelines);
         }
 
-        var others = (await ListAsync(cancellationToken)).Where(p => specs.All(s => s.Name != p.Name)).ToList();
         var documents = new List<PipelineDocument>();
         foreach (var (spec, previous) in specs.Zip(existing))
         {
@@ -161,7 +162,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     }
 
     /// <summary>Each repo the spec reads exists in <paramref name="repos"/> or is the output of another of <paramref name="specs"/>.</summary>
-    private static void CheckInputs(PipelineSpec spec, HashSet<string> repos, IReadOnlyList<PipelineSpec> specs)
+    private static void CheckInputs(PipelineSpec spec, HashSet<string> repos, IReadOnlyList<PipelineSpec> specs, HashSet<string> pipelines)
     {
         foreach (var (repo, cron) in spec.Input.Leaves().Select(l => (l.Repo, l.Cron is not null)).Distinct())
         {
@@ -171,7 +172,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
                 throw PipeException.At(where, ErrorCodes.PipelineCycle, $"pipeline '{spec.Name}' reads its own output repo.");
             }
 
-            if (cron && specs.Any(s => s.Name == repo))
+            if (cron && pipelines.Contains(repo))
             {
                 throw PipeException.At(where, ErrorCodes.PipelineCycle, $"the cron input repo '{repo}' is the output of pipeline '{repo}': its ticks would be written into another pipeline's output. Name another repo.");
             }

@@ -15,6 +15,13 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
 {
     private readonly JobPlanner planner = new(store, jobs);
 
+    /// <summary>
+    /// Whether cron ticks and branch triggers due now count as new input commits (<c>status</c>: <c>run</c> would
+    /// commit or move them first). False for <c>run</c> itself, which has just done so and judges what is there: a tick
+    /// that came due since must not start a job on unchanged inputs.
+    /// </summary>
+    public bool PredictClock { get; init; } = true;
+
     /// <param name="identity">the pipeline's transform identity with what its executor adds (<see cref="JobRunner.IdentityAsync"/>)</param>
     /// <param name="upstreamRunning">pipelines that run before this one in the same pass</param>
     /// <param name="countDatums">whether to plan the datums of a pipeline that would run (a plan's cost; <c>run</c> leaves it to the job)</param>
@@ -34,7 +41,7 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
         }
 
         // Ticks due on a cron input are input commits that run writes before it looks (CronTicks).
-        var due = await cron.DueAsync(spec, cancellationToken);
+        var due = PredictClock ? await cron.DueAsync(spec, cancellationToken) : [];
         if (due.Count > 0 && upstream.Count == 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate)
         {
             var (input, ticks) = due[0];
@@ -43,7 +50,7 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
 
         // A trigger due by now moves its input branch when run looks, as a tick commits (PipelineEngine.RunAsync).
         var triggered = false;
-        if (due.Count == 0 && upstream.Count == 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate)
+        if (PredictClock && due.Count == 0 && upstream.Count == 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate)
         {
             foreach (var (repo, branch) in spec.Input.Leaves().Select(l => (l.Repo, l.Branch)).Distinct())
             {

@@ -38,10 +38,21 @@ public sealed class FolderEgress(string folder) : IEgressTarget
     public Task DeleteAsync(string path, CancellationToken cancellationToken) => Run(path, () =>
     {
         var target = PathOf(path);
-        File.Delete(target);
-        for (var folder = Path.GetDirectoryName(target); folder is not null && folder != root && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any(); folder = Path.GetDirectoryName(folder))
+        if (File.Exists(target))
         {
-            Directory.Delete(folder);
+            File.Delete(target);
+        }
+
+        try
+        {
+            for (var folder = Path.GetDirectoryName(target); folder is not null && folder != root && !Directory.EnumerateFileSystemEntries(folder).Any(); folder = Path.GetDirectoryName(folder))
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (IOException)
+        {
+            // removed meanwhile by a delete of its other files, or filled again by a put: either way done here
         }
 
         return Task.CompletedTask;

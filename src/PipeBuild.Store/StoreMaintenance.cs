@@ -169,7 +169,9 @@ public sealed class StoreMaintenance(VersionStore store)
     {
         roots ??= GcRoots.None;
         var cutoff = DateTimeOffset.UtcNow - grace;
-        var keepBefore = (await StoreFormat.CheckAsync(Objects, cancellationToken)).KeepCommitsBefore;
+        // The upgrade time is the upgrading machine's clock and a document's time the store's (an S3 server's): a day's
+        // margin, so a clock apart from the other cannot expose a commit an older tool wrote.
+        var keepBefore = (await StoreFormat.CheckAsync(Objects, cancellationToken)).KeepCommitsBefore + TimeSpan.FromDays(1);
 
         var documents = new Dictionary<RepoCommit, List<(string Key, CommitInfo Commit)>>();
         var openOnBranch = new HashSet<RepoCommit>();
@@ -212,7 +214,7 @@ public sealed class StoreMaintenance(VersionStore store)
 
         // What would go: finished commits nothing reached, and open documents no branch names (a commit started by a
         // killed command, or left behind by a finish or delete that was killed). Young ones stay, with their history.
-        var candidates = new List<(RepoCommit Id, string Key, bool Leftover)>();
+        var candidates = new List<(RepoCommit Id, string Key, bool Leftover, DateTimeOffset Started)>();
         int young = 0;
         foreach (var (id, list) in documents)
         {
@@ -233,14 +235,15 @@ public sealed class StoreMaintenance(VersionStore store)
                 }
                 else
                 {
-                    candidates.Add((id, key, leftover));
+                    candidates.Add((id, key, leftover, commit.Started));
                 }
             }
         }
 
         Reach();
         var commitsRemoved = 0;
-        foreach (var (id, key, leftover) in candidates.Where(c => c.Leftover || !reached.Contains(c.Id)))
+        // Newest first: a child goes before its parent and its provenance, so a crash leaves no commit whose parent is gone.
+        foreach (var (id, key, leftover, _) in candidates.Where(c => c.Leftover || !reached.Contains(c.Id)).OrderByDescending(c => c.Started))
         {
             await Objects.DeleteAsync(key, cancellationToken);
             commitsRemoved += leftover ? 0 : 1;

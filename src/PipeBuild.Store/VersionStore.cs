@@ -285,8 +285,8 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             : null;
 
     /// <summary>
-    /// Moves <paramref name="branch"/> to the head of <paramref name="trigger"/>'s branch if the condition holds. The move
-    /// is forward along the trigger branch's history, not a rollback anyone may undo, so it records no kept commit.
+    /// Moves <paramref name="branch"/> to the head of <paramref name="trigger"/>'s branch if the condition holds, keeping the
+    /// head it moves off for gc (<see cref="KeptCommitDocument"/>): usually an ancestor, but a branch may have commits of its own.
     /// </summary>
     private async Task<bool> TryFireAsync(string repo, string branch, BranchTrigger trigger, DateTimeOffset? now, CancellationToken cancellationToken)
     {
@@ -295,6 +295,13 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             if (await DueAsync(repo, branch, trigger, now, cancellationToken) is not { } due)
             {
                 return false;
+            }
+
+            // The branch may hold commits of its own the trigger branch does not: kept, as a branch create --head keeps them.
+            if (due.Old is { } old)
+            {
+                await KeepAsync(repo, branch, old, cancellationToken);
+                await objects.FlushAsync(cancellationToken);
             }
 
             if (await objects.TryWriteDocumentAsync(StoreKeys.Branch(repo, branch), StoreJson.Serialize(new BranchDocument(due.Head, null)), due.Version, cancellationToken) is not null)
@@ -311,7 +318,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     /// branch document it was judged against; null when it does not. Without <paramref name="now"/> the cron condition is
     /// judged at the time that head was made, as Pachyderm judges it when a commit lands.
     /// </summary>
-    private async Task<(string Head, string Version)?> DueAsync(string repo, string branch, BranchTrigger trigger, DateTimeOffset? now, CancellationToken cancellationToken)
+    private async Task<(string Head, string Version, string? Old)?> DueAsync(string repo, string branch, BranchTrigger trigger, DateTimeOffset? now, CancellationToken cancellationToken)
     {
         var source = await ReadBranchAsync(repo, trigger.Branch, cancellationToken);
         var current = await ReadBranchAsync(repo, branch, cancellationToken);
@@ -322,7 +329,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
 
         var newHead = await GetCommitAsync(repo, newId, cancellationToken);
         var oldHead = target.Branch.Head is { } oldId ? await GetCommitAsync(repo, oldId, cancellationToken) : null;
-        return await HoldsAsync(trigger, oldHead, newHead, now ?? newHead.Finished ?? newHead.Started, cancellationToken) ? (newId, target.Version) : null;
+        return await HoldsAsync(trigger, oldHead, newHead, now ?? newHead.Finished ?? newHead.Started, cancellationToken) ? (newId, target.Version, target.Branch.Head) : null;
     }
 
     /// <summary>Pachyderm's conditions, between the triggered branch's head (<paramref name="oldHead"/>, null when it has none) and the trigger branch's.</summary>

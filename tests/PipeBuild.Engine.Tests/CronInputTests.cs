@@ -96,6 +96,28 @@ public sealed class CronInputTests : IDisposable
         Assert.Equal("2026-01-01T01:00:00Z", ticks[^1]);
     }
 
+    [Fact]
+    public async Task A_cron_input_may_not_tick_into_a_registered_pipelines_output()
+    {
+        await fx.PutAsync("data", new Dictionary<string, string> { ["a.txt"] = "a" });
+        await fx.CreateAsync(EngineFixture.Shell("a", "cp /pfs/data/* /pfs/out/", new PfsInput("data", "/*")));
+
+        var error = await Assert.ThrowsAsync<Core.PipeException>(() => fx.CreateAsync(EngineFixture.Shell("b", "true", new PfsInput("a", "/*", Name: "tick") { Cron = new CronSchedule("@hourly") })));
+
+        Assert.Equal(Core.ErrorCodes.PipelineCycle, error.Code);
+        Assert.Contains("is the output of pipeline 'a'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_status_of_a_cron_pipeline_not_registered_yet_is_waiting_not_an_error()
+    {
+        var spec = EngineFixture.Shell("later", "true", new PfsInput("later_tick", "/*", Name: "tick") { Cron = new CronSchedule("@every 1h") });
+
+        var status = Assert.Single(await engine.StatusAsync([await engine.Registry.PreviewAsync(spec, Reprocess.Changed, default)], default));
+
+        Assert.Equal(StalenessStep.Waiting, status.Step);
+    }
+
     public void Dispose() => fx.Dispose();
 
     private Task CreateAsync(CronSchedule schedule) =>

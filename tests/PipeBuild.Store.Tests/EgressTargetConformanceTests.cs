@@ -54,6 +54,7 @@ public abstract class EgressTargetConformanceTests
 
             await target.DeleteAsync("dir/gone.txt", None);
             await target.DeleteAsync("never-there.txt", None);
+            await target.DeleteAsync("no/such/folder.txt", None);
 
             Assert.Null(await reader.TryReadAsync("dir/gone.txt", None));
             Assert.Equal("y", Text(await reader.TryReadAsync("kept.txt", None)));

@@ -278,6 +278,21 @@ public sealed class StoreMaintenanceTests : IDisposable
         Assert.Equal("small", await t.ReadTextAsync($"data@{head.Id}:/dir/small.txt"));
     }
 
+    [Fact]
+    public async Task GcKeepsTheCommitsOfABranchItsTriggerMovedOff()
+    {
+        await FillAsync();
+        var own = await t.PutTextAsync("data@staging", "only-on-staging.txt", "staging's own");
+        await t.PutTextAsync("data@master", "more.txt", "more");
+
+        await t.Versions.SetTriggerAsync("data", "staging", new BranchTrigger("master") { Commits = 1 }, None); // moves staging to master's head
+
+        Assert.Equal((await t.ResolveAsync("data@master")).Id, (await t.ResolveAsync("data@staging")).Id);
+        var report = await new StoreMaintenance(t.Versions).CollectAsync(TimeSpan.Zero, None);
+        Assert.Equal(0, report.CommitsRemoved);
+        Assert.Equal("staging's own", await t.ReadTextAsync($"data@{own.Id}:/only-on-staging.txt"));
+    }
+
     public void Dispose() => t.Dispose();
 
     private static byte[] RandomBytes(int seed, int length)
