@@ -42,7 +42,7 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
 
         // Ticks due on a cron input are input commits that run writes before it looks (CronTicks).
         var due = PredictClock ? await cron.DueAsync(spec, cancellationToken) : [];
-        if (due.Count > 0 && upstream.Count == 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate)
+        if (due.Count > 0 && upstream.Count == 0 && NewInputDecides(step))
         {
             var (input, ticks) = due[0];
             (step, reason) = (StalenessStep.InputCommits, $"cron input {input.InputName} has {ticks.Count} tick(s) due, the newest {Core.Pipelines.CronSchedule.FileName(ticks[^1])}");
@@ -50,7 +50,7 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
 
         // A trigger due by now moves its input branch when run looks, as a tick commits (PipelineEngine.RunAsync).
         var triggered = false;
-        if (PredictClock && due.Count == 0 && upstream.Count == 0 && step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate)
+        if (PredictClock && due.Count == 0 && upstream.Count == 0 && NewInputDecides(step))
         {
             foreach (var (repo, branch) in spec.Input.Leaves().Select(l => (l.Repo, l.Branch)).Distinct())
             {
@@ -70,6 +70,10 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
 
         return status with { Datums = await CountDatumsAsync(pipeline, identity, inputHash, inputs, last, cancellationToken) };
     }
+
+    /// <summary>Whether a new input commit (a cron tick, a trigger's move) is the reason to give over <paramref name="step"/>: a step about inputs or output, or none.</summary>
+    private static bool NewInputDecides(StalenessStep step) =>
+        step is StalenessStep.Waiting or StalenessStep.InputCommits or StalenessStep.OutputBranch or StalenessStep.Egress or StalenessStep.UpToDate;
 
     private async Task<(StalenessStep, string)> DecideAsync(
         PipelineDocument pipeline, string identity, string inputHash, JobInputs inputs, JobInfo? last, CancellationToken cancellationToken)

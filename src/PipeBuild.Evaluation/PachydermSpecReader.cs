@@ -396,13 +396,7 @@ public static class PachydermSpecReader
             inputSources.TryAdd(repo, At(nameNode));
             if (fields.TryGetValue("start", out var start))
             {
-                var text = String(start.Value, $"{path}.start");
-                schedule = schedule with
-                {
-                    Start = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-                        ? time
-                        : throw PipelineErrors.Invalid(At(start.Value), $"'{path}.start' \"{text}\" is not a time.", "Write it in RFC 3339, as in \"2026-01-01T00:00:00Z\"."),
-                };
+                schedule = schedule with { Start = PipelineValidation.Time(String(start.Value, $"{path}.start"), $"'{path}.start'", At(start.Value)) };
             }
 
             var overwrite = fields.TryGetValue("overwrite", out var o) && Boolean(o.Value, $"{path}.{o.Name}");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
@@ -52,6 +53,12 @@ internal static partial class PipelineValidation
 
         return trigger;
     }
+
+    /// <summary>A time as a spec writes one (a cron input's start): RFC 3339, UTC unless it says otherwise.</summary>
+    public static DateTimeOffset Time(string text, string what, string where) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : throw PipelineErrors.Invalid(where, $"{what} \"{text}\" is not a time.", "Write it in RFC 3339, as in \"2026-01-01T00:00:00Z\".");
 
     public static EgressUrl Egress(string url, string where)
     {

@@ -444,12 +444,7 @@ internal static partial class PipeprojReader
                 var schedule = PipelineValidation.Cron(spec, MetaWhere("Cron"));
                 if (Meta("CronStart") is { } start)
                 {
-                    schedule = schedule with
-                    {
-                        Start = DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-                            ? time
-                            : throw PipelineErrors.Invalid(MetaWhere("CronStart"), $"PipeInput '{repo}' has CronStart=\"{start}\", which is not a time.", "Write it in RFC 3339, as in 2026-01-01T00:00:00Z."),
-                    };
+                    schedule = schedule with { Start = PipelineValidation.Time(start, $"PipeInput '{repo}' CronStart", MetaWhere("CronStart")) };
                 }
 
                 return schedule with { Overwrite = Flag("Overwrite") };
