@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace PipeBuild.Core;
 
@@ -56,6 +57,29 @@ public static class Durations
         }
 
         return TryFromTicks(ticks, out duration);
+    }
+
+    /// <summary>A duration as pipeline specs write it, which <see cref="TryParse"/> reads back: 1h30m, 10m, 1.5s.</summary>
+    public static string Format(TimeSpan duration)
+    {
+        var text = new StringBuilder();
+        if ((long)duration.TotalHours is var hours and > 0)
+        {
+            text.Append(hours).Append('h');
+        }
+
+        if (duration.Minutes > 0)
+        {
+            text.Append(duration.Minutes).Append('m');
+        }
+
+        var seconds = duration.Seconds + (duration.Ticks % TimeSpan.TicksPerSecond / (decimal)TimeSpan.TicksPerSecond);
+        if (seconds > 0 || text.Length == 0)
+        {
+            text.Append(seconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('s');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Seconds, exactly (decimal, not double, so a written value reads back to the same ticks).</summary>

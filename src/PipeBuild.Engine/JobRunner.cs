@@ -117,7 +117,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
                 left -= step;
             }
 
-            if (await jobs.TryKillAsync(job, $"the job timeout ({DurationText(timeout)}) was reached", killed.Token))
+            if (await jobs.TryKillAsync(job, $"the job timeout ({Durations.Format(timeout)}) was reached", killed.Token))
             {
                 await killed.CancelAsync();
             }
@@ -126,29 +126,6 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         {
             // the job ended first
         }
-    }
-
-    /// <summary>A duration as pipeline specs write it: 1h30m, 10m, 1.5s.</summary>
-    private static string DurationText(TimeSpan duration)
-    {
-        var text = new System.Text.StringBuilder();
-        if ((long)duration.TotalHours is var hours and > 0)
-        {
-            text.Append(hours).Append('h');
-        }
-
-        if (duration.Minutes > 0)
-        {
-            text.Append(duration.Minutes).Append('m');
-        }
-
-        var seconds = duration.Seconds + (duration.Ticks % TimeSpan.TicksPerSecond / (decimal)TimeSpan.TicksPerSecond);
-        if (seconds > 0 || text.Length == 0)
-        {
-            text.Append(seconds.ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture)).Append('s');
-        }
-
-        return text.ToString();
     }
 
     /// <summary>The hash of a pipeline's input definition (repos, branches, globs, keys): with the transform, what decides its datums.</summary>
