@@ -18,6 +18,8 @@ public static class ErrorCodes
     public const string ConsoleCannotListen = "PIPE1010";
     public const string S3GatewayNeedsKeys = "PIPE1011";
     public const string OutputUnwritable = "PIPE1012";
+    public const string InvalidSecret = "PIPE1013";
+    public const string SecretExists = "PIPE1014";
 
     public const string MalformedProjectFile = "PIPE2001";
     public const string InvalidPipelineValue = "PIPE2002";
@@ -47,6 +49,7 @@ public static class ErrorCodes
     public const string DatumNotFound = "PIPE4009";
     public const string JobDidNotSucceed = "PIPE4010";
     public const string EgressFailed = "PIPE4011";
+    public const string SecretNotFound = "PIPE4012";
 
     public const string WorkerRunNotFound = "PIPE4201";
     public const string WorkerJobRequired = "PIPE4202";

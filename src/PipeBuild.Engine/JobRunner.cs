@@ -34,9 +34,25 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     /// <summary>Where egress URLs lead (a folder, an S3 prefix); null: a pipeline with an egress fails its jobs, saying so.</summary>
     public Func<EgressUrl, IEgressTarget>? EgressTargets { get; init; }
 
-    /// <summary>The identity datum results are stored under, with what the executor adds (an image digest).</summary>
-    public async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken) =>
-        pipeline.EffectiveIdentity(await executor.ResolveIdentityAsync(pipeline.Spec, cancellationToken));
+    /// <summary>
+    /// The workspace's secrets: a keyed hash of the values a pipeline's secrets give its transform is part of its
+    /// identity. Null: a pipeline with secrets cannot run here (PIPE4012), before anything is stored.
+    /// </summary>
+    public SecretStore? Secrets { get; init; }
+
+    /// <summary>The identity datum results are stored under, with what the executor adds (an image digest) and the secrets' values' keyed hash.</summary>
+    public async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
+    {
+        var spec = pipeline.Spec;
+        var added = await executor.ResolveIdentityAsync(spec, cancellationToken);
+        if (spec.Secrets.Count > 0)
+        {
+            var secrets = Secrets ?? throw spec.Error(ErrorCodes.SecretNotFound, "the pipeline has secrets, and this host keeps none.");
+            added = $"{added}\nsecrets {secrets.IdentityOf(spec)}";
+        }
+
+        return pipeline.EffectiveIdentity(added);
+    }
 
     public async Task<JobInfo> RunAsync(PipelineDocument pipeline, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {

@@ -20,6 +20,9 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     /// <summary>Where egress URLs lead (<see cref="JobRunner.EgressTargets"/>).</summary>
     public Func<EgressUrl, IEgressTarget>? EgressTargets { get; init; }
 
+    /// <summary>The workspace's secrets (<see cref="JobRunner.Secrets"/>).</summary>
+    public SecretStore? Secrets { get; init; }
+
     public JobStore Jobs { get; } = new(store.Objects, scratchRoot);
 
     /// <summary>Runs <paramref name="names"/> (all pipelines when empty) and what they depend on, in order.</summary>
@@ -143,7 +146,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
     private async Task<string> IdentityAsync(PipelineDocument pipeline, CancellationToken cancellationToken)
     {
         await using var executor = executorFor(pipeline.Spec.Executor);
-        return await new JobRunner(store, executor, scratchRoot).IdentityAsync(pipeline, cancellationToken);
+        return await new JobRunner(store, executor, scratchRoot) { Secrets = Secrets }.IdentityAsync(pipeline, cancellationToken);
     }
 
     private async Task<IReadOnlyList<JobInfo>> RunInOrderAsync(IReadOnlyList<PipelineDocument> pipelines, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
@@ -202,7 +205,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                     // workers closes the run and lets them go.
                     await using (var executor = executorFor(pipeline.Spec.Executor))
                     {
-                        jobs.Add(await new JobRunner(store, executor, scratchRoot) { EgressTargets = EgressTargets }.RunAsync(pipeline, progress, cancellationToken));
+                        jobs.Add(await new JobRunner(store, executor, scratchRoot) { EgressTargets = EgressTargets, Secrets = Secrets }.RunAsync(pipeline, progress, cancellationToken));
                     }
 
                     RemoveEmptyScratch(jobs[^1].Id);

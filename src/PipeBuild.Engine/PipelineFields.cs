@@ -13,6 +13,7 @@ public static class PipelineFields
         ("Image", spec.Image ?? "-"),
         .. spec.WorkingDir is { } workingDir ? new[] { ("Working dir", workingDir) } : [],
         .. spec.User is { } user ? new[] { ("User", user) } : [],
+        .. spec.Secrets.Count == 0 ? [] : new[] { ("Secrets", string.Join(", ", spec.Secrets.Select(Describe))) },
         ("Executor", spec.Executor), ("Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("Datum tries", spec.DatumTries.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Inputs", string.Join(", ", spec.Input.Leaves().Select(Describe))),
         ("Output", $"{spec.Name}@{spec.OutputBranch}"),
@@ -20,6 +21,11 @@ public static class PipelineFields
         .. new[] { ("Datum timeout", spec.DatumTimeout), ("Job timeout", spec.JobTimeout) }.Where(t => t.Item2 is not null).Select(t => (t.Item1, $"{t.Item2!.Value.TotalSeconds:0.###} s")),
         ("Transform files", string.Join(", ", spec.TransformFiles)),
     ];
+
+    /// <summary>A secret as <c>NAME[KEY] as $VAR</c> and/or <c>NAME at /FOLDER</c>: where it goes, never what it holds.</summary>
+    private static string Describe(SecretReference secret) => string.Join(
+        " and ",
+        new[] { secret.EnvVar is { } variable ? $"{secret.Name}[{secret.Key}] as ${variable}" : null, secret.MountPath is { } folder ? $"{secret.Name} at {folder}" : null }.OfType<string>());
 
     /// <summary>An input as <c>NAME=REPO@BRANCH:GLOB</c>, with what changes how it is read (a cron schedule, empty files).</summary>
     private static string Describe(PfsInput input) =>

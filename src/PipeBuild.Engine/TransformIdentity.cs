@@ -5,7 +5,7 @@ using PipeBuild.Core.Pipelines;
 namespace PipeBuild.Engine;
 
 /// <summary>
-/// The hash of everything about a transform that can change its outputs: command, stdin, error handler, environment, image,
+/// The hash of everything about a transform that can change its outputs: command, stdin, error handler, environment, secrets (which, and where: the engine mixes in a keyed hash of their values), image,
 /// working directory and user (when set), accepted exit codes, the content of its TransformFile items and its TransformPackages (id, version, content
 /// hash). Where it runs (executor, parallelism, resource limits) is not part of it; what an executor knows about
 /// the environment is added on top (<see cref="IDatumExecutor.ResolveIdentityAsync"/>: the docker executor adds
@@ -41,6 +41,14 @@ public static class TransformIdentity
         foreach (var line in spec.ErrorStdin)
         {
             text.Append("errstdin ").Append(line.Length).Append(' ').Append(line).Append('\n');
+        }
+
+        // Which secrets go where, written only when there are some; their values are mixed in by the engine, as a keyed
+        // hash (SecretStore.IdentityOf), never written here.
+        foreach (var secret in spec.Secrets)
+        {
+            text.Append("secret ").Append(secret.Name).Append(' ').Append(secret.Key).Append(' ').Append(secret.EnvVar)
+                .Append(' ').Append(secret.MountPath?.Length ?? 0).Append(' ').Append(secret.MountPath).Append('\n');
         }
 
         text.Append("image ").Append(spec.Image).Append('\n');

@@ -26,8 +26,10 @@ public static class PachydermSpecReader
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
     private static readonly Shape TransformShape = new(
-        ["cmd", "stdin", "err_cmd", "err_stdin", "image", "env", "accept_return_code", "datum_batching", "working_dir", "user"],
+        ["cmd", "stdin", "err_cmd", "err_stdin", "image", "env", "secrets", "accept_return_code", "datum_batching", "working_dir", "user"],
         ["image_pull_secrets", "debug"]);
+
+    private static readonly Shape SecretShape = new(["name", "key", "env_var", "mount_path"], []);
 
     private static readonly Shape InputShape = new(["pfs", "atom", "cross", "union", "join", "group", "cron"], []);
 
@@ -239,6 +241,7 @@ public static class PachydermSpecReader
             var input = legacy is null ? Input(inputNode, "input") : LegacyInputs(inputNode);
             PipelineValidation.Input(input, At(inputNode));
 
+            var transformEnv = transformFields.TryGetValue("env", out var env) ? Env(env.Value) : [];
             var limits = fields.TryGetValue("resource_limits", out var resources)
                 ? Fields(Object(resources.Value, "resource_limits"), "resource_limits", ResourcesShape)
                 : null;
@@ -252,7 +255,8 @@ public static class PachydermSpecReader
                 ErrorCommand = transformFields.TryGetValue("err_cmd", out var errCmd) ? Strings(errCmd.Value, "transform.err_cmd") : [],
                 ErrorStdin = transformFields.TryGetValue("err_stdin", out var errStdin) ? Strings(errStdin.Value, "transform.err_stdin") : [],
                 Image = transformFields.TryGetValue("image", out var image) ? String(image.Value, "transform.image") : null,
-                Env = transformFields.TryGetValue("env", out var env) ? Env(env.Value) : [],
+                Env = transformEnv,
+                Secrets = transformFields.TryGetValue("secrets", out var secrets) ? Secrets(secrets.Value, transformEnv) : [],
                 WorkingDir = transformFields.TryGetValue("working_dir", out var workingDir)
                     ? PipelineValidation.WorkingDir(String(workingDir.Value, "transform.working_dir"), "'transform.working_dir'", At(workingDir.Value))
                     : null,
@@ -520,6 +524,21 @@ public static class PachydermSpecReader
             }
 
             return fields;
+        }
+
+        /// <summary><c>transform.secrets</c>: <c>[{"name", "key", "env_var", "mount_path"}]</c>, checked as a .pipeproj's PipeSecret items are.</summary>
+        private List<SecretReference> Secrets(JsonSpecNode node, IReadOnlyList<KeyValuePair<string, string>> env)
+        {
+            var secrets = Array(node, "transform.secrets").Select((item, i) =>
+            {
+                var path = $"transform.secrets[{i}]";
+                var fields = Fields(Object(item, path), path, SecretShape);
+                string? Field(string key) => fields.TryGetValue(key, out var member) ? String(member.Value, $"{path}.{key}") : null;
+                var secret = new SecretReference(Field("name") ?? "", Field("key"), Field("env_var"), Field("mount_path"));
+                return (secret, Where: (Func<string, (string, string)>)(field => ($"{path}.{field}", At(fields.TryGetValue(field, out var member) ? member.Value : item))));
+            }).ToList();
+            PipelineValidation.Secrets(secrets, env);
+            return [.. secrets.Select(s => s.secret)];
         }
 
         private JsonSpecNode Required(JsonSpecNode obj, Dictionary<string, JsonSpecNode.Member> fields, string key, string path, string example)

@@ -104,6 +104,37 @@ internal static partial class PipelineValidation
         return name;
     }
 
+    /// <summary>
+    /// A transform's secrets: each reference valid (<see cref="SecretReference.Problem"/>), no variable set twice (by two
+    /// secrets, or by a secret and the pipeline's env) and no folder mounted twice. An error names the field as
+    /// <c>where</c> spells it in the file (its name and where it is) for Pachyderm's field name.
+    /// </summary>
+    public static void Secrets(IReadOnlyList<(SecretReference Secret, Func<string, (string Name, string Where)> Where)> secrets, IReadOnlyList<KeyValuePair<string, string>> env)
+    {
+        var variables = env.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var mounts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (secret, where) in secrets)
+        {
+            if (secret.Problem() is var (field, message, hint))
+            {
+                var (name, at) = where(field);
+                throw PipelineErrors.Invalid(at, $"'{name}': {message}", hint);
+            }
+
+            if (secret.EnvVar is { } variable && !variables.Add(variable))
+            {
+                var (name, at) = where("env_var");
+                throw PipelineErrors.Invalid(at, $"'{name}': the variable {variable} is already set{(env.Any(e => e.Key == variable) ? " by the pipeline's env" : " by another secret")}.", "Give each variable one source.");
+            }
+
+            if (secret.MountPath?.TrimEnd('/') is { } folder && !mounts.Add(folder))
+            {
+                var (name, at) = where("mount_path");
+                throw PipelineErrors.Invalid(at, $"'{name}': two secrets are mounted at {folder}.", "Mount each secret in a folder of its own.");
+            }
+        }
+    }
+
     /// <summary>Every leaf has valid names and glob; joins and groups say what to match on; no combination is empty.</summary>
     public static void Input(PipelineInput input, string where)
     {

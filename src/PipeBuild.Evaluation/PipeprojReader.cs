@@ -209,6 +209,7 @@ internal static partial class PipeprojReader
                 ? PipelineValidation.Name(named.Value.Trim(), "pipeline name", named.Where)
                 : PipelineValidation.Name(Path.GetFileNameWithoutExtension(path), "pipeline name (the file name; set <PipelineName> to choose another)", path);
 
+            var env = Env();
             return new PipelineSpec
             {
                 Name = name,
@@ -220,7 +221,8 @@ internal static partial class PipeprojReader
                 ErrorCommand = CommandLine("ErrorCommand", "ErrorStdin", out var errorStdin) ?? [],
                 ErrorStdin = errorStdin,
                 Input = Input(),
-                Env = Env(),
+                Env = env,
+                Secrets = Secrets(env),
                 Image = Property("Image")?.Value.Trim(),
                 WorkingDir = Property("WorkingDir") is { } workingDir ? PipelineValidation.WorkingDir(workingDir.Value.Trim(), "WorkingDir", workingDir.Where) : null,
                 User = Property("User") is { } user ? PipelineValidation.User(user.Value.Trim(), "User", user.Where) : null,
@@ -470,6 +472,24 @@ internal static partial class PipeprojReader
             }
 
             return env;
+        }
+
+        /// <summary><c>&lt;PipeSecret Include="NAME" Key="KEY" EnvVar="VAR" MountPath="/FOLDER" /&gt;</c> items (Pachyderm's transform.secrets).</summary>
+        private List<SecretReference> Secrets(IReadOnlyList<KeyValuePair<string, string>> env)
+        {
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["key"] = "Key", ["env_var"] = "EnvVar", ["mount_path"] = "MountPath" };
+            var secrets = project.GetItems("PipeSecret").Select(item =>
+            {
+                string? Meta(string name) => item.GetMetadataValue(name) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+                var where = Location(item.Xml.Location);
+                var name = item.EvaluatedInclude.Trim();
+                var secret = new SecretReference(name, Meta("Key"), Meta("EnvVar"), Meta("MountPath"));
+                return (secret, Where: (Func<string, (string, string)>)(field => metadata.TryGetValue(field, out var m)
+                    ? ($"PipeSecret '{name}' {m}", item.GetMetadata(m)?.Xml is { } xml ? Location(xml.Location) : where)
+                    : ($"PipeSecret '{name}'", where)));
+            }).ToList();
+            PipelineValidation.Secrets(secrets, env);
+            return [.. secrets.Select(s => s.secret)];
         }
 
         private List<string> TransformFiles()

@@ -154,6 +154,16 @@ public static class PipeprojWriter
             xml.WriteEndElement();
         }
 
+        foreach (var secret in spec.Secrets)
+        {
+            xml.WriteStartElement("PipeSecret");
+            xml.WriteAttributeString("Include", secret.Name);
+            Attribute(xml, "Key", secret.Key);
+            Attribute(xml, "EnvVar", secret.EnvVar);
+            Attribute(xml, "MountPath", secret.MountPath);
+            xml.WriteEndElement();
+        }
+
         xml.WriteEndElement();
     }
 

@@ -61,7 +61,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             var slot = await slots.TakeAsync(work);
             try
             {
-                if (await RunInWorkerAsync(docker, slot, work, image, cancellationToken) is { } outcome)
+                if (await RunInWorkerAsync(docker, slot, work, image, options.Secrets, cancellationToken) is { } outcome)
                 {
                     return outcome;
                 }
@@ -81,7 +81,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     /// Runs the datum in its worker's container (<see cref="WorkerContainer"/>), started if the slot has none.
     /// Null when the image cannot keep a container up (it has no <c>/bin/sh</c>).
     /// </summary>
-    private static async Task<DatumOutcome?> RunInWorkerAsync(DockerClient docker, WorkerSlot slot, DatumWork work, string image, CancellationToken cancellationToken)
+    private static async Task<DatumOutcome?> RunInWorkerAsync(DockerClient docker, WorkerSlot slot, DatumWork work, string image, SecretStore? secrets, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
         var sandbox = await slot.Sandbox.FillAsync(work.Datum, work.Content, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         if (slot.Container is not { } container)
         {
             await slot.DropContainerAsync();
-            container = await WorkerContainer.StartAsync(docker, WorkerContainer.Parameters(work, slot, image), cancellationToken);
+            container = await WorkerContainer.StartAsync(docker, WorkerContainer.Parameters(work, slot, image, secrets), cancellationToken);
             if (container is null)
             {
                 return null;
@@ -152,7 +152,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
     }
 
     /// <summary>Runs the datum in a container of its own, created for it and removed after it.</summary>
-    private static async Task<DatumOutcome> RunInOwnContainerAsync(DockerClient docker, DatumWork work, string image, CancellationToken cancellationToken)
+    private async Task<DatumOutcome> RunInOwnContainerAsync(DockerClient docker, DatumWork work, string image, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
         var sandbox = await DatumSandbox.CreateAsync(work.Scratch, work.Datum, work.Content, cancellationToken);
@@ -171,7 +171,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             string? id = null;
             try
             {
-                id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, environment, sandbox, image), timeout.Token), "create a container")).ID;
+                id = (await Call(() => docker.Containers.CreateContainerAsync(CreateParameters(work, environment, sandbox, image, options.Secrets), timeout.Token), "create a container")).ID;
                 exitCode = await RunContainerAsync(docker, id, spec, environment.StdinText, log, attempt == StartAttempts, timeout.Token);
                 break;
             }
@@ -253,11 +253,30 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
         connecting.Dispose();
     }
 
-    internal static CreateContainerParameters CreateParameters(DatumWork work, DatumEnvironment environment, DatumSandbox sandbox, string image)
+    /// <summary>
+    /// What a pipeline's secrets add to its containers: their variables (<c>NAME=VALUE</c>, set on the container, so they
+    /// are never written to a file of the worker's control folder) and their folders mounted read-only at their mount paths.
+    /// </summary>
+    internal static (List<string> Variables, List<Mount> Mounts) SecretsOf(PipelineSpec spec, SecretStore? secrets)
+    {
+        if (spec.Secrets.Count == 0)
+        {
+            return ([], []);
+        }
+
+        var store = secrets ?? throw spec.Error(ErrorCodes.SecretNotFound, "the pipeline has secrets, and this host keeps none.");
+        return (
+            [.. store.Variables(spec).Select(v => $"{v.Key}={v.Value}")],
+            [.. spec.Secrets.Where(s => s.MountPath is not null).Select(s => new Mount { Type = "bind", Source = store.DataFolderOf(s.Name), Target = s.MountPath!.TrimEnd('/'), ReadOnly = true })]);
+    }
+
+    internal static CreateContainerParameters CreateParameters(DatumWork work, DatumEnvironment environment, DatumSandbox sandbox, string image, SecretStore? secrets)
     {
         var spec = work.Spec;
+        var (secretVariables, secretMounts) = SecretsOf(spec, secrets);
         var mounts = environment.Mounts(sandbox)
             .Select(m => new Mount { Type = "bind", Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly })
+            .Concat(secretMounts)
             .ToList();
 
         // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
@@ -275,7 +294,7 @@ public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDat
             // Pachyderm's cmd replaces the image's entrypoint as well as its command.
             Entrypoint = [spec.Command[0]],
             Cmd = [.. environment.Arguments],
-            Env = [.. environment.Variables.Select(v => $"{v.Key}={v.Value}")],
+            Env = [.. secretVariables, .. environment.Variables.Select(v => $"{v.Key}={v.Value}")],
             WorkingDir = ContainerWorkingDir(spec),
             User = ContainerUser(spec),
             AttachStdout = true,

@@ -53,11 +53,13 @@ internal sealed class WorkerContainer : IAsyncDisposable
     public string Diagnostics => stderr.ToString().Trim();
 
     /// <summary>The container's settings: one worker of <paramref name="work"/>'s job, its slot's folders mounted.</summary>
-    public static CreateContainerParameters Parameters(Engine.DatumWork work, WorkerSlot slot, string image)
+    public static CreateContainerParameters Parameters(Engine.DatumWork work, WorkerSlot slot, string image, Engine.SecretStore? secrets)
     {
         var spec = work.Spec;
+        var (secretVariables, secretMounts) = DockerExecutor.SecretsOf(spec, secrets);
         List<Mount> mounts =
         [
+            .. secretMounts,
             new() { Type = "bind", Source = slot.Sandbox.Pfs, Target = Engine.DatumEnvironment.ContainerPfs, ReadOnly = true },
             new() { Type = "bind", Source = Path.Combine(slot.Sandbox.Pfs, "out"), Target = $"{Engine.DatumEnvironment.ContainerPfs}/out", ReadOnly = false },
             new() { Type = "bind", Source = slot.ControlIn, Target = $"{ControlPath}/in", ReadOnly = true },
@@ -73,6 +75,7 @@ internal sealed class WorkerContainer : IAsyncDisposable
             Image = image,
             Entrypoint = ["/bin/sh", "-c", Agent],
             Cmd = ["pipebuild-worker"], // the agent's $0, as ps shows it
+            Env = secretVariables, // every datum's process inherits them
             WorkingDir = DockerExecutor.ContainerWorkingDir(spec), // made by the engine if the image has no such folder
             User = DockerExecutor.ContainerUser(spec),
             AttachStdin = true,

@@ -21,7 +21,11 @@ namespace PipeBuild.Executors.Local;
 /// transform process running for its next datum (<see cref="BatchProcess"/>), so a job has one process per
 /// worker. Slots, their folders and their processes end with the executor.
 /// </remarks>
-public sealed class LocalExecutor : IDatumExecutor
+/// <param name="secrets">
+/// Where the values of a pipeline's secrets come from: their variables are set in the transform's environment (a secret
+/// given as files needs a container, PIPE6003). Null for a worker in a pod, whose environment and mounts already carry them.
+/// </param>
+public sealed class LocalExecutor(SecretStore? secrets = null) : IDatumExecutor
 {
     private readonly SlotPool<LocalSlot> slots = new(folder => new LocalSlot(folder));
 
@@ -60,8 +64,15 @@ public sealed class LocalExecutor : IDatumExecutor
     /// The folder the transform runs in: its WorkingDir, else the pipeline's folder. Processes here run as the user
     /// running <c>dotnet pipe</c>, so a User naming anyone else fails the datum rather than run it as the wrong user.
     /// </summary>
-    private static string ProcessFolder(PipelineSpec spec)
+    private string ProcessFolder(PipelineSpec spec)
     {
+        if (secrets is not null && spec.Secrets.FirstOrDefault(s => s.MountPath is not null) is { } mounted)
+        {
+            throw spec.Error(
+                ErrorCodes.LocalCannotHonour,
+                $"the local executor runs the transform on this machine, where it cannot mount secret '{mounted.Name}' at {mounted.MountPath} (mount_path). Give it as a variable (env_var and key), or run the pipeline in a container (--executor docker, <Executor>docker</Executor>).");
+        }
+
         if (spec.User is { } user && !CallingUser.Is(user))
         {
             throw spec.Error(
@@ -80,10 +91,6 @@ public sealed class LocalExecutor : IDatumExecutor
     }
 
     /// <summary>
-    /// A datum's process environment: the TransformPackages' launchers (PATH, PIPE_TOOL_*), then the datum's
-    /// variables (<see cref="DatumEnvironment"/>); a batched process gets only the job's, the datum's part coming on its stdin.
-    /// </summary>
-    /// <summary>
     /// Why the command did not start, in words. An absolute program path missing here, in a spec that names an image,
     /// is a command meant for inside that image (Pachyderm's specs: /code/train.py, /bin/ash), not a typo.
     /// </summary>
@@ -101,9 +108,18 @@ public sealed class LocalExecutor : IDatumExecutor
         return $"cannot start '{program}': {e.Message}. Check the pipeline's Command.";
     }
 
-    private static Dictionary<string, string?> Environment(LocalSlot slot, PipelineSpec spec, IEnumerable<KeyValuePair<string, string>> variables)
+    /// <summary>
+    /// A datum's process environment: the TransformPackages' launchers (PATH, PIPE_TOOL_*), the secrets' variables, then the datum's
+    /// variables (<see cref="DatumEnvironment"/>); a batched process gets only the job's, the datum's part coming on its stdin.
+    /// </summary>
+    private Dictionary<string, string?> Environment(LocalSlot slot, PipelineSpec spec, IEnumerable<KeyValuePair<string, string>> variables)
     {
         var environment = slot.Tools(spec).ToDictionary(t => t.Key, string? (t) => t.Value);
+        foreach (var (name, value) in secrets?.Variables(spec) ?? [])
+        {
+            environment[name] = value;
+        }
+
         foreach (var (name, value) in variables)
         {
             environment[name] = value;
@@ -116,7 +132,7 @@ public sealed class LocalExecutor : IDatumExecutor
     private static string DatumLine(DatumWork work, DatumEnvironment environment) =>
         string.Join('\t', environment.Inputs.Select(p => $"{p.Key}={p.Value}").Prepend(work.Datum.Id));
 
-    private static async Task<DatumOutcome> RunProcessAsync(
+    private async Task<DatumOutcome> RunProcessAsync(
         LocalSlot slot, DatumSandbox sandbox, DatumEnvironment datumEnvironment, DatumWork work, string folder, CancellationToken cancellationToken)
     {
         var spec = work.Spec;
@@ -186,7 +202,7 @@ public sealed class LocalExecutor : IDatumExecutor
         return (await running).ExitCode;
     }
 
-    private static async Task<DatumOutcome> RunBatchedAsync(
+    private async Task<DatumOutcome> RunBatchedAsync(
         LocalSlot slot, DatumSandbox sandbox, DatumEnvironment environment, DatumWork work, string folder, CancellationToken cancellationToken)
     {
         var spec = work.Spec;

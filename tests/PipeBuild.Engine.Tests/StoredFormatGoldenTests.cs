@@ -162,6 +162,14 @@ public sealed class StoredFormatGoldenTests : IDisposable
     }
 
     [Fact]
+    public void Secrets_are_part_of_the_transform_identity_only_when_there_are_some_and_by_reference_only()
+    {
+        var spec = new PipelineSpec { Name = "clean", Command = ["sh"], Stdin = ["exit 1"], Input = new PfsInput("in", "/*") };
+        Pin("89f7f0ea47ec494aabeac9a3a237416c31a831690289df6501c936645091b868", TransformIdentity.Compute(spec with { Secrets = [] }));
+        Pin("d38d1b42975b63a74f19180488e79c7441ce4cde1b30cfec8eec86c71491645b", TransformIdentity.Compute(spec with { Secrets = [new("db", "password", "DB_PASSWORD"), new("tls", MountPath: "/var/tls")] }));
+    }
+
+    [Fact]
     public void A_datum_id_names_what_it_matched_and_its_hash_adds_the_contents_and_the_transform()
     {
         var file = new FileContent(EntryKind.File, ContentHash.Of("a\n"u8), 2);

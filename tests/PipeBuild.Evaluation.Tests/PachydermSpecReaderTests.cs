@@ -398,7 +398,7 @@ public sealed class PachydermSpecReaderTests
     }
 
     [Theory]
-    [InlineData("\"transform\": {\"cmd\": [\"run\"], \"secrets\": [{\"name\": \"x\"}]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.secrets'")]
+    [InlineData("\"transform\": {\"cmd\": [\"run\"], \"secrets\": [{\"name\": \"x\", \"value\": \"y\"}]}, \"input\": {\"pfs\": {\"repo\": \"a\"}}", "'transform.secrets[0].value'")]
     [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"git\": {\"url\": \"https://github.com/x/y.git\"}}", "'input.git'")]
     [InlineData("\"transform\": {\"cmd\": [\"run\"]}, \"input\": {\"pfs\": {\"repo\": \"a\", \"s3\": true}}", "'input.pfs.s3'")]
     public void Unsupported_nested_fields_are_PIPE2004(string rest, string message)

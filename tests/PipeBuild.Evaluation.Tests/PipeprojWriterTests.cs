@@ -125,6 +125,23 @@ public sealed class PipeprojWriterTests : IDisposable
     }
 
     [Fact]
+    public void Secrets_round_trip_as_PipeSecret_items()
+    {
+        var spec = new PipelineSpec
+        {
+            Name = "login",
+            Command = ["sh", "-c", "ls /var/secrets/tls"],
+            Input = new PfsInput("data", "/*"),
+            Secrets = [new("db-creds", "password", "DB_PASSWORD"), new("tls", MountPath: "/var/secrets/tls"), new("api", "token", "TOKEN", "/var/secrets/api")],
+        };
+        var text = PipeprojWriter.Write(spec);
+        var path = files.Write("login/login.pipeproj", text);
+
+        Assert.Contains("<PipeSecret Include=\"db-creds\" Key=\"password\" EnvVar=\"DB_PASSWORD\" />", text);
+        Assert.Equal(TestFiles.Canonical(spec), TestFiles.Canonical(PipeprojEvaluator.Evaluate(path)));
+    }
+
+    [Fact]
     public void An_input_trigger_round_trips_as_PipeInput_metadata()
     {
         var spec = new PipelineSpec

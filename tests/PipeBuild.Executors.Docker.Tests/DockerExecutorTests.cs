@@ -236,7 +236,7 @@ public sealed class DockerExecutorTests : IDisposable
 
         using var log = new DatumLog(Path.Combine(fx.Root, "limits.log"));
         var work = new DatumWork(spec, new Datum([]), "job0", 1, fx.Store.Content, "", log);
-        var parameters = DockerExecutor.CreateParameters(work, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), sandbox, "sha256:0");
+        var parameters = DockerExecutor.CreateParameters(work, DatumEnvironment.For(work, DatumEnvironment.ContainerPfs), sandbox, "sha256:0", secrets: null);
 
         Assert.Equal(1_500_000_000, parameters.HostConfig.NanoCPUs);
         Assert.Equal(512L << 20, parameters.HostConfig.Memory);

@@ -12,8 +12,8 @@ internal static class ExecutorFactory
 {
     public static IDatumExecutor Create(string name, Session session) => name switch
     {
-        ExecutorNames.Local => new LocalExecutor(),
-        ExecutorNames.Docker => new DockerExecutor(),
+        ExecutorNames.Local => new LocalExecutor(session.Workspace.Secrets),
+        ExecutorNames.Docker => new DockerExecutor(DockerExecutorOptions.FromEnvironment() with { Secrets = session.Workspace.Secrets }),
         ExecutorNames.Kubernetes => Kubernetes(session),
         _ => throw new PipeException(
             ErrorCodes.ExecutorUnavailable,

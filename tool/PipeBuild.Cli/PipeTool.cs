@@ -71,7 +71,7 @@ public static class PipeTool
             WorkspaceCommands.Init(), WorkspaceCommands.Version(), WorkspaceCommands.Fsck(), WorkspaceCommands.Gc(),
             RepoCommands.Create(), BranchCommands.Create(), CommitCommands.Create(), FileCommands.Create(),
             PipelineCommands.Create(), JobCommands.Create(), DatumCommands.Create(), LogsCommand.Logs(),
-            RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(), ConsoleCommand.Create(), S3Commands.Create(), StoreCommands.Create(), ConfigCommands.Create(),
+            RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(), ConsoleCommand.Create(), S3Commands.Create(), StoreCommands.Create(), ConfigCommands.Create(), SecretCommands.Create(),
             WorkerCommands.Worker(), NextDatumCommand.NextDatum(),
         })
         {

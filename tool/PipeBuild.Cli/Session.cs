@@ -31,6 +31,7 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
     public PipelineEngine Engine => engine ??= new PipelineEngine(Store, name => ExecutorFactory.Create(name, this), Path.Combine(Workspace.MetadataPath, "tmp", "jobs"))
     {
         EgressTargets = Workspace.OpenEgress,
+        Secrets = Workspace.Secrets,
     };
 
     /// <summary>

@@ -1,5 +1,6 @@
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
+using PipeBuild.Engine;
 using PipeBuild.Store;
 using PipeBuild.Store.Local;
 using PipeBuild.Store.S3;
@@ -110,6 +111,9 @@ internal sealed class Workspace
     public IEgressTarget OpenEgress(EgressUrl url) => url.Folder is { } folder
         ? new FolderEgress(folder)
         : new S3Egress(S3Options(Root, Config, new S3StoreUrl(url.Bucket!, url.Prefix), null) with { CacheFolder = null });
+
+    /// <summary>The workspace's secrets: <c>.pipe/secrets/</c>, beside the store's keys and never one of them (docs/pipeproj.md#secrets).</summary>
+    public SecretStore Secrets => new(Path.Combine(MetadataPath, "secrets"));
 
     public StatCache OpenStatCache() => StatCache.Load(Path.Combine(MetadataPath, "cache", "stat"));
 }

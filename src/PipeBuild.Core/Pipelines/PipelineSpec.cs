@@ -39,6 +39,12 @@ public sealed record PipelineSpec
 
     public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
 
+    /// <summary>
+    /// The secrets the transform is given (Pachyderm's <c>transform.secrets</c>): references only, the values are read
+    /// where the transform starts. Null (a pipeline stored before secrets existed, read back) means none.
+    /// </summary>
+    public IReadOnlyList<SecretReference> Secrets { get; init => field = value ?? []; } = [];
+
     /// <summary>Container image for the docker and kubernetes executors.</summary>
     public string? Image { get; init; }
 

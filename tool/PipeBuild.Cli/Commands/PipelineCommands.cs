@@ -108,9 +108,14 @@ internal static partial class PipelineCommands
             {
                 foreach (var spec in specs)
                 {
-                    // Before anything is stored: the executor can run it (docker: the engine answers, the image is there).
+                    // Before anything is stored: the executor can run it (docker: the engine answers, the image is there), and
+                    // the secrets it names are here.
                     await using var check = ExecutorFactory.Create(spec.Executor, s);
                     await check.ResolveIdentityAsync(spec, ct);
+                    if (spec.Secrets.Count > 0)
+                    {
+                        s.Workspace.Secrets.IdentityOf(spec);
+                    }
                 }
             }
 

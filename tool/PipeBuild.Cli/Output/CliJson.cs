@@ -16,6 +16,8 @@ namespace PipeBuild.Cli;
 [JsonSerializable(typeof(WorkspaceConfig))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(DeletedResult))]
+[JsonSerializable(typeof(SecretInfo))]
+[JsonSerializable(typeof(IReadOnlyList<SecretInfo>))]
 [JsonSerializable(typeof(LineageNode))]
 [JsonSerializable(typeof(InitResult))]
 [JsonSerializable(typeof(VersionResult))]
