@@ -108,6 +108,10 @@ public sealed class SecretStore(string folder)
         return true;
     }
 
+    /// <summary>Every key of a secret with its value: for a Kubernetes Secret made from it (the kubernetes executor).</summary>
+    public IReadOnlyDictionary<string, byte[]> Data(string name) =>
+        Inspect(name).Keys.ToDictionary(k => k, k => Value(name, k), StringComparer.Ordinal);
+
     /// <summary>The folder holding a secret's keys as files (what a container mounts at the reference's mount path).</summary>
     public string DataFolderOf(string name) => Path.Combine(PathOf(Inspect(name).Name), DataFolder);
 

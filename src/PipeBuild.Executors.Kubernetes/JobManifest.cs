@@ -8,7 +8,7 @@ namespace PipeBuild.Executors.Kubernetes;
 /// <summary>
 /// The batch/v1 Job of one run: <c>Parallelism</c> pods of the pipeline's image running the worker, in the
 /// work-queue pattern (no completions: the Job is done when its workers exit after the run closes). The store's
-/// credentials come from a Secret by reference, never inline.
+/// credentials and the pipeline's secrets come from Secrets by reference, never inline.
 /// </summary>
 public static partial class JobManifest
 {
@@ -49,6 +49,9 @@ public static partial class JobManifest
                         ServiceAccountName = settings.ServiceAccount,
                         NodeSelector = settings.NodeSelector.Count == 0 ? null : settings.NodeSelector.ToDictionary(p => p.Key, p => p.Value),
                         ImagePullSecrets = settings.ImagePullSecrets.Count == 0 ? null : [.. settings.ImagePullSecrets.Select(s => new V1LocalObjectReference { Name = s })],
+                        Volumes = Mounted(spec) is { Count: > 0 } volumes
+                            ? [.. volumes.Select((s, i) => new V1Volume { Name = $"secret-{i}", Secret = new V1SecretVolumeSource { SecretName = s.Name, Optional = false } })]
+                            : null,
                         Containers =
                         [
                             new V1Container
@@ -61,7 +64,17 @@ public static partial class JobManifest
                                 [
                                     new V1EnvVar { Name = "PIPE_STORE", Value = options.StoreLocation },
                                     new V1EnvVar { Name = "PIPE_WORKER_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
+
+                                    // The worker's environment is its transform's: a secret's variable comes from the Secret by reference.
+                                    .. spec.Secrets.Where(s => s.EnvVar is not null).Select(s => new V1EnvVar
+                                    {
+                                        Name = s.EnvVar,
+                                        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = s.Name, Key = s.Key, Optional = false } },
+                                    }),
                                 ],
+                                VolumeMounts = Mounted(spec) is { Count: > 0 } mounted
+                                    ? [.. mounted.Select((s, i) => new V1VolumeMount { Name = $"secret-{i}", MountPath = s.MountPath!.TrimEnd('/'), ReadOnlyProperty = true })]
+                                    : null,
                                 EnvFrom = [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = settings.StoreSecret, Optional = false } }],
                                 Resources = Resources(settings),
                                 WorkingDir = spec.WorkingDir,
@@ -73,6 +86,9 @@ public static partial class JobManifest
             },
         };
     }
+
+    /// <summary>The secrets given as files, each a volume of the pod mounted in the worker's container.</summary>
+    private static List<SecretReference> Mounted(PipelineSpec spec) => [.. spec.Secrets.Where(s => s.MountPath is not null)];
 
     /// <summary>
     /// A numeric User (<c>1000</c>, <c>1000:1000</c>) as runAsUser and runAsGroup. Kubernetes takes no names: with

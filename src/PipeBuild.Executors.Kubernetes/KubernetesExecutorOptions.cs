@@ -18,6 +18,9 @@ public sealed record KubernetesExecutorOptions(string StoreLocation)
     /// <summary>How long Kubernetes keeps a finished Job (and its pods' logs) before removing it.</summary>
     public int TtlSecondsAfterFinished { get; init; } = 600;
 
+    /// <summary>Where the pipelines' secrets come from: each becomes a Kubernetes Secret the worker pods refer to. Null: none here.</summary>
+    public Engine.SecretStore? Secrets { get; init; }
+
     /// <summary>Where progress notes go (a crashed run cleaned up, a Job created); null: nowhere.</summary>
     public TextWriter? Log { get; init; }
 }

@@ -31,6 +31,7 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
     {
         var ns = Namespace(run);
         await CleanUpCrashedRunsAsync(run, ns, cancellationToken);
+        await PutSecretsAsync(run.Spec, ns, cancellationToken);
         var manifest = JobManifest.Build(run.Spec, run.JobId, ns, options);
         var name = manifest.Metadata.Name;
         await CallAsync($"create Job {ns}/{name}", () => Client.BatchV1.CreateNamespacedJobAsync(manifest, ns, cancellationToken: cancellationToken));
@@ -168,6 +169,62 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
             options.Log?.WriteLine($"kubernetes: deleted Job {ns}/{job.Metadata.Name} left by run {jobId![..12]}, which is no longer running");
         }
     }
+
+    /// <summary>
+    /// Makes each secret the pipeline names a Kubernetes Secret of the same name in <paramref name="ns"/>, labelled as
+    /// PipeBuild's, with the workspace's values (created, or replaced when it changed); one of that name PipeBuild did
+    /// not make is left alone and the run fails, rather than overwrite what someone else keeps there.
+    /// </summary>
+    private async Task PutSecretsAsync(PipelineSpec spec, string ns, CancellationToken cancellationToken)
+    {
+        foreach (var name in spec.Secrets.Select(s => s.Name).Distinct(StringComparer.Ordinal))
+        {
+            var store = options.Secrets ?? throw spec.Error(ErrorCodes.SecretNotFound, "the pipeline has secrets, and this host keeps none.");
+            var info = store.Inspect(name);
+            var wanted = new V1Secret
+            {
+                ApiVersion = "v1",
+                Kind = "Secret",
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { [KubernetesLabels.ManagedBy] = KubernetesLabels.ManagedByValue } },
+                Type = info.Type,
+                Data = store.Data(name).ToDictionary(),
+            };
+            V1Secret? existing;
+            try
+            {
+                existing = await Client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                existing = null;
+            }
+            catch (HttpOperationException e)
+            {
+                throw ApiError($"read Secret {ns}/{name}", e);
+            }
+
+            if (existing is null)
+            {
+                await CallAsync($"create Secret {ns}/{name}", () => Client.CoreV1.CreateNamespacedSecretAsync(wanted, ns, cancellationToken: cancellationToken));
+                options.Log?.WriteLine($"kubernetes: created Secret {ns}/{name} from the workspace's");
+            }
+            else if (existing.Metadata?.Labels?.TryGetValue(KubernetesLabels.ManagedBy, out var by) != true || by != KubernetesLabels.ManagedByValue)
+            {
+                throw spec.Error(
+                    ErrorCodes.KubernetesApi,
+                    $"namespace {ns} has a Secret '{name}' that PipeBuild did not make; it is left as it is. Delete it (kubectl delete secret {name} -n {ns}) to let PipeBuild keep it from the workspace's secret, or rename the workspace's.");
+            }
+            else if (existing.Type != wanted.Type || !SameData(existing.Data, wanted.Data))
+            {
+                wanted.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+                await CallAsync($"replace Secret {ns}/{name}", () => Client.CoreV1.ReplaceNamespacedSecretAsync(wanted, name, ns, cancellationToken: cancellationToken));
+                options.Log?.WriteLine($"kubernetes: updated Secret {ns}/{name} from the workspace's");
+            }
+        }
+    }
+
+    private static bool SameData(IDictionary<string, byte[]>? a, IDictionary<string, byte[]> b) =>
+        (a?.Count ?? 0) == b.Count && b.All(p => a!.TryGetValue(p.Key, out var value) && value.AsSpan().SequenceEqual(p.Value));
 
     private async Task DeleteJobAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -335,7 +392,7 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
     {
         var todo = e.Response.StatusCode switch
         {
-            HttpStatusCode.Forbidden => " Grant the user or service account the Role in docs/kubernetes.md (jobs, pods, pods/log).",
+            HttpStatusCode.Forbidden => " Grant the user or service account the Role in docs/kubernetes.md (jobs, pods, pods/log, and secrets for a pipeline with secrets).",
             HttpStatusCode.Unauthorized => " Check the kubeconfig's credentials.",
             HttpStatusCode.NotFound => " Check that the namespace exists (KubernetesNamespace).",
             _ => "",

@@ -25,6 +25,7 @@ public sealed class KubernetesStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> jobs = new();
     private readonly ConcurrentDictionary<string, Pod> pods = new();
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> secrets = new();
+    private readonly ConcurrentDictionary<string, JsonObject> secretObjects = new();
     private readonly List<Channel<(string Type, JsonObject Job)>> watchers = [];
     private readonly WorkerProcesses processes = new();
     private readonly Lock gate = new();
@@ -54,6 +55,16 @@ public sealed class KubernetesStandIn : IAsyncDisposable
             await next(context);
         });
         app.MapPost("/apis/batch/v1/namespaces/{ns}/jobs", CreateJobAsync);
+        app.MapGet("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name) =>
+            secretObjects.TryGetValue($"{ns}/{name}", out var secret) ? Json(secret) : NotFound("secrets", "", name));
+        app.MapPost("/api/v1/namespaces/{ns}/secrets", async (string ns, HttpContext context) =>
+        {
+            var secret = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+            var name = secret["metadata"]!["name"]!.GetValue<string>();
+            return secretObjects.ContainsKey($"{ns}/{name}") ? Status(409, "AlreadyExists", $"secrets \"{name}\" already exists", "secrets", "", name) : Json(PutSecret(ns, name, secret));
+        });
+        app.MapPut("/api/v1/namespaces/{ns}/secrets/{name}", async (string ns, string name, HttpContext context) =>
+            secretObjects.ContainsKey($"{ns}/{name}") ? Json(PutSecret(ns, name, (await JsonNode.ParseAsync(context.Request.Body))!.AsObject())) : NotFound("secrets", "", name));
         app.MapGet("/apis/batch/v1/namespaces/{ns}/jobs", ListJobsAsync);
         app.MapGet("/apis/batch/v1/namespaces/{ns}/jobs/{name}", (string ns, string name) =>
             jobs.TryGetValue($"{ns}/{name}", out var job) ? Json(job) : NotFound("jobs", "batch", name));
@@ -105,6 +116,24 @@ public sealed class KubernetesStandIn : IAsyncDisposable
         string.Join("\n", pods.Values.Where(p => p.Job == jobName).Select(p => $"--- pod {p.Name} ({p.Phase}) ---\n{p.Log()}"));
 
     public void AddSecret(string ns, string name, Dictionary<string, string> data) => secrets[$"{ns}/{name}"] = data;
+
+    /// <summary>A Secret made through the API, as the API server keeps it (data in base64), or null.</summary>
+    public JsonObject? SecretObject(string ns, string name) => secretObjects.TryGetValue($"{ns}/{name}", out var secret) ? secret : null;
+
+    /// <summary>A Secret someone made in the cluster (kubectl apply), not through this test's engine.</summary>
+    public void AddSecretObject(string ns, JsonObject secret) => PutSecret(ns, secret["metadata"]!["name"]!.GetValue<string>(), secret);
+
+    private JsonObject PutSecret(string ns, string name, JsonObject secret)
+    {
+        lock (gate)
+        {
+            secret["metadata"]!["resourceVersion"] = $"{++resourceVersion}";
+        }
+
+        secretObjects[$"{ns}/{name}"] = secret;
+        secrets[$"{ns}/{name}"] = (secret["data"]?.AsObject() ?? []).ToDictionary(p => p.Key, p => Encoding.UTF8.GetString(Convert.FromBase64String(p.Value!.GetValue<string>())));
+        return secret;
+    }
 
     /// <summary>A Job as a previous run (maybe of a crashed engine) left it.</summary>
     public void AddJob(string ns, JsonObject job) => Store(ns, job, "ADDED");
@@ -297,6 +326,20 @@ public sealed class KubernetesStandIn : IAsyncDisposable
         foreach (var variable in container["env"]?.AsArray() ?? [])
         {
             var name = variable!["name"]!.GetValue<string>();
+            if (variable["valueFrom"]?["secretKeyRef"] is { } reference)
+            {
+                var secret = reference["name"]!.GetValue<string>();
+                var key = reference["key"]!.GetValue<string>();
+                if (!secrets.TryGetValue($"{ns}/{secret}", out var data) || !data.TryGetValue(key, out var value))
+                {
+                    Wait(ns, pod, "CreateContainerConfigError", $"couldn't find key {key} in Secret {ns}/{secret}");
+                    return;
+                }
+
+                env[name] = value;
+                continue;
+            }
+
             env[name] = variable["valueFrom"]?["fieldRef"]?["fieldPath"]?.GetValue<string>() == "metadata.name" ? pod.Name : variable["value"]?.GetValue<string>();
         }
 

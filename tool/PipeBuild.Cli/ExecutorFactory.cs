@@ -38,5 +38,5 @@ internal static class ExecutorFactory
     }
 
     private static KubernetesExecutor Kubernetes(Session session) =>
-        new(session.Store.Objects, new KubernetesExecutorOptions(session.Workspace.Config.Store) { Log = session.Console.Error });
+        new(session.Store.Objects, new KubernetesExecutorOptions(session.Workspace.Config.Store) { Log = session.Console.Error, Secrets = session.Workspace.Secrets });
 }
