@@ -46,12 +46,13 @@ public sealed class JobPlanner(VersionStore store, JobStore jobs)
     /// names that result, for the job to store it under the datum's own key
     /// </param>
     /// <param name="ranBefore">
-    /// the result keys of the datums an earlier pass of this job ran, when that pass, planned from changes, could not
-    /// finish its output: every datum is planned, and those are marked <see cref="DatumState.Success"/>; null for a
+    /// the result keys of the datums an earlier pass of this job ran, with how they ended (success, or recovered by the
+    /// error handler), when that pass, planned from changes, could not finish its output: every datum is planned, and
+    /// those keep the state they ran to; null for a
     /// first pass, which may plan only the datums changed since <paramref name="last"/>'s input (see <see cref="ChooseAsync"/>)
     /// </param>
     public async Task<JobPlan> PlanAsync(
-        PipelineSpec spec, JobInfo? last, string identity, string? kept, string inputHash, IReadOnlyDictionary<string, CommitInfo> commits, IReadOnlySet<Digest>? ranBefore,
+        PipelineSpec spec, JobInfo? last, string identity, string? kept, string inputHash, IReadOnlyDictionary<string, CommitInfo> commits, IReadOnlyDictionary<Digest, DatumState>? ranBefore,
         Action<int, DatumResult>? found, CancellationToken cancellationToken)
     {
         var (datums, previous, carried, changes) = await ChooseAsync(spec, last, identity, inputHash, commits, fromChanges: ranBefore is null, cancellationToken);
@@ -99,7 +100,7 @@ public sealed class JobPlanner(VersionStore store, JobStore jobs)
 
         for (var i = 0; ranBefore is not null && i < datums.Count; i++)
         {
-            states[i] = ranBefore.Contains(hashes[i]) ? DatumState.Success : states[i];
+            states[i] = ranBefore.TryGetValue(hashes[i], out var ran) ? ran : states[i];
         }
 
         return new JobPlan(datums, hashes, states, logs, keptFrom, previous, carried, changes);

@@ -183,7 +183,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             // Planned from changes, the output could not be finished. Replanning every datum finds every result
             // stored, this job's new ones included: nothing runs again.
             var (hashes, states) = (executed.Hashes, executed.States);
-            var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] is DatumState.Success or DatumState.Recovered).Select(i => hashes[i]).ToHashSet();
+            var ran = Enumerable.Range(0, hashes.Length).Where(i => states[i] is DatumState.Success or DatumState.Recovered).ToDictionary(i => hashes[i], i => states[i]);
             return await RunDatumsAsync(pipeline, job, commits, new EarlierPass(ran, job.BytesDownloaded, job.BytesUploaded), progress, finished, cancellationToken);
         }
 
@@ -239,7 +239,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var plan = await Planner.PlanAsync(spec, last, job.TransformHash!, pipeline.KeptIdentity(job.TransformHash!, last), job.InputHash!, commits, earlier?.Ran, Keep, cancellationToken);
         await StoreKeptAsync(plan, cancellationToken);
         var (datums, hashes, states, logs) = (plan.Datums, plan.Hashes, plan.States, plan.Logs);
-        int processed = states.Count(s => s == DatumState.Success), skipped = plan.Reused, failed = 0, recovered = 0;
+        int processed = states.Count(s => s is DatumState.Success or DatumState.Recovered), skipped = plan.Reused, failed = 0, recovered = states.Count(s => s == DatumState.Recovered);
         var total = plan.Total;
         long downloaded = earlier?.Downloaded ?? 0, uploaded = earlier?.Uploaded ?? 0;
         var failures = new ConcurrentBag<DatumFailure>();
@@ -362,7 +362,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
     private sealed record ExecutedDatums(JobInfo Job, Digest[] Hashes, DatumState[] States, IReadOnlyDictionary<int, DatumResult> Results, PreviousOutput? Previous);
 
     /// <summary>What a job planned from changes did before it had to plan every datum: the datums it ran and the bytes they moved.</summary>
-    private sealed record EarlierPass(IReadOnlySet<Digest> Ran, long Downloaded, long Uploaded);
+    private sealed record EarlierPass(IReadOnlyDictionary<Digest, DatumState> Ran, long Downloaded, long Uploaded);
 
     private async Task<JobInfo> FinishAsync(JobInfo job, JobState state, string? reason, string? outputCommit)
     {

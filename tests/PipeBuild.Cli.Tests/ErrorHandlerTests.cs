@@ -55,6 +55,37 @@ public sealed class ErrorHandlerTests : IDisposable
     }
 
     [Fact]
+    public void A_recovered_datum_stays_recovered_when_the_job_rebuilds_an_output_someone_moved_meanwhile()
+    {
+        // A datum that puts a file into the pipeline's output branch moves it during the job: planned from the input's
+        // changes, the job cannot finish that output and plans every datum again (reusing what it ran).
+        ws.Write("clean.json", $$$"""
+            {
+              "pipeline": { "name": "clean" },
+              "transform": {
+                "cmd": ["sh"],
+                "stdin": ["for f in /pfs/readings/*; do if grep -q move \"$f\"; then dotnet {{{PipeCli.ToolPath}}} file put clean@master:/stray.txt -f \"$f\" --no-run --workspace {{{ws.Root}}} || exit 9; fi; grep -q '^[0-9]*$' \"$f\" || exit 1; cp \"$f\" /pfs/out/; done"],
+                "err_cmd": ["sh", "-c", "for f in /pfs/readings/*; do grep -q move \"$f\" && exit 1; done; exit 0"]
+              },
+              "input": { "pfs": { "repo": "readings", "glob": "/*" } },
+              "datum_tries": 1
+            }
+            """);
+        Put("a.txt", "1\n");
+        ws.Run("pipeline", "create", "-f", "clean.json").ShouldSucceed();
+        ws.Run("file", "put", "readings@master:b.txt", "-f", ws.Write("in/b.txt", "oops\n"), "--no-run").ShouldSucceed();
+        ws.Run("file", "put", "readings@master:c.txt", "-f", ws.Write("in/c.txt", "3\nmove\n"), "--no-run").ShouldSucceed();
+
+        ws.Run("run").ShouldSucceed();
+
+        var job = LastJob();
+        Assert.Equal((3, 1), (job.GetProperty("datumsProcessed").GetInt32() + job.GetProperty("datumsSkipped").GetInt32(), job.GetProperty("datumsRecovered").GetInt32()));
+        var states = JsonOutput.Parse(ws.Run("datum", "list", job.GetProperty("id").GetString()!, "--output", "json")).EnumerateArray()
+            .ToDictionary(d => Path.GetFileName(d.GetProperty("description").GetString()!), d => d.GetProperty("state").GetString());
+        Assert.Equal("recovered", states.Single(p => p.Key.Contains("b.txt", StringComparison.Ordinal)).Value);
+    }
+
+    [Fact]
     public void A_datum_whose_error_handler_fails_fails_the_job()
     {
         Put("a.txt", "1\n");
