@@ -17,6 +17,21 @@ public static partial class Names
     public static bool IsBucketName(string bucket) =>
         bucket.Length is >= 3 and <= 63 && bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.');
 
+    /// <summary>
+    /// <c>BUCKET/PREFIX</c> (an <c>s3://</c> URL after its scheme) split as the S3 store and egress both read it: the
+    /// prefix without slashes at its ends; <c>Problem</c> says what is wrong with either, or is null.
+    /// </summary>
+    public static (string Bucket, string Prefix, string? Problem) SplitS3(string location)
+    {
+        var slash = location.IndexOf('/');
+        var bucket = slash < 0 ? location : location[..slash];
+        var prefix = slash < 0 ? "" : location[(slash + 1)..].Trim('/');
+        var problem = !IsBucketName(bucket) ? $"'{bucket}' is not a bucket name (3 to 63 lower-case letters, digits, '-' or '.')"
+            : prefix.Contains("//", StringComparison.Ordinal) || prefix.Split('/').Any(p => p is "." or "..") ? $"the prefix '{prefix}' has an empty, '.' or '..' segment"
+            : null;
+        return (bucket, prefix, problem);
+    }
+
     /// <summary>Throws <see cref="ErrorCodes.InvalidName"/> unless <paramref name="name"/> is valid.</summary>
     public static string Validate(string? name, string kind)
     {

@@ -17,18 +17,15 @@ public sealed record S3StoreUrl(string Bucket, string Prefix)
             throw Invalid(value, "it does not start with s3://");
         }
 
-        var rest = value[Scheme.Length..];
-        var slash = rest.IndexOf('/');
-        var bucket = slash < 0 ? rest : rest[..slash];
-        var prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
-        if (!Names.IsBucketName(bucket))
+        var (bucket, prefix, problem) = Names.SplitS3(value[Scheme.Length..]);
+        if (problem is not null)
         {
-            throw Invalid(value, $"'{bucket}' is not a valid bucket name (3 to 63 lower-case letters, digits, '-' or '.')");
+            throw Invalid(value, problem);
         }
 
-        if (prefix.Contains('@') || prefix.Contains("//", StringComparison.Ordinal) || prefix.Split('/').Any(p => p is "." or ".."))
+        if (prefix.Contains('@'))
         {
-            throw Invalid(value, $"the prefix '{prefix}' has an empty, '.', '..' or '@' segment");
+            throw Invalid(value, $"the prefix '{prefix}' has an '@'");
         }
 
         return new S3StoreUrl(bucket, prefix);

@@ -41,4 +41,8 @@ public sealed record CommitInfo
     public string? Seal { get; init; }
 
     public bool IsOpen => Finished is null;
+
+    /// <summary>The commit's root folder as a tree entry, for walks that start at it (not stored: it is Tree and Size).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TreeEntry Root => new("", EntryKind.Directory, Size, Tree);
 }

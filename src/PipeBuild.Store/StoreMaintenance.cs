@@ -89,7 +89,7 @@ public sealed class StoreMaintenance(VersionStore store)
             {
                 commits++;
                 history.TryAdd(commit.Id, commit);
-                await CheckReachableAsync(new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree), $"{repo}@{commit.Id}:/", verified, problems, cancellationToken);
+                await CheckReachableAsync(commit.Root, $"{repo}@{commit.Id}:/", verified, problems, cancellationToken);
             }
 
             CheckHistory(repo, history, legacy, problems);
@@ -254,7 +254,7 @@ public sealed class StoreMaintenance(VersionStore store)
         {
             foreach (var (_, commit) in documents.GetValueOrDefault(id) ?? [])
             {
-                await MarkAsync(new TreeEntry("", EntryKind.Directory, 0, commit.Tree), reachable, cancellationToken);
+                await MarkAsync(commit.Root, reachable, cancellationToken);
             }
         }
 

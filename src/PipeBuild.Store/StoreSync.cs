@@ -95,7 +95,7 @@ public sealed class StoreSync(VersionStore source, VersionStore destination, IPr
         for (var i = missing.Count - 1; i >= 0; i--)
         {
             var commit = missing[i];
-            await CopyEntryAsync(new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree), cancellationToken);
+            await CopyEntryAsync(commit.Root, cancellationToken);
             await To.FlushAsync(cancellationToken);
             await To.PutIfAbsentAsync(StoreKeys.Commit(repo, commit.Id), (await From.TryReadAsync(StoreKeys.Commit(repo, commit.Id), cancellationToken))!, cancellationToken);
             commits++;

@@ -651,7 +651,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     {
         if (path.Length == 0)
         {
-            return new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree);
+            return commit.Root;
         }
 
         var editor = new TreeEditor(Content, commit.Tree);
@@ -690,7 +690,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
     {
         if (pattern.IsMatch(""))
         {
-            yield return ("", new TreeEntry("", EntryKind.Directory, commit.Size, commit.Tree));
+            yield return ("", commit.Root);
         }
 
         await foreach (var match in GlobAsync("", commit.Tree, 1, pattern, cancellationToken))

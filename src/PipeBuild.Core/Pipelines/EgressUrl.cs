@@ -34,18 +34,10 @@ public sealed record EgressUrl
     {
         if (text.StartsWith(S3Scheme, StringComparison.Ordinal))
         {
-            var rest = text[S3Scheme.Length..];
-            var slash = rest.IndexOf('/');
-            var bucket = slash < 0 ? rest : rest[..slash];
-            var prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
-            if (!Names.IsBucketName(bucket))
+            var (bucket, prefix, problem) = Names.SplitS3(text[S3Scheme.Length..]);
+            if (problem is not null)
             {
-                throw Invalid(text, $"'{bucket}' is not a bucket name (3 to 63 lower-case letters, digits, '-' or '.')");
-            }
-
-            if (prefix.Contains("//", StringComparison.Ordinal) || prefix.Split('/').Any(p => p is "." or ".."))
-            {
-                throw Invalid(text, $"the prefix '{prefix}' has an empty, '.' or '..' segment");
+                throw Invalid(text, problem);
             }
 
             return new EgressUrl(text) { Bucket = bucket, Prefix = prefix };
