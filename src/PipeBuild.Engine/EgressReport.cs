@@ -4,4 +4,11 @@ namespace PipeBuild.Engine;
 /// <param name="Url">The egress URL the output commit was copied to.</param>
 /// <param name="Written">Files written (new or changed since the commit copied there before).</param>
 /// <param name="Deleted">Files deleted (gone from the output since then).</param>
-public sealed record EgressReport(string Url, int Written, int Deleted);
+public sealed record EgressReport(string Url, int Written, int Deleted)
+{
+    /// <summary>
+    /// True on a job whose copy failed part way (its counts are 0: what reached the target is unknown): the next copy to
+    /// the URL also undoes what this one may have written. Null otherwise (not stored).
+    /// </summary>
+    public bool? Failed { get; init; }
+}

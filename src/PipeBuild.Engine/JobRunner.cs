@@ -194,8 +194,8 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
 
     /// <summary>
     /// Copies the output commit to the pipeline's egress URL: the changes since the commit the last successful job
-    /// copied there, or everything. A failure fails the job with the commit published; the next run or a restart
-    /// (nothing runs again: every datum is reused) copies it.
+    /// copied there (or everything), and since each commit whose copy there failed after it. A failure fails the job
+    /// with the commit published; the next run or a restart (nothing runs again: every datum is reused) copies it.
     /// </summary>
     private async Task<JobInfo> EgressAsync(JobInfo job, EgressUrl url, CommitInfo output, CancellationToken cancellationToken)
     {
@@ -203,18 +203,43 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var previous = last is { Egress: { } pushed, OutputCommit: { } id } && pushed.Url == url.Text
             ? await store.GetCommitAsync(job.Pipeline, id, cancellationToken)
             : null;
+        var failed = new List<CommitInfo>();
+        foreach (var attempt in await jobs.ListAsync(job.Pipeline, cancellationToken))
+        {
+            if (attempt.Started < (last?.Started ?? DateTimeOffset.MinValue))
+            {
+                continue;
+            }
+
+            if (attempt is { Egress: { Failed: true } tried, OutputCommit: { } commit } && tried.Url == url.Text)
+            {
+                try
+                {
+                    failed.Add(await store.GetCommitAsync(job.Pipeline, commit, cancellationToken));
+                }
+                catch (PipeException e) when (e.Code == ErrorCodes.CommitNotFound)
+                {
+                    // deleted since (commit delete): what it may have left there can no longer be told
+                }
+            }
+        }
+
         try
         {
             var targets = EgressTargets ?? throw new PipeException(ErrorCodes.EgressFailed, "this host was given no way to reach egress URLs.");
-            var report = await new OutputEgress(store, targets).PushAsync(url, previous, output, cancellationToken);
+            var report = await new OutputEgress(store, targets).PushAsync(url, previous, failed, output, cancellationToken);
             return await FinishAsync(job with { Egress = report }, JobState.Success, null, output.Id);
         }
         catch (PipeException e) when (e.Code == ErrorCodes.EgressFailed)
         {
             return await FinishAsync(
-                job, JobState.Failure, $"{e.Code}: the output commit {output.Id} is published, but copying it to {url} failed: {e.Message} 'dotnet pipe job restart {job.Id}' copies it again.", output.Id);
+                job with { Egress = new EgressReport(url.Text, 0, 0) { Failed = true } },
+                JobState.Failure,
+                $"{e.Code}: the output commit {output.Id} is published, but copying it to {url} failed: {e.Message} 'dotnet pipe job restart {job.Id}' copies it again.",
+                output.Id);
         }
     }
+
 
     /// <summary>
     /// Plans the job's datums, runs those without a stored result and writes the datum table. The datums, the largest

@@ -86,6 +86,35 @@ public sealed class EgressTests : IDisposable
     }
 
     [Fact]
+    public void The_copy_after_a_failed_one_deletes_what_the_failed_one_wrote_and_the_output_no_longer_has()
+    {
+        var folder = Path.Combine(ws.Root, "published");
+        ws.Run("repo", "create", "words").ShouldSucceed();
+        ws.Run("file", "put", "words@master:a.txt", "-f", ws.Write("in/a.txt", "apple")).ShouldSucceed();
+        ws.Write("copy.json", $$"""
+            { "pipeline": { "name": "copy" },
+              "transform": { "cmd": ["sh", "-c", "cp -r /pfs/words/. /pfs/out/"] },
+              "input": { "pfs": { "repo": "words", "glob": "/" } },
+              "egress": { "URL": "file://{{folder}}" } }
+            """);
+        ws.Run("pipeline", "create", "-f", "copy.json").ShouldSucceed();
+
+        // The next copy fails on zz/y.txt (a file where its folder should be), after writing x.txt.
+        File.WriteAllText(Path.Combine(folder, "zz"), "in the way");
+        ws.Run("file", "put", "words@master:x.txt", "-f", ws.Write("in/x.txt", "xylophone"), "--no-run").ShouldSucceed();
+        Assert.NotEqual(0, ws.Run("file", "put", "words@master:zz/y.txt", "-f", ws.Write("in/y.txt", "yam")).ExitCode);
+        Assert.Equal("failure", JsonOutput.Parse(ws.Run("job", "inspect", LastJob(), "--output", "json")).GetProperty("state").GetString());
+        Assert.Contains("failed", ws.Run("job", "inspect", LastJob()).ShouldSucceed().Stdout, StringComparison.Ordinal);
+        Assert.Equal("xylophone", File.ReadAllText(Path.Combine(folder, "x.txt")));
+
+        File.Delete(Path.Combine(folder, "zz"));
+        ws.Run("file", "delete", "words@master:x.txt").ShouldSucceed();
+
+        Assert.Equal(["a.txt", Path.Combine("zz", "y.txt")], Files(folder)); // x.txt, gone from the output, is gone from the copy
+        Assert.Equal(0, ws.Run("run", "--question").ExitCode);
+    }
+
+    [Fact]
     public void Adding_an_egress_to_an_up_to_date_pipeline_copies_its_output_on_the_next_run()
     {
         var folder = Path.Combine(ws.Root, "later");
