@@ -22,6 +22,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
     public JobStore Jobs { get; } = new(store.Objects, scratchRoot);
 
+    internal VersionStore Store => store;
+
     /// <summary>Runs <paramref name="names"/> (all pipelines when empty) and what they depend on, in order.</summary>
     public async Task<IReadOnlyList<JobInfo>> RunAsync(IReadOnlyCollection<string> names, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
@@ -158,6 +160,11 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
+            if (pipeline.Stopped || pipeline.Spec.Spout)
+            {
+                continue; // no job, and no tick or trigger on its behalf (a stopped pipeline's cron does not tick)
+            }
+
             // Ticks due on its cron inputs are new input commits, committed before the chain looks.
             await new CronTicks(store, Time).CommitDueAsync(pipeline.Spec, cancellationToken);
 
@@ -174,7 +181,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 // Upstream jobs of this pass have already written their output: the chain sees their commits as they are,
                 // and ticks and triggers as they were just committed (one due since starts no job on unchanged inputs).
                 var status = await RunStaleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken);
-                if (status.Step == StalenessStep.Waiting || (followed ? force || !status.WillRun : !force && !status.WillRun))
+                if (!status.Runnable || (followed ? force || !status.WillRun : !force && !status.WillRun))
                 {
                     break;
                 }

@@ -209,6 +209,7 @@ internal static partial class PipeprojReader
                 ? PipelineValidation.Name(named.Value.Trim(), "pipeline name", named.Where)
                 : PipelineValidation.Name(Path.GetFileNameWithoutExtension(path), "pipeline name (the file name; set <PipelineName> to choose another)", path);
 
+            var spout = Boolean("Spout");
             return new PipelineSpec
             {
                 Name = name,
@@ -219,7 +220,8 @@ internal static partial class PipeprojReader
                 Stdin = stdin,
                 ErrorCommand = CommandLine("ErrorCommand", "ErrorStdin", out var errorStdin) ?? [],
                 ErrorStdin = errorStdin,
-                Input = Input(),
+                Input = spout ? NoInput() : Input(),
+                Spout = spout,
                 Env = Env(),
                 Image = Property("Image")?.Value.Trim(),
                 WorkingDir = Property("WorkingDir") is { } workingDir ? PipelineValidation.WorkingDir(workingDir.Value.Trim(), "WorkingDir", workingDir.Where) : null,
@@ -311,6 +313,15 @@ internal static partial class PipeprojReader
             }
 
             return words;
+        }
+
+        /// <summary>A spout's input, none: PipeInput items or an InputExpression beside Spout are an error.</summary>
+        private PipelineInput NoInput()
+        {
+            var given = Property("InputExpression")?.Where ?? project.GetItems("PipeInput").Select(i => Location(i.Xml.Location)).FirstOrDefault();
+            return given is null
+                ? PipelineSpec.NoInput
+                : throw PipelineErrors.Invalid(given, "the pipeline is a Spout and has inputs: a spout takes no input.", "Remove its PipeInput items (or InputExpression): a spout's process writes its output repo itself ('dotnet pipe file put').");
         }
 
         private PipelineInput Input()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
+using PipeBuild.Executors.Local;
 using PipeBuild.WebConsole;
 
 namespace PipeBuild.Cli.Commands;
@@ -69,11 +70,13 @@ internal static class RunCommands
     public static Command Watch()
     {
         var interval = new Option<double>("--interval") { Description = "Seconds between checks (at most a day).", DefaultValueFactory = _ => 2 }.Between(0, 86400);
-        return Cli.Command("watch", "Keep every pipeline up to date until Ctrl+C.", [interval], async (s, ct) =>
+        return Cli.Command("watch", "Keep every pipeline up to date, and every spout's process running, until Ctrl+C.", [interval], async (s, ct) =>
         {
             s.Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
+            await using var spouts = new SpoutSupervisor(s.Engine, (pipeline, token) => RunSpoutAsync(s, pipeline, token), s.Console.Error.WriteLine);
             while (!ct.IsCancellationRequested)
             {
+                await spouts.CheckAsync(ct);
                 var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([], force: false, progress, ct));
                 JobReporter.Summarize(s.Console.Out, jobs);
                 await Task.Delay(TimeSpan.FromSeconds(s.Get(interval)), ct);
@@ -81,6 +84,22 @@ internal static class RunCommands
 
             return ExitCodes.Ok;
         });
+    }
+
+    /// <summary>
+    /// A spout's process on this machine, with the workspace it commits to and its name (<see cref="SpoutSupervisor.Variable"/>,
+    /// which makes its puts the pipeline's); each line it writes goes to stderr after <c>spout NAME:</c>.
+    /// </summary>
+    private static Task<int> RunSpoutAsync(Session s, PipelineDocument pipeline, CancellationToken cancellationToken)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["PIPE_WORKSPACE"] = s.Workspace.Root,
+            ["PIPE_PIPELINE"] = pipeline.Name,
+            [SpoutSupervisor.Variable] = pipeline.Name,
+        };
+        var scratch = Path.Combine(s.Workspace.MetadataPath, "tmp", "spouts", pipeline.Name);
+        return SpoutProcess.RunAsync(pipeline.Spec, variables, scratch, line => s.Console.Error.WriteLine($"spout {pipeline.Name}: {line}"), cancellationToken);
     }
 
     /// <summary>Prints the jobs a command ran (JSON or lines) and returns 2 if one failed.</summary>
@@ -124,5 +143,5 @@ internal static class RunCommands
 
     private static void WriteStatus(Session s, IReadOnlyList<PipelineStatus> statuses) =>
         s.Out.Write(statuses, x => (["PIPELINE", "STATUS", "DATUMS", "WHY"],
-            x.Select(p => new[] { p.Pipeline, p.UpToDate ? "up to date" : "out of date", p.Datums?.Total.ToString() ?? "-", p.Why })));
+            x.Select(p => new[] { p.Pipeline, p.Step switch { StalenessStep.Stopped => "stopped", StalenessStep.Spout => "spout", _ => p.UpToDate ? "up to date" : "out of date" }, p.Datums?.Total.ToString() ?? "-", p.Why })));
 }

@@ -1,0 +1,57 @@
+using System.ComponentModel;
+using CliWrap;
+using CliWrap.Exceptions;
+using PipeBuild.Core;
+using PipeBuild.Core.Pipelines;
+
+namespace PipeBuild.Executors.Local;
+
+/// <summary>
+/// A spout's transform as a process on this machine, run as a datum's is (its WorkingDir or the pipeline's folder, its
+/// TransformPackages on PATH, everything it started killed when it ends) but for as long as it runs: it has no
+/// <c>/pfs</c>, and commits to its output repo itself with <c>dotnet pipe file put</c>.
+/// </summary>
+public static class SpoutProcess
+{
+    /// <summary>
+    /// Runs the spout until its process exits, returning the exit code; cancelling kills it and what it started.
+    /// <paramref name="variables"/> come after the spec's <c>PipeEnv</c> (a PipeEnv of the same name does not replace
+    /// them); each line it writes to stdout or stderr goes to <paramref name="log"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        PipelineSpec spec, IReadOnlyDictionary<string, string> variables, string scratch, Action<string> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(variables);
+        var folder = LocalExecutor.ProcessFolder(spec);
+        await using var slot = new LocalSlot(scratch);
+        var processes = new DatumProcesses();
+        var environment = slot.Tools(spec).ToDictionary(t => t.Key, string? (t) => t.Value);
+        foreach (var (name, value) in spec.Env.Concat(variables))
+        {
+            environment[name] = value;
+        }
+
+        environment[DatumProcesses.Variable] = processes.Token;
+        var command = Cli.Wrap(slot.Program(spec))
+            .WithArguments(spec.Command.Skip(1))
+            .WithWorkingDirectory(folder)
+            .WithEnvironmentVariables(environment)
+            .WithStandardInputPipe(spec.Stdin.Count == 0 ? PipeSource.Null : PipeSource.FromString(string.Concat(spec.Stdin.Select(l => l + "\n"))))
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(log))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(log))
+            .WithValidation(CommandResultValidation.None);
+        try
+        {
+            return await LocalExecutor.RunToEndAsync(command, processes, cancellationToken);
+        }
+        catch (Exception e) when (e is Win32Exception or CliWrapException)
+        {
+            throw spec.Error(ErrorCodes.TransformStartFailed, LocalExecutor.StartFailure(spec, e));
+        }
+        finally
+        {
+            processes.KillLeftovers();
+        }
+    }
+}
