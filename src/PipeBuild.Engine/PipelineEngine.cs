@@ -160,7 +160,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
-            if (pipeline.Stopped || pipeline.Spec.Spout)
+            if (pipeline.Stopped || pipeline.Spec.LongRunning)
             {
                 continue; // no job, and no tick or trigger on its behalf (a stopped pipeline's cron does not tick)
             }
@@ -205,6 +205,13 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
                 await using (claim)
                 {
+                    // Judged before the claim was ours: a run that held it until just now (a watch beside a spout's puts)
+                    // may have brought the pipeline up to date, and a second job would publish the same output again.
+                    if (!force && !(await RunStaleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken)).WillRun)
+                    {
+                        break;
+                    }
+
                     // The engine owns every executor it asks for and disposes it after use: an executor with remote
                     // workers closes the run and lets them go.
                     await using (var executor = executorFor(pipeline.Spec.Executor))

@@ -172,13 +172,20 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         if (spec.Executor != ExecutorNames.Local)
         {
             DatumBatching.ThrowIfUnsupported(spec, spec.Executor);
-            if (spec.Spout)
+            if (spec.LongRunning)
             {
-                // Its process calls `dotnet pipe file put` against this workspace: a container or a pod has neither.
+                // A spout's process calls `dotnet pipe file put` against this workspace, which a container or a pod has
+                // not; `watch` runs a service's process on this machine.
                 throw spec.Error(
                     ErrorCodes.SpoutUnsupported,
-                    $"a spout runs on the local executor only (its process commits with 'dotnet pipe file put' to this workspace), and this pipeline runs on the {spec.Executor} executor. Use <Executor>local</Executor> (or --executor local).");
+                    $"a {(spec.Spout ? "spout" : "service")} runs on the local executor only, under 'dotnet pipe watch', and this pipeline runs on the {spec.Executor} executor. Use <Executor>local</Executor> (or --executor local).");
             }
+        }
+        else if (spec.Service is { } service && service.ExternalPort != service.InternalPort)
+        {
+            throw spec.Error(
+                ErrorCodes.ServicePortUnmapped,
+                $"the service's external port {service.ExternalPort} differs from its internal port {service.InternalPort} (service.external_port, ServiceExternalPort), and the local executor runs its process on this machine, where nothing maps one port to the other. Make them the same port.");
         }
 
         var existing = await Objects.ReadDocumentAsync(EngineKeys.Pipeline(spec.Name), cancellationToken);

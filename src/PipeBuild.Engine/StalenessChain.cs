@@ -38,6 +38,11 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
             return new PipelineStatus(pipeline.Name, StalenessStep.Spout, "spout: its process runs under 'dotnet pipe watch' and commits to its output repo");
         }
 
+        if (pipeline.Spec.Service is { } service)
+        {
+            return new PipelineStatus(pipeline.Name, StalenessStep.Service, $"service: its process serves its inputs on port {service.ExternalPort} under 'dotnet pipe watch'");
+        }
+
         var spec = pipeline.Spec;
         var inputs = await planner.ReadInputsAsync(spec, cancellationToken);
         var last = await jobs.LastSuccessAsync(pipeline.Name, cancellationToken);

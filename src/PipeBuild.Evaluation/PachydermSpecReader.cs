@@ -18,7 +18,7 @@ namespace PipeBuild.Evaluation;
 public static class PachydermSpecReader
 {
     private static readonly Shape Top = new(
-        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "job_timeout", "output_branch", "resource_limits", "egress", "spout"],
+        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "job_timeout", "output_branch", "resource_limits", "egress", "spout", "service"],
         ["enable_stats", "standby", "resource_requests", "sidecar_resource_limits", "scheduling_spec",
          "pod_spec", "pod_patch", "cache_size", "max_queue_size", "chunk_spec", "autoscaling", "metadata", "tolerations",
          "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
@@ -28,6 +28,9 @@ public static class PachydermSpecReader
     /// <c>/pfs/out</c>) are refused as unknown fields: a spout here commits with <c>dotnet pipe file put</c>.
     /// </summary>
     private static readonly Shape SpoutShape = new([], []);
+
+    /// <summary>Pachyderm's <c>service</c>; <c>external_port</c> defaults to <c>internal_port</c>.</summary>
+    private static readonly Shape ServiceShape = new(["internal_port", "external_port", "type"], []);
 
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
@@ -283,7 +286,21 @@ public static class PachydermSpecReader
                 Memory = limits?.TryGetValue("memory", out var memory) == true ? Memory(memory.Value) : null,
                 Egress = fields.TryGetValue("egress", out var egress) ? Egress(egress.Value) : null,
                 Spout = spout is not null,
+                Service = fields.TryGetValue("service", out var service) ? Service(service.Value) : null,
             };
+        }
+
+        private ServiceSettings Service(JsonSpecNode node)
+        {
+            var fields = Fields(Object(node, "service"), "service", ServiceShape);
+            int Port(JsonSpecNode port, string field) => port.Kind is JsonValueKind.Number or JsonValueKind.String
+                ? PipelineValidation.Port(port.Text!, $"'{field}'", At(port))
+                : throw WrongType(port, field, "a port number");
+            var internalPort = Port(Required(node, fields, "internal_port", "service", "8888"), "service.internal_port");
+            return new ServiceSettings(
+                internalPort,
+                fields.TryGetValue("external_port", out var external) ? Port(external.Value, "service.external_port") : internalPort,
+                fields.TryGetValue("type", out var type) ? PipelineValidation.ServiceType(String(type.Value, "service.type"), "'service.type'", At(type.Value)) : null);
         }
 
         /// <summary>The spec's <c>input</c>, or Pachyderm 1.4's <c>inputs</c> list.</summary>

@@ -222,6 +222,7 @@ internal static partial class PipeprojReader
                 ErrorStdin = errorStdin,
                 Input = spout ? NoInput() : Input(),
                 Spout = spout,
+                Service = Service(),
                 Env = Env(),
                 Image = Property("Image")?.Value.Trim(),
                 WorkingDir = Property("WorkingDir") is { } workingDir ? PipelineValidation.WorkingDir(workingDir.Value.Trim(), "WorkingDir", workingDir.Where) : null,
@@ -313,6 +314,23 @@ internal static partial class PipeprojReader
             }
 
             return words;
+        }
+
+        /// <summary>ServiceInternalPort, ServiceExternalPort (the internal one by default) and ServiceType: a service; null without them.</summary>
+        private ServiceSettings? Service()
+        {
+            int? Port(string name) => Property(name) is { } port ? PipelineValidation.Port(port.Value, name, port.Where) : null;
+            var internalPort = Port("ServiceInternalPort");
+            var externalPort = Port("ServiceExternalPort");
+            var type = Property("ServiceType") is { } t ? PipelineValidation.ServiceType(t.Value, "ServiceType", t.Where) : null;
+            if (internalPort is null)
+            {
+                return externalPort is null && type is null
+                    ? null
+                    : throw PipelineErrors.Invalid(Property("ServiceExternalPort")?.Where ?? Property("ServiceType")!.Value.Where, "the pipeline has ServiceExternalPort or ServiceType but no ServiceInternalPort.", "Add <ServiceInternalPort> (the port its process listens on), or remove them.");
+            }
+
+            return new ServiceSettings(internalPort.Value, externalPort ?? internalPort.Value, type);
         }
 
         /// <summary>A spout's input, none: PipeInput items or an InputExpression beside Spout are an error.</summary>

@@ -86,6 +86,9 @@ public static class PipeprojWriter
         }
 
         Property(xml, "Spout", spec.Spout ? "true" : null);
+        Property(xml, "ServiceInternalPort", spec.Service?.InternalPort.ToString(CultureInfo.InvariantCulture));
+        Property(xml, "ServiceExternalPort", spec.Service is { } service && service.ExternalPort != service.InternalPort ? service.ExternalPort.ToString(CultureInfo.InvariantCulture) : null);
+        Property(xml, "ServiceType", spec.Service?.Type);
         if (ItemInputs(spec.Input) is null)
         {
             Property(xml, "InputExpression", InputExpression.Format(spec.Input, defaultBranch));

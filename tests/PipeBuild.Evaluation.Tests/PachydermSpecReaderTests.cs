@@ -480,5 +480,27 @@ public sealed class PachydermSpecReaderTests
         Assert.Contains("no 'input'", Fails("""{"pipeline": {"name": "s"}, "transform": {"cmd": ["run"]}}""").Message);
     }
 
+    [Fact]
+    public void A_service_reads_its_ports_and_type_and_names_a_bad_one()
+    {
+        var spec = Assert.Single(PachydermSpecReader.Parse("""
+            {"pipeline": {"name": "jupyter"}, "input": {"pfs": {"glob": "/", "repo": "input"}},
+             "service": {"external_port": 30888, "internal_port": 8888, "type": "nodeport"},
+             "transform": {"cmd": ["start-notebook.sh"], "image": "jupyter/datascience-notebook"}}
+            """));
+        Assert.Equal(new ServiceSettings(8888, 30888, "NodePort"), spec.Service);
+        Assert.True(spec.LongRunning);
+
+        var defaulted = Assert.Single(PachydermSpecReader.Parse("""{"pipeline": {"name": "s"}, "input": {"pfs": {"repo": "a"}}, "service": {"internal_port": "8080"}, "transform": {"cmd": ["run"]}}"""));
+        Assert.Equal(new ServiceSettings(8080, 8080), defaulted.Service);
+
+        var port = Fails("""{"pipeline": {"name": "s"}, "input": {"pfs": {"repo": "a"}}, "service": {"internal_port": 0}, "transform": {"cmd": ["run"]}}""");
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, port.Code);
+        Assert.Contains("'service.internal_port' '0' is not a port", port.Message);
+
+        var type = Fails("""{"pipeline": {"name": "s"}, "input": {"pfs": {"repo": "a"}}, "service": {"internal_port": 1, "type": "x"}, "transform": {"cmd": ["run"]}}""");
+        Assert.Contains("'service.type' 'x' is not a service type", type.Message);
+    }
+
     private static PipeException Fails(string json) => Assert.Throws<PipeException>(() => PachydermSpecReader.Parse(json));
 }

@@ -46,6 +46,16 @@ public sealed record PipelineSpec
     public bool Spout { get; init; }
 
     /// <summary>
+    /// A service (Pachyderm's <c>service</c>): its process serves its inputs' current commits on a port, restarted by
+    /// <c>dotnet pipe watch</c> when they move; it runs no jobs. Null: not a service. Not part of the transform identity.
+    /// </summary>
+    public ServiceSettings? Service { get; init; }
+
+    /// <summary>A spout or a service: a process <c>watch</c> keeps running rather than jobs <c>run</c> starts.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool LongRunning => Spout || Service is not null;
+
+    /// <summary>
     /// The branch of the pipeline's repo its output commits go to: the workspace's default branch when the spec
     /// was read (inputs without a Branch read that branch too).
     /// </summary>

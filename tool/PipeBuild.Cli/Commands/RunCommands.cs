@@ -73,10 +73,10 @@ internal static class RunCommands
         return Cli.Command("watch", "Keep every pipeline up to date, and every spout's process running, until Ctrl+C.", [interval], async (s, ct) =>
         {
             s.Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
-            await using var spouts = new SpoutSupervisor(s.Engine, (pipeline, token) => RunSpoutAsync(s, pipeline, token), s.Console.Error.WriteLine);
+            await using var processes = new LongRunningSupervisor(s.Engine, (pipeline, inputs, token) => RunProcessAsync(s, pipeline, inputs, token), s.Console.Error.WriteLine);
             while (!ct.IsCancellationRequested)
             {
-                await spouts.CheckAsync(ct);
+                await processes.CheckAsync(ct);
                 var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([], force: false, progress, ct));
                 JobReporter.Summarize(s.Console.Out, jobs);
                 await Task.Delay(TimeSpan.FromSeconds(s.Get(interval)), ct);
@@ -87,19 +87,33 @@ internal static class RunCommands
     }
 
     /// <summary>
-    /// A spout's process on this machine, with the workspace it commits to and its name (<see cref="SpoutSupervisor.Variable"/>,
-    /// which makes its puts the pipeline's); each line it writes goes to stderr after <c>spout NAME:</c>.
+    /// A spout's or a service's process on this machine, its lines on stderr after <c>spout NAME:</c> (or <c>service
+    /// NAME:</c>). A spout gets the workspace it commits to and its name (<see cref="LongRunningSupervisor.SpoutVariable"/>,
+    /// which makes its puts the pipeline's); a service its <paramref name="inputs"/> under its own <c>/pfs</c>, with a
+    /// variable per input as a datum has.
     /// </summary>
-    private static Task<int> RunSpoutAsync(Session s, PipelineDocument pipeline, CancellationToken cancellationToken)
+    private static async Task<int> RunProcessAsync(Session s, PipelineDocument pipeline, JobInputs? inputs, CancellationToken cancellationToken)
     {
-        var variables = new Dictionary<string, string>
+        var kind = pipeline.Spec.Spout ? "spout" : "service";
+        var scratch = Path.Combine(s.Workspace.MetadataPath, "tmp", kind + "s", pipeline.Name);
+        var variables = new Dictionary<string, string> { ["PIPE_WORKSPACE"] = s.Workspace.Root, ["PIPE_PIPELINE"] = pipeline.Name };
+        string? pfs = null;
+        if (inputs is null)
         {
-            ["PIPE_WORKSPACE"] = s.Workspace.Root,
-            ["PIPE_PIPELINE"] = pipeline.Name,
-            [SpoutSupervisor.Variable] = pipeline.Name,
-        };
-        var scratch = Path.Combine(s.Workspace.MetadataPath, "tmp", "spouts", pipeline.Name);
-        return SpoutProcess.RunAsync(pipeline.Spec, variables, scratch, line => s.Console.Error.WriteLine($"spout {pipeline.Name}: {line}"), cancellationToken);
+            variables[LongRunningSupervisor.SpoutVariable] = pipeline.Name;
+        }
+        else
+        {
+            pfs = Path.Combine(scratch, "in");
+            await ServiceInputs.CheckoutAsync(s.Store, inputs, pfs, cancellationToken);
+            variables["PIPE_PFS"] = pfs;
+            foreach (var name in inputs.Commits.Keys)
+            {
+                variables[name] = Path.Combine(pfs, name);
+            }
+        }
+
+        return await LongRunningProcess.RunAsync(pipeline.Spec, variables, scratch, pfs, line => s.Console.Error.WriteLine($"{kind} {pipeline.Name}: {line}"), cancellationToken);
     }
 
     /// <summary>Prints the jobs a command ran (JSON or lines) and returns 2 if one failed.</summary>
