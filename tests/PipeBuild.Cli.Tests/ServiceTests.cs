@@ -92,6 +92,24 @@ public sealed class ServiceTests : IDisposable
         Assert.Equal(before, ws.StoreFingerprint());
     }
 
+    [Fact]
+    public void Convert_writes_the_service_settings_and_status_shows_it()
+    {
+        ws.Write("jupyter.json", Spec(port));
+        ws.Run("pipeline", "convert", "jupyter.json").ShouldSucceed();
+        var project = File.ReadAllText(Path.Combine(ws.Root, "jupyter.pipeproj"));
+        Assert.Contains($"<ServiceInternalPort>{port}</ServiceInternalPort>", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("ServiceExternalPort", project, StringComparison.Ordinal); // the internal one, as written
+        Assert.Contains("<ServiceType>NodePort</ServiceType>", project, StringComparison.Ordinal);
+        File.Delete(Path.Combine(ws.Root, "jupyter.json"));
+
+        ws.Run("repo", "create", "input").ShouldSucceed();
+        ws.Run("run").ShouldSucceed(); // registers the .pipeproj; a service runs no job
+        var status = ws.Run("status").ShouldSucceed().Stdout;
+        Assert.Matches(@"jupyter\s+service\s", status);
+        Assert.Empty(JsonOutput.Parse(ws.Run("job", "list", "-p", "jupyter", "--output", "json").ShouldSucceed()).EnumerateArray());
+    }
+
     public void Dispose()
     {
         http.Dispose();

@@ -157,5 +157,5 @@ internal static class RunCommands
 
     private static void WriteStatus(Session s, IReadOnlyList<PipelineStatus> statuses) =>
         s.Out.Write(statuses, x => (["PIPELINE", "STATUS", "DATUMS", "WHY"],
-            x.Select(p => new[] { p.Pipeline, p.Step switch { StalenessStep.Stopped => "stopped", StalenessStep.Spout => "spout", _ => p.UpToDate ? "up to date" : "out of date" }, p.Datums?.Total.ToString() ?? "-", p.Why })));
+            x.Select(p => new[] { p.Pipeline, p.Step switch { StalenessStep.Stopped => "stopped", StalenessStep.Spout => "spout", StalenessStep.Service => "service", _ => p.UpToDate ? "up to date" : "out of date" }, p.Datums?.Total.ToString() ?? "-", p.Why })));
 }
