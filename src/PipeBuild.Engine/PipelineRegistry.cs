@@ -172,13 +172,15 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         if (spec.Executor != ExecutorNames.Local)
         {
             DatumBatching.ThrowIfUnsupported(spec, spec.Executor);
-            if (spec.LongRunning)
+            // A spout's process calls `dotnet pipe file put` against this workspace, which a container or a pod has not;
+            // `watch` runs a service's process on this machine or in a container of its engine, not in a cluster.
+            if (spec.Spout || (spec.Service is not null && spec.Executor != ExecutorNames.Docker))
             {
-                // A spout's process calls `dotnet pipe file put` against this workspace, which a container or a pod has
-                // not; `watch` runs a service's process on this machine.
                 throw spec.Error(
                     ErrorCodes.SpoutUnsupported,
-                    $"a {(spec.Spout ? "spout" : "service")} runs on the local executor only, under 'dotnet pipe watch', and this pipeline runs on the {spec.Executor} executor. Use <Executor>local</Executor> (or --executor local).");
+                    spec.Spout
+                        ? $"a spout runs on the local executor only, under 'dotnet pipe watch', and this pipeline runs on the {spec.Executor} executor. Use <Executor>local</Executor> (or --executor local)."
+                        : $"a service runs on the local or docker executor, under 'dotnet pipe watch', and this pipeline runs on the {spec.Executor} executor. Use <Executor>docker</Executor> or local.");
             }
         }
         else if (spec.Service is { } service && service.ExternalPort != service.InternalPort)

@@ -439,7 +439,7 @@ public sealed class BadInputTests : IDisposable
         { "PIPE2002", ["pipeline", "create", "-f", "bad/service-type.json"] },
         { "PIPE2004", ["pipeline", "create", "-f", "bad/service-field.json"] },
         { "PIPE4311", ["pipeline", "create", "-f", "bad/service-ports.json", "--no-run"] },
-        { "PIPE4310", ["pipeline", "create", "-f", "bad/service-ports.json", "--executor", "docker", "--no-run"] },
+        { "PIPE4310", ["pipeline", "create", "-f", "bad/service-ports.json", "--executor", "kubernetes", "--no-run"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/service-port.pipeproj"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/service-external.pipeproj"] },
         { "PIPE2002", ["pipeline", "create", "-f", "bad/service-type.pipeproj"] },

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
+using PipeBuild.Executors.Docker;
 using PipeBuild.Executors.Local;
 using PipeBuild.WebConsole;
 
@@ -95,6 +96,7 @@ internal static class RunCommands
     private static async Task<int> RunProcessAsync(Session s, PipelineDocument pipeline, JobInputs? inputs, CancellationToken cancellationToken)
     {
         var kind = pipeline.Spec.Spout ? "spout" : "service";
+        void Log(string line) => s.Console.Error.WriteLine($"{kind} {pipeline.Name}: {line}");
         var scratch = Path.Combine(s.Workspace.MetadataPath, "tmp", kind + "s", pipeline.Name);
         var variables = new Dictionary<string, string> { ["PIPE_WORKSPACE"] = s.Workspace.Root, ["PIPE_PIPELINE"] = pipeline.Name };
         string? pfs = null;
@@ -106,6 +108,15 @@ internal static class RunCommands
         {
             pfs = Path.Combine(scratch, "in");
             await ServiceInputs.CheckoutAsync(s.Store, inputs, pfs, cancellationToken);
+            if (pipeline.Spec.Executor == ExecutorNames.Docker)
+            {
+                // In its container /pfs is real: each input's folder is mounted there.
+                await using var docker = new DockerExecutor();
+                var folders = inputs.Commits.Keys.ToDictionary(name => name, name => Path.Combine(pfs, name));
+                var inContainer = folders.Keys.ToDictionary(name => name, name => $"{DatumEnvironment.ContainerPfs}/{name}");
+                return await docker.RunServiceAsync(pipeline.Spec, folders, inContainer, Log, cancellationToken);
+            }
+
             variables["PIPE_PFS"] = pfs;
             foreach (var name in inputs.Commits.Keys)
             {
@@ -113,7 +124,7 @@ internal static class RunCommands
             }
         }
 
-        return await LongRunningProcess.RunAsync(pipeline.Spec, variables, scratch, pfs, line => s.Console.Error.WriteLine($"{kind} {pipeline.Name}: {line}"), cancellationToken);
+        return await LongRunningProcess.RunAsync(pipeline.Spec, variables, scratch, pfs, Log, cancellationToken);
     }
 
     /// <summary>Prints the jobs a command ran (JSON or lines) and returns 2 if one failed.</summary>
