@@ -59,6 +59,8 @@ public static class ErrorCodes
     public const string DatumBatchingUnsupported = "PIPE4300";
     public const string DatumBatchingNeedsUnix = "PIPE4301";
     public const string NotInBatchedTransform = "PIPE4302";
+    public const string SpoutUnsupported = "PIPE4310";
+    public const string ServicePortUnmapped = "PIPE4311";
 
     public const string RepoNotFound = "PIPE5001";
     public const string RepoExists = "PIPE5002";

@@ -85,7 +85,7 @@ public sealed partial class DatumEnvironment
             new DatumMount(sandbox.Out, $"{Pfs}/out", ReadOnly: false),
         ];
 
-    internal static string MapPfs(string text, string pfs) => PfsPath().Replace(text, pfs.Replace("$", "$$", StringComparison.Ordinal));
+    public static string MapPfs(string text, string pfs) => PfsPath().Replace(text, pfs.Replace("$", "$$", StringComparison.Ordinal));
 
     [GeneratedRegex(@"(?<![\w.\-/~$})])/pfs(?![\w.\-])", RegexOptions.CultureInvariant)]
     private static partial Regex PfsPath();

@@ -54,6 +54,11 @@ public sealed class FileLineage(VersionStore store, PipelineEngine engine)
         }
 
         node = node with { Pipeline = pipeline };
+        if (await engine.Registry.TryGetAsync(pipeline, cancellationToken) is { Spec.Spout: true })
+        {
+            return node with { Note = "put by the spout's process: an original input" };
+        }
+
         if ((await engine.Jobs.ListAsync(pipeline, cancellationToken)).FirstOrDefault(j => j.OutputCommit == commit.Id) is not { } job)
         {
             return node with { Note = "the job that wrote this commit is no longer recorded" };

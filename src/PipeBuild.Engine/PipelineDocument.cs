@@ -32,6 +32,13 @@ public sealed record PipelineDocument
     /// </summary>
     public string? KeepsResultsOf { get; init; }
 
+    /// <summary>
+    /// Set by <c>pipeline stop</c> (pachctl's <c>stop pipeline</c>), cleared by <c>pipeline start</c>: a stopped pipeline runs
+    /// no job and its spout's process is stopped. Kept by <c>pipeline update</c>; written only when set.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Stopped { get; init; }
+
     /// <summary>The transform identity datum results are looked up under.</summary>
     /// <param name="executorIdentity">what the executor adds (<see cref="IDatumExecutor.ResolveIdentityAsync"/>);
     /// mixed in last, so a pinned identity still changes when, say, the image behind a tag does</param>

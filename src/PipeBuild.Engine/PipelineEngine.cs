@@ -25,6 +25,8 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
     public JobStore Jobs { get; } = new(store.Objects, scratchRoot);
 
+    internal VersionStore Store => store;
+
     /// <summary>Runs <paramref name="names"/> (all pipelines when empty) and what they depend on, in order.</summary>
     public async Task<IReadOnlyList<JobInfo>> RunAsync(IReadOnlyCollection<string> names, bool force, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
@@ -161,6 +163,11 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 continue;
             }
 
+            if (pipeline.Stopped || pipeline.Spec.LongRunning)
+            {
+                continue; // no job, and no tick or trigger on its behalf (a stopped pipeline's cron does not tick)
+            }
+
             // Ticks due on its cron inputs are new input commits, committed before the chain looks.
             await new CronTicks(store, Time).CommitDueAsync(pipeline.Spec, cancellationToken);
 
@@ -177,7 +184,7 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
                 // Upstream jobs of this pass have already written their output: the chain sees their commits as they are,
                 // and ticks and triggers as they were just committed (one due since starts no job on unchanged inputs).
                 var status = await RunStaleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken);
-                if (status.Step == StalenessStep.Waiting || (followed ? force || !status.WillRun : !force && !status.WillRun))
+                if (!status.Runnable || (followed ? force || !status.WillRun : !force && !status.WillRun))
                 {
                     break;
                 }
@@ -201,6 +208,13 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
 
                 await using (claim)
                 {
+                    // Judged before the claim was ours: a run that held it until just now (a watch beside a spout's puts)
+                    // may have brought the pipeline up to date, and a second job would publish the same output again.
+                    if (!force && !(await RunStaleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), new HashSet<string>(), countDatums: false, cancellationToken)).WillRun)
+                    {
+                        break;
+                    }
+
                     // The engine owns every executor it asks for and disposes it after use: an executor with remote
                     // workers closes the run and lets them go.
                     await using (var executor = executorFor(pipeline.Spec.Executor))

@@ -17,6 +17,8 @@ public static class PipelineFields
         ("Executor", spec.Executor), ("Parallelism", spec.Parallelism == 0 ? $"{Environment.ProcessorCount} (processors)" : spec.Parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("Datum tries", spec.DatumTries.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Inputs", string.Join(", ", spec.Input.Leaves().Select(Describe))),
         ("Output", $"{spec.Name}@{spec.OutputBranch}"),
+        .. spec.Service is { } service ? new[] { ("Service", $"port {service.InternalPort}, published as {service.ExternalPort}{(service.Type is null ? "" : $", {service.Type}")}: served under 'dotnet pipe watch'") } : [],
+        .. spec.Spout ? new[] { ("Spout", "yes: its process runs under 'dotnet pipe watch' and commits with 'dotnet pipe file put'") } : [],
         .. spec.Egress is null ? [] : new[] { ("Egress", spec.Egress.Text) },
         .. new[] { ("Datum timeout", spec.DatumTimeout), ("Job timeout", spec.JobTimeout) }.Where(t => t.Item2 is not null).Select(t => (t.Item1, $"{t.Item2!.Value.TotalSeconds:0.###} s")),
         ("Transform files", string.Join(", ", spec.TransformFiles)),

@@ -26,8 +26,10 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
     }
 
     public async Task<PipelineDocument> GetAsync(string name, CancellationToken cancellationToken) =>
-        await TryGetAsync(name, cancellationToken)
-        ?? throw new PipeException(ErrorCodes.PipelineNotFound, $"pipeline '{name}' not found. 'dotnet pipe pipeline list' shows the pipelines.");
+        await TryGetAsync(name, cancellationToken) ?? throw NotFound(name);
+
+    private static PipeException NotFound(string name) =>
+        new(ErrorCodes.PipelineNotFound, $"pipeline '{name}' not found. 'dotnet pipe pipeline list' shows the pipelines.");
 
     public async Task<PipelineDocument?> TryGetAsync(string name, CancellationToken cancellationToken) =>
         Names.IsValid(name) && await Objects.TryReadAsync(EngineKeys.Pipeline(name), cancellationToken) is { } data
@@ -39,6 +41,31 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         (await TryGetAsync(name, cancellationToken))?.Spec.Input.Leaves()
             .GroupBy(l => l.InputName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Repo, StringComparer.Ordinal)
         ?? new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Stops a pipeline (pachctl's <c>stop pipeline</c>) or starts it again: a stopped pipeline runs no job, and
+    /// <c>watch</c> stops its spout's process. Returns the document as stored; stopping a stopped pipeline changes nothing.
+    /// </summary>
+    public async Task<PipelineDocument> SetStoppedAsync(string name, bool stopped, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var stored = (Names.IsValid(name) ? await Objects.ReadDocumentAsync(EngineKeys.Pipeline(name), cancellationToken) : null) ?? throw NotFound(name);
+            var pipeline = EngineJson.Deserialize<PipelineDocument>(stored.Content);
+            if (pipeline.Stopped == stopped)
+            {
+                return pipeline;
+            }
+
+            pipeline = pipeline with { Stopped = stopped };
+            if (await Objects.TryWriteDocumentAsync(EngineKeys.Pipeline(name), EngineJson.Serialize(pipeline), stored.Version, cancellationToken) is not null)
+            {
+                return pipeline;
+            }
+        }
+
+        throw new PipeException(ErrorCodes.Contention, $"pipeline '{name}' kept changing meanwhile; try again.");
+    }
 
     /// <summary>Registers a new pipeline (or replaces one when <paramref name="update"/>), after checking its inputs and the DAG.</summary>
     public async Task<PipelineDocument> SaveAsync(PipelineSpec spec, bool update, Reprocess reprocess, CancellationToken cancellationToken) =>
@@ -145,6 +172,22 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
         if (spec.Executor != ExecutorNames.Local)
         {
             DatumBatching.ThrowIfUnsupported(spec, spec.Executor);
+            // A spout's process calls `dotnet pipe file put` against this workspace, which a container or a pod has not;
+            // `watch` runs a service's process on this machine or in a container of its engine, not in a cluster.
+            if (spec.Spout || (spec.Service is not null && spec.Executor != ExecutorNames.Docker))
+            {
+                throw spec.Error(
+                    ErrorCodes.SpoutUnsupported,
+                    spec.Spout
+                        ? $"a spout runs on the local executor only, under 'dotnet pipe watch', and this pipeline runs on the {spec.Executor} executor. Use <Executor>local</Executor> (or --executor local)."
+                        : $"a service runs on the local or docker executor, under 'dotnet pipe watch', and this pipeline runs on the {spec.Executor} executor. Use <Executor>docker</Executor> or local.");
+            }
+        }
+        else if (spec.Service is { } service && service.ExternalPort != service.InternalPort)
+        {
+            throw spec.Error(
+                ErrorCodes.ServicePortUnmapped,
+                $"the service's external port {service.ExternalPort} differs from its internal port {service.InternalPort} (service.external_port, ServiceExternalPort), and the local executor runs its process on this machine, where nothing maps one port to the other. Make them the same port.");
         }
 
         var existing = await Objects.ReadDocumentAsync(EngineKeys.Pipeline(spec.Name), cancellationToken);
@@ -249,6 +292,7 @@ public sealed class PipelineRegistry(VersionStore store, TimeProvider? timeProvi
             Version = (previous?.Version ?? 0) + 1,
             Salt = reprocess == Reprocess.All ? Guid.NewGuid().ToString("N") : null,
             KeepsResultsOf = kept,
+            Stopped = previous?.Stopped ?? false,
         };
     }
 }

@@ -10,7 +10,10 @@ namespace PipeBuild.Engine;
 public sealed record PipelineStatus(string Pipeline, StalenessStep Step, string Reason, DatumCounts? Datums = null)
 {
     /// <summary>Whether <c>run</c> would start a job of this pipeline now.</summary>
-    public bool WillRun => Step is not (StalenessStep.UpToDate or StalenessStep.Waiting);
+    public bool WillRun => Step is not (StalenessStep.UpToDate or StalenessStep.Waiting or StalenessStep.Stopped or StalenessStep.Spout or StalenessStep.Service);
+
+    /// <summary>Whether a job may be started at all (<c>run --force</c> starts one of an up-to-date pipeline, never of these).</summary>
+    public bool Runnable => Step is not (StalenessStep.Waiting or StalenessStep.Stopped or StalenessStep.Spout or StalenessStep.Service);
 
     public bool UpToDate => !WillRun;
 
@@ -33,11 +36,24 @@ public sealed record DatumCounts(int Total, int New, int Changed, int Reused, in
 
 /// <summary>
 /// The steps of the staleness chain in the order they are checked; a pipeline's status is the first that holds
-/// (docs/architecture.md). <see cref="UpToDate"/> and <see cref="Waiting"/> start no job; every other step does.
+/// (docs/architecture.md). <see cref="Stopped"/>, <see cref="Spout"/>, <see cref="Service"/>, <see cref="UpToDate"/> and <see cref="Waiting"/>
+/// start no job; every other step does.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<StalenessStep>))]
 public enum StalenessStep
 {
+    /// <summary>The pipeline was stopped (<c>pipeline stop</c>): nothing runs until <c>pipeline start</c>.</summary>
+    [JsonStringEnumMemberName("stopped")]
+    Stopped,
+
+    /// <summary>A spout: it runs no jobs; <c>watch</c> runs its process, which commits to its output repo.</summary>
+    [JsonStringEnumMemberName("spout")]
+    Spout,
+
+    /// <summary>A service: it runs no jobs; <c>watch</c> runs its process on its inputs' current commits.</summary>
+    [JsonStringEnumMemberName("service")]
+    Service,
+
     /// <summary>No input branch has a commit yet, and no pipeline it reads is about to write one: nothing to run.</summary>
     [JsonStringEnumMemberName("waiting")]
     Waiting,

@@ -28,6 +28,21 @@ public sealed class StalenessChain(VersionStore store, JobStore jobs, CronTicks 
     public async Task<PipelineStatus> CheckAsync(
         PipelineDocument pipeline, string identity, IReadOnlySet<string> upstreamRunning, bool countDatums, CancellationToken cancellationToken)
     {
+        if (pipeline.Stopped)
+        {
+            return new PipelineStatus(pipeline.Name, StalenessStep.Stopped, $"stopped: 'dotnet pipe pipeline start {pipeline.Name}' resumes it");
+        }
+
+        if (pipeline.Spec.Spout)
+        {
+            return new PipelineStatus(pipeline.Name, StalenessStep.Spout, "spout: its process runs under 'dotnet pipe watch' and commits to its output repo");
+        }
+
+        if (pipeline.Spec.Service is { } service)
+        {
+            return new PipelineStatus(pipeline.Name, StalenessStep.Service, $"service: its process serves its inputs on port {service.ExternalPort} under 'dotnet pipe watch'");
+        }
+
         var spec = pipeline.Spec;
         var inputs = await planner.ReadInputsAsync(spec, cancellationToken);
         var last = await jobs.LastSuccessAsync(pipeline.Name, cancellationToken);

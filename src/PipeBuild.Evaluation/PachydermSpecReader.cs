@@ -18,10 +18,19 @@ namespace PipeBuild.Evaluation;
 public static class PachydermSpecReader
 {
     private static readonly Shape Top = new(
-        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "job_timeout", "output_branch", "resource_limits", "egress"],
+        ["pipeline", "description", "transform", "input", "inputs", "parallelism_spec", "datum_tries", "datum_timeout", "job_timeout", "output_branch", "resource_limits", "egress", "spout", "service"],
         ["enable_stats", "standby", "resource_requests", "sidecar_resource_limits", "scheduling_spec",
          "pod_spec", "pod_patch", "cache_size", "max_queue_size", "chunk_spec", "autoscaling", "metadata", "tolerations",
          "datum_set_spec", "reprocess_spec", "update", "reprocess"]);
+
+    /// <summary>
+    /// Pachyderm 2's <c>spout: {}</c>. Its <c>service</c> and Pachyderm 1's <c>overwrite</c> (for tar streams written to
+    /// <c>/pfs/out</c>) are refused as unknown fields: a spout here commits with <c>dotnet pipe file put</c>.
+    /// </summary>
+    private static readonly Shape SpoutShape = new([], []);
+
+    /// <summary>Pachyderm's <c>service</c>; <c>external_port</c> defaults to <c>internal_port</c>.</summary>
+    private static readonly Shape ServiceShape = new(["internal_port", "external_port", "type"], []);
 
     private static readonly Shape PipelineShape = new(["name"], ["project"]);
 
@@ -235,11 +244,17 @@ public static class PachydermSpecReader
                 throw PipelineErrors.Invalid(At(both.Value), "the pipeline spec has both 'input' and 'inputs'.", "Keep 'input'; 'inputs' is the Pachyderm 1.4 form of the same thing.");
             }
 
-            var inputNode = fields.TryGetValue("inputs", out var legacy)
-                ? legacy.Value
-                : Required(root, fields, "input", "", "{\"pfs\": {\"repo\": \"data\", \"glob\": \"/*\"}}");
-            var input = legacy is null ? Input(inputNode, "input") : LegacyInputs(inputNode);
-            PipelineValidation.Input(input, At(inputNode));
+            var spout = fields.GetValueOrDefault("spout");
+            if (spout is not null)
+            {
+                Fields(Object(spout.Value, "spout"), "spout", SpoutShape);
+                if ((both ?? fields.GetValueOrDefault("inputs")) is { } given)
+                {
+                    throw PipelineErrors.Invalid(At(given.Value), $"the spout pipeline has '{given.Name}': a spout takes no input.", "Remove it: a spout's process writes its output repo itself ('dotnet pipe file put').");
+                }
+            }
+
+            var input = spout is not null ? PipelineSpec.NoInput : Input(root, fields);
 
             var transformEnv = transformFields.TryGetValue("env", out var env) ? Env(env.Value) : [];
             var limits = fields.TryGetValue("resource_limits", out var resources)
@@ -274,7 +289,33 @@ public static class PachydermSpecReader
                 Cpus = limits?.TryGetValue("cpu", out var cpu) == true ? Cpus(cpu.Value) : null,
                 Memory = limits?.TryGetValue("memory", out var memory) == true ? Memory(memory.Value) : null,
                 Egress = fields.TryGetValue("egress", out var egress) ? Egress(egress.Value) : null,
+                Spout = spout is not null,
+                Service = fields.TryGetValue("service", out var service) ? Service(service.Value) : null,
             };
+        }
+
+        private ServiceSettings Service(JsonSpecNode node)
+        {
+            var fields = Fields(Object(node, "service"), "service", ServiceShape);
+            int Port(JsonSpecNode port, string field) => port.Kind is JsonValueKind.Number or JsonValueKind.String
+                ? PipelineValidation.Port(port.Text!, $"'{field}'", At(port))
+                : throw WrongType(port, field, "a port number");
+            var internalPort = Port(Required(node, fields, "internal_port", "service", "8888"), "service.internal_port");
+            return new ServiceSettings(
+                internalPort,
+                fields.TryGetValue("external_port", out var external) ? Port(external.Value, "service.external_port") : internalPort,
+                fields.TryGetValue("type", out var type) ? PipelineValidation.ServiceType(String(type.Value, "service.type"), "'service.type'", At(type.Value)) : null);
+        }
+
+        /// <summary>The spec's <c>input</c>, or Pachyderm 1.4's <c>inputs</c> list.</summary>
+        private PipelineInput Input(JsonSpecNode root, Dictionary<string, JsonSpecNode.Member> fields)
+        {
+            var inputNode = fields.TryGetValue("inputs", out var legacy)
+                ? legacy.Value
+                : Required(root, fields, "input", "", "{\"pfs\": {\"repo\": \"data\", \"glob\": \"/*\"}}");
+            var input = legacy is null ? Input(inputNode, "input") : LegacyInputs(inputNode);
+            PipelineValidation.Input(input, At(inputNode));
+            return input;
         }
 
         private PipelineInput Input(JsonSpecNode node, string path)

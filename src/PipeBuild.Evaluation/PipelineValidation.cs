@@ -83,6 +83,17 @@ internal static partial class PipelineValidation
         return value;
     }
 
+    /// <summary>A TCP port, 1 to 65535 (a service's internal or external port).</summary>
+    public static int Port(string text, string what, string where) =>
+        int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+            ? port
+            : throw PipelineErrors.Invalid(where, $"{what} '{text.Trim()}' is not a port.", "Use a TCP port from 1 to 65535.");
+
+    /// <summary>A service's type: one of Kubernetes' (<see cref="ServiceSettings.Types"/>), any case, returned as Kubernetes spells it.</summary>
+    public static string ServiceType(string value, string what, string where) =>
+        ServiceSettings.Types.FirstOrDefault(t => t.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw PipelineErrors.Invalid(where, $"{what} '{value}' is not a service type.", $"Use {string.Join(", ", ServiceSettings.Types)}.");
+
     /// <summary>A user as docker takes it: a name or uid, optionally :group or :gid.</summary>
     public static string User(string value, string what, string where)
     {

@@ -210,6 +210,7 @@ internal static partial class PipeprojReader
                 : PipelineValidation.Name(Path.GetFileNameWithoutExtension(path), "pipeline name (the file name; set <PipelineName> to choose another)", path);
 
             var env = Env();
+            var spout = Boolean("Spout");
             return new PipelineSpec
             {
                 Name = name,
@@ -220,7 +221,9 @@ internal static partial class PipeprojReader
                 Stdin = stdin,
                 ErrorCommand = CommandLine("ErrorCommand", "ErrorStdin", out var errorStdin) ?? [],
                 ErrorStdin = errorStdin,
-                Input = Input(),
+                Input = spout ? NoInput() : Input(),
+                Spout = spout,
+                Service = Service(),
                 Env = env,
                 Secrets = Secrets(env),
                 Image = Property("Image")?.Value.Trim(),
@@ -313,6 +316,32 @@ internal static partial class PipeprojReader
             }
 
             return words;
+        }
+
+        /// <summary>ServiceInternalPort, ServiceExternalPort (the internal one by default) and ServiceType: a service; null without them.</summary>
+        private ServiceSettings? Service()
+        {
+            int? Port(string name) => Property(name) is { } port ? PipelineValidation.Port(port.Value, name, port.Where) : null;
+            var internalPort = Port("ServiceInternalPort");
+            var externalPort = Port("ServiceExternalPort");
+            var type = Property("ServiceType") is { } t ? PipelineValidation.ServiceType(t.Value, "ServiceType", t.Where) : null;
+            if (internalPort is null)
+            {
+                return externalPort is null && type is null
+                    ? null
+                    : throw PipelineErrors.Invalid(Property("ServiceExternalPort")?.Where ?? Property("ServiceType")!.Value.Where, "the pipeline has ServiceExternalPort or ServiceType but no ServiceInternalPort.", "Add <ServiceInternalPort> (the port its process listens on), or remove them.");
+            }
+
+            return new ServiceSettings(internalPort.Value, externalPort ?? internalPort.Value, type);
+        }
+
+        /// <summary>A spout's input, none: PipeInput items or an InputExpression beside Spout are an error.</summary>
+        private PipelineInput NoInput()
+        {
+            var given = Property("InputExpression")?.Where ?? project.GetItems("PipeInput").Select(i => Location(i.Xml.Location)).FirstOrDefault();
+            return given is null
+                ? PipelineSpec.NoInput
+                : throw PipelineErrors.Invalid(given, "the pipeline is a Spout and has inputs: a spout takes no input.", "Remove its PipeInput items (or InputExpression): a spout's process writes its output repo itself ('dotnet pipe file put').");
         }
 
         private PipelineInput Input()

@@ -85,6 +85,10 @@ public static class PipeprojWriter
             Property(xml, "ErrorStdin", MultilineText.Format(spec.ErrorStdin, PropertyIndent + "  ", PropertyIndent));
         }
 
+        Property(xml, "Spout", spec.Spout ? "true" : null);
+        Property(xml, "ServiceInternalPort", spec.Service?.InternalPort.ToString(CultureInfo.InvariantCulture));
+        Property(xml, "ServiceExternalPort", spec.Service is { } service && service.ExternalPort != service.InternalPort ? service.ExternalPort.ToString(CultureInfo.InvariantCulture) : null);
+        Property(xml, "ServiceType", spec.Service?.Type);
         if (ItemInputs(spec.Input) is null)
         {
             Property(xml, "InputExpression", InputExpression.Format(spec.Input, defaultBranch));
@@ -192,6 +196,7 @@ public static class PipeprojWriter
     private static List<(PfsInput Input, string? Combine)>? ItemInputs(PipelineInput input) => input switch
     {
         PfsInput pfs => [(pfs, null)],
+        CrossInput { Inputs.Count: 0 } => [], // a spout: no PipeInput items
         CrossInput { Inputs.Count: >= 2 } cross when cross.Inputs.All(i => i is PfsInput) => [.. cross.Inputs.Cast<PfsInput>().Select(p => (p, (string?)null))],
         UnionInput { Inputs.Count: >= 2 } union when union.Inputs.All(i => i is PfsInput) => [.. union.Inputs.Cast<PfsInput>().Select(p => (p, (string?)"union"))],
         JoinInput { Inputs.Count: >= 1 } join => [.. join.Inputs.Select(p => (p, (string?)"join"))],

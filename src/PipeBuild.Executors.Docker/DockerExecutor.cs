@@ -22,7 +22,7 @@ namespace PipeBuild.Executors.Docker;
 /// running; one left by a crashed run is removed the next time an executor connects. The digest the image tag
 /// points to is part of the transform identity.
 /// </summary>
-public sealed class DockerExecutor(DockerExecutorOptions? options = null) : IDatumExecutor
+public sealed partial class DockerExecutor(DockerExecutorOptions? options = null) : IDatumExecutor
 {
     /// <summary>The newest Engine API the Docker.DotNet models describe; an older engine is spoken to in its own.</summary>
     private static readonly System.Version MaxApiVersion = new(1, 41);

@@ -38,7 +38,7 @@ public sealed class LocalExecutor(SecretStore? secrets = null) : IDatumExecutor
             throw work.Spec.Error(ErrorCodes.DatumBatchingNeedsUnix, $"DatumBatching needs Linux or macOS (a named pipe carries the acknowledgements). Remove <DatumBatching>.");
         }
 
-        var folder = ProcessFolder(work.Spec);
+        var folder = ProcessFolder(work.Spec, secrets);
         var slot = await slots.TakeAsync(work);
         try
         {
@@ -64,7 +64,7 @@ public sealed class LocalExecutor(SecretStore? secrets = null) : IDatumExecutor
     /// The folder the transform runs in: its WorkingDir, else the pipeline's folder. Processes here run as the user
     /// running <c>dotnet pipe</c>, so a User naming anyone else fails the datum rather than run it as the wrong user.
     /// </summary>
-    private string ProcessFolder(PipelineSpec spec)
+    internal static string ProcessFolder(PipelineSpec spec, SecretStore? secrets)
     {
         if (secrets is not null && spec.Secrets.FirstOrDefault(s => s.MountPath is not null) is { } mounted)
         {
@@ -94,7 +94,7 @@ public sealed class LocalExecutor(SecretStore? secrets = null) : IDatumExecutor
     /// Why the command did not start, in words. An absolute program path missing here, in a spec that names an image,
     /// is a command meant for inside that image (Pachyderm's specs: /code/train.py, /bin/ash), not a typo.
     /// </summary>
-    private static string StartFailure(PipelineSpec spec, Exception e)
+    internal static string StartFailure(PipelineSpec spec, Exception e)
     {
         var program = spec.Command[0];
         if (Path.IsPathRooted(program) && !File.Exists(program))
@@ -181,7 +181,7 @@ public sealed class LocalExecutor(SecretStore? secrets = null) : IDatumExecutor
     /// changes <c>/pfs/out</c> while it is collected, and a background process holding the output pipes open does not
     /// keep the datum waiting.
     /// </summary>
-    private static async Task<int> RunToEndAsync(Command command, DatumProcesses processes, CancellationToken cancellationToken)
+    internal static async Task<int> RunToEndAsync(Command command, DatumProcesses processes, CancellationToken cancellationToken)
     {
         var running = command.ExecuteAsync(cancellationToken);
         try

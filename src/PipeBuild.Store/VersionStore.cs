@@ -474,8 +474,10 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
         }
     }
 
-    public async Task<CommitInfo> StartCommitAsync(string repo, string branch, string? description, CancellationToken cancellationToken)
+    /// <summary>Opens a commit on <paramref name="branch"/>, made by <paramref name="origin"/> (a user when null).</summary>
+    public async Task<CommitInfo> StartCommitAsync(string repo, string branch, string? description, CancellationToken cancellationToken, CommitOrigin? origin = null)
     {
+        origin ??= CommitOrigin.User;
         await GetRepoAsync(repo, cancellationToken);
         Names.Validate(branch, "branch");
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -487,7 +489,7 @@ public sealed class VersionStore(IObjectStore objects, TimeProvider? timeProvide
             }
 
             var parent = current?.Branch.Head is { } head ? await GetCommitAsync(repo, head, cancellationToken) : null;
-            var commit = NewCommit(repo, branch, parent, description) with { Finished = null };
+            var commit = NewCommit(repo, branch, parent, description) with { Finished = null, Origin = origin.Origin, Provenance = origin.Provenance };
             var openKey = StoreKeys.OpenCommit(repo, commit.Id);
             await objects.TryWriteDocumentAsync(openKey, StoreJson.Serialize(commit), null, cancellationToken);
             var document = new BranchDocument(current?.Branch.Head, commit.Id);

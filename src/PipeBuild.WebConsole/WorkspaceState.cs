@@ -24,7 +24,7 @@ public sealed record WorkspaceState(GraphPicture Picture, IReadOnlyList<Pipeline
                     new GraphNode(status.Pipeline, NodeState.Running, $"running: {running.DatumsProcessed + running.DatumsSkipped + running.DatumsFailed} of {running.DatumsTotal} datums"),
                 { State: JobState.Failure or JobState.Killed } failed when status.WillRun =>
                     new GraphNode(status.Pipeline, NodeState.Failed, $"last job {failed.State.ToString().ToLowerInvariant()}: {failed.Reason}"),
-                _ => new GraphNode(status.Pipeline, status.Step switch { StalenessStep.UpToDate => NodeState.UpToDate, StalenessStep.Waiting => NodeState.Waiting, _ => NodeState.OutOfDate }, status.Why),
+                _ => new GraphNode(status.Pipeline, status.Step switch { StalenessStep.UpToDate or StalenessStep.Spout or StalenessStep.Service => NodeState.UpToDate, StalenessStep.Waiting or StalenessStep.Stopped => NodeState.Waiting, _ => NodeState.OutOfDate }, status.Why),
             };
         }
 

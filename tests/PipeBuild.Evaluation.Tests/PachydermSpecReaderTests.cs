@@ -325,14 +325,14 @@ public sealed class PachydermSpecReaderTests
         var e = Fails("""
             {
               "pipeline": {"name": "x"},
-              "spout": {"overwrite": true},
+              "s3_out": true,
               "transform": {"cmd": ["run"]},
               "input": {"pfs": {"repo": "a"}}
             }
             """);
 
         Assert.Equal(ErrorCodes.UnsupportedSpecField, e.Code);
-        Assert.StartsWith("spec.json(3,3): unknown or unsupported field 'spout' in the pipeline spec. Remove it: PipeBuild reads pipeline, description, transform,", e.Message);
+        Assert.StartsWith("spec.json(3,3): unknown or unsupported field 's3_out' in the pipeline spec. Remove it: PipeBuild reads pipeline, description, transform,", e.Message);
         Assert.Contains("accepted and ignored: enable_stats, standby, resource_requests", e.Message);
     }
 
@@ -452,6 +452,55 @@ public sealed class PachydermSpecReaderTests
     }
 
     private static PipelineSpec Single(string json) => Assert.Single(PachydermSpecReader.Parse(json));
+
+    [Fact]
+    public void A_spout_has_no_input_and_refuses_one()
+    {
+        // Pachyderm's documentation's minimum spout (concepts/pipeline-concepts/pipeline/spout): spout is {}, no input.
+        var spec = Assert.Single(PachydermSpecReader.Parse("""
+            {"pipeline": {"name": "my-spout"}, "spout": {},
+             "transform": {"cmd": ["go", "run", "./main.go"], "image": "myaccount/myimage:0.1", "env": {"HOST": "kafkahost", "TOPIC": "mytopic", "PORT": "9092"}}}
+            """));
+        Assert.True(spec.Spout);
+        Assert.Empty(spec.Input.Leaves());
+
+        var withInput = Fails("""{"pipeline": {"name": "s"}, "spout": {}, "transform": {"cmd": ["run"]}, "input": {"pfs": {"repo": "a"}}}""");
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, withInput.Code);
+        Assert.Contains("the spout pipeline has 'input': a spout takes no input", withInput.Message);
+
+        var overwrite = Fails("""{"pipeline": {"name": "s"}, "spout": {"overwrite": true}, "transform": {"cmd": ["run"]}}""");
+        Assert.Equal(ErrorCodes.UnsupportedSpecField, overwrite.Code);
+        Assert.Contains("'spout.overwrite'", overwrite.Message);
+
+        var type = Fails("""{"pipeline": {"name": "s"}, "spout": "yes", "transform": {"cmd": ["run"]}}""");
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, type.Code);
+        Assert.Contains("'spout'", type.Message);
+
+        // not a spout: the input is still required
+        Assert.Contains("no 'input'", Fails("""{"pipeline": {"name": "s"}, "transform": {"cmd": ["run"]}}""").Message);
+    }
+
+    [Fact]
+    public void A_service_reads_its_ports_and_type_and_names_a_bad_one()
+    {
+        var spec = Assert.Single(PachydermSpecReader.Parse("""
+            {"pipeline": {"name": "jupyter"}, "input": {"pfs": {"glob": "/", "repo": "input"}},
+             "service": {"external_port": 30888, "internal_port": 8888, "type": "nodeport"},
+             "transform": {"cmd": ["start-notebook.sh"], "image": "jupyter/datascience-notebook"}}
+            """));
+        Assert.Equal(new ServiceSettings(8888, 30888, "NodePort"), spec.Service);
+        Assert.True(spec.LongRunning);
+
+        var defaulted = Assert.Single(PachydermSpecReader.Parse("""{"pipeline": {"name": "s"}, "input": {"pfs": {"repo": "a"}}, "service": {"internal_port": "8080"}, "transform": {"cmd": ["run"]}}"""));
+        Assert.Equal(new ServiceSettings(8080, 8080), defaulted.Service);
+
+        var port = Fails("""{"pipeline": {"name": "s"}, "input": {"pfs": {"repo": "a"}}, "service": {"internal_port": 0}, "transform": {"cmd": ["run"]}}""");
+        Assert.Equal(ErrorCodes.InvalidPipelineValue, port.Code);
+        Assert.Contains("'service.internal_port' '0' is not a port", port.Message);
+
+        var type = Fails("""{"pipeline": {"name": "s"}, "input": {"pfs": {"repo": "a"}}, "service": {"internal_port": 1, "type": "x"}, "transform": {"cmd": ["run"]}}""");
+        Assert.Contains("'service.type' 'x' is not a service type", type.Message);
+    }
 
     private static PipeException Fails(string json) => Assert.Throws<PipeException>(() => PachydermSpecReader.Parse(json));
 }

@@ -10,7 +10,7 @@ internal static class LegacySyntax
     private static readonly HashSet<string> Nouns = ["repo", "file", "commit", "branch", "pipeline", "job", "datum"];
 
     private static readonly HashSet<string> Verbs =
-        ["create", "list", "inspect", "delete", "put", "get", "glob", "diff", "start", "finish", "wait", "update", "restart", "kill", "logs", "convert", "copy"];
+        ["create", "list", "inspect", "delete", "put", "get", "glob", "diff", "start", "stop", "finish", "wait", "update", "restart", "kill", "logs", "convert", "copy"];
 
     /// <summary>Options whose next token is their value, so it is not a positional argument.</summary>
     private static readonly HashSet<string> ValueOptions =

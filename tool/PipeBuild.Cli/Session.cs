@@ -51,6 +51,16 @@ internal sealed class Session(ParseResult parseResult) : IAsyncDisposable
         return JobReporter.ExitCode(jobs);
     }
 
+    /// <summary>
+    /// Who makes a commit this command writes to <paramref name="repo"/>: the spout outputting it when the command runs
+    /// in that spout's process (<see cref="LongRunningSupervisor.SpoutVariable"/>, which <c>watch</c> sets), as Pachyderm 2 records
+    /// a spout's <c>pachctl put file</c> as the pipeline's; else a user (null).
+    /// </summary>
+    public async Task<CommitOrigin?> OriginAsync(string repo, CancellationToken cancellationToken) =>
+        Console.Variable(LongRunningSupervisor.SpoutVariable) == repo && await Engine.Registry.TryGetAsync(repo, cancellationToken) is { Spec.Spout: true }
+            ? CommitOrigin.Pipeline(repo, [])
+            : null;
+
     /// <summary>The workspace's default branch: what a reference without <c>@BRANCH</c> names, and where pipelines write.</summary>
     public string DefaultBranch => Workspace.Config.DefaultBranch;
 

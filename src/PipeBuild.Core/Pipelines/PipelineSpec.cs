@@ -28,7 +28,32 @@ public sealed record PipelineSpec
     /// <summary>This spec with its error handler as the command: what an executor runs to try to recover a datum.</summary>
     public PipelineSpec AsErrorHandler() => this with { Command = ErrorCommand, Stdin = ErrorStdin, DatumBatching = false, AcceptReturnCodes = [] };
 
+    /// <summary>
+    /// The pipeline's inputs; a spout has none (an empty <see cref="CrossInput"/>): its process feeds its output repo itself.
+    /// </summary>
     public required PipelineInput Input { get; init; }
+
+    /// <summary>A spout's input: none.</summary>
+    public static PipelineInput NoInput { get; } = new CrossInput([]);
+
+    /// <summary>
+    /// A spout (Pachyderm's <c>spout</c>): a long-running transform with no input that commits to its output repo with
+    /// <c>dotnet pipe file put</c>, as Pachyderm 2's spouts do with <c>pachctl put file</c>. It runs no jobs;
+    /// <c>dotnet pipe watch</c> keeps its process running. Not part of the transform identity: a spout has no datums.
+    /// </summary>
+    /// <remarks>Written only when set, so every other pipeline's document reads as before.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Spout { get; init; }
+
+    /// <summary>
+    /// A service (Pachyderm's <c>service</c>): its process serves its inputs' current commits on a port, restarted by
+    /// <c>dotnet pipe watch</c> when they move; it runs no jobs. Null: not a service. Not part of the transform identity.
+    /// </summary>
+    public ServiceSettings? Service { get; init; }
+
+    /// <summary>A spout or a service: a process <c>watch</c> keeps running rather than jobs <c>run</c> starts.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool LongRunning => Spout || Service is not null;
 
     /// <summary>
     /// The branch of the pipeline's repo its output commits go to: the workspace's default branch when the spec

@@ -19,7 +19,7 @@ internal static class CommitCommands
         return Cli.Command("start", "Open a commit on a branch; puts and deletes go into it until it is finished.", [target, message], async (s, ct) =>
         {
             var reference = s.BranchOnly(s.Get(target), "commit start");
-            var commit = await s.Store.StartCommitAsync(reference.Repo, reference.Base, s.Get(message), ct);
+            var commit = await s.Store.StartCommitAsync(reference.Repo, reference.Base, s.Get(message), ct, await s.OriginAsync(reference.Repo, ct));
             s.Out.Result(commit, commit.Id);
             return ExitCodes.Ok;
         });

@@ -35,7 +35,7 @@ internal static class FileCommands
                 var request = new PutRequest(reference, [.. s.Get(files).Select(f => FilePut.IsLocal(f) ? s.FullPath(f) : f)], s.Get(recursive), s.Get(append), s.Get(split), s.Get(datums), s.Get(bytes), s.Get(headers));
                 await s.Store.EnsureWritableAsync(reference, ct);
                 var entries = await FilePut.StoreSourcesAsync(s, request, s.Get(parallelism), ct);
-                var commit = await s.Store.WriteAsync(reference, s.Get(message), (editor, token) => FilePut.ApplyAsync(s.Store, editor, request, entries, token), ct);
+                var commit = await s.Store.WriteAsync(reference, s.Get(message), (editor, token) => FilePut.ApplyAsync(s.Store, editor, request, entries, token), ct, await s.OriginAsync(reference.Repo, ct));
                 var total = entries.Bytes;
                 s.Out.Result(
                     new PutResult(commit.Id, commit.Repo, commit.Branch, entries.Count, total, commit.IsOpen),

@@ -11,7 +11,8 @@ namespace PipeBuild.Cli.Commands;
 internal static partial class PipelineCommands
 {
     public static Command Create() =>
-        Cli.Group("pipeline", "Create, update, list, inspect, delete and convert pipelines.", Save("create", update: false), Save("update", update: true), List(), Inspect(), Delete(), Convert());
+        Cli.Group("pipeline", "Create, update, list, inspect, stop, start, delete and convert pipelines.",
+            Save("create", update: false), Save("update", update: true), List(), Inspect(), Stop("stop", stopped: true), Stop("start", stopped: false), Delete(), Convert());
 
     /// <summary>
     /// Every pipeline of a .pipeproj (evaluated by MSBuild) or a Pachyderm JSON spec file (which may hold several), with
@@ -215,6 +216,21 @@ internal static partial class PipelineCommands
     }
 
     private static string[][] Rows(PipelineSpec spec) => [.. PipelineFields.Of(spec).Select(f => new[] { f.Field, f.Value })];
+
+    /// <summary>pachctl's <c>stop pipeline</c> and <c>start pipeline</c>.</summary>
+    private static Command Stop(string verb, bool stopped)
+    {
+        var name = new Argument<string>("name");
+        var description = stopped
+            ? "Stop a pipeline: it runs no job (run and watch skip it) and watch stops its spout's process, until 'pipeline start'."
+            : "Start a stopped pipeline again: the next run or watch brings it up to date (and watch starts its spout's process).";
+        return Cli.Command(verb, description, [name], async (s, ct) =>
+        {
+            var pipeline = await s.Engine.Registry.SetStoppedAsync(s.Get(name), stopped, ct);
+            s.Out.Result(pipeline, $"{(stopped ? "stopped" : "started")} pipeline '{pipeline.Name}'");
+            return ExitCodes.Ok;
+        });
+    }
 
     private static Command Delete()
     {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using PipeBuild.Core;
 using PipeBuild.Core.Pipelines;
 using PipeBuild.Engine;
+using PipeBuild.Executors.Docker;
+using PipeBuild.Executors.Local;
 using PipeBuild.WebConsole;
 
 namespace PipeBuild.Cli.Commands;
@@ -69,11 +71,13 @@ internal static class RunCommands
     public static Command Watch()
     {
         var interval = new Option<double>("--interval") { Description = "Seconds between checks (at most a day).", DefaultValueFactory = _ => 2 }.Between(0, 86400);
-        return Cli.Command("watch", "Keep every pipeline up to date until Ctrl+C.", [interval], async (s, ct) =>
+        return Cli.Command("watch", "Keep every pipeline up to date, and every spout's process running, until Ctrl+C.", [interval], async (s, ct) =>
         {
             s.Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
+            await using var processes = new LongRunningSupervisor(s.Engine, (pipeline, inputs, token) => RunProcessAsync(s, pipeline, inputs, token), s.Console.Error.WriteLine);
             while (!ct.IsCancellationRequested)
             {
+                await processes.CheckAsync(ct);
                 var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([], force: false, progress, ct));
                 JobReporter.Summarize(s.Console.Out, jobs);
                 await Task.Delay(TimeSpan.FromSeconds(s.Get(interval)), ct);
@@ -81,6 +85,46 @@ internal static class RunCommands
 
             return ExitCodes.Ok;
         });
+    }
+
+    /// <summary>
+    /// A spout's or a service's process on this machine, its lines on stderr after <c>spout NAME:</c> (or <c>service
+    /// NAME:</c>). A spout gets the workspace it commits to and its name (<see cref="LongRunningSupervisor.SpoutVariable"/>,
+    /// which makes its puts the pipeline's); a service its <paramref name="inputs"/> under its own <c>/pfs</c>, with a
+    /// variable per input as a datum has.
+    /// </summary>
+    private static async Task<int> RunProcessAsync(Session s, PipelineDocument pipeline, JobInputs? inputs, CancellationToken cancellationToken)
+    {
+        var kind = pipeline.Spec.Spout ? "spout" : "service";
+        void Log(string line) => s.Console.Error.WriteLine($"{kind} {pipeline.Name}: {line}");
+        var scratch = Path.Combine(s.Workspace.MetadataPath, "tmp", kind + "s", pipeline.Name);
+        var variables = new Dictionary<string, string> { ["PIPE_WORKSPACE"] = s.Workspace.Root, ["PIPE_PIPELINE"] = pipeline.Name };
+        string? pfs = null;
+        if (inputs is null)
+        {
+            variables[LongRunningSupervisor.SpoutVariable] = pipeline.Name;
+        }
+        else
+        {
+            pfs = Path.Combine(scratch, "in");
+            await ServiceInputs.CheckoutAsync(s.Store, inputs, pfs, cancellationToken);
+            if (pipeline.Spec.Executor == ExecutorNames.Docker)
+            {
+                // In its container /pfs is real: each input's folder is mounted there.
+                await using var docker = new DockerExecutor(DockerExecutorOptions.FromEnvironment() with { Secrets = s.Workspace.Secrets });
+                var folders = inputs.Commits.Keys.ToDictionary(name => name, name => Path.Combine(pfs, name));
+                var inContainer = folders.Keys.ToDictionary(name => name, name => $"{DatumEnvironment.ContainerPfs}/{name}");
+                return await docker.RunServiceAsync(pipeline.Spec, folders, inContainer, Log, cancellationToken);
+            }
+
+            variables["PIPE_PFS"] = pfs;
+            foreach (var name in inputs.Commits.Keys)
+            {
+                variables[name] = Path.Combine(pfs, name);
+            }
+        }
+
+        return await LongRunningProcess.RunAsync(pipeline.Spec, variables, scratch, pfs, Log, s.Workspace.Secrets, cancellationToken);
     }
 
     /// <summary>Prints the jobs a command ran (JSON or lines) and returns 2 if one failed.</summary>
@@ -124,5 +168,5 @@ internal static class RunCommands
 
     private static void WriteStatus(Session s, IReadOnlyList<PipelineStatus> statuses) =>
         s.Out.Write(statuses, x => (["PIPELINE", "STATUS", "DATUMS", "WHY"],
-            x.Select(p => new[] { p.Pipeline, p.UpToDate ? "up to date" : "out of date", p.Datums?.Total.ToString() ?? "-", p.Why })));
+            x.Select(p => new[] { p.Pipeline, p.Step switch { StalenessStep.Stopped => "stopped", StalenessStep.Spout => "spout", StalenessStep.Service => "service", _ => p.UpToDate ? "up to date" : "out of date" }, p.Datums?.Total.ToString() ?? "-", p.Why })));
 }
