@@ -98,9 +98,10 @@ public sealed class LongRunningSupervisor(PipelineEngine engine, Func<PipelineDo
         {
             await process.Task;
         }
-        catch (Exception e) when (e is OperationCanceledException or Core.PipeException)
+        catch (Exception) when (process.Task.IsCompleted)
         {
-            // killed as asked, or it had failed to start: either way it no longer runs
+            // killed as asked, or it had failed (to start, to check its inputs out): either way it no longer runs, and
+            // one stopped process must not end watch and the others
         }
 
         process.Stop.Dispose();

@@ -248,9 +248,14 @@ public static class PachydermSpecReader
             if (spout is not null)
             {
                 Fields(Object(spout.Value, "spout"), "spout", SpoutShape);
-                if ((both ?? fields.GetValueOrDefault("inputs")) is { } given)
+                if ((both ?? fields.GetValueOrDefault("inputs") ?? fields.GetValueOrDefault("service")) is { } given)
                 {
-                    throw PipelineErrors.Invalid(At(given.Value), $"the spout pipeline has '{given.Name}': a spout takes no input.", "Remove it: a spout's process writes its output repo itself ('dotnet pipe file put').");
+                    throw PipelineErrors.Invalid(
+                        At(given.Value),
+                        given.Name == "service"
+                        ? "the spout pipeline has 'service': PipeBuild serves a service's inputs, and a spout has none."
+                        : $"the spout pipeline has '{given.Name}': a spout takes no input.",
+                        "Remove it: a spout's process writes its output repo itself ('dotnet pipe file put').");
                 }
             }
 

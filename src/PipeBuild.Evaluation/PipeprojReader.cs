@@ -338,6 +338,11 @@ internal static partial class PipeprojReader
         /// <summary>A spout's input, none: PipeInput items or an InputExpression beside Spout are an error.</summary>
         private PipelineInput NoInput()
         {
+            if (Property("ServiceInternalPort") is { } port)
+            {
+                throw PipelineErrors.Invalid(port.Where, "the pipeline is a Spout and has ServiceInternalPort: PipeBuild serves a service's inputs, and a spout has none.", "Remove the Service properties, or Spout.");
+            }
+
             var given = Property("InputExpression")?.Where ?? project.GetItems("PipeInput").Select(i => Location(i.Xml.Location)).FirstOrDefault();
             return given is null
                 ? PipelineSpec.NoInput
