@@ -122,7 +122,16 @@ public sealed class PipelineEngine(VersionStore store, Func<string, IDatumExecut
         var running = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pipeline in PipelineGraph.Order([.. byName.Values]))
         {
-            var status = await Staleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), running, countDatums: true, cancellationToken);
+            PipelineStatus status;
+            try
+            {
+                status = await Staleness.CheckAsync(pipeline, await IdentityAsync(pipeline, cancellationToken), running, countDatums: true, cancellationToken);
+            }
+            catch (PipeException e) when (e.Code is ErrorCodes.SecretNotFound or ErrorCodes.InvalidSecret)
+            {
+                status = new PipelineStatus(pipeline.Name, StalenessStep.SecretMissing, $"cannot run ({e.Code}): {e.Message}");
+            }
+
             if (status.WillRun)
             {
                 running.Add(pipeline.Name);

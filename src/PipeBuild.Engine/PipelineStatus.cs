@@ -54,6 +54,13 @@ public enum StalenessStep
     [JsonStringEnumMemberName("service")]
     Service,
 
+    /// <summary>
+    /// A secret (or key of one) the pipeline names is missing from the workspace: <c>run</c> would try a job and fail
+    /// with PIPE4012 before anything is stored (<c>status</c> and the console say so rather than fail themselves).
+    /// </summary>
+    [JsonStringEnumMemberName("secret-missing")]
+    SecretMissing,
+
     /// <summary>No input branch has a commit yet, and no pipeline it reads is about to write one: nothing to run.</summary>
     [JsonStringEnumMemberName("waiting")]
     Waiting,

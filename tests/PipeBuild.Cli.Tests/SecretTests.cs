@@ -145,6 +145,25 @@ public sealed class SecretTests : IDisposable
     }
 
     [Fact]
+    public void After_its_secret_is_deleted_status_says_why_the_pipeline_cannot_run_and_run_fails_with_PIPE4012()
+    {
+        Run("secret", "create", "-f", Manifest(Password)).ShouldSucceed();
+        Run("pipeline", "create", "-f", Spec()).ShouldSucceed();
+        Run("secret", "delete", "db-creds").ShouldSucceed();
+        Run("file", "put", "data@master:c.txt", "-f", ws.Write("in/c.txt", "gamma\n"), "--no-run").ShouldSucceed();
+        var before = ws.StoreFingerprint();
+
+        var status = Run("status").ShouldSucceed().Stdout;
+        var run = Run("run").ShouldFailWith("PIPE4012");
+
+        Assert.Contains("out of date", status);
+        Assert.Contains("cannot run (PIPE4012):", status);
+        Assert.Contains("secret-missing", Run("status", "--output", "json").ShouldSucceed().Stdout);
+        Assert.Contains("there is no secret 'db-creds'", run.Stderr);
+        Assert.Equal(before, ws.StoreFingerprint());
+    }
+
+    [Fact]
     public void A_key_the_secret_lacks_is_PIPE4012_naming_the_keys_it_has()
     {
         ws.Write("db-creds.json", """{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db-creds"}, "stringData": {"token": "t", "user": "alice"}}""");
