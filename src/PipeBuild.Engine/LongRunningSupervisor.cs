@@ -45,9 +45,11 @@ public sealed class LongRunningSupervisor(PipelineEngine engine, Func<PipelineDo
             {
                 await StopAsync(name, $"its inputs moved on to {Serves(now.Inputs)}");
             }
-            else if (process.Task.IsCompleted)
+            else if (process.Task.IsCompleted && !cancellationToken.IsCancellationRequested)
             {
-                var ended = process.Task.Exception is { } e ? $"failed: {e.InnerException?.Message ?? e.Message}" : $"exited with code {process.Task.Result}";
+                var ended = process.Task.Exception is { } e ? $"failed: {e.InnerException?.Message ?? e.Message}"
+                    : process.Task.IsCanceled ? "was cancelled"
+                    : $"exited with code {process.Task.Result}";
                 log($"{Kind(process.Pipeline)} '{name}' {ended}; restarting it (restart {process.Restarts + 1})");
                 process.Stop.Dispose();
                 running[name] = Start(now.Pipeline, now.Inputs, process.Claim, process.Restarts + 1, cancellationToken);

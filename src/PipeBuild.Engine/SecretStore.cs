@@ -17,6 +17,7 @@ public sealed class SecretStore(string folder)
     private const string DataFolder = "data";
     private const string InfoFile = "secret.json";
     private const string KeyFile = ".hmac-key"; // a name no secret can have: they start with a letter or digit
+    private const string EmptyFolderName = ".empty";
 
     private const UnixFileMode OwnerFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -112,6 +113,15 @@ public sealed class SecretStore(string folder)
     public IReadOnlyDictionary<string, byte[]> Data(string name) =>
         Inspect(name).Keys.ToDictionary(k => k, k => Value(name, k), StringComparer.Ordinal);
 
+    /// <summary>An empty folder, to bind over this one where a container would otherwise see it.</summary>
+    public string EmptyFolder()
+    {
+        var path = Path.Combine(Folder, EmptyFolderName);
+        EnsureFolder(Folder);
+        EnsureFolder(path);
+        return path;
+    }
+
     /// <summary>The folder holding a secret's keys as files (what a container mounts at the reference's mount path).</summary>
     public string DataFolderOf(string name) => Path.Combine(PathOf(Inspect(name).Name), DataFolder);
 
@@ -145,6 +155,11 @@ public sealed class SecretStore(string folder)
             foreach (var key in keys)
             {
                 var value = Value(secret.Name, key);
+                if (secret.EnvVar is not null && key == secret.Key)
+                {
+                    Text(secret.Name, key, value); // a value no variable can hold fails here, before a job is stored
+                }
+
                 Append(hmac, $"{secret.Name} {key} {value.Length}\n");
                 hmac.TransformBlock(value, 0, value.Length, null, 0);
             }

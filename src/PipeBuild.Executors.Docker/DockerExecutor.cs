@@ -270,6 +270,26 @@ public sealed partial class DockerExecutor(DockerExecutorOptions? options = null
             [.. spec.Secrets.Where(s => s.MountPath is not null).Select(s => new Mount { Type = "bind", Source = store.DataFolderOf(s.Name), Target = s.MountPath!.TrimEnd('/'), ReadOnly = true })]);
     }
 
+    /// <summary>
+    /// A .pipeproj's folder, read-only at its own path when it has TransformFiles, with the workspace's secrets hidden
+    /// under an empty folder when they are inside it (a pipeline at the workspace's root): a transform gets the secrets it
+    /// names, never the others.
+    /// </summary>
+    internal static IEnumerable<Mount> TransformFolderMounts(PipelineSpec spec, SecretStore? secrets)
+    {
+        if (TransformFolder(spec) is not { } folder)
+        {
+            yield break;
+        }
+
+        yield return new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true };
+        if (secrets is not null && Directory.Exists(secrets.Folder) && !Path.GetRelativePath(folder, secrets.Folder).StartsWith("..", StringComparison.Ordinal))
+        {
+            // An empty folder bound over it (Podman does not lay a tmpfs over a read-only bind mount's subfolder).
+            yield return new Mount { Type = "bind", Source = secrets.EmptyFolder(), Target = secrets.Folder, ReadOnly = true };
+        }
+    }
+
     internal static CreateContainerParameters CreateParameters(DatumWork work, DatumEnvironment environment, DatumSandbox sandbox, string image, SecretStore? secrets)
     {
         var spec = work.Spec;
@@ -282,10 +302,7 @@ public sealed partial class DockerExecutor(DockerExecutorOptions? options = null
         // A .pipeproj's TransformFiles (scripts, models) live beside it, not in the image: its folder is mounted
         // read-only at its own path and is the working directory unless WorkingDir names another, so
         // `python3 train.py` runs as it does locally.
-        if (TransformFolder(spec) is { } folder)
-        {
-            mounts.Add(new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true });
-        }
+        mounts.AddRange(TransformFolderMounts(spec, secrets));
 
         return new CreateContainerParameters
         {

@@ -65,10 +65,7 @@ internal sealed class WorkerContainer : IAsyncDisposable
             new() { Type = "bind", Source = slot.ControlIn, Target = $"{ControlPath}/in", ReadOnly = true },
             new() { Type = "bind", Source = slot.ControlOut, Target = $"{ControlPath}/out", ReadOnly = false },
         ];
-        if (DockerExecutor.TransformFolder(spec) is { } folder)
-        {
-            mounts.Add(new Mount { Type = "bind", Source = folder, Target = folder, ReadOnly = true });
-        }
+        mounts.AddRange(DockerExecutor.TransformFolderMounts(spec, secrets));
 
         return new CreateContainerParameters
         {

@@ -61,5 +61,31 @@ public sealed class SecretTests : IDisposable
         Assert.Empty(leaks);
     }
 
+    [SkippableFact]
+    public void A_pipeline_at_the_workspaces_root_cannot_read_the_workspaces_secrets_through_its_folder()
+    {
+        TestEngine.Require();
+        ws.Write("peek.sh", "ls -A \"$(pwd)/.pipe/secrets\" > /pfs/out/listing; cat \"$(pwd)/.pipe/secrets/db-creds/data/password\" > /pfs/out/leak 2>/dev/null; ls \"$(pwd)/.pipe\" > /pfs/out/pipe; true\n");
+        ws.Write("peek.pipeproj", $"""
+            <Project Sdk="PipeBuild.Sdk">
+              <PropertyGroup>
+                <Executor>docker</Executor>
+                <Image>{TestEngine.Busybox}</Image>
+                <Command>sh peek.sh</Command>
+              </PropertyGroup>
+              <ItemGroup>
+                <PipeInput Include="data" Glob="/" />
+                <TransformFile Include="peek.sh" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        ws.Run("pipeline", "create", "-f", "peek.pipeproj").ShouldSucceed();
+
+        Assert.Contains("secrets", ws.Run("file", "get", "peek@master:pipe").ShouldSucceed().Stdout); // the folder is there, mounted
+        Assert.Equal("", ws.Run("file", "get", "peek@master:listing").ShouldSucceed().Stdout);
+        Assert.Equal("", ws.Run("file", "get", "peek@master:leak").ShouldSucceed().Stdout);
+    }
+
     public void Dispose() => ws.Dispose();
 }

@@ -75,11 +75,27 @@ internal static class RunCommands
         {
             s.Console.Error.WriteLine("watching for new input commits; Ctrl+C to stop");
             await using var processes = new LongRunningSupervisor(s.Engine, (pipeline, inputs, token) => RunProcessAsync(s, pipeline, inputs, token), s.Console.Error.WriteLine);
+            string? lastError = null;
             while (!ct.IsCancellationRequested)
             {
-                await processes.CheckAsync(ct);
-                var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([], force: false, progress, ct));
-                JobReporter.Summarize(s.Console.Out, jobs);
+                // A pass that fails (a secret deleted, the container engine or the S3 server away for a while) is said once and
+                // tried again next time: watch keeps everything else running rather than end with it.
+                try
+                {
+                    await processes.CheckAsync(ct);
+                    var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync([], force: false, progress, ct));
+                    JobReporter.Summarize(s.Console.Out, jobs);
+                    lastError = null;
+                }
+                catch (PipeException e) when (!ct.IsCancellationRequested)
+                {
+                    if (e.ToString() != lastError)
+                    {
+                        s.Console.Error.WriteLine($"error {e.Code}: {e.Message} (watch goes on; it tries again every pass)");
+                        lastError = e.ToString();
+                    }
+                }
+
                 await Task.Delay(TimeSpan.FromSeconds(s.Get(interval)), ct);
             }
 
