@@ -279,10 +279,44 @@ p6add() { # p6add NAME PIPE-ARGS...: the command with the build, and with the Re
   P6_CMDS+=(-n "$name (build)" "dotnet $DLL $*")
   if [[ -n $R2R_DLL ]]; then P6_CMDS+=(-n "$name (ReadyToRun)" "dotnet $R2R_DLL $*"); fi
 }
+# the floor: an empty console app (it prints a line), built and started as the tool is
+FLOOR="$WORK/floor"
+mkdir -p "$FLOOR/src"
+cat >"$FLOOR/src/floor.csproj" <<'EOF'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <InvariantGlobalization>true</InvariantGlobalization>
+  </PropertyGroup>
+</Project>
+EOF
+echo 'System.Console.WriteLine("0.1.0");' >"$FLOOR/src/Program.cs"
+dotnet build "$FLOOR/src" -c Release -o "$FLOOR/build" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the floor app does not build"
+P6_CMDS+=(-n "floor app (build)" "dotnet $FLOOR/build/floor.dll")
+if [[ -n $R2R_DLL ]]; then
+  dotnet publish "$FLOOR/src" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true -o "$FLOOR/r2r" \
+    -nologo -v quiet -clp:ErrorsOnly >&2 || die "the floor app does not publish"
+  P6_CMDS+=(-n "floor app (ReadyToRun)" "dotnet $FLOOR/r2r/floor.dll")
+fi
 p6add "dotnet-pipe version" version
 P6_CMDS+=(-n "git --version" "git --version")
 p6add "dotnet-pipe file list, $SMALL_FILES files" --workspace "$WS6" file list data@master
 P6_CMDS+=(-n "git ls-files, $SMALL_FILES files" "git -C $GIT6 ls-files")
+p6add "dotnet-pipe file get" --workspace "$WS6" file get data@master:/file0.bin
+# a no-op run: one pipeline (a copy of each file) that has processed the small repo
+cat >"$WS6/copy.pipeproj" <<'EOF'
+<Project Sdk="PipeBuild.Sdk">
+  <PropertyGroup>
+    <Command>cp /pfs/data/* /pfs/out/</Command>
+  </PropertyGroup>
+  <ItemGroup>
+    <PipeInput Include="data" Glob="/*" />
+  </ItemGroup>
+</Project>
+EOF
+(cd "$WS6" && "${PIPE[@]}" run >/dev/null && "${PIPE[@]}" run | grep -q 'up to date') || die "P6: the second run is not a no-op"
+p6add "dotnet-pipe run (no-op)" --workspace "$WS6" run
 if ((LIST_FILES > 0)); then
   # the same listing with many (empty) files, for both tools
   LIST_SRC="$WORK/many"
@@ -328,6 +362,19 @@ p6rows() { # p6rows LABEL PIPE-NAME GIT-NAME GOAL
   done
 }
 
+p6floor() { # p6floor LABEL PIPE-NAME GOAL-RATIO: the command against the floor app started the same way ("" = no goal)
+  local kind m f
+  for kind in build ReadyToRun; do
+    [[ $kind == ReadyToRun && -z $R2R_DLL ]] && continue
+    m=$(hfn p6 "$2 ($kind)" mean); f=$(hfn p6 "floor app ($kind)" mean)
+    if [[ -n $3 ]]; then
+      echo "| P6 against the floor: $1, $kind | $(p6 "$2 ($kind)") | empty console app: $(p6 "floor app ($kind)") | **$(calc '%.2f' "$m / $f")x** | ≤ $3x the floor | $(yesno "$m <= $3 * $f") |"
+    else
+      echo "| P6 against the floor: $1, $kind | $(p6 "$2 ($kind)") | empty console app: $(p6 "floor app ($kind)") | $(calc '%.2f' "$m / $f")x | (none set) | |"
+    fi
+  done
+}
+
 if [[ -n $ORIG_DLL && -n ${BENCH_DLL:-} ]]; then
   SOURCE="prebuilt $BENCH_DLL"
 elif GIT_REV=$(git -C "$SRC_ROOT" rev-parse --short HEAD 2>/dev/null) && [[ $(git -C "$SRC_ROOT" rev-parse --show-toplevel) == "$SRC_ROOT" ]]; then
@@ -366,6 +413,10 @@ mkdir -p "$RESULTS_DIR"
   echo "| P5 edit: $EDIT_MB MiB overwritten in the middle of a $BIG_MB MiB file, put again | **$(mib "$P5_MAX") MiB** added to .pipe/objects (worst of $P5_TRIALS; mean $(mib "$P5_MEAN") MiB) | bytes edited: $EDIT_MB MiB; whole-file copy: $BIG_MB MiB | $(calc '%.2f' "$P5_MAX / ($EDIT_MB * 1048576)")x the edit | < 4 MiB | $(yesno "$P5_MAX < 4 * 1048576") |"
   p6rows "\`version\`" "dotnet-pipe version" "git --version" goal
   p6rows "\`file list data@master\` ($SMALL_FILES files)" "dotnet-pipe file list, $SMALL_FILES files" "git ls-files, $SMALL_FILES files" goal
+  p6floor "\`version\`" "dotnet-pipe version" 1.5
+  p6floor "\`file get\` of one small file" "dotnet-pipe file get" ""
+  p6floor "\`file list data@master\` ($SMALL_FILES files)" "dotnet-pipe file list, $SMALL_FILES files" ""
+  p6floor "no-op \`run\` (one pipeline, $SMALL_FILES files processed)" "dotnet-pipe run (no-op)" 2
   if ((LIST_FILES > 0)); then
     p6rows "\`file list data@master\` ($LIST_FILES files)" "dotnet-pipe file list, $LIST_FILES files" "git ls-files, $LIST_FILES files" none
   fi
