@@ -18,6 +18,7 @@ INGEST_RUNS=${BENCH_RUNS:-5}              # P4: hyperfine runs per command
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-20}    # P6: hyperfine runs per command
 SMALL_FILES=${BENCH_SMALL_FILES:-10}      # P6: files in the small repo listed
 LIST_FILES=${BENCH_LIST_FILES:-$FILES}    # P6: files in the large repo listed (0 skips it)
+MANY_FILES=${BENCH_MANY_FILES:-100000}    # P4m: small files put for the peak-memory case
 TMP_PARENT=${BENCH_TMPDIR:-/tmp}          # where the work folder is made (disk-backed by default)
 TMPFS_DIAG=${BENCH_TMPFS:-auto}           # P4 diagnostic: also put with the workspace on /dev/shm (auto|1|0)
 SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
@@ -30,10 +31,10 @@ SRC_ROOT=$(cd "${SRC_ROOT:-$ROOT}" && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
 OUT="$RESULTS_DIR/latest.md"
 
-for v in WAIT_IDLE INGEST_MB FILES BIG_MB EDIT_MB P5_TRIALS INGEST_RUNS STARTUP_RUNS SMALL_FILES LIST_FILES; do
+for v in WAIT_IDLE INGEST_MB FILES BIG_MB EDIT_MB P5_TRIALS INGEST_RUNS STARTUP_RUNS SMALL_FILES LIST_FILES MANY_FILES; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
-((INGEST_MB > 0 && FILES > 0 && BIG_MB > 0 && EDIT_MB > 0 && P5_TRIALS > 0)) || die "sizes must be positive"
+((INGEST_MB > 0 && FILES > 0 && BIG_MB > 0 && EDIT_MB > 0 && P5_TRIALS > 0 && MANY_FILES > 0)) || die "sizes must be positive"
 ((EDIT_MB < BIG_MB)) || die "BENCH_EDIT_MB must be smaller than BENCH_BIG_MB"
 ((INGEST_RUNS >= 2 && STARTUP_RUNS >= 2)) || die "at least 2 runs per command"
 ((FILES <= INGEST_MB * 1048576)) || die "BENCH_FILES is larger than the number of bytes"
@@ -41,6 +42,7 @@ done
 # ---------------------------------------------------------------- tools
 need hyperfine
 need jq
+[[ -x /usr/bin/time ]] || need /usr/bin/time time # GNU time: P4m's peak RSS
 for c in dotnet git sha256sum split dd du find xargs sync; do command -v "$c" >/dev/null || die "$c is required"; done
 
 # ---------------------------------------------------------------- work folder
@@ -227,6 +229,27 @@ if ((SHM_OK)); then
   rm -rf "$SHM_WS"; SHM_WS=""
 fi
 
+# =================================================================== P4m: many small files, memory
+# Peak RSS and time of put -r of MANY_FILES small files (1,000 per folder), beside sha256sum on all cores over the same
+# files; one run of each (a run of a million files takes minutes), page cache warm, fresh synced workspace.
+MANY_SRC="$WORK/many-small"
+mkdir -p "$MANY_SRC"
+(cd "$MANY_SRC" && seq -f '%07g' 0 $((MANY_FILES - 1)) \
+  | awk '{ d = "d" substr($0, 1, 4); if (d != last) { system("mkdir -p " d); last = d } f = d "/f" $0; print "small file " $0 > f; close(f) }')
+find "$MANY_SRC" -type f -print0 | xargs -0 cat >/dev/null
+MANY_BYTES=$(du -sb --apparent-size "$MANY_SRC" | cut -f1)
+WSM="$WORK/ws-many-small"
+mkdir -p "$WSM" && (cd "$WSM" && "${PIPE[@]}" init >/dev/null && "${PIPE[@]}" repo create data >/dev/null) && sync
+before_case P4m
+log "P4m: put -r of $MANY_FILES small files (peak RSS) vs sha256sum × $NPROC"
+read -r SHAM_S SHAM_KB < <({ /usr/bin/time -f '%e %M' sh -c "find $(q "$MANY_SRC") -type f -print0 | xargs -0 -P $NPROC sha256sum >/dev/null"; } 2>&1 | tail -n1)
+sync
+read -r PUTM_S PUTM_KB < <({ cd "$WSM" && /usr/bin/time -f '%e %M' "${PIPE[@]}" file put data@master -r -f "$MANY_SRC" >/dev/null; } 2>&1 | tail -n1)
+after_case P4m
+listed=$(cd "$WSM" && "${PIPE[@]}" file list data@master --output json | jq 'length')
+[[ $listed -eq $(find "$MANY_SRC" -mindepth 1 -maxdepth 1 -type d | wc -l) ]] || die "P4m: file list shows $listed folders"
+rm -rf "$WSM" "$MANY_SRC"
+
 # =================================================================== P5: small edit in a big file
 BIG_BYTES=$((BIG_MB * 1048576))
 EDIT_AT=$(( (BIG_MB - EDIT_MB) / 2 ))   # MiB offset: the middle of the file
@@ -279,10 +302,44 @@ p6add() { # p6add NAME PIPE-ARGS...: the command with the build, and with the Re
   P6_CMDS+=(-n "$name (build)" "dotnet $DLL $*")
   if [[ -n $R2R_DLL ]]; then P6_CMDS+=(-n "$name (ReadyToRun)" "dotnet $R2R_DLL $*"); fi
 }
+# the floor: an empty console app (it prints a line), built and started as the tool is
+FLOOR="$WORK/floor"
+mkdir -p "$FLOOR/src"
+cat >"$FLOOR/src/floor.csproj" <<'EOF'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <InvariantGlobalization>true</InvariantGlobalization>
+  </PropertyGroup>
+</Project>
+EOF
+echo 'System.Console.WriteLine("0.1.0");' >"$FLOOR/src/Program.cs"
+dotnet build "$FLOOR/src" -c Release -o "$FLOOR/build" -nologo -v quiet -clp:ErrorsOnly >&2 || die "the floor app does not build"
+P6_CMDS+=(-n "floor app (build)" "dotnet $FLOOR/build/floor.dll")
+if [[ -n $R2R_DLL ]]; then
+  dotnet publish "$FLOOR/src" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true -o "$FLOOR/r2r" \
+    -nologo -v quiet -clp:ErrorsOnly >&2 || die "the floor app does not publish"
+  P6_CMDS+=(-n "floor app (ReadyToRun)" "dotnet $FLOOR/r2r/floor.dll")
+fi
 p6add "dotnet-pipe version" version
 P6_CMDS+=(-n "git --version" "git --version")
 p6add "dotnet-pipe file list, $SMALL_FILES files" --workspace "$WS6" file list data@master
 P6_CMDS+=(-n "git ls-files, $SMALL_FILES files" "git -C $GIT6 ls-files")
+p6add "dotnet-pipe file get" --workspace "$WS6" file get data@master:/file0.bin
+# a no-op run: one pipeline (a copy of each file) that has processed the small repo
+cat >"$WS6/copy.pipeproj" <<'EOF'
+<Project Sdk="PipeBuild.Sdk">
+  <PropertyGroup>
+    <Command>cp /pfs/data/* /pfs/out/</Command>
+  </PropertyGroup>
+  <ItemGroup>
+    <PipeInput Include="data" Glob="/*" />
+  </ItemGroup>
+</Project>
+EOF
+(cd "$WS6" && "${PIPE[@]}" run >/dev/null && "${PIPE[@]}" run | grep -q 'up to date') || die "P6: the second run is not a no-op"
+p6add "dotnet-pipe run (no-op)" --workspace "$WS6" run
 if ((LIST_FILES > 0)); then
   # the same listing with many (empty) files, for both tools
   LIST_SRC="$WORK/many"
@@ -328,6 +385,19 @@ p6rows() { # p6rows LABEL PIPE-NAME GIT-NAME GOAL
   done
 }
 
+p6floor() { # p6floor LABEL PIPE-NAME GOAL-RATIO: the command against the floor app started the same way ("" = no goal)
+  local kind m f
+  for kind in build ReadyToRun; do
+    [[ $kind == ReadyToRun && -z $R2R_DLL ]] && continue
+    m=$(hfn p6 "$2 ($kind)" mean); f=$(hfn p6 "floor app ($kind)" mean)
+    if [[ -n $3 ]]; then
+      echo "| P6 against the floor: $1, $kind | $(p6 "$2 ($kind)") | empty console app: $(p6 "floor app ($kind)") | **$(calc '%.2f' "$m / $f")x** | ≤ $3x the floor | $(yesno "$m <= $3 * $f") |"
+    else
+      echo "| P6 against the floor: $1, $kind | $(p6 "$2 ($kind)") | empty console app: $(p6 "floor app ($kind)") | $(calc '%.2f' "$m / $f")x | (none set) | |"
+    fi
+  done
+}
+
 if [[ -n $ORIG_DLL && -n ${BENCH_DLL:-} ]]; then
   SOURCE="prebuilt $BENCH_DLL"
 elif GIT_REV=$(git -C "$SRC_ROOT" rev-parse --short HEAD 2>/dev/null) && [[ $(git -C "$SRC_ROOT" rev-parse --show-toplevel) == "$SRC_ROOT" ]]; then
@@ -363,9 +433,14 @@ mkdir -p "$RESULTS_DIR"
     echo "| P4 diagnostic: same put, workspace on tmpfs | $(secs "$TM") ± $(secs "$TSD") s = $(mibs "$INGEST_BYTES" "$TM") MiB/s | sha256sum (above) | $(calc '%.2f' "$SHA1_MEAN / $TM")x | (diagnostic) | |"
   fi
   echo "| P4 second put, unchanged folder (stat cache) | $(secs "$REPUT_MEAN") ± $(secs "$REPUT_SD") s = $(mibs "$INGEST_BYTES" "$REPUT_MEAN") MiB/s | first put: $(secs "$PUT_MEAN") s; sha256sum: $(secs "$SHA1_MEAN") s | $(calc '%.1f' "$PUT_MEAN / $REPUT_MEAN")x faster than the first put | (none set) | |"
+  echo "| P4m put -r of $MANY_FILES small files ($(mib "$MANY_BYTES") MiB), peak memory and time | **$(calc '%.0f' "$PUTM_KB / 1024") MiB** peak RSS, $(secs "$PUTM_S") s = $(calc '%.0f' "$MANY_FILES / $PUTM_S") files/s | sha256sum × $NPROC (xargs -P): $(calc '%.0f' "$SHAM_KB / 1024") MiB, $(secs "$SHAM_S") s = $(calc '%.0f' "$MANY_FILES / $SHAM_S") files/s | $(calc '%.2f' "$SHAM_S / $PUTM_S")x | ≤ 256 MiB at 1,000,000 files, ≥ 0.8x | $(yesno "$PUTM_KB <= 262144 && $SHAM_S / $PUTM_S >= 0.8")$( ((MANY_FILES < 1000000)) && echo " (at $MANY_FILES files)") |"
   echo "| P5 edit: $EDIT_MB MiB overwritten in the middle of a $BIG_MB MiB file, put again | **$(mib "$P5_MAX") MiB** added to .pipe/objects (worst of $P5_TRIALS; mean $(mib "$P5_MEAN") MiB) | bytes edited: $EDIT_MB MiB; whole-file copy: $BIG_MB MiB | $(calc '%.2f' "$P5_MAX / ($EDIT_MB * 1048576)")x the edit | < 4 MiB | $(yesno "$P5_MAX < 4 * 1048576") |"
   p6rows "\`version\`" "dotnet-pipe version" "git --version" goal
   p6rows "\`file list data@master\` ($SMALL_FILES files)" "dotnet-pipe file list, $SMALL_FILES files" "git ls-files, $SMALL_FILES files" goal
+  p6floor "\`version\`" "dotnet-pipe version" 1.5
+  p6floor "\`file get\` of one small file" "dotnet-pipe file get" ""
+  p6floor "\`file list data@master\` ($SMALL_FILES files)" "dotnet-pipe file list, $SMALL_FILES files" ""
+  p6floor "no-op \`run\` (one pipeline, $SMALL_FILES files processed)" "dotnet-pipe run (no-op)" 2
   if ((LIST_FILES > 0)); then
     p6rows "\`file list data@master\` ($LIST_FILES files)" "dotnet-pipe file list, $LIST_FILES files" "git ls-files, $LIST_FILES files" none
   fi

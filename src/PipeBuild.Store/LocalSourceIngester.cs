@@ -27,10 +27,10 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
             var left = skipped is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(skipped)) + Path.DirectorySeparatorChar;
             return [.. root.EnumerateFiles("*", options)
                 .Where(f => left is null || !f.FullName.StartsWith(left, StringComparison.Ordinal))
-                .Select(f => new SourceFile(f, RepoPath.Normalize(RepoPath.Combine(target, Path.GetRelativePath(root.FullName, f.FullName).Replace('\\', '/')))))
-                .Select(s => IsSpecial(s.File)
+                .Select(f => (File: f, RepoPath: RepoPath.Normalize(RepoPath.Combine(target, Path.GetRelativePath(root.FullName, f.FullName).Replace('\\', '/')))))
+                .Select(s => IsSpecial(s.File) // after the name's check: a name that is not UTF-8 cannot be stat'ed again
                     ? throw new PipeException(ErrorCodes.SourceUnreadable, $"'{s.File.FullName}' is not a regular file (a named pipe, socket or device), which a folder put cannot take; put it alone with -f to read it as a stream.")
-                    : s)
+                    : SourceFile.Of(s.File, s.RepoPath))
                 .OrderBy(f => f.RepoPath, StringComparer.Ordinal)];
         }
 
@@ -40,7 +40,7 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
             throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{source}': no such file or folder.");
         }
 
-        return [new SourceFile(file, target.Length > 0 ? target : RepoPath.Normalize(file.Name), IsSpecial(file))];
+        return [SourceFile.Of(file, target.Length > 0 ? target : RepoPath.Normalize(file.Name), IsSpecial(file))];
     }
 
     /// <summary>Opens a local source for reading; a named pipe or device as a stream that cancellation can still stop.</summary>
@@ -76,14 +76,13 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
 
     private async Task<FileContent> IngestAsync(SourceFile source, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var file = source.File;
-        if (!source.IsSpecial && cache?.TryGet(file) is { } known && await content.ContainsAsync(known.Hash, cancellationToken))
+        if (!source.IsSpecial && cache?.TryGet(source) is { } known && await content.ContainsAsync(known.Hash, cancellationToken))
         {
             progress?.Report(known.Size);
             return known;
         }
 
-        await using var stream = await OpenAsync(file.FullName, source.IsSpecial, cancellationToken); // known from the plan: no second stat
+        await using var stream = await OpenAsync(source.FullPath, source.IsSpecial, cancellationToken); // known from the plan: no second stat
         FileContent stored;
         try
         {
@@ -91,12 +90,12 @@ public sealed class LocalSourceIngester(ContentStore content, StatCache? cache, 
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{file.FullName}': {e.Message}");
+            throw new PipeException(ErrorCodes.SourceUnreadable, $"cannot read '{source.FullPath}': {e.Message}");
         }
 
         if (!source.IsSpecial)
         {
-            cache?.Set(file, stored);
+            cache?.Set(source, stored);
         }
 
         return stored;

@@ -39,16 +39,16 @@ public sealed class StatCache
         return cache;
     }
 
-    public FileContent? TryGet(FileInfo file) =>
-        entries.TryGetValue(file.FullName, out var entry) && entry.Size == file.Length && entry.MtimeTicks == file.LastWriteTimeUtc.Ticks
+    public FileContent? TryGet(SourceFile file) =>
+        entries.TryGetValue(file.FullPath, out var entry) && entry.Size == file.Length && entry.MtimeTicks == file.LastWriteTimeUtc.Ticks
             ? entry.Content
             : null;
 
-    public void Set(FileInfo file, FileContent content)
+    public void Set(SourceFile file, FileContent content)
     {
         if (DateTime.UtcNow - file.LastWriteTimeUtc > RacyWindow)
         {
-            entries[file.FullName] = new Entry(file.Length, file.LastWriteTimeUtc.Ticks, content);
+            entries[file.FullPath] = new Entry(file.Length, file.LastWriteTimeUtc.Ticks, content);
             changed = true;
         }
     }
@@ -61,15 +61,17 @@ public sealed class StatCache
             return;
         }
 
-        var text = new StringBuilder();
-        foreach (var (file, entry) in entries)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{entry.Size}\t{entry.MtimeTicks}\t{entry.Content.Kind}\t{entry.Content.Hash}\t{file}\n");
-        }
-
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.tmp-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}"; // one per writer, also within a process
-        File.WriteAllText(temp, text.ToString());
+        using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        {
+            // Line by line: the whole text of a million entries, and its copy as a string, were hundreds of MB at once.
+            foreach (var (file, entry) in entries)
+            {
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{entry.Size}\t{entry.MtimeTicks}\t{entry.Content.Kind}\t{entry.Content.Hash}\t{file}\n"));
+            }
+        }
+
         File.Move(temp, path, overwrite: true);
         changed = false;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using PipeBuild.Cli.Commands;
@@ -13,14 +14,49 @@ namespace PipeBuild.Cli;
 /// </summary>
 public static class PipeTool
 {
-    private static readonly RootCommand Root = CreateRoot();
+    /// <summary>
+    /// Each top-level command by its name and aliases. A command line naming one is parsed by a root holding only it:
+    /// building every command's options, validators and actions cost more of a short command's start-up than the
+    /// command itself, and loaded the assemblies they name.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, Func<Command>> TopLevel = new Dictionary<string, Func<Command>>
+    {
+        ["init"] = WorkspaceCommands.Init,
+        ["version"] = WorkspaceCommands.Version,
+        ["fsck"] = WorkspaceCommands.Fsck,
+        ["gc"] = WorkspaceCommands.Gc,
+        ["repo"] = RepoCommands.Create,
+        ["branch"] = BranchCommands.Create,
+        ["commit"] = CommitCommands.Create,
+        ["file"] = FileCommands.Create,
+        ["pipeline"] = PipelineCommands.Create,
+        ["job"] = JobCommands.Create,
+        ["datum"] = DatumCommands.Create,
+        ["logs"] = LogsCommand.Logs,
+        ["get-logs"] = LogsCommand.Logs,
+        ["run"] = RunCommands.Run,
+        ["status"] = RunCommands.Status,
+        ["dag"] = RunCommands.Dag,
+        ["watch"] = RunCommands.Watch,
+        ["console"] = ConsoleCommand.Create,
+        ["s3"] = S3Commands.Create,
+        ["store"] = StoreCommands.Create,
+        ["config"] = ConfigCommands.Create,
+        ["secret"] = SecretCommands.Create,
+        ["worker"] = WorkerCommands.Worker,
+        ["next-datum"] = NextDatumCommand.NextDatum,
+    };
+
+    /// <summary>Built once each: parsing does not change a tree, so concurrent runs share them.</summary>
+    private static readonly ConcurrentDictionary<string, RootCommand> Roots = new();
 
     /// <summary>No response files: an argument such as a repo named "@rsp" is a word, never the contents of a file.</summary>
     private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, PipeConsole console, CancellationToken cancellationToken)
     {
-        var parseResult = Root.Parse(LegacySyntax.Rewrite([.. args]), Parsing);
+        var words = LegacySyntax.Rewrite([.. args]);
+        var parseResult = RootFor(words).Parse(words, Parsing);
         var verbose = parseResult.GetValue(GlobalOptions.Verbose);
         if (parseResult.Errors.Count > 0)
         {
@@ -60,20 +96,21 @@ public static class PipeTool
         }
     }
 
-    /// <summary>Built once: parsing does not change the tree, so concurrent runs share it.</summary>
-    private static RootCommand CreateRoot()
+    /// <summary>
+    /// The root holding only the command <paramref name="words"/> start with, or every command when they start with
+    /// none (help, a global option first, a mistyped name: the parser then lists or suggests them all).
+    /// </summary>
+    internal static RootCommand RootFor(string[] words) =>
+        words.Length > 0 && TopLevel.ContainsKey(words[0])
+            ? Roots.GetOrAdd(words[0], name => CreateRoot([TopLevel[name]()]))
+            : Roots.GetOrAdd("", _ => CreateRoot([.. TopLevel.Values.Distinct().Select(create => create())]));
+
+    private static RootCommand CreateRoot(Command[] commands)
     {
         var root = new RootCommand("dotnet pipe: versioned, incremental data pipelines for .NET (Pachyderm's model on MSBuild).");
         root.Options.Add(GlobalOptions.Workspace);
         root.Options.Add(GlobalOptions.Verbose);
-        foreach (var command in new[]
-        {
-            WorkspaceCommands.Init(), WorkspaceCommands.Version(), WorkspaceCommands.Fsck(), WorkspaceCommands.Gc(),
-            RepoCommands.Create(), BranchCommands.Create(), CommitCommands.Create(), FileCommands.Create(),
-            PipelineCommands.Create(), JobCommands.Create(), DatumCommands.Create(), LogsCommand.Logs(),
-            RunCommands.Run(), RunCommands.Status(), RunCommands.Dag(), RunCommands.Watch(), ConsoleCommand.Create(), S3Commands.Create(), StoreCommands.Create(), ConfigCommands.Create(), SecretCommands.Create(),
-            WorkerCommands.Worker(), NextDatumCommand.NextDatum(),
-        })
+        foreach (var command in commands)
         {
             root.Subcommands.Add(command);
         }

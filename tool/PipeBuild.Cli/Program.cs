@@ -26,3 +26,11 @@ catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
     Console.Error.WriteLine($"cancelled by {stoppedBy}; the store is unchanged by the interrupted command.");
     return stoppedBy == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
 }
+finally
+{
+    // What a command loaded, for the tests that keep short commands clear of MSBuild and Spectre.Console (start-up time).
+    if (Environment.GetEnvironmentVariable("PIPE_LIST_ASSEMBLIES") == "1")
+    {
+        Console.Error.WriteLine($"loaded: {string.Join(' ', AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).Order(StringComparer.Ordinal))}");
+    }
+}

@@ -56,11 +56,7 @@ internal static class FilePut
         }
 
         // Before anything is stored: a refused put leaves no objects behind.
-        var duplicate = remote.Select(r => r.Path).Concat(local.Select(f => f.RepoPath)).GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new PipeException(ErrorCodes.InvalidArguments, $"two sources would both be put at '{RepoPath.Display(duplicate.Key)}'; give them different names.");
-        }
+        RefuseDuplicates(remote.Select(r => r.Path).Concat(local.Select(f => f.RepoPath)));
 
         var files = new List<(string, FileContent)>();
         foreach (var (path, source) in remote)
@@ -70,9 +66,19 @@ internal static class FilePut
         }
 
         var ingester = new LocalSourceIngester(content, session.Workspace.OpenStatCache(), parallelism);
-        var total = local.Sum(f => f.File.Length);
-        files.AddRange(await Progress.RunAsync(session.Console, $"storing {local.Count} file(s)", total, progress => ingester.IngestAsync(local, progress, ct)));
-        return new StoredSources(files, null);
+        var total = local.Sum(f => f.Length);
+        var ingested = await Progress.RunAsync(session.Console, $"storing {local.Count} file(s)", total, progress => ingester.IngestAsync(local, progress, ct));
+        return new StoredSources(files.Count == 0 ? ingested : [.. files, .. ingested], null); // no copy of a folder's million entries
+    }
+
+    /// <summary>Refuses two sources put at one path. A set, not GroupBy: that made a group per path of a million-file folder.</summary>
+    private static void RefuseDuplicates(IEnumerable<string> paths)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (paths.FirstOrDefault(p => !seen.Add(p)) is { } duplicate)
+        {
+            throw new PipeException(ErrorCodes.InvalidArguments, $"two sources would both be put at '{RepoPath.Display(duplicate)}'; give them different names.");
+        }
     }
 
     /// <summary>Places stored sources in the tree; pure with respect to <paramref name="editor"/>, so it can be re-run.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
@@ -31,14 +33,78 @@ internal sealed partial class Renderer(OutputFormat format, PipeConsole console)
 
     public void Table(string[] headers, IEnumerable<string[]> rows)
     {
-        var grid = new Table().NoBorder().HideRowSeparators();
-        grid.Border = TableBorder.None;
-        foreach (var header in headers)
+        // On a terminal long values wrap to its width; piped output is read by scripts: never wrap a row there.
+        var width = console.IsOutputRedirected ? 1000 : console.Width ?? 80;
+        string[][] all = [headers, .. rows];
+        console.Out.Write(PlainTable(all, width) ?? SpectreTable(all, width));
+    }
+
+    /// <summary>
+    /// The table as <see cref="SpectreTable"/> lays it out, when that is only padding: every cell one line of printable
+    /// ASCII (one column per character) and the table narrower than <paramref name="width"/>, so nothing wraps. Null
+    /// otherwise. Loading and running Spectre.Console cost a short command as much as its own work.
+    /// </summary>
+    internal static string? PlainTable(string[][] rows, int width)
+    {
+        var widths = new int[rows[0].Length];
+        foreach (var row in rows)
         {
-            grid.AddColumn(new TableColumn(header).PadLeft(0).PadRight(3));
+            if (row.Length != widths.Length)
+            {
+                return null;
+            }
+
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (row[i].AsSpan().ContainsAnyExceptInRange(' ', '~'))
+                {
+                    return null;
+                }
+
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
         }
 
+        if (widths.Sum() + (ColumnGap * widths.Length) >= width)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder();
         foreach (var row in rows)
+        {
+            var line = text.Length;
+            for (var i = 0; i < row.Length; i++)
+            {
+                text.Append(row[i]).Append(' ', widths[i] - row[i].Length + ColumnGap);
+            }
+
+            var end = text.Length;
+            while (end > line && text[end - 1] == ' ')
+            {
+                end--;
+            }
+
+            text.Length = end;
+            text.Append(Environment.NewLine);
+        }
+
+        return text.ToString();
+    }
+
+    private const int ColumnGap = 3;
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // Spectre.Console loads only for a table that needs it
+    internal static string SpectreTable(string[][] rows, int width)
+    {
+        var grid = new Table().NoBorder().HideRowSeparators();
+        grid.Border = TableBorder.None;
+        foreach (var header in rows[0])
+        {
+            grid.AddColumn(new TableColumn(header).PadLeft(0).PadRight(ColumnGap));
+        }
+
+        foreach (var row in rows.Skip(1))
         {
             grid.AddRow(row.Select(Markup.Escape).ToArray());
         }
@@ -50,11 +116,9 @@ internal sealed partial class Renderer(OutputFormat format, PipeConsole console)
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
         });
-
-        // On a terminal long values wrap to its width; piped output is read by scripts: never wrap a row there.
-        ansi.Profile.Width = console.IsOutputRedirected ? 1000 : console.Width ?? 80;
+        ansi.Profile.Width = width;
         ansi.Write(grid);
-        console.Out.Write(TrailingSpaces().Replace(text.ToString(), string.Empty));
+        return TrailingSpaces().Replace(text.ToString(), string.Empty);
     }
 
     /// <summary>Prints <paramref name="value"/> as JSON, or <paramref name="text"/> for people.</summary>
