@@ -7,8 +7,9 @@ namespace PipeBuild.Engine;
 public sealed record EgressReport(string Url, int Written, int Deleted)
 {
     /// <summary>
-    /// True on a job whose copy failed part way (its counts are 0: what reached the target is unknown): the next copy to
-    /// the URL also undoes what this one may have written. Null otherwise (not stored).
+    /// True while the copy runs, and on a job whose copy failed or was cut short (its counts are 0: what reached the
+    /// target is unknown): the next copy to the URL also undoes what this one may have written. Null once it is done
+    /// (not stored).
     /// </summary>
-    public bool? Failed { get; init; }
+    public bool? Incomplete { get; init; }
 }

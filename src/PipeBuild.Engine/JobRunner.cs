@@ -203,15 +203,17 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var previous = last is { Egress: { } pushed, OutputCommit: { } id } && pushed.Url == url.Text
             ? await store.GetCommitAsync(job.Pipeline, id, cancellationToken)
             : null;
+        // Jobs since that published a commit and did not end well did so copying it here (their copy failed, was cut
+        // short, or their process died during it): any file of their commits may be there.
         var failed = new List<CommitInfo>();
         foreach (var attempt in await jobs.ListAsync(job.Pipeline, cancellationToken))
         {
-            if (attempt.Started < (last?.Started ?? DateTimeOffset.MinValue))
+            if (attempt.Id == job.Id || attempt.State == JobState.Success || attempt.Started < (last?.Started ?? DateTimeOffset.MinValue))
             {
                 continue;
             }
 
-            if (attempt is { Egress: { Failed: true } tried, OutputCommit: { } commit } && tried.Url == url.Text)
+            if (attempt is { OutputCommit: { } commit } && (attempt.Egress is null || attempt.Egress.Url == url.Text))
             {
                 try
                 {
@@ -224,6 +226,9 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
             }
         }
 
+        // Recorded before the first write, so that a copy this process does not live to finish is put right too.
+        var copying = job with { OutputCommit = output.Id, Egress = new EgressReport(url.Text, 0, 0) { Incomplete = true } };
+        await jobs.SaveAsync(copying, cancellationToken);
         try
         {
             var targets = EgressTargets ?? throw new PipeException(ErrorCodes.EgressFailed, "this host was given no way to reach egress URLs.");
@@ -233,7 +238,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         catch (PipeException e) when (e.Code == ErrorCodes.EgressFailed)
         {
             return await FinishAsync(
-                job with { Egress = new EgressReport(url.Text, 0, 0) { Failed = true } },
+                copying,
                 JobState.Failure,
                 $"{e.Code}: the output commit {output.Id} is published, but copying it to {url} failed: {e.Message} 'dotnet pipe job restart {job.Id}' copies it again.",
                 output.Id);

@@ -70,7 +70,7 @@ internal static class JobCommands
                 ["Datums", $"{j.DatumSummary}, {j.DatumsTotal} total"],
                 ["Downloaded", Cli.Bytes(j.BytesDownloaded)], ["Uploaded", Cli.Bytes(j.BytesUploaded)],
                 ["Inputs", string.Join(", ", j.Inputs.Select(i => $"{i.Repo}@{i.Commit}"))], ["Output commit", j.OutputCommit ?? "-"],
-                ["Egress", j.Egress is { } e ? (e.Failed == true ? $"{e.Url}: failed" : $"{e.Url}: {e.Written} written, {e.Deleted} deleted") : "-"], ["Reason", j.Reason ?? ""],
+                ["Egress", j.Egress is { } e ? (e.Incomplete == true ? $"{e.Url}: not complete" : $"{e.Url}: {e.Written} written, {e.Deleted} deleted") : "-"], ["Reason", j.Reason ?? ""],
             ]));
             return ExitCodes.Ok;
         });
