@@ -12,9 +12,10 @@ public sealed partial class DockerExecutor
     /// <summary>
     /// Runs a service (<see cref="PipelineSpec.Service"/>) in a container of its image until it exits, returning its exit
     /// code; cancelling removes the container. <paramref name="inputs"/> are the folders holding each input's files (read-only
-    /// at <c>/pfs/NAME</c>); the internal port is published on the external one of this machine; the container's network is
-    /// the pipeline's, else <c>bridge</c> (a service with no network could not be reached). Each line the container writes goes
-    /// to <paramref name="log"/>.
+    /// at <c>/pfs/NAME</c>); the internal port is published on the external one of this machine's loopback (it serves the
+    /// store's data: other machines reach it through a proxy, as they reach the console and the S3 gateway); the
+    /// container's network is the pipeline's, else <c>bridge</c> (a service with no network could not be reached). Each
+    /// line the container writes goes to <paramref name="log"/>.
     /// </summary>
     public async Task<int> RunServiceAsync(
         PipelineSpec spec, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> variables, Action<string> log, CancellationToken cancellationToken)
@@ -27,9 +28,10 @@ public sealed partial class DockerExecutor
         var image = await ResolveImageAsync(docker, spec, RequireImage(spec), cancellationToken);
         var port = $"{service.InternalPort}/tcp";
         var (secretVariables, secretMounts) = SecretsOf(spec, options.Secrets);
-        var host = HostConfig(spec, [.. inputs.Select(i => new Mount { Type = "bind", Source = i.Value, Target = $"{DatumEnvironment.ContainerPfs}/{i.Key}", ReadOnly = true }), .. secretMounts]);
+        var host = HostConfig(spec, [.. inputs.Select(i => new Mount { Type = "bind", Source = i.Value, Target = $"{DatumEnvironment.ContainerPfs}/{i.Key}", ReadOnly = true }), .. secretMounts, .. TransformFolderMounts(spec, options.Secrets)]);
+        var stdin = string.Concat(spec.Stdin.Select(line => line + "\n")); // a service written as cmd ["sh"] and its script on stdin
         host.NetworkMode = spec.Network ?? "bridge";
-        host.PortBindings = new Dictionary<string, IList<PortBinding>> { [port] = [new PortBinding { HostPort = service.ExternalPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }] };
+        host.PortBindings = new Dictionary<string, IList<PortBinding>> { [port] = [new PortBinding { HostIP = "127.0.0.1", HostPort = service.ExternalPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }] };
         var parameters = new CreateContainerParameters
         {
             Image = image,
@@ -40,6 +42,9 @@ public sealed partial class DockerExecutor
             User = ContainerUser(spec),
             AttachStdout = true,
             AttachStderr = true,
+            AttachStdin = stdin.Length > 0,
+            OpenStdin = stdin.Length > 0,
+            StdinOnce = stdin.Length > 0,
             ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
             Labels = new Dictionary<string, string> { [ContainerLabels.Owner] = ContainerLabels.CurrentOwner, [ContainerLabels.Pipeline] = spec.Name },
             HostConfig = host,
@@ -51,7 +56,7 @@ public sealed partial class DockerExecutor
             MultiplexedStream stream;
             try
             {
-                stream = await AttachAndStartAsync(docker, id, stdin: false, cancellationToken);
+                stream = await AttachAndStartAsync(docker, id, stdin.Length > 0, cancellationToken);
             }
             catch (DockerApiException e)
             {
@@ -60,6 +65,13 @@ public sealed partial class DockerExecutor
 
             using (stream)
             {
+                if (stdin.Length > 0)
+                {
+                    var input = Encoding.UTF8.GetBytes(stdin);
+                    await stream.WriteAsync(input, 0, input.Length, cancellationToken);
+                    stream.CloseWrite();
+                }
+
                 var buffer = new byte[16384];
                 var line = new StringBuilder();
                 while (await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken) is { EOF: false } read)

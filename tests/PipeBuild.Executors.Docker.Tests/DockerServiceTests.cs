@@ -16,8 +16,10 @@ public sealed class DockerServiceTests : IDisposable
     private readonly int port = FreePort();
     private readonly string name = $"jupyter-{Guid.NewGuid():N}"[..20];
 
-    [SkippableFact]
-    public async Task Watch_publishes_the_service_port_and_serves_each_new_commit()
+    [SkippableTheory]
+    [InlineData("""[ "httpd", "-f", "-p", "8888", "-h", "/pfs/input" ]""", "[]")]
+    [InlineData("""[ "sh" ]""", """[ "exec httpd -f -p 8888 -h /pfs/input" ]""")] // a service written as a script on stdin
+    public async Task Watch_publishes_the_service_port_and_serves_each_new_commit(string cmd, string stdin)
     {
         TestEngine.Require();
         ws.Run("repo", "create", "input").ShouldSucceed();
@@ -30,7 +32,7 @@ public sealed class DockerServiceTests : IDisposable
               "pipeline": { "name": "{{name}}" },
               "input": { "pfs": { "glob": "/", "repo": "input" } },
               "service": { "external_port": {{port}}, "internal_port": 8888 },
-              "transform": { "cmd": [ "httpd", "-f", "-p", "8888", "-h", "/pfs/input" ], "image": "{{TestEngine.Busybox}}" }
+              "transform": { "cmd": {{cmd}}, "stdin": {{stdin}}, "image": "{{TestEngine.Busybox}}" }
             }
             """);
         ws.Run("pipeline", "create", "-f", "jupyter.json", "--executor", "docker").ShouldSucceed();
