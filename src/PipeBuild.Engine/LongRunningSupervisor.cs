@@ -19,6 +19,11 @@ public sealed class LongRunningSupervisor(PipelineEngine engine, Func<PipelineDo
     /// </summary>
     public const string SpoutVariable = "PIPE_SPOUT";
 
+    /// <summary>A process that ends sooner after its start is restarted after a wait (<see cref="MaxWait"/> at most).</summary>
+    private static readonly TimeSpan QuickExit = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(5);
+
     private readonly Dictionary<string, Running> running = new(StringComparer.Ordinal);
 
     /// <summary>Starts, restarts and stops processes to match the registered pipelines and a service's input commits.</summary>
@@ -47,12 +52,27 @@ public sealed class LongRunningSupervisor(PipelineEngine engine, Func<PipelineDo
             }
             else if (process.Task.IsCompleted && !cancellationToken.IsCancellationRequested)
             {
-                var ended = process.Task.Exception is { } e ? $"failed: {e.InnerException?.Message ?? e.Message}"
-                    : process.Task.IsCanceled ? "was cancelled"
-                    : $"exited with code {process.Task.Result}";
-                log($"{Kind(process.Pipeline)} '{name}' {ended}; restarting it (restart {process.Restarts + 1})");
-                process.Stop.Dispose();
-                running[name] = Start(now.Pipeline, now.Inputs, process.Claim, process.Restarts + 1, cancellationToken);
+                var clock = engine.Time.GetUtcNow();
+                var current = process;
+                if (current.RetryAt is null)
+                {
+                    // One that ran a while was doing its work: it starts again at once. One that keeps ending at once (a
+                    // command not found, a port taken) waits longer each time, 1 s doubling to 5 min, rather than spin.
+                    var quick = clock - current.Started < QuickExit;
+                    var restarts = quick ? current.Restarts : 0;
+                    var wait = restarts == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxWait.TotalSeconds, Math.Pow(2, restarts - 1)));
+                    var ended = current.Task.Exception is { } e ? $"failed: {e.InnerException?.Message ?? e.Message}"
+                        : current.Task.IsCanceled ? "was cancelled"
+                        : $"exited with code {current.Task.Result}";
+                    log($"{Kind(current.Pipeline)} '{name}' {ended}; restarting it{(wait > TimeSpan.Zero ? $" in {Core.Durations.Format(wait)}" : "")} (restart {restarts + 1})");
+                    running[name] = current = current with { RetryAt = clock + wait, Restarts = restarts };
+                }
+
+                if (clock >= current.RetryAt)
+                {
+                    current.Stop.Dispose();
+                    running[name] = Start(now.Pipeline, now.Inputs, current.Claim, current.Restarts + 1, cancellationToken);
+                }
             }
         }
 
@@ -88,7 +108,7 @@ public sealed class LongRunningSupervisor(PipelineEngine engine, Func<PipelineDo
     private Running Start(PipelineDocument pipeline, JobInputs? inputs, PipelineClaim claim, int restarts, CancellationToken cancellationToken)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return new Running(pipeline, inputs, claim, stop, Task.Run(() => run(pipeline, inputs, stop.Token), CancellationToken.None), restarts);
+        return new Running(pipeline, inputs, claim, stop, Task.Run(() => run(pipeline, inputs, stop.Token), CancellationToken.None), restarts, engine.Time.GetUtcNow());
     }
 
     private async Task StopAsync(string name, string why)
@@ -111,5 +131,6 @@ public sealed class LongRunningSupervisor(PipelineEngine engine, Func<PipelineDo
         log($"{Kind(process.Pipeline)} '{name}' stopped: {why}");
     }
 
-    private sealed record Running(PipelineDocument Pipeline, JobInputs? Inputs, PipelineClaim Claim, CancellationTokenSource Stop, Task<int> Task, int Restarts);
+    /// <param name="RetryAt">once it has ended: when it starts again</param>
+    private sealed record Running(PipelineDocument Pipeline, JobInputs? Inputs, PipelineClaim Claim, CancellationTokenSource Stop, Task<int> Task, int Restarts, DateTimeOffset Started, DateTimeOffset? RetryAt = null);
 }

@@ -127,6 +127,44 @@ public sealed class SpoutTests : IDisposable
     }
 
     [Fact]
+    public async Task A_spout_that_keeps_ending_at_once_is_restarted_after_longer_and_longer_waits()
+    {
+        ws.Write("spout.json", """{"pipeline": {"name": "broken"}, "spout": {}, "transform": {"cmd": ["sh", "-c", "exit 4"]}}""");
+        ws.Run("pipeline", "create", "-f", "spout.json").ShouldSucceed();
+
+        var log = new StringBuilder();
+        using var interrupt = new CancellationTokenSource();
+        var watch = ws.InterruptibleCommand(["watch", "--interval", "0.1"])
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
+            {
+                lock (log)
+                {
+                    log.AppendLine(line);
+                }
+            }))
+            .ExecuteAsync(CancellationToken.None, interrupt.Token);
+        try
+        {
+            await WaitUntilAsync(() => Logged(log, "spout 'broken' exited with code 4; restarting it in 2s (restart 3)"), "the third restart");
+        }
+        finally
+        {
+            await interrupt.CancelAsync();
+            try
+            {
+                await watch;
+            }
+            catch (OperationCanceledException)
+            {
+                // CliWrap reports the interrupt it sent
+            }
+        }
+
+        Assert.True(Logged(log, "spout 'broken' exited with code 4; restarting it (restart 1)"), log.ToString());
+        Assert.True(Logged(log, "spout 'broken' exited with code 4; restarting it in 1s (restart 2)"), log.ToString());
+    }
+
+    [Fact]
     public void A_stopped_pipeline_runs_no_job_until_it_is_started()
     {
         ws.Run("repo", "create", "my-spout").ShouldSucceed();
