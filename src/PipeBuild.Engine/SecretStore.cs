@@ -39,8 +39,15 @@ public sealed class SecretStore(string folder)
             throw new PipeException(ErrorCodes.InvalidSecret, $"secret '{name}': '{bad}' is not a secret key. {SecretReference.KeyRule}");
         }
 
+        // Each key is a file: two that differ only in case would be one file where names ignore case (macOS, Windows).
+        if (data.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } same)
+        {
+            throw new PipeException(ErrorCodes.InvalidSecret, $"secret '{name}': the keys {string.Join(" and ", same.Select(k => $"'{k}'"))} differ only in case. Rename one.");
+        }
+
         var info = new SecretInfo(name, type, [.. data.Keys.Order(StringComparer.Ordinal)], created);
         EnsureFolder(Folder);
+        RemoveStaleTemporaryFolders();
         HashKey(); // made now, so that running a pipeline writes nothing here
 
         // Written whole in a folder of its own, then renamed into place: a crash leaves a .tmp- folder, never half a secret.
@@ -75,10 +82,10 @@ public sealed class SecretStore(string folder)
         return info;
     }
 
-    /// <summary>Every secret, by name; what they hold is not read.</summary>
+    /// <summary>Every secret, by name; what they hold is not read. A folder that is not a whole secret (made by hand) is left out.</summary>
     public IReadOnlyList<SecretInfo> List() =>
         Directory.Exists(Folder)
-            ? [.. Directory.EnumerateDirectories(Folder).Select(Path.GetFileName).Where(SecretReference.IsName).Order(StringComparer.Ordinal).Select(n => Inspect(n!))]
+            ? [.. Directory.EnumerateDirectories(Folder).Select(Path.GetFileName).Where(n => SecretReference.IsName(n) && File.Exists(Path.Combine(Folder, n!, InfoFile))).Order(StringComparer.Ordinal).Select(n => Inspect(n!))]
             : [];
 
     public SecretInfo Inspect(string name)
@@ -187,6 +194,21 @@ public sealed class SecretStore(string folder)
         catch (DecoderFallbackException)
         {
             throw new PipeException(ErrorCodes.InvalidSecret, $"key '{key}' of secret '{name}' is not text, so it cannot be an environment variable. Give it as a file (mount_path) instead.", ExitCodes.UserError);
+        }
+    }
+
+    /// <summary>
+    /// Removes what a <c>secret create</c> or <c>delete</c> that died half way left (<c>.tmp-</c> folders holding values),
+    /// once an hour old: one that young may be another command's at work.
+    /// </summary>
+    private void RemoveStaleTemporaryFolders()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Folder, ".tmp-*"))
+        {
+            if (Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 

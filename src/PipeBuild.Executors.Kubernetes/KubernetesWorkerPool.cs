@@ -189,37 +189,67 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
                 Type = info.Type,
                 Data = store.Data(name).ToDictionary(),
             };
-            V1Secret? existing;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                existing = await Client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+                try
+                {
+                    await PutSecretAsync(spec, ns, name, wanted, cancellationToken);
+                    break;
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 3)
+                {
+                    // another run made or changed it meanwhile: read it again
+                }
+                catch (HttpOperationException e)
+                {
+                    // Only the status: a body may quote the request, and the request holds the values.
+                    var todo = e.Response.StatusCode == HttpStatusCode.Forbidden ? " Grant the Role in docs/kubernetes.md (secrets: get, create, update, delete)." : "";
+                    throw new PipeException(ErrorCodes.KubernetesApi, $"cannot put Secret {ns}/{name}: {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}.{todo}");
+                }
+                catch (HttpRequestException e)
+                {
+                    throw new PipeException(ErrorCodes.KubernetesApi, $"cannot put Secret {ns}/{name}: the Kubernetes API server is unreachable ({e.Message}). Check KUBECONFIG and the cluster.");
+                }
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-            {
-                existing = null;
-            }
-            catch (HttpOperationException e)
-            {
-                throw ApiError($"read Secret {ns}/{name}", e);
-            }
+        }
+    }
 
-            if (existing is null)
-            {
-                await CallAsync($"create Secret {ns}/{name}", () => Client.CoreV1.CreateNamespacedSecretAsync(wanted, ns, cancellationToken: cancellationToken));
-                options.Log?.WriteLine($"kubernetes: created Secret {ns}/{name} from the workspace's");
-            }
-            else if (existing.Metadata?.Labels?.TryGetValue(KubernetesLabels.ManagedBy, out var by) != true || by != KubernetesLabels.ManagedByValue)
-            {
-                throw spec.Error(
-                    ErrorCodes.KubernetesApi,
-                    $"namespace {ns} has a Secret '{name}' that PipeBuild did not make; it is left as it is. Delete it (kubectl delete secret {name} -n {ns}) to let PipeBuild keep it from the workspace's secret, or rename the workspace's.");
-            }
-            else if (existing.Type != wanted.Type || !SameData(existing.Data, wanted.Data))
-            {
-                wanted.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
-                await CallAsync($"replace Secret {ns}/{name}", () => Client.CoreV1.ReplaceNamespacedSecretAsync(wanted, name, ns, cancellationToken: cancellationToken));
-                options.Log?.WriteLine($"kubernetes: updated Secret {ns}/{name} from the workspace's");
-            }
+    /// <summary>Creates the Secret, or replaces PipeBuild's when it differs (deleting it first when its type does: a type cannot change).</summary>
+    private async Task PutSecretAsync(PipelineSpec spec, string ns, string name, V1Secret wanted, CancellationToken cancellationToken)
+    {
+        V1Secret? existing;
+        try
+        {
+            existing = await Client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            existing = null;
+        }
+
+        if (existing is not null && !(existing.Metadata?.Labels?.TryGetValue(KubernetesLabels.ManagedBy, out var by) == true && by == KubernetesLabels.ManagedByValue))
+        {
+            throw spec.Error(
+                ErrorCodes.KubernetesApi,
+                $"namespace {ns} has a Secret '{name}' that PipeBuild did not make; it is left as it is. Delete it (kubectl delete secret {name} -n {ns}) to let PipeBuild keep it from the workspace's secret, or rename the workspace's.");
+        }
+
+        if (existing is not null && existing.Type != wanted.Type)
+        {
+            await Client.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+            existing = null;
+        }
+
+        if (existing is null)
+        {
+            await Client.CoreV1.CreateNamespacedSecretAsync(wanted, ns, cancellationToken: cancellationToken);
+            options.Log?.WriteLine($"kubernetes: created Secret {ns}/{name} from the workspace's");
+        }
+        else if (!SameData(existing.Data, wanted.Data))
+        {
+            wanted.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+            await Client.CoreV1.ReplaceNamespacedSecretAsync(wanted, name, ns, cancellationToken: cancellationToken);
+            options.Log?.WriteLine($"kubernetes: updated Secret {ns}/{name} from the workspace's");
         }
     }
 

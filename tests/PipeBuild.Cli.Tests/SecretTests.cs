@@ -224,6 +224,7 @@ public sealed class SecretTests : IDisposable
     [InlineData("""{"name": "db-creds", "mount_path": "/pfs/secrets"}""", "'transform.secrets[0].mount_path': mount_path '/pfs/secrets' would hide the datum's /pfs.")]
     [InlineData("""{"name": "db-creds", "env_var": "HOME_DIR", "key": "password"}""", "'transform.secrets[0].env_var': the variable HOME_DIR is already set by the pipeline's env.")]
     [InlineData("""{"name": "db-creds", "env_var": 1, "key": "password"}""", "'transform.secrets[0].env_var' must be a string, not the number 1.")]
+    [InlineData("""{"name": "db-creds", "env_var": "PIPE_TOKEN", "key": "password"}""", "'transform.secrets[0].env_var': the variable PIPE_TOKEN is PipeBuild's to set.")]
     public void A_bad_secret_entry_is_PIPE2002_naming_the_field_and_stores_nothing(string entry, string message)
     {
         ws.Write("bad.json", $$$$"""{"pipeline": {"name": "bad"}, "transform": {"cmd": ["true"], "env": {"HOME_DIR": "/x"}, "secrets": [{{{{entry}}}}]}, "input": {"pfs": {"repo": "data", "glob": "/*"}}}""");
@@ -270,6 +271,7 @@ public sealed class SecretTests : IDisposable
     [InlineData("""{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "Db_1"}, "data": {"p": "eA=="}}""", "'Db_1' is not a secret name")]
     [InlineData("""{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "stringData": {"pass word": "hunter2-Zq8#p0ssw0rd"}}""", "'pass word' is not a secret key")]
     [InlineData("""{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "data": {"p": "hunter2-Zq8#p0ssw0rd"}}""", "not a Kubernetes Secret manifest here")]
+    [InlineData("""{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "stringData": {"Token": "a", "token": "b"}}""", "the keys 'Token' and 'token' differ only in case")]
     [InlineData("""{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "stringData": {"p": "hunter2-Zq8#p0ssw0rd"}, "value": 1}""", "not a Kubernetes Secret manifest here")]
     public void A_bad_manifest_is_PIPE1013_and_never_quotes_a_value(string manifest, string message)
     {

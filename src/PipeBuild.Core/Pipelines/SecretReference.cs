@@ -38,6 +38,11 @@ public sealed partial record SecretReference(string Name, string? Key = null, st
             return ("env_var", $"invalid environment variable name '{EnvVar}'.", "Use letters, digits and '_', not starting with a digit.");
         }
 
+        if (EnvVar is not null && (EnvVar.StartsWith("PIPE_", StringComparison.Ordinal) || EnvVar.StartsWith("PACH_", StringComparison.Ordinal) || EnvVar == "PATH"))
+        {
+            return ("env_var", $"the variable {EnvVar} is PipeBuild's to set.", "Name it otherwise: PIPE_*, PACH_* and PATH describe the job, the datum and the tools.");
+        }
+
         if (EnvVar is not null && Key is null)
         {
             return ("key", $"secret '{Name}' sets env_var {EnvVar} but no key.", "Name the key of the secret whose value the variable takes.");
