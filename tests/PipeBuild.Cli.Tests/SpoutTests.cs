@@ -176,6 +176,7 @@ public sealed class SpoutTests : IDisposable
         ws.Write("a.txt", "hello");
         ws.Run("file", "put", "my-spout@master:/a", "-f", "a.txt").ShouldSucceed();
         Assert.Equal("everything is up to date\n", ws.Run("run").ShouldSucceed().Stdout);
+        Assert.Contains("pipeline 'upper' is stopped: it runs no job until 'dotnet pipe pipeline start upper'", ws.Run("run", "upper").ShouldSucceed().Stderr);
         Assert.Equal(0, ws.Run("run", "--question").ExitCode);
         Assert.Contains("stopped: 'dotnet pipe pipeline start upper' resumes it", ws.Run("status").ShouldSucceed().Stdout);
         Assert.Empty(JsonOutput.Parse(ws.Run("job", "list", "-p", "upper", "--output", "json").ShouldSucceed()).EnumerateArray());

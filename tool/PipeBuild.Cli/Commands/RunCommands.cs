@@ -32,6 +32,11 @@ internal static class RunCommands
             }
 
             await WorkspacePipelines.SyncAsync(s, specs, ct);
+            foreach (var stopped in (await s.Engine.Registry.ListAsync(ct)).Where(p => p.Stopped && wanted.Contains(p.Name)))
+            {
+                s.Out.Note($"pipeline '{stopped.Name}' is stopped: it runs no job until 'dotnet pipe pipeline start {stopped.Name}'");
+            }
+
             var jobs = await JobReporter.RunAsync(s.Console, progress => s.Engine.RunAsync(wanted, s.Get(force), progress, ct));
             if (jobs.Count == 0 && !s.Out.IsJson)
             {
