@@ -42,6 +42,10 @@ public sealed class LongRunningSupervisor(PipelineEngine engine, Func<PipelineDo
             {
                 await StopAsync(name, "the pipeline was stopped or deleted");
             }
+            else if (!await process.Claim.RenewAsync(cancellationToken))
+            {
+                await StopAsync(name, "another watch took its claim over");
+            }
             else if (now.Pipeline.Version != process.Pipeline.Version)
             {
                 await StopAsync(name, $"the pipeline was updated to version {now.Pipeline.Version}");

@@ -13,9 +13,11 @@ internal sealed class PipelineClaim : IAsyncDisposable
 {
     private readonly IObjectStore objects;
     private readonly string key;
-    private readonly string version;
+    private string version;
+    private DateTimeOffset claimed;
 
-    private PipelineClaim(IObjectStore objects, string key, string version) => (this.objects, this.key, this.version) = (objects, key, version);
+    private PipelineClaim(IObjectStore objects, string key, string version, DateTimeOffset claimed) =>
+        (this.objects, this.key, this.version, this.claimed) = (objects, key, version, claimed);
 
     /// <summary>The claim, or null when another live process holds it.</summary>
     public static async Task<PipelineClaim?> TryTakeAsync(IObjectStore objects, JobStore jobs, string pipeline, CancellationToken cancellationToken)
@@ -26,7 +28,7 @@ internal sealed class PipelineClaim : IAsyncDisposable
             var mine = new ClaimDocument(JobOwner.Current, DateTimeOffset.UtcNow);
             if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(mine), null, cancellationToken) is { } version)
             {
-                return new PipelineClaim(objects, key, version);
+                return new PipelineClaim(objects, key, version, mine.Claimed);
             }
 
             if (await objects.ReadDocumentAsync(key, cancellationToken) is not { } held)
@@ -75,6 +77,29 @@ internal sealed class PipelineClaim : IAsyncDisposable
         }
 
         return followed is null ? null : await jobs.GetAsync(followed.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renews a claim held with no job (a spout's or service's process) once <paramref name="every"/> (by default
+    /// <see cref="JobStore.HeartbeatInterval"/>) has passed since it was taken or last renewed, so that a process on
+    /// another machine sharing the store sees it live; false when it was taken over meanwhile (this process had looked
+    /// gone), and the work it covers must stop.
+    /// </summary>
+    public async Task<bool> RenewAsync(CancellationToken cancellationToken, TimeSpan? every = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now - claimed < (every ?? JobStore.HeartbeatInterval))
+        {
+            return true;
+        }
+
+        if (await objects.TryWriteDocumentAsync(key, EngineJson.Serialize(new ClaimDocument(JobOwner.Current, now)), version, cancellationToken) is not { } renewed)
+        {
+            return false;
+        }
+
+        (version, claimed) = (renewed, now);
+        return true;
     }
 
     public async ValueTask DisposeAsync() => await objects.TryDeleteDocumentAsync(key, version, CancellationToken.None);
