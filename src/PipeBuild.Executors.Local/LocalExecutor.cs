@@ -29,6 +29,9 @@ public sealed class LocalExecutor(SecretStore? secrets = null) : IDatumExecutor
 {
     private readonly SlotPool<LocalSlot> slots = new(folder => new LocalSlot(folder));
 
+    /// <summary>Each pipeline's secret variables, read at its first datum: every datum of a job gets the same values.</summary>
+    private readonly ConcurrentDictionary<string, IReadOnlyList<KeyValuePair<string, string>>> secretVariables = new(StringComparer.Ordinal);
+
     public string Name => ExecutorNames.Local;
 
     public async Task<DatumOutcome> RunAsync(DatumWork work, CancellationToken cancellationToken)
@@ -115,7 +118,7 @@ public sealed class LocalExecutor(SecretStore? secrets = null) : IDatumExecutor
     private Dictionary<string, string?> Environment(LocalSlot slot, PipelineSpec spec, IEnumerable<KeyValuePair<string, string>> variables)
     {
         var environment = slot.Tools(spec).ToDictionary(t => t.Key, string? (t) => t.Value);
-        foreach (var (name, value) in secrets?.Variables(spec) ?? [])
+        foreach (var (name, value) in secrets is null ? [] : secretVariables.GetOrAdd(spec.Name, _ => secrets.Variables(spec)))
         {
             environment[name] = value;
         }
