@@ -13,6 +13,12 @@ public static partial class Names
     public static bool IsValid(string? name) =>
         !string.IsNullOrEmpty(name) && name.Length <= MaxLength && ValidName().IsMatch(name);
 
+    /// <summary>How an environment variable's name is written (a PipeEnv's, a secret's env_var), for messages.</summary>
+    public const string EnvNameRule = "Use letters, digits and '_', not starting with a digit.";
+
+    /// <summary>A name a transform's environment variable may have: letters, digits and '_', not starting with a digit.</summary>
+    public static bool IsEnvName(string name) => EnvName().IsMatch(name);
+
     /// <summary>An S3 bucket name: 3 to 63 lower-case letters, digits, '-' or '.'.</summary>
     public static bool IsBucketName(string bucket) =>
         bucket.Length is >= 3 and <= 63 && bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.');
@@ -44,6 +50,9 @@ public static partial class Names
 
         return name!;
     }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvName();
 
     // \z, not $: "$" also matches before a trailing newline, which would let "master\n" through.
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_-]*\z", RegexOptions.CultureInvariant)]

@@ -47,7 +47,7 @@ public sealed class JobRunner(VersionStore store, IDatumExecutor executor, strin
         var added = await executor.ResolveIdentityAsync(spec, cancellationToken);
         if (spec.Secrets.Count > 0)
         {
-            var secrets = Secrets ?? throw spec.Error(ErrorCodes.SecretNotFound, "the pipeline has secrets, and this host keeps none.");
+            var secrets = SecretStore.Required(Secrets, spec);
             added = $"{added}\nsecrets {secrets.IdentityOf(spec)}";
         }
 

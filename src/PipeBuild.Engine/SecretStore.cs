@@ -26,6 +26,10 @@ public sealed class SecretStore(string folder)
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
+    /// <summary><paramref name="secrets"/>, or PIPE4012 for <paramref name="spec"/> when this host was given none.</summary>
+    public static SecretStore Required(SecretStore? secrets, PipelineSpec spec) =>
+        secrets ?? throw spec.Error(ErrorCodes.SecretNotFound, "the pipeline has secrets, and this host keeps none.");
+
     /// <summary>Stores a new secret; one of that name is an error (delete it first), as <c>pachctl create secret</c> is.</summary>
     public SecretInfo Create(string name, string type, IReadOnlyDictionary<string, byte[]> data, DateTimeOffset created)
     {

@@ -107,9 +107,9 @@ internal static partial class PipelineValidation
 
     public static string EnvName(string name, string where)
     {
-        if (!EnvNamePattern().IsMatch(name))
+        if (!Names.IsEnvName(name))
         {
-            throw PipelineErrors.Invalid(where, $"invalid environment variable name '{name}'.", "Use letters, digits and '_', not starting with a digit.");
+            throw PipelineErrors.Invalid(where, $"invalid environment variable name '{name}'.", Names.EnvNameRule);
         }
 
         return name;
@@ -219,9 +219,6 @@ internal static partial class PipelineValidation
         GroupInput => "group",
         _ => "pfs",
     };
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex EnvNamePattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex UserPattern();

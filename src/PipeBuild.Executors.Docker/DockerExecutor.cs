@@ -264,7 +264,7 @@ public sealed partial class DockerExecutor(DockerExecutorOptions? options = null
             return ([], []);
         }
 
-        var store = secrets ?? throw spec.Error(ErrorCodes.SecretNotFound, "the pipeline has secrets, and this host keeps none.");
+        var store = SecretStore.Required(secrets, spec);
         return (
             [.. store.Variables(spec).Select(v => $"{v.Key}={v.Value}")],
             [.. spec.Secrets.Where(s => s.MountPath is not null).Select(s => new Mount { Type = "bind", Source = store.DataFolderOf(s.Name), Target = s.MountPath!.TrimEnd('/'), ReadOnly = true })]);

@@ -179,7 +179,7 @@ internal sealed class KubernetesWorkerPool(IObjectStore objects, KubernetesExecu
     {
         foreach (var name in spec.Secrets.Select(s => s.Name).Distinct(StringComparer.Ordinal))
         {
-            var store = options.Secrets ?? throw spec.Error(ErrorCodes.SecretNotFound, "the pipeline has secrets, and this host keeps none.");
+            var store = Engine.SecretStore.Required(options.Secrets, spec);
             var info = store.Inspect(name);
             var wanted = new V1Secret
             {

@@ -33,9 +33,9 @@ public sealed partial record SecretReference(string Name, string? Key = null, st
             return ("env_var", $"secret '{Name}' is given neither as a variable nor as files.", "Set env_var (with key) for a variable, mount_path for files, or both.");
         }
 
-        if (EnvVar is not null && !EnvNamePattern().IsMatch(EnvVar))
+        if (EnvVar is not null && !Names.IsEnvName(EnvVar))
         {
-            return ("env_var", $"invalid environment variable name '{EnvVar}'.", "Use letters, digits and '_', not starting with a digit.");
+            return ("env_var", $"invalid environment variable name '{EnvVar}'.", Names.EnvNameRule);
         }
 
         if (EnvVar is not null && (EnvVar.StartsWith("PIPE_", StringComparison.Ordinal) || EnvVar.StartsWith("PACH_", StringComparison.Ordinal) || EnvVar == "PATH"))
@@ -71,7 +71,4 @@ public sealed partial record SecretReference(string Name, string? Key = null, st
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex EnvNamePattern();
 }
