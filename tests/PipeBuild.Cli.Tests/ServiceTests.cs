@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using CliWrap;
 
 namespace PipeBuild.Cli.Tests;
 
@@ -41,40 +39,22 @@ public sealed class ServiceTests : IDisposable
         Assert.Contains($"service: its process serves its inputs on port {port}", ws.Run("status").ShouldSucceed().Stdout, StringComparison.Ordinal);
         Assert.Empty(JsonOutput.Parse(ws.Run("job", "list", "-p", "jupyter", "--output", "json").ShouldSucceed()).EnumerateArray());
 
-        var log = new StringBuilder();
-        using var interrupt = new CancellationTokenSource();
-        var watch = ws.InterruptibleCommand(["watch", "--interval", "0.2"])
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                lock (log)
-                {
-                    log.AppendLine(line);
-                }
-            }))
-            .ExecuteAsync(CancellationToken.None, interrupt.Token);
+        var watch = new WatchProcess(ws, 0.2);
         try
         {
             await WaitUntilAsync(async () => await GetAsync() == "v1", "the service to serve v1");
             var second = Put("v2");
             await WaitUntilAsync(async () => await GetAsync() == "v2", "the service to serve the new commit");
-            Assert.True(Logged(log, $"service 'jupyter' stopped: its inputs moved on to input@{second}"), log.ToString());
+            Assert.True(watch.Logged($"service 'jupyter' stopped: its inputs moved on to input@{second}"), watch.Log);
 
             ws.Run("pipeline", "stop", "jupyter").ShouldSucceed();
-            await WaitUntilAsync(async () => await GetAsync() is null && Logged(log, "service 'jupyter' stopped: the pipeline was stopped or deleted"), "the service to stop");
+            await WaitUntilAsync(async () => await GetAsync() is null && watch.Logged("service 'jupyter' stopped: the pipeline was stopped or deleted"), "the service to stop");
             ws.Run("pipeline", "start", "jupyter").ShouldSucceed();
             await WaitUntilAsync(async () => await GetAsync() == "v2", "the service to serve again");
         }
         finally
         {
-            await interrupt.CancelAsync();
-            try
-            {
-                await watch;
-            }
-            catch (OperationCanceledException)
-            {
-                // CliWrap reports the interrupt it sent
-            }
+            await watch.StopAsync(); // Ctrl+C: watch stops the processes it runs as it ends
         }
 
         Assert.Null(await GetAsync()); // watch stopped it
@@ -121,14 +101,6 @@ public sealed class ServiceTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool Logged(StringBuilder log, string line)
-    {
-        lock (log)
-        {
-            return log.ToString().Contains(line, StringComparison.Ordinal);
-        }
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)

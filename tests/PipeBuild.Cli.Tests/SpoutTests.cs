@@ -1,6 +1,3 @@
-using System.Text;
-using CliWrap;
-
 namespace PipeBuild.Cli.Tests;
 
 /// <summary>
@@ -65,17 +62,7 @@ public sealed class SpoutTests : IDisposable
         Assert.Contains("spout: its process runs under 'dotnet pipe watch'", ws.Run("status").ShouldSucceed().Stdout);
         Assert.Equal(0, ws.Run("run", "--question").ExitCode); // a spout is never out of date: run starts no job of it
 
-        var log = new StringBuilder();
-        using var interrupt = new CancellationTokenSource();
-        var watch = ws.InterruptibleCommand(["watch", "--interval", "0.2"])
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                lock (log)
-                {
-                    log.AppendLine(line);
-                }
-            }))
-            .ExecuteAsync(CancellationToken.None, interrupt.Token);
+        var watch = new WatchProcess(ws, 0.2);
         try
         {
             await SendAsync("a", "hello");
@@ -83,37 +70,29 @@ public sealed class SpoutTests : IDisposable
 
             // a crash: watch says so and starts it again, and it goes on with the next message
             Message("c", "crash");
-            await WaitUntilAsync(() => Logged(log, "spout 'my-spout' exited with code 3; restarting it (restart 1)"), "the restart line");
+            await WaitUntilAsync(() => watch.Logged("spout 'my-spout' exited with code 3; restarting it (restart 1)"), "the restart line");
             await SendAsync("d", "again");
 
             // stopped: its process ends; started: a new one takes the messages that came meanwhile
             var first = Pids();
             Assert.Equal(2, first.Length);
             ws.Run("pipeline", "stop", "my-spout").ShouldSucceed();
-            await WaitUntilAsync(() => Logged(log, "spout 'my-spout' stopped: the pipeline was stopped or deleted") && first.All(Ended), "the spout to stop");
+            await WaitUntilAsync(() => watch.Logged("spout 'my-spout' stopped: the pipeline was stopped or deleted") && first.All(Ended), "the spout to stop");
             Assert.Contains("stopped", ws.Run("status").ShouldSucceed().Stdout);
             ws.Run("pipeline", "start", "my-spout").ShouldSucceed();
             await SendAsync("e", "resumed");
         }
         finally
         {
-            await interrupt.CancelAsync(); // Ctrl+C: watch stops the spout's process as it ends
-            try
-            {
-                await watch;
-            }
-            catch (OperationCanceledException)
-            {
-                // CliWrap reports the interrupt it sent
-            }
+            await watch.StopAsync(); // Ctrl+C: watch stops the processes it runs as it ends
         }
 
         Assert.All(Pids(), pid => Assert.True(Ended(pid), $"spout process {pid} outlived watch"));
-        Assert.True(Logged(log, "spout 'my-spout' stopped: watch stopped"), log.ToString());
+        Assert.True(watch.Logged("spout 'my-spout' stopped: watch stopped"), watch.Log);
 
         // one commit per message, made by the pipeline; one job of upper per commit, its output's provenance naming it
         var commits = JsonOutput.Parse(ws.Run("commit", "list", "my-spout@master", "--output", "json").ShouldSucceed());
-        Assert.True(commits.GetArrayLength() == 4, log.ToString());
+        Assert.True(commits.GetArrayLength() == 4, watch.Log);
         Assert.All(commits.EnumerateArray(), c => Assert.Equal("pipeline:my-spout", c.GetProperty("origin").GetString()));
         var outputs = JsonOutput.Parse(ws.Run("commit", "list", "upper@master", "--output", "json").ShouldSucceed());
         var provenance = outputs.EnumerateArray()
@@ -132,36 +111,18 @@ public sealed class SpoutTests : IDisposable
         ws.Write("spout.json", """{"pipeline": {"name": "broken"}, "spout": {}, "transform": {"cmd": ["sh", "-c", "exit 4"]}}""");
         ws.Run("pipeline", "create", "-f", "spout.json").ShouldSucceed();
 
-        var log = new StringBuilder();
-        using var interrupt = new CancellationTokenSource();
-        var watch = ws.InterruptibleCommand(["watch", "--interval", "0.1"])
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                lock (log)
-                {
-                    log.AppendLine(line);
-                }
-            }))
-            .ExecuteAsync(CancellationToken.None, interrupt.Token);
+        var watch = new WatchProcess(ws, 0.1);
         try
         {
-            await WaitUntilAsync(() => Logged(log, "spout 'broken' exited with code 4; restarting it in 2s (restart 3)"), "the third restart");
+            await WaitUntilAsync(() => watch.Logged("spout 'broken' exited with code 4; restarting it in 2s (restart 3)"), "the third restart");
         }
         finally
         {
-            await interrupt.CancelAsync();
-            try
-            {
-                await watch;
-            }
-            catch (OperationCanceledException)
-            {
-                // CliWrap reports the interrupt it sent
-            }
+            await watch.StopAsync(); // Ctrl+C: watch stops the processes it runs as it ends
         }
 
-        Assert.True(Logged(log, "spout 'broken' exited with code 4; restarting it (restart 1)"), log.ToString());
-        Assert.True(Logged(log, "spout 'broken' exited with code 4; restarting it in 1s (restart 2)"), log.ToString());
+        Assert.True(watch.Logged("spout 'broken' exited with code 4; restarting it (restart 1)"), watch.Log);
+        Assert.True(watch.Logged("spout 'broken' exited with code 4; restarting it in 1s (restart 2)"), watch.Log);
     }
 
     [Fact]
@@ -206,14 +167,6 @@ public sealed class SpoutTests : IDisposable
     }
 
     public void Dispose() => ws.Dispose();
-
-    private static bool Logged(StringBuilder log, string line)
-    {
-        lock (log)
-        {
-            return log.ToString().Contains(line, StringComparison.Ordinal);
-        }
-    }
 
     private static bool Ended(int pid) => !Directory.Exists($"/proc/{pid}");
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using CliWrap;
 
 namespace PipeBuild.Executors.Docker.Tests;
 
@@ -37,34 +35,16 @@ public sealed class DockerServiceTests : IDisposable
             """);
         ws.Run("pipeline", "create", "-f", "jupyter.json", "--executor", "docker").ShouldSucceed();
 
-        var log = new StringBuilder();
-        using var interrupt = new CancellationTokenSource();
-        var watch = ws.InterruptibleCommand(["watch", "--interval", "0.2"])
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                lock (log)
-                {
-                    log.AppendLine(line);
-                }
-            }))
-            .ExecuteAsync(CancellationToken.None, interrupt.Token);
+        var watch = new WatchProcess(ws, 0.2);
         try
         {
-            await WaitUntilAsync(async () => await GetAsync() == "v1", "the container to serve v1", log);
+            await WaitUntilAsync(async () => await GetAsync() == "v1", "the container to serve v1", watch);
             Put("v2");
-            await WaitUntilAsync(async () => await GetAsync() == "v2", "a new container to serve the new commit", log);
+            await WaitUntilAsync(async () => await GetAsync() == "v2", "a new container to serve the new commit", watch);
         }
         finally
         {
-            await interrupt.CancelAsync();
-            try
-            {
-                await watch;
-            }
-            catch (OperationCanceledException)
-            {
-                // CliWrap reports the interrupt it sent
-            }
+            await watch.StopAsync(); // Ctrl+C: watch stops the processes it runs as it ends
         }
 
         Assert.Null(await GetAsync());
@@ -84,16 +64,12 @@ public sealed class DockerServiceTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, StringBuilder log)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, WatchProcess watch)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!await condition())
         {
-            lock (log)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; watch said:\n{log}");
-            }
-
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; watch said:\n{watch.Log}");
             await Task.Delay(200);
         }
     }
